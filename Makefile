@@ -1,0 +1,46 @@
+# posit.connect: `make demo` and `make test` do all their own set-up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+COLLECTIONS := $(CURDIR)/build/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/posit/connect
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_PYTHON_INTERPRETER := $(CURDIR)/$(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help setup demo test unit integration lint bench clean
+
+help:
+	@echo "make demo   run the demo playbook against a local Connect stand-in"
+	@echo "make test   run every test (unit, integration, lint)"
+	@echo "make bench  run the performance benchmark"
+
+$(VENV)/.installed: requirements-dev.txt requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(CURDIR) $@
+
+setup: $(VENV)/.installed $(COLLECTION_LINK)
+
+demo: setup
+	$(PY) tests/standin/run_demo.py
+
+unit: setup
+	$(PY) -m pytest -q tests/unit
+
+integration: setup
+	$(PY) -m pytest -q -n 2 tests/integration
+
+test: setup
+	$(PY) -m pytest -q -n 2 tests/unit tests/integration
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) build tests/output

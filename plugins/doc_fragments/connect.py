@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # The connection options of every module (module_utils/common.py: connect_argument_spec).
+    DOCUMENTATION = r"""
+options:
+  server:
+    description:
+      - URL of the Posit Connect server.
+      - Any of V(https://connect.example.com), V(https://connect.example.com/),
+        V(https://connect.example.com/__api__), or a server behind a path prefix
+        such as V(https://example.com/rsc/).
+      - If not set, the environment variable E(CONNECT_SERVER) is used.
+    type: str
+    required: true
+  api_key:
+    description:
+      - "Connect API key, sent as C(Authorization: Key <api_key>)."
+      - Never printed, returned or logged.
+      - If not set, the environment variable E(CONNECT_API_KEY) is used.
+    type: str
+    required: true
+  validate_certs:
+    description:
+      - Verify the server's TLS certificate.
+      - Set O(ca_path) instead for a self-signed or internal CA; V(false) is a last resort
+        and makes the module warn.
+      - If not set, the environment variable E(CONNECT_VALIDATE_CERTS) is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM CA bundle used to verify the server's certificate, for a
+        self-signed certificate or a corporate CA.
+      - If not set, the environment variable E(CONNECT_CA_PATH) is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for Connect to answer one request. A server that does not answer in
+        time fails the task with a clear message; it is not retried.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times to retry a request that got HTTP 429, 502, 503 or 504 or a connection
+        error, with exponential backoff that honours C(Retry-After).
+      - Reads, updates and deletes are retried; a create (POST) whose response was lost is
+        never blindly repeated.
+    type: int
+    default: 5
+requirements:
+  - requests
+"""
+
+    # Attributes shared by every module of the collection.
+    ACTION_GROUP = r"""
+attributes:
+  action_group:
+    description: Use C(group/posit.connect.connect) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - posit.connect.connect
+"""

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The thin Ansible layer over the client: one argument spec, one module wrapper."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.posit.connect.plugins.module_utils.client import (
+    REQUESTS_IMPORT_ERROR,
+    ConnectClient,
+    ConnectError,
+)
+
+
+def connect_argument_spec():
+    """The connection options, documented once in the posit.connect.connect doc fragment."""
+    return dict(
+        server=dict(type="str", required=True, fallback=(env_fallback, ["CONNECT_SERVER"])),
+        api_key=dict(type="str", required=True, no_log=True,
+                     fallback=(env_fallback, ["CONNECT_API_KEY"])),
+        validate_certs=dict(type="bool", default=True,
+                            fallback=(env_fallback, ["CONNECT_VALIDATE_CERTS"])),
+        ca_path=dict(type="path", fallback=(env_fallback, ["CONNECT_CA_PATH"])),
+        timeout=dict(type="float", default=30),
+        retries=dict(type="int", default=5),
+    )
+
+
+class ConnectModule:
+    """Wraps AnsibleModule: merges the connection spec, builds the client, maps errors."""
+
+    def __init__(self, argument_spec, supports_check_mode=True, pool_size=16, **kwargs):
+        spec = connect_argument_spec()
+        spec.update(argument_spec)
+        self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode,
+                                     **kwargs)
+        self.params = self.ansible.params
+        self.check_mode = self.ansible.check_mode
+        self.diff_mode = self.ansible._diff
+        if REQUESTS_IMPORT_ERROR is not None:
+            self.ansible.fail_json(msg=missing_required_lib("requests"),
+                                   exception="".join(traceback.format_exception_only(
+                                       type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)))
+        for name in ("timeout", "retries"):
+            if self.params[name] is not None and self.params[name] < 0:
+                self.ansible.fail_json(msg="Option '%s' must be 0 or more, got %s."
+                                       % (name, self.params[name]))
+        if not self.params["validate_certs"] and not self.params["ca_path"]:
+            self.ansible.warn("validate_certs is false: the Connect server's TLS certificate is "
+                              "not checked. Prefer 'ca_path' pointing at its CA bundle.")
+        try:
+            self.client = ConnectClient(
+                server=self.params["server"], api_key=self.params["api_key"],
+                validate_certs=self.params["validate_certs"], ca_path=self.params["ca_path"],
+                timeout=self.params["timeout"], retries=self.params["retries"],
+                pool_size=pool_size, warn=self.ansible.warn)
+        except ConnectError as exc:
+            self.fail(exc)
+
+    def fail(self, error, **result):
+        """Fail the task with the error's one-line message and its details."""
+        if isinstance(error, ConnectError):
+            details = error.to_dict()
+            result.update(msg=details.pop("msg"), error=details)
+        else:
+            result["msg"] = str(error)
+        self.ansible.fail_json(**result)
+
+    def run(self, func):
+        """Call func(self) -> result dict, exit with it, or fail on ConnectError."""
+        try:
+            result = func(self)
+        except ConnectError as exc:
+            self.fail(exc)
+        self.ansible.exit_json(**result)

@@ -1,0 +1,99 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: connect_server_info
+short_description: Read a Posit Connect server's version and settings
+version_added: 0.1.0
+description:
+  - Returns the server's version and the settings a playbook needs to branch on,
+    from C(GET /__api__/server_settings), plus the API key's own user.
+author:
+  - posit.connect contributors
+extends_documentation_fragment:
+  - posit.connect.connect
+  - posit.connect.connect.ACTION_GROUP
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Read-only; nothing to diff.
+"""
+
+EXAMPLES = r"""
+- name: Read the server's version
+  posit.connect.connect_server_info:
+    server: https://connect.example.com
+    api_key: "{{ connect_api_key }}"
+  register: info
+
+- name: Use the search API only where it exists
+  ansible.builtin.debug:
+    msg: "Connect {{ info.server.version }}, audit search: {{ info.server.features.search_audit_logs }}"
+"""
+
+RETURN = r"""
+server:
+  description: What the server reports about itself.
+  returned: success
+  type: dict
+  contains:
+    version:
+      description: Connect's version, or null when the server is configured to hide it.
+      type: str
+      sample: 2025.09.0
+    version_info:
+      description: The version as a list of integers, for comparisons; empty when hidden.
+      type: list
+      elements: int
+      sample: [2025, 9, 0]
+    api_url:
+      description: The API root the modules use, derived from O(server).
+      type: str
+      sample: https://connect.example.com/__api__
+    features:
+      description: Endpoints the collection chooses between by version.
+      type: dict
+      sample: {"search_audit_logs": true}
+    current_user:
+      description: The user the API key belongs to (username, guid, user_role).
+      type: dict
+      sample: {"username": "admin", "guid": "1b5a8d0e-0f73-4c4b-9d0c-7c3f1c2e4d5a", "user_role": "administrator"}
+    settings:
+      description: The full C(server_settings) document as Connect returns it.
+      type: dict
+"""
+
+from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+
+
+def main():
+    module = ConnectModule(argument_spec={})
+
+    def run(m):
+        client = m.client
+        settings = client.server_settings()
+        version = client.version()
+        me = client.current_user() or {}
+        return dict(changed=False, server=dict(
+            version=settings.get("version") or None,
+            version_info=list(version or []),
+            api_url=client.api_root,
+            features=dict(search_audit_logs=client.has_search_audit_logs()),
+            current_user=dict((k, me.get(k)) for k in ("username", "guid", "user_role")),
+            settings=settings,
+        ))
+
+    module.run(run)
+
+
+if __name__ == "__main__":
+    main()

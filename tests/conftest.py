@@ -1,0 +1,103 @@
+"""Shared pytest fixtures: a Connect stand-in per test module and an ansible-playbook runner."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "standin"))
+COLLECTIONS = ROOT / "build" / "collections"
+CALLBACKS = ROOT / "tests" / "integration" / "callback_plugins"
+
+from connect_standin import StandIn  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def standin():
+    """One stand-in (demo organization) for all tests of a module; reset its faults per test."""
+    server = StandIn(seed="demo")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_standin(request):
+    """Tests start with an empty request log and no faults; state persists within the module."""
+    if "standin" in request.fixturenames:
+        server = request.getfixturevalue("standin")
+        server.set_faults([])
+        server.clear_log()
+    yield
+
+
+class PlaybookRun:
+    """The outcome of one ansible-playbook run: rc, output and each task's result by name."""
+
+    def __init__(self, proc, results):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.results = results
+
+    def __getitem__(self, task_name):
+        try:
+            return self.results[task_name]
+        except KeyError:
+            raise AssertionError("no task named %r ran; tasks: %s\n%s"
+                                 % (task_name, list(self.results), self.stdout[-3000:]))
+
+    def ok(self):
+        assert self.rc == 0, "ansible-playbook failed (rc=%s)\n%s\n%s" % (
+            self.rc, self.stdout[-6000:], self.stderr[-3000:])
+        return self
+
+
+@pytest.fixture
+def playbook(tmp_path, request):
+    """Run a playbook (YAML text) against a stand-in: playbook(text, server=..., check=..., ...)."""
+
+    def run(text, server=None, api_key=None, check=False, diff=False, extra_vars=None,
+            env=None, verbosity=0, timeout=600):
+        if server is None:
+            server = request.getfixturevalue("standin")
+        book = tmp_path / "play.yml"
+        book.write_text(textwrap.dedent(text))
+        out = tmp_path / "results.json"
+        if out.exists():
+            out.unlink()
+        cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(book),
+               "-i", "localhost,", "-c", "local"]
+        if check:
+            cmd.append("--check")
+        if diff:
+            cmd.append("--diff")
+        if verbosity:
+            cmd.append("-" + "v" * verbosity)
+        if extra_vars:
+            cmd += ["-e", json.dumps(extra_vars)]
+        environ = dict(os.environ)
+        environ.update({
+            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
+            "ANSIBLE_CALLBACKS_ENABLED": "capture",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+            "CAPTURE_RESULTS_FILE": str(out),
+            "CONNECT_SERVER": server.url,
+            "CONNECT_API_KEY": api_key if api_key is not None else server.keys["admin"],
+        })
+        environ.update(env or {})
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path),
+                              env=environ, timeout=timeout)
+        results = json.loads(out.read_text()) if out.exists() else {}
+        return PlaybookRun(proc, results)
+
+    return run

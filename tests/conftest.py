@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "standin"))
 COLLECTIONS = ROOT / "build" / "collections"
+sys.path.insert(0, str(ROOT / "tests" / "standin"))
+sys.path.insert(0, str(COLLECTIONS))  # `make setup` links the repository there as posit.connect
 CALLBACKS = ROOT / "tests" / "integration" / "callback_plugins"
 
 from connect_standin import StandIn  # noqa: E402

@@ -288,8 +288,9 @@ class ConnectClient:
     def paginate_offset(self, path, params=None, page_size=MAX_PAGE_SIZE):
         """Yield every result of an offset-paged endpoint (users, groups, search).
 
-        Stops on a short page or once `total` results were seen; a page that
-        repeats the previous one (old servers ignoring page_number) ends it.
+        Stops once `total` results were seen (or, without `total`, on a short
+        page) or on an empty page; a page that repeats the previous one (old
+        servers ignoring page_number) ends it with a warning.
         """
         params = dict(params or {})
         params["page_size"] = min(int(page_size), MAX_PAGE_SIZE)
@@ -306,7 +307,8 @@ class ConnectClient:
                 yield item
             seen += len(results)
             total = data.get("total")
-            if len(results) < params["page_size"] or (total is not None and seen >= total):
+            if not results or (seen >= total if total is not None
+                               else len(results) < params["page_size"]):
                 return
             previous_first = results[0]
             page += 1

@@ -1,0 +1,252 @@
+"""The shared client against the stand-in: URLs, errors, retries, paging, TLS, versions."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.posit.connect.plugins.module_utils import client as client_mod
+from ansible_collections.posit.connect.plugins.module_utils.client import (
+    ConnectClient,
+    ConnectError,
+    normalize_server,
+    parse_version,
+)
+from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
+from connect_standin import StandIn
+from connect_standin.tls import make_ca
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "connect-api"
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """Record the client's backoff sleeps instead of sleeping."""
+    recorded = []
+    monkeypatch.setattr(client_mod.time, "sleep", recorded.append)
+    return recorded
+
+
+def make_client(server, key=None, **kw):
+    warnings = []
+    kw.setdefault("warn", warnings.append)
+    client = ConnectClient(server.url, key or server.keys["admin"], **kw)
+    client.warnings = warnings
+    return client
+
+
+@pytest.mark.parametrize("given,expected", [
+    ("https://c.example", "https://c.example/__api__"),
+    ("https://c.example/", "https://c.example/__api__"),
+    ("https://c.example/__api__", "https://c.example/__api__"),
+    ("https://c.example/__api__/", "https://c.example/__api__"),
+    ("https://c.example/rsc/", "https://c.example/rsc/__api__"),
+    ("https://c.example/rsc/__api__", "https://c.example/rsc/__api__"),
+    (" http://127.0.0.1:3939 ", "http://127.0.0.1:3939/__api__"),
+])
+def test_server_url_forms_normalize_to_the_api_root(given, expected):
+    assert normalize_server(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "connect.example.com", "ftp://c.example"])
+def test_bad_server_url_names_the_option(bad):
+    with pytest.raises(ConnectError, match="'server'"):
+        normalize_server(bad)
+
+
+def test_error_code_table_matches_connects_reference():
+    table = json.loads((SHARED / "error-codes.json").read_text())
+    assert ERROR_CODES == {int(k): v for k, v in table.items()}
+    assert ERROR_CODES[156] == "InvalidOwner"
+
+
+def test_versions_parse():
+    assert parse_version("2025.09.0") == (2025, 9, 0)
+    assert parse_version("1.8.8.2-12") == (1, 8, 8)
+    assert parse_version("") is None
+    assert parse_version(None) is None
+
+
+@pytest.mark.parametrize("suffix", ["", "/", "/__api__", "/__api__/"])
+def test_every_url_form_reaches_a_server_behind_a_path_prefix(suffix):
+    server = StandIn(prefix="/rsc")
+    server.start()
+    try:
+        client = ConnectClient(server.url + suffix, server.keys["admin"])
+        assert client.current_user()["username"] == "admin"
+        assert server.requests[-1]["path"] == "/__api__/v1/user"
+    finally:
+        server.stop()
+
+
+def test_api_key_goes_in_the_authorization_header_and_a_bad_key_gets_a_clear_401(standin):
+    assert make_client(standin).current_user()["user_role"] == "administrator"
+    bad = "not-a-real-key-123"
+    with pytest.raises(ConnectError) as err:
+        make_client(standin, key=bad).current_user()
+    message = str(err.value)
+    assert "GET /__api__/v1/user failed: HTTP 401" in message
+    assert "'api_key'" in message and bad not in message
+    assert err.value.code is not None and err.value.code_name == ERROR_CODES[err.value.code]
+
+
+def test_connect_error_bodies_become_one_line_with_code_name_and_text(standin):
+    client = make_client(standin)
+    with pytest.raises(ConnectError) as err:
+        client.get("v1/content/not-a-guid")
+    assert err.value.status == 400 and err.value.code == 3
+    assert str(err.value).startswith("GET /__api__/v1/content/not-a-guid failed: HTTP 400: Connect error 3 InvalidId")
+    assert "\n" not in str(err.value)
+    with pytest.raises(ConnectError) as err:
+        client.get("v1/content/00000000-0000-0000-0000-000000000000")
+    assert err.value.status == 404 and "Connect error 4 ObjectDoesNotExist" in str(err.value)
+
+
+def test_publisher_key_on_an_admin_endpoint_gets_a_403_hint(standin):
+    with pytest.raises(ConnectError) as err:
+        make_client(standin, key=standin.keys["publisher"]).get("v1/audit_logs")
+    assert err.value.status == 403 and "administrator" in str(err.value)
+
+
+def test_429_is_retried_honouring_retry_after(standin, sleeps):
+    standin.set_faults([{"kind": "429", "every": 2, "retry_after": 3}])
+    client = make_client(standin)
+    for _ in range(4):
+        assert client.current_user()["username"] == "admin"
+    assert sleeps == [3.0, 3.0]
+    assert [r["status"] for r in standin.requests].count(429) == 2
+    assert len(client.warnings) == 2 and "HTTP 429" in client.warnings[0]
+
+
+def test_503_backs_off_exponentially_then_gives_up_with_the_status(standin, sleeps):
+    standin.set_faults([{"kind": "503", "every": 1}])
+    client = make_client(standin, retries=3, backoff=1.0)
+    with pytest.raises(ConnectError) as err:
+        client.current_user()
+    assert err.value.status == 503
+    assert len(standin.requests) == 4
+    assert [int(s) for s in sleeps] == [1, 2, 4]  # jitter adds at most a quarter
+
+
+def test_dropped_connections_are_retried_for_reads_but_a_post_is_never_repeated(standin, sleeps):
+    standin.set_faults([{"kind": "drop", "every": 1, "count": 2, "method": "GET"}])
+    client = make_client(standin)
+    assert client.current_user()["username"] == "admin"
+    assert len(sleeps) == 2
+
+    standin.set_faults([{"kind": "drop", "every": 1, "count": 1, "method": "POST"}])
+    standin.clear_log()
+    with pytest.raises(ConnectError, match="POST /__api__/v1/content"):
+        client.post("v1/content", body={"name": "never-twice"})
+    assert [r["method"] for r in standin.requests].count("POST") == 1
+
+
+def test_a_hung_server_fails_after_timeout_without_retrying(standin):
+    standin.set_faults([{"kind": "hang", "seconds": 5, "count": 1}])
+    client = make_client(standin, timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(ConnectError) as err:
+        client.current_user()
+    assert time.monotonic() - started < 3
+    assert "timed out after 0.5s" in str(err.value) and "'timeout'" in str(err.value)
+
+
+@pytest.mark.parametrize("kind,expected", [
+    ("html", "expected JSON from the Connect API but got text/html"),
+    ("malformed", "malformed JSON"),
+])
+def test_a_proxy_page_or_broken_json_is_named_as_such(standin, kind, expected):
+    standin.set_faults([{"kind": kind, "every": 1}])
+    with pytest.raises(ConnectError) as err:
+        make_client(standin).current_user()
+    assert expected in str(err.value)
+
+
+def test_a_wrong_url_pointing_at_a_web_page_says_to_check_server(standin):
+    with pytest.raises(ConnectError) as err:
+        ConnectClient(standin.url + "/connect/#/apps", standin.keys["admin"]).current_user()
+    assert "'server'" in str(err.value)
+
+
+def test_offset_paging_yields_every_user_once():
+    server = StandIn(seed="bench", seed_options={"users": 1203, "content": 1})
+    server.start()
+    try:
+        client = make_client(server)
+        users = list(client.paginate_offset("v1/users"))
+        assert len(users) == len(server.state.users)
+        assert len({u["guid"] for u in users}) == len(users)
+        pages = [r for r in server.requests if r["path"] == "/__api__/v1/users"]
+        assert len(pages) == -(-len(users) // 500)
+        assert all(r["query"]["page_size"] == "500" for r in pages)
+    finally:
+        server.stop()
+
+
+def test_keyset_paging_follows_next_until_the_end(standin):
+    client = make_client(standin)
+    logs = list(client.paginate_keyset("v1/audit_logs", {"ascOrder": "false"}))
+    assert len(logs) == len(standin.state.audit_logs) > 500
+    assert len({e["id"] for e in logs}) == len(logs)
+    assert logs[0]["time"] >= logs[-1]["time"]
+    pages = [r for r in standin.requests if r["path"] == "/__api__/v1/audit_logs"]
+    assert len(pages) == -(-len(logs) // 500)
+    assert all(r["query"]["limit"] == "500" for r in pages)
+
+
+def test_version_is_read_once_and_chooses_the_audit_endpoint(standin):
+    client = make_client(standin)
+    assert client.version() >= (2025, 1, 0) and client.has_search_audit_logs()
+    client.version()
+    assert [r["path"] for r in standin.requests].count("/__api__/server_settings") == 1
+
+    old = StandIn(version="2024.06.0")
+    hidden = StandIn(version=None)
+    old.start()
+    hidden.start()
+    try:
+        assert make_client(old).has_search_audit_logs() is False
+        probe = make_client(hidden)
+        assert probe.version() is None and probe.has_search_audit_logs() is True
+    finally:
+        old.stop()
+        hidden.stop()
+
+
+def test_tls_self_signed_needs_ca_path_or_validate_certs_false(tmp_path, monkeypatch):
+    # The machine's own bundle is in the environment, as on many users' machines:
+    # it must not override the client's TLS options.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    paths = make_ca(str(tmp_path))
+    server = StandIn(tls=(paths["cert"], paths["key"]))
+    server.start()
+    try:
+        assert server.url.startswith("https://")
+        with pytest.raises(ConnectError) as err:
+            make_client(server).current_user()
+        assert "'ca_path'" in str(err.value) and "'validate_certs: false'" in str(err.value)
+        assert make_client(server, ca_path=paths["ca"]).current_user()["username"] == "admin"
+        assert make_client(server, validate_certs=False).current_user()["username"] == "admin"
+    finally:
+        server.stop()
+
+
+def test_concurrent_requests_share_one_session(standin):
+    client = make_client(standin, pool_size=8)
+    guids = [c["guid"] for c in client.get("v1/content")][:16]
+    out = client.map_concurrent(lambda g: client.get("v1/content/%s" % g)["guid"], guids + ["bad"], 8)
+    assert [r for _, r, _ in out[:-1]] == guids
+    assert out[-1][2].status == 400
+
+
+def test_user_lookup_by_username_or_guid(standin):
+    client = make_client(standin)
+    admin = client.find_user("admin")
+    assert client.find_user(admin["guid"])["username"] == "admin"
+    assert client.find_user("nobody-here") is None
+    with pytest.raises(ConnectError, match="Option 'owner'"):
+        client.require_user("nobody-here", "owner")
+    viewer = next(u for u in standin.state.users.values() if u["user_role"] == "viewer" and not u["locked"])
+    with pytest.raises(ConnectError, match="viewer"):
+        client.require_owner(viewer["username"])

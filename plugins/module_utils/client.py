@@ -303,8 +303,7 @@ class ConnectClient:
                 self.warn("%s ignored page_number %d and repeated page 1; stopping."
                           % (path, page))
                 return
-            for item in results:
-                yield item
+            yield from results
             seen += len(results)
             total = data.get("total")
             if not results or (seen >= total if total is not None
@@ -320,8 +319,7 @@ class ConnectClient:
         url, query = path, params
         while url:
             data = self.get(url, params=query) or {}
-            for item in data.get("results") or []:
-                yield item
+            yield from data.get("results") or []
             url = (data.get("paging") or {}).get("next")
             query = None  # the next URL carries every parameter
 

@@ -8,11 +8,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(CURDIR)/$(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup demo test unit integration lint bench clean
+.PHONY: help setup demo test unit integration lint docs bench clean
 
 help:
 	@echo "make demo   run the demo playbook against a local Connect stand-in"
 	@echo "make test   run every test (unit, integration, lint)"
+	@echo "make lint   ansible-test sanity, ansible-lint, antsibull-changelog lint"
+	@echo "make docs   regenerate docs/modules and docs/roles"
 	@echo "make bench  run the performance benchmark"
 
 $(VENV)/.installed: requirements-dev.txt requirements.txt
@@ -38,6 +40,15 @@ integration: setup
 
 test: setup
 	$(PY) -m pytest -q -n 2 tests/unit tests/integration
+	$(MAKE) --no-print-directory lint
+
+lint: setup
+	$(PY) tools/sanity.py
+	ansible-lint --nocolor roles playbooks
+	antsibull-changelog lint
+
+docs: setup
+	$(PY) docs/generate.py
 
 bench: setup
 	$(PY) bench/run.py

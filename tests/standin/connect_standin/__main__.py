@@ -1,0 +1,53 @@
+"""python -m connect_standin [options]: serve until SIGTERM/SIGINT.
+
+Prints "READY <url>" on stdout once listening.
+"""
+
+import argparse
+import json
+import signal
+import sys
+import threading
+
+from .server import DEFAULT_VERSION, StandIn
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m connect_standin", description=__doc__)
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--version", default=DEFAULT_VERSION,
+                        help="Connect version to report; an empty string hides it")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="delay before each API answer")
+    parser.add_argument("--prefix", default="", help="path prefix, e.g. /rsc")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate (chain) file")
+    parser.add_argument("--tls-key", help="private key for --tls-cert")
+    parser.add_argument("--seed", default="demo", choices=("demo", "bench"))
+    parser.add_argument("--content", type=int, help="bench: number of content items")
+    parser.add_argument("--audit", type=int, help="bench: number of audit log entries")
+    parser.add_argument("--usage", type=int, help="bench: number of Shiny sessions and of visits")
+    parser.add_argument("--owner", help="bench: username owning the content (default dave)")
+    parser.add_argument("--keys-file", help="write the API keys here as JSON")
+    args = parser.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+
+    options = {name: getattr(args, name) for name in ("content", "audit", "usage", "owner")
+               if getattr(args, name) is not None}
+    server = StandIn(version=args.version or None, latency=args.latency_ms / 1000.0, prefix=args.prefix,
+                     tls=(args.tls_cert, args.tls_key) if args.tls_cert else None,
+                     seed=args.seed, seed_options=options, port=args.port)
+    server.start()
+    if args.keys_file:
+        with open(args.keys_file, "w") as handle:
+            json.dump(server.keys, handle, indent=2)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    print(f"READY {server.url}", flush=True)
+    done.wait()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Connect's error envelope: ``{"code": int, "error": str, "payload": null}``.
+
+Codes come from Connect's ``APIErrorCode`` table (code n is the n-th name).
+Only the names the stand-in raises are listed; the unit tests check every
+entry against the published table.
+"""
+
+CODES = {
+    "InternalFailure": 1,
+    "BadRequest": 2,
+    "InvalidId": 3,
+    "ObjectDoesNotExist": 4,
+    "InvalidApplicationName": 5,
+    "InvalidUser": 9,
+    "InvalidRange": 13,
+    "PermissionDenied": 22,
+    "AuthRequired": 24,
+    "InvalidParameter": 25,
+    "DuplicateName": 26,
+    "InvalidFilter": 32,
+    "InvalidCollaborator": 33,
+    "InvalidCollaboratorOwner": 34,
+    "UserLocked": 50,
+    "ImmutableFields": 53,
+    "InvalidAuthRole": 112,
+    "MinProcessesOverMaxProcesses": 114,
+    "InvalidUserStatus": 115,
+    "UnknownAccessType": 117,
+    "InvalidJson": 121,
+    "InvalidApplicationTitle": 122,
+    "InvalidTimeFormat": 136,
+    "InvalidLoadFactor": 150,
+    "InvalidTimeout": 151,
+    "InvalidPrincipalType": 152,
+    "InvalidGroup": 153,
+    "DuplicateUserPermission": 154,
+    "DuplicateGroupPermission": 155,
+    "InvalidOwner": 156,
+    "InvalidInclude": 161,
+    "InvalidMinProcesses": 191,
+    "InvalidMaxProcesses": 192,
+    "RateLimitExceeded": 277,
+}
+
+
+class APIError(Exception):
+    """Raised by handlers and the model; the HTTP layer turns it into a response."""
+
+    def __init__(self, status, name, message):
+        super().__init__(message)
+        self.status = status
+        self.name = name
+        self.code = CODES[name]
+        self.message = message
+
+    def body(self):
+        return {"code": self.code, "error": self.message, "payload": None}
+
+
+def bad_request(name, message):
+    return APIError(400, name, message)
+
+
+def not_found(message="The requested object does not exist."):
+    return APIError(404, "ObjectDoesNotExist", message)
+
+
+def forbidden(message="You do not have permission to perform this operation."):
+    return APIError(403, "PermissionDenied", message)

@@ -207,6 +207,7 @@ class State:
         self.groups = {}                # guid -> {"guid", "name", "owner_guid"}
         self.members = {}               # group guid -> [user guid]
         self.content = {}               # guid -> stored content record (see add_content)
+        self.names = {}                 # (owner guid, content name) -> content guid
         self.permissions = {}           # content guid -> [Permission dict]
         self.tags = {}                  # tag id (str) -> Tag dict
         self.content_tags = {}          # content guid -> [tag id]
@@ -294,6 +295,8 @@ class State:
         unknown = set(fields) - set(CONTENT_DEFAULTS)
         if unknown:
             raise ValueError(f"unknown content fields {sorted(unknown)}")
+        if (owner_guid, name) in self.names:
+            raise ValueError(f"the owner already has a content item named {name!r}")
         number = self.next_id("content")
         created = self.now if created is None else created
         record = {"guid": make_guid(self.seed_name, "content", number), "name": name}
@@ -302,6 +305,7 @@ class State:
         record.update(owner_guid=owner_guid, id=str(number), created_time=created,
                       last_deployed_time=created if deployed is None else deployed)
         self.content[record["guid"]] = record
+        self.names[(owner_guid, name)] = record["guid"]
         self.permissions[record["guid"]] = []
         return record
 
@@ -430,11 +434,8 @@ class State:
             raise bad_request("MinProcessesOverMaxProcesses", "min_processes must not exceed max_processes.")
         if new["load_factor"] is not None and not 0 <= new["load_factor"] <= 1:
             raise bad_request("InvalidLoadFactor", "load_factor must be between 0.0 and 1.0.")
-        for other in self.content.values():
-            if (other["owner_guid"] == owner_guid and other["name"] == new["name"]
-                    and other["guid"] != record.get("guid")):
-                raise bad_request("DuplicateName",
-                                  f"A content item named {new['name']!r} already exists for this owner.")
+        if self.names.get((owner_guid, new["name"]), record["guid"]) != record["guid"]:
+            raise bad_request("DuplicateName", f"A content item named {new['name']!r} already exists for this owner.")
         return new
 
     def create_content(self, user, body):
@@ -476,6 +477,8 @@ class State:
         if fields or not owner_changed:
             self.record(user, "update_content",
                         f"Updated content {label(new)}: {', '.join(fields) if fields else 'no fields'}")
+        del self.names[(item["owner_guid"], item["name"])]
+        self.names[(new["owner_guid"], new["name"])] = item["guid"]
         item.update(new)
         return item
 
@@ -484,6 +487,7 @@ class State:
         if not self.can_edit(user, item):
             raise forbidden()
         del self.content[item["guid"]]
+        del self.names[(item["owner_guid"], item["name"])]
         del self.permissions[item["guid"]]
         self.content_tags.pop(item["guid"], None)
         self.vanity_urls.pop(item["guid"], None)

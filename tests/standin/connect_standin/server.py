@@ -143,13 +143,26 @@ class StandIn:
 
 
 def _close(httpd):
+    """Stop listening, then close every open connection (as a dying process would)."""
     httpd.shutdown()
     httpd.server_close()
+    with httpd.connections_lock:
+        connections = list(httpd.connections)
+    for connection in connections:
+        try:
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
+
+    def __init__(self, *args):
+        self.connections = set()  # sockets of live handler threads
+        self.connections_lock = threading.Lock()
+        super().__init__(*args)
 
     def handle_error(self, request, client_address):
         # Clients that hang up, time out or fail the TLS handshake are normal here.
@@ -168,6 +181,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if isinstance(self.connection, ssl.SSLSocket):
             self.connection.do_handshake()  # in this thread, not in the accept loop
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self):
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
 
     def log_message(self, *args):  # quiet
         pass
@@ -214,7 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
     # ---------------------------------------------------------- dispatch
     def _dispatch(self):
         standin = self.server.standin
-        if standin.killed:
+        if standin.killed or standin._stopping.is_set():
             return self._drop()
         started = time.monotonic()
         split = urlsplit(self.path)

@@ -1,0 +1,430 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: connect_content
+short_description: Create, update, re-own or delete Posit Connect content items, one or thousands at a time
+version_added: 0.1.0
+description:
+  - Brings one content item, or a batch of them (O(items)), to the desired state through
+    C(PATCH /v1/content/{guid}), C(POST /v1/content) and C(DELETE /v1/content/{guid}).
+  - Idempotent. Reads the item, compares only the fields you set, and sends only those that differ.
+    When nothing differs, nothing is written and C(changed) is false. An option left out is left as it is.
+  - Read-only fields are never sent. Only the fields of Connect's C(UpdateContentInput) can be set.
+  - Inputs are checked before any write. This covers field names and types, negative counts or timeouts,
+    O(min_processes) greater than O(max_processes) (counting the item's current value of the one not given),
+    malformed guids, and an O(owner) who does not exist or cannot own content.
+  - The batch form reads the current state of all items with one C(GET /v1/content). It then sends
+    concurrent requests for only the items that differ. Use it instead of a C(loop:) of one task per item.
+author:
+  - posit.connect contributors (@posit-connect-ansible)
+extends_documentation_fragment:
+  - posit.connect.connect
+  - posit.connect.connect.ACTION_GROUP
+attributes:
+  check_mode:
+    support: full
+    description: Sends no write request. Returns the same C(changed), and the item that a real run would produce.
+  diff_mode:
+    support: full
+    description: Returns C(diff) with C(before) and C(after) of the fields that change. For a batch, the diff has one entry per changed item.
+options:
+  guid:
+    description:
+      - The guid of the content item.
+      - With O(state=present), an unknown guid fails. To create an item, give O(name) without O(guid).
+      - With O(guid) set, O(name) is the name to give the item (a rename).
+      - Mutually exclusive with O(items).
+    type: str
+  name:
+    description:
+      - Without O(guid), selects the item by name among all content that the API key can see. An administrator's key sees all content.
+      - If several items have this name, set O(owner) to choose the one that user owns, or the task fails and lists their guids and owners.
+      - With O(state=present) and no item of this name, the item is created.
+      - Letters, digits, C(.), C(-) and C(_).
+      - Mutually exclusive with O(items).
+    type: str
+  state:
+    description:
+      - V(present) makes the item exist with the given fields.
+      - V(absent) deletes it. Deletion cannot be undone. If the item is already gone, nothing happens.
+    type: str
+    choices: [present, absent]
+    default: present
+  title:
+    description: The item's title.
+    type: str
+  description:
+    description: The item's description.
+    type: str
+  access_type:
+    description:
+      - Who may view the item. V(all) means anyone, even anonymous visitors.
+        V(logged_in) means every Connect account. V(acl) means only users and groups listed
+        in its permissions.
+    type: str
+    choices: [all, logged_in, acl]
+  owner:
+    description:
+      - The new owner, by username or user guid. Sets C(owner_guid).
+      - The owner must be a publisher or administrator. Only administrators may change ownership.
+      - An unknown user or a viewer fails the task before anything is written.
+      - With O(name) matching several items, also chooses the one that this user owns.
+    type: str
+  locked:
+    description: Whether the item is locked.
+    type: bool
+  locked_message:
+    description: The message, in Markdown, that a locked item shows.
+    type: str
+  min_processes:
+    description: The minimum number of processes kept running per Connect node. Must be 0 or more.
+    type: int
+  max_processes:
+    description: The maximum number of processes per Connect node. Must be 1 or more.
+    type: int
+  max_conns_per_process:
+    description: The maximum number of client connections per process.
+    type: int
+  load_factor:
+    description: How aggressively new processes are started, between 0 and 1.
+    type: float
+  init_timeout:
+    description: The maximum number of seconds that an interactive application may take to start.
+    type: int
+  idle_timeout:
+    description: The number of seconds that a process stays alive after its last client disconnects.
+    type: int
+  connection_timeout:
+    description: The maximum number of seconds without data sent or received on a client connection.
+    type: int
+  read_timeout:
+    description: The maximum number of seconds without data received from a client connection.
+    type: int
+  run_as:
+    description: The Unix user that runs the content.
+    type: str
+  run_as_current_user:
+    description: Run processes as the Unix account of the visiting user.
+    type: bool
+  default_image_name:
+    description: The container image to use when the bundle's manifest does not name one.
+    type: str
+  settings:
+    description:
+      - Any other writable content field, as a dict of field name and value.
+        Examples are C(memory_limit), C(cpu_limit), C(default_environment_guid), C(otel_enabled),
+        C(metrics_collection_enabled) and C(service_account_name).
+      - Only the fields of Connect's C(UpdateContentInput) are accepted. Any other name fails the task,
+        and the error lists the writable fields. Values are checked against the field's type.
+      - A field may be set here or by its own option, not both.
+    type: dict
+  reset:
+    description:
+      - Field names to set to null, which makes Connect use its server default for them.
+        For example, V([init_timeout, min_processes]).
+      - A field may not be both set and reset.
+    type: list
+    elements: str
+  items:
+    description:
+      - The batch form. Each entry selects one item by C(guid), or by C(name), and may set any of the per-item
+        options above.
+      - Options given at the top level apply to every item. Per field, an item's own value overrides the
+        top-level one. The two C(settings) dicts are merged key by key.
+      - Items that fail are listed in RV(failed_items). The others are still applied. If any item failed,
+        the task fails. A second run converges.
+      - Mutually exclusive with O(guid) and O(name).
+    type: list
+    elements: dict
+    suboptions:
+      guid:
+        description: The item's guid. Set O(items[].name) too to rename the item.
+        type: str
+      name:
+        description: Without O(items[].guid), selects the item by name. If no item has this name, it is created (when present).
+        type: str
+      state:
+        description: V(present) or V(absent) for this item. Defaults to the top-level O(state).
+        type: str
+        choices: [present, absent]
+      title:
+        description: See O(title).
+        type: str
+      description:
+        description: See O(description).
+        type: str
+      access_type:
+        description: See O(access_type).
+        type: str
+        choices: [all, logged_in, acl]
+      owner:
+        description: See O(owner).
+        type: str
+      locked:
+        description: See O(locked).
+        type: bool
+      locked_message:
+        description: See O(locked_message).
+        type: str
+      min_processes:
+        description: See O(min_processes).
+        type: int
+      max_processes:
+        description: See O(max_processes).
+        type: int
+      max_conns_per_process:
+        description: See O(max_conns_per_process).
+        type: int
+      load_factor:
+        description: See O(load_factor).
+        type: float
+      init_timeout:
+        description: See O(init_timeout).
+        type: int
+      idle_timeout:
+        description: See O(idle_timeout).
+        type: int
+      connection_timeout:
+        description: See O(connection_timeout).
+        type: int
+      read_timeout:
+        description: See O(read_timeout).
+        type: int
+      run_as:
+        description: See O(run_as).
+        type: str
+      run_as_current_user:
+        description: See O(run_as_current_user).
+        type: bool
+      default_image_name:
+        description: See O(default_image_name).
+        type: str
+      settings:
+        description: See O(settings).
+        type: dict
+      reset:
+        description: See O(reset).
+        type: list
+        elements: str
+  concurrency:
+    description:
+      - The maximum number of requests sent in parallel by the batch form, from 1 to 64.
+      - Responses with HTTP 429 are retried with backoff (see O(retries)).
+    type: int
+    default: 8
+notes:
+  - Content names are unique per owner, so two owners may each have an item with the same name.
+seealso:
+  - module: posit.connect.connect_content_info
+"""
+
+EXAMPLES = r"""
+- name: Rename the title of one item
+  posit.connect.connect_content:
+    guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
+    title: Word Clouds from Shakespeare
+
+- name: Give a slow-starting application more time and keep two processes warm
+  posit.connect.connect_content:
+    guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
+    init_timeout: 300
+    min_processes: 2
+
+- name: Undo it. Null init_timeout and min_processes so the server defaults apply again
+  posit.connect.connect_content:
+    guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
+    reset: [init_timeout, min_processes]
+
+- name: Return ownership to the developer (administrators only)
+  posit.connect.connect_content:
+    guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
+    owner: jdoe
+
+- name: Make sure a placeholder item exists, restricted to its ACL, with a memory limit
+  posit.connect.connect_content:
+    name: quarterly-report
+    title: Quarterly report
+    access_type: acl
+    settings:
+      memory_limit: 2147483648
+  register: report
+
+- name: Lock an item with a message
+  posit.connect.connect_content:
+    guid: "{{ report.content.guid }}"
+    locked: true
+    locked_message: "Retired: see the **new dashboard**."
+
+- name: Move several items to a new owner at once (one GET, then PATCHes only where the owner differs)
+  posit.connect.connect_content:
+    owner: service-account
+    concurrency: 16
+    items:
+      - guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
+      - guid: 0d4a6b7c-2e1f-4a3b-9c8d-7e6f5a4b3c2d
+        title: Sales (archived)
+      - name: old-dashboard
+        state: absent
+  register: batch
+
+- name: Show the items that failed
+  ansible.builtin.debug:
+    var: batch.failed_items
+  when: batch.failed_items | default([]) | length > 0
+
+- name: Delete an item
+  posit.connect.connect_content:
+    guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
+    state: absent
+"""
+
+RETURN = r"""
+content:
+  description:
+    - Without O(items), the item after the change, as Connect returned it (every field).
+    - In check mode, the predicted item. A predicted new item has only the fields set and no C(guid).
+    - Empty after O(state=absent).
+  returned: when O(items) is not used
+  type: dict
+  sample:
+    guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
+    id: "8274"
+    name: shakespeare
+    title: Word Clouds from Shakespeare
+    access_type: acl
+    owner_guid: 20a79ce3-6e87-4522-9faf-be24228800a4
+    init_timeout: null
+    min_processes: null
+    app_mode: shiny
+diff:
+  description:
+    - In diff mode, C(before) and C(after) of the fields that change.
+    - For O(items), a list with one such dict for each changed item.
+  returned: in diff mode
+  type: raw
+  sample: {"before": {"owner_guid": "20a79ce3-6e87-4522-9faf-be24228800a4"}, "after": {"owner_guid": "32db99f1-7d4c-47e7-878b-47c162ea8000"}}
+results:
+  description: For O(items), one entry per item, in the order given.
+  returned: when O(items) is used
+  type: list
+  elements: dict
+  contains:
+    index:
+      description: The item's position in O(items), from 0.
+      type: int
+    guid:
+      description: The content guid, or null for an item that was not found, or that would be created in check mode.
+      type: str
+    name:
+      description: The content name.
+      type: str
+    title:
+      description: The content title, before the change.
+      type: str
+    changed:
+      description: Whether this item was (or, in check mode, would be) changed.
+      type: bool
+    failed:
+      description: Whether this item failed.
+      type: bool
+    msg:
+      description: What happened. For example C(unchanged), C(updated owner_guid, title), C(created), C(deleted), C(absent), or the error.
+      type: str
+    changes:
+      description: The fields sent, with their new values. Empty when unchanged.
+      type: dict
+    error:
+      description: For a failed item, the error's details (method, path, status, code, code_name) when Connect answered.
+      type: dict
+      returned: when the item failed on a request
+    diff:
+      description: In diff mode, C(before) and C(after) of this item's changed fields.
+      type: dict
+      returned: in diff mode, for changed items
+  sample:
+    - {"index": 0, "guid": "ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5", "name": "shakespeare", "title": "Word Clouds",
+       "changed": true, "failed": false, "msg": "updated owner_guid",
+       "changes": {"owner_guid": "32db99f1-7d4c-47e7-878b-47c162ea8000"}}
+matched:
+  description: For O(items), how many items were found on the server.
+  returned: when O(items) is used
+  type: int
+  sample: 1000
+changed_count:
+  description: For O(items), how many items changed (or would change in check mode).
+  returned: when O(items) is used
+  type: int
+  sample: 12
+failed_count:
+  description: For O(items), how many items failed.
+  returned: when O(items) is used
+  type: int
+  sample: 0
+failed_items:
+  description: For O(items), the items that failed, each with C(index), C(guid), C(name) and C(msg).
+  returned: when O(items) is used
+  type: list
+  elements: dict
+  sample: [{"index": 3, "guid": null, "name": "old-dashboard", "msg": "Option 'items[3].name': 2 content items are named ..."}]
+"""
+
+from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.content import (
+    ContentInputError,
+    ContentManager,
+    PartlyCreatedError,
+    field_argument_spec,
+)
+
+STATES = ["present", "absent"]
+
+
+def main():
+    item_options = field_argument_spec()
+    item_options.update(guid=dict(type="str"), name=dict(type="str"), state=dict(type="str", choices=STATES))
+    argument_spec = field_argument_spec()
+    argument_spec.update(
+        guid=dict(type="str"),
+        name=dict(type="str"),
+        state=dict(type="str", choices=STATES, default="present"),
+        items=dict(type="list", elements="dict", options=item_options, required_one_of=[["guid", "name"]]),
+        concurrency=dict(type="int", default=8),
+    )
+    module = ConnectModule(
+        argument_spec=argument_spec,
+        pool_size=64,
+        required_one_of=[["guid", "name", "items"]],
+        mutually_exclusive=[["items", "guid"], ["items", "name"]],
+    )
+    params = module.params
+    if not 1 <= params["concurrency"] <= 64:
+        module.fail("Option 'concurrency' must be between 1 and 64, got %s." % params["concurrency"])
+
+    manager = ContentManager(module.client, check_mode=module.check_mode, diff_mode=module.diff_mode,
+                             concurrency=params["concurrency"], warn=module.ansible.warn)
+
+    def run(m):
+        try:
+            if params["items"] is not None:
+                result = manager.ensure_many(params, params["items"])
+                if result.pop("failed", False):
+                    m.ansible.fail_json(**result)
+                return result
+            return manager.ensure(params)
+        except ContentInputError as exc:
+            m.fail(exc)
+        except PartlyCreatedError as exc:
+            m.fail(exc, changed=True)
+
+    module.run(run)
+
+
+if __name__ == "__main__":
+    main()

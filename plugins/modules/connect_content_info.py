@@ -1,0 +1,154 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: connect_content_info
+short_description: List Posit Connect content items with their owners, tags and permissions
+version_added: 0.1.0
+description:
+  - Returns the content items that the API key can see, as Connect returns them from C(GET /v1/content).
+    An administrator's key sees all content.
+  - Filters combine. O(name) and O(owner) are applied by the server. O(id), O(app_mode) and
+    O(access_type) are applied to the list that the server returns.
+  - Always returns a list, even for one O(guid). An unknown guid returns an empty list.
+author:
+  - posit.connect contributors (@posit-connect-ansible)
+extends_documentation_fragment:
+  - posit.connect.connect
+  - posit.connect.connect.ACTION_GROUP
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Read-only; nothing to diff.
+options:
+  guid:
+    description: Only the item with this guid (C(GET /v1/content/{guid})).
+    type: str
+  name:
+    description: Only items with this name. Names are unique per owner, so several owners may each have one.
+    type: str
+  owner:
+    description:
+      - Only items owned by this user, by username or user guid. The server filters on C(owner_guid).
+      - An unknown username fails the task.
+    type: str
+  id:
+    description:
+      - Only the item with this numeric id, as audit logs show it (C(content_id)). Use it to map an id to a guid.
+      - No Connect endpoint takes the id, so the content list is read and filtered.
+    type: int
+  app_mode:
+    description: Only items with one of these app modes, such as V(shiny), V(quarto-static), V(python-fastapi) or V(static).
+    type: list
+    elements: str
+  access_type:
+    description: Only items with one of these access types.
+    type: list
+    elements: str
+    choices: [all, logged_in, acl]
+  include:
+    description:
+      - Details to add to each item. V(owner) adds C(owner) (the owner's username, first and last name).
+        V(tags) adds C(tags). V(permissions) adds C(permissions), the item's access control list from
+        C(GET /v1/content/{guid}/permissions), fetched for all items concurrently.
+    type: list
+    elements: str
+    choices: [owner, tags, permissions]
+    default: []
+  concurrency:
+    description: The maximum number of permission lists fetched in parallel for O(include=permissions), from 1 to 64.
+    type: int
+    default: 8
+seealso:
+  - module: posit.connect.connect_content
+"""
+
+EXAMPLES = r"""
+- name: List all content with owners and permissions (administrator key)
+  posit.connect.connect_content_info:
+    include: [owner, tags, permissions]
+  register: all_content
+
+- name: Map the numeric content id of an audit log entry to the item
+  posit.connect.connect_content_info:
+    id: 8274
+  register: found
+
+- name: Show its guid
+  ansible.builtin.debug:
+    msg: "{{ found.content | map(attribute='guid') | first | default('no such item') }}"
+
+- name: Shiny applications of one owner that anyone may view
+  posit.connect.connect_content_info:
+    owner: jdoe
+    app_mode: [shiny, python-shiny]
+    access_type: [all]
+
+- name: One item by guid
+  posit.connect.connect_content_info:
+    guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
+"""
+
+RETURN = r"""
+content:
+  description:
+    - The matching items, as Connect returns them, with every field (including C(guid) and the numeric C(id)).
+    - C(owner), C(tags) and C(permissions) are added when O(include) asks for them.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - guid: f2f37341-e21d-3d80-c698-a935ad614066
+      id: "8274"
+      name: Performance-Data-1671216053560
+      title: Performance Data
+      app_mode: quarto-static
+      access_type: logged_in
+      owner_guid: 20a79ce3-6e87-4522-9faf-be24228800a4
+      owner: {"guid": "20a79ce3-6e87-4522-9faf-be24228800a4", "username": "jdoe", "first_name": "Jo", "last_name": "Doe"}
+      permissions:
+        - {"id": "94", "content_guid": "f2f37341-e21d-3d80-c698-a935ad614066", "principal_guid": "5b6f05d1-1fea-480b-b8fa-51aec687a0bd",
+           "principal_type": "user", "role": "viewer"}
+"""
+
+from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.content import ContentInputError, content_info
+
+
+def main():
+    module = ConnectModule(
+        argument_spec=dict(
+            guid=dict(type="str"),
+            name=dict(type="str"),
+            owner=dict(type="str"),
+            id=dict(type="int"),
+            app_mode=dict(type="list", elements="str"),
+            access_type=dict(type="list", elements="str", choices=["all", "logged_in", "acl"]),
+            include=dict(type="list", elements="str", choices=["owner", "tags", "permissions"], default=[]),
+            concurrency=dict(type="int", default=8),
+        ),
+        pool_size=64,
+    )
+    if not 1 <= module.params["concurrency"] <= 64:
+        module.fail("Option 'concurrency' must be between 1 and 64, got %s." % module.params["concurrency"])
+
+    def run(m):
+        try:
+            return dict(changed=False, content=content_info(m.client, m.params, m.params["concurrency"]))
+        except ContentInputError as exc:
+            m.fail(exc)
+
+    module.run(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,357 @@
+"""The pure logic of the content modules: validation, comparison, planning, and a lost create.
+
+A small in-memory client stands in for ConnectClient here, so each rule is
+tested on its own; the integration tests run the modules against the stand-in.
+"""
+
+import copy
+import time
+
+import pytest
+
+from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.content import (
+    CREATABLE_FIELDS,
+    RESETTABLE_FIELDS,
+    WRITABLE_FIELDS,
+    ContentInputError,
+    ContentManager,
+    check_process_limits,
+    compute_patch,
+    desired_fields,
+    pick_by_name,
+)
+
+ALICE = "11111111-1111-4111-8111-111111111111"
+BOB = "22222222-2222-4222-8222-222222222222"
+VIEWER = "33333333-3333-4333-8333-333333333333"
+USERS = {
+    ALICE: dict(guid=ALICE, username="alice", user_role="administrator", locked=False),
+    BOB: dict(guid=BOB, username="bob", user_role="publisher", locked=False),
+    VIEWER: dict(guid=VIEWER, username="vera", user_role="viewer", locked=False),
+}
+
+
+def guid_of(n):
+    return "%08x-0000-4000-8000-%012x" % (n, n)
+
+
+def item(n, owner=ALICE, **fields):
+    base = dict(guid=guid_of(n), id=str(n), name="item-%d" % n, title="Item %d" % n, description="",
+                access_type="acl", owner_guid=owner, locked=False, min_processes=None, max_processes=None,
+                init_timeout=None, app_mode="shiny")
+    base.update(fields)
+    return base
+
+
+class FakeClient:
+    """Content and users in memory, the ConnectClient methods the content code calls, and a request log."""
+
+    def __init__(self, items=(), lose_post=False):
+        self.content = dict((c["guid"], dict(c)) for c in items)
+        self.log = []
+        self.lose_post = lose_post
+        self.next = 1000
+
+    def _record(self, method, path):
+        self.log.append((method, path))
+
+    def writes(self):
+        return [entry for entry in self.log if entry[0] != "GET"]
+
+    def get(self, path, params=None):
+        self._record("GET", path)
+        if path == "v1/content":
+            found = list(self.content.values())
+            if params and "name" in params:
+                found = [c for c in found if c["name"] == params["name"]]
+            return copy.deepcopy(found)
+        if path.startswith("v1/content/"):
+            guid = path.split("/")[2]
+            if guid not in self.content:
+                raise ConnectError("GET /%s failed: HTTP 404" % path, method="GET", path=path, status=404, code=4)
+            return dict(self.content[guid])
+        if path == "v1/user":
+            return USERS[ALICE]
+        raise AssertionError(path)
+
+    def current_user(self):
+        return self.get("v1/user")
+
+    def post(self, path, body=None):
+        self._record("POST", path)
+        self.next += 1
+        created = item(self.next, name=body["name"], title=None)
+        created.update(body)
+        self.content[created["guid"]] = created
+        if self.lose_post:
+            raise ConnectError("Could not connect to Connect for POST /__api__/v1/content: connection reset",
+                               method="POST", path="/__api__/v1/content")
+        return dict(created)
+
+    def patch(self, path, body=None):
+        self._record("PATCH", path)
+        guid = path.split("/")[2]
+        if body.get("title") == "boom":
+            raise ConnectError("PATCH /%s failed: HTTP 400: Connect error 3 InvalidId: boom" % path,
+                               method="PATCH", path=path, status=400, code=3)
+        self.content[guid].update(body)
+        return dict(self.content[guid])
+
+    def delete(self, path):
+        self._record("DELETE", path)
+        del self.content[path.split("/")[2]]
+
+    def require_user(self, value, option):
+        self._record("GET", "v1/users?" + value)
+        for user in USERS.values():
+            if value in (user["guid"], user["username"]):
+                return user
+        raise ConnectError("Option '%s': no Connect user with username or guid %r." % (option, value))
+
+    def require_owner(self, value, option="owner"):
+        user = self.require_user(value, option)
+        if user["user_role"] == "viewer":
+            raise ConnectError("Option '%s': user %r is a viewer; content can only be owned by a publisher "
+                               "or administrator." % (option, user["username"]))
+        return user
+
+    def map_concurrent(self, func, items, concurrency=8):
+        out = []
+        for one in items:
+            try:
+                out.append((one, func(one), None))
+            except ConnectError as exc:
+                out.append((one, None, exc))
+        return out
+
+
+# -- the field tables follow Connect's OpenAPI ---------------------------------
+
+
+def test_field_tables_match_the_openapi_update_and_create_inputs():
+    yaml = pytest.importorskip("yaml")
+    from pathlib import Path
+    spec = Path(__file__).resolve().parents[3] / "shared" / "connect-api" / "openapi" / "posit-content-api-openapi.yml"
+    if not spec.exists():
+        pytest.skip("Connect's OpenAPI reference is not available here")
+    schemas = yaml.safe_load(spec.read_text())["components"]["schemas"]
+    assert set(WRITABLE_FIELDS) == set(schemas["UpdateContentInput"]["properties"])
+    assert set(CREATABLE_FIELDS) == set(schemas["CreateContentInput"]["properties"])
+    kinds = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+    def types(prop):
+        return prop["type"] if isinstance(prop.get("type"), list) else [prop.get("type")]
+    for field, prop in schemas["UpdateContentInput"]["properties"].items():
+        assert WRITABLE_FIELDS[field] == kinds[types(prop)[0]], field
+        # reset only where both the input and the content read back may be null
+        nullable = "null" in types(prop) and "null" in types(schemas["Content"]["properties"][field])
+        assert (field in RESETTABLE_FIELDS) == (nullable and field != "owner_guid"), field
+
+
+# -- desired fields -------------------------------------------------------------
+
+
+def test_only_options_that_were_set_are_managed():
+    desired = desired_fields(dict(title="T", description=None, owner="bob", locked=False,
+                                  settings={"memory_limit": "1024", "otel_enabled": "yes"},
+                                  reset=["init_timeout", "min_processes"]))
+    assert desired == dict(title="T", owner_guid="bob", locked=False, memory_limit=1024, otel_enabled=True,
+                           init_timeout=None, min_processes=None)
+
+
+@pytest.mark.parametrize("params,message", [
+    (dict(settings={"guid": "x"}), "Option 'settings': 'guid' is not a writable content field. Writable fields: "),
+    (dict(settings={"app_mode": "shiny"}), "'app_mode' is not a writable content field"),
+    (dict(settings={"memory_limit": "lots"}), "Option 'settings.memory_limit': memory_limit must be an integer"),
+    (dict(settings={"min_processes": True}), "min_processes must be an integer"),
+    (dict(settings={"run_as": 5}), "run_as must be a string"),
+    (dict(settings={"access_type": "public"}), "Option 'settings.access_type' must be one of 'all', 'logged_in', 'acl'"),
+    (dict(settings={"description": None}), "description cannot be null"),
+    (dict(title="a", settings={"title": "b"}), "Option 'settings.title' sets title, which option 'title' already sets"),
+    (dict(reset=["access_type"]), "Option 'reset': 'access_type' cannot be reset"),
+    (dict(reset=["owner_guid"]), "'owner_guid' cannot be reset"),
+    (dict(reset=["locked"]), "'locked' cannot be reset"),
+    (dict(settings={"otel_enabled": None}), "Option 'settings.otel_enabled': otel_enabled cannot be null; set a value"),
+    (dict(init_timeout=5, reset=["init_timeout"]), "Option 'reset' lists init_timeout, which option 'init_timeout' sets"),
+    (dict(min_processes=-1), "Option 'min_processes' must be 0 or more, got -1."),
+    (dict(idle_timeout=-5), "Option 'idle_timeout' must be 0 or more"),
+    (dict(settings={"memory_limit": -1}), "Option 'settings.memory_limit' must be 0 or more"),
+    (dict(max_processes=0), "Option 'max_processes' must be 1 or more"),
+    (dict(load_factor=1.5), "Option 'load_factor' must be between 0 and 1"),
+    (dict(min_processes=3, max_processes=2),
+     "Options 'min_processes' and 'max_processes': min_processes (3) is greater than max_processes (2)"),
+    (dict(settings={"default_environment_guid": "nope"}), "must be an environment guid"),
+    (dict(settings={"name": "bad name!"}), "is not a valid content name"),
+])
+def test_bad_input_is_named_precisely(params, message):
+    with pytest.raises(ContentInputError) as info:
+        desired_fields(params)
+    assert message in str(info.value)
+
+
+def test_item_messages_name_the_item():
+    with pytest.raises(ContentInputError, match=r"Option 'items\[4\]\.min_processes' must be 0 or more"):
+        desired_fields(dict(min_processes=-2), "items[4].")
+
+
+def test_min_over_max_counts_current_values():
+    check_process_limits(dict(min_processes=None, max_processes=3), dict(min_processes=3))
+    with pytest.raises(ContentInputError, match=r"min_processes \(4\) is greater than max_processes \(3, its current value\)"):
+        check_process_limits(dict(min_processes=None, max_processes=3), dict(min_processes=4))
+    with pytest.raises(ContentInputError, match=r"min_processes \(2, its current value\) is greater than max_processes \(1\)"):
+        check_process_limits(dict(min_processes=2, max_processes=5), dict(max_processes=1))
+    check_process_limits(dict(min_processes=2, max_processes=5), dict(max_processes=1, min_processes=None))
+
+
+def test_patch_has_only_differing_fields_and_bool_is_not_int():
+    current = dict(title="T", locked=False, min_processes=1, load_factor=0.5, init_timeout=None)
+    assert compute_patch(current, dict(title="T", locked=False, load_factor=0.5, init_timeout=None)) == {}
+    assert compute_patch(current, dict(min_processes=True, locked=0, init_timeout=None)) == dict(min_processes=True, locked=0)
+    assert compute_patch({}, dict(locked=False)) == dict(locked=False)  # a field the server did not send
+
+
+def test_ambiguous_name_lists_guids_and_owners_or_is_narrowed_by_owner():
+    matches = [item(1, owner=ALICE, name="x"), item(2, owner=BOB, name="x")]
+    matches[1]["owner"] = dict(username="bob")  # as include=owner adds it
+    with pytest.raises(ContentInputError) as info:
+        pick_by_name(matches, "x")
+    text = str(info.value)
+    assert "2 content items are named 'x'" in text and guid_of(1) in text and guid_of(2) in text
+    assert "owner %s" % ALICE in text and "owner bob" in text
+    assert pick_by_name(matches, "x", BOB)["guid"] == guid_of(2)
+    assert pick_by_name([], "x") is None
+
+
+# -- the single-item flow ----------------------------------------------------------
+
+
+def test_create_posts_creatable_fields_then_one_patch_for_the_rest():
+    client = FakeClient()
+    result = ContentManager(client).ensure(dict(name="new-app", title="New app", owner="bob", locked=True,
+                                                 min_processes=1, reset=["init_timeout"]))
+    assert result["changed"] and result["content"]["owner_guid"] == BOB and result["content"]["locked"] is True
+    assert client.writes() == [("POST", "v1/content"), ("PATCH", "v1/content/%s" % result["content"]["guid"])]
+
+
+def test_lost_create_response_is_looked_up_never_repeated():
+    client = FakeClient(lose_post=True)
+    warnings = []
+    result = ContentManager(client, warn=warnings.append).ensure(dict(name="new-app", title="New app"))
+    assert [w for w in client.writes() if w[0] == "POST"] == [("POST", "v1/content")]
+    assert result["content"]["name"] == "new-app" and result["changed"]
+    assert "found the created item" in warnings[0]
+    assert client.log[-1] == ("GET", "v1/content")  # the lookup by name, after the POST
+
+
+def test_lost_create_that_did_not_happen_says_so():
+    class Refusing(FakeClient):
+        def post(self, path, body=None):
+            self._record("POST", path)
+            raise ConnectError("POST /__api__/v1/content timed out after 30s", method="POST", path=path)
+    client = Refusing()
+    with pytest.raises(ConnectError, match="No content named 'new-app' exists, so nothing was created; re-run"):
+        ContentManager(client).ensure(dict(name="new-app"))
+    assert client.writes() == [("POST", "v1/content")]
+
+
+def test_viewer_or_unknown_owner_fails_before_any_write():
+    client = FakeClient([item(1)])
+    for owner, message in (("vera", "is a viewer"), ("nobody", "no Connect user")):
+        with pytest.raises(ConnectError, match=message):
+            ContentManager(client).ensure(dict(guid=guid_of(1), owner=owner, title="changed"))
+    assert client.writes() == []
+
+
+def test_check_mode_predicts_without_writing():
+    client = FakeClient([item(1)])
+    result = ContentManager(client, check_mode=True, diff_mode=True).ensure(dict(guid=guid_of(1), title="New"))
+    assert result["changed"] and result["content"]["title"] == "New" and result["content"]["guid"] == guid_of(1)
+    assert result["diff"] == dict(before=dict(title="Item 1"), after=dict(title="New"))
+    assert client.writes() == [] and client.content[guid_of(1)]["title"] == "Item 1"
+
+
+# -- the batch flow ------------------------------------------------------------------
+
+
+def test_batch_reads_once_and_patches_only_differing_items():
+    items = [item(n, owner=BOB if n % 10 == 0 else ALICE) for n in range(1, 1001)]
+    client = FakeClient(items)
+    started = time.process_time()
+    result = ContentManager(client).ensure_many(dict(owner="bob", state="present"),
+                                                [dict(guid=guid_of(n)) for n in range(1, 1001)])
+    elapsed = time.process_time() - started
+    assert [m for m, p in client.log if m == "GET" and p == "v1/content"] == ["GET"]
+    assert len(client.writes()) == 900 and all(m == "PATCH" for m, _ in client.writes())
+    assert result["changed"] and result["changed_count"] == 900 and result["matched"] == 1000
+    assert result["failed_count"] == 0 and result["failed_items"] == []
+    assert elapsed < 1.0, elapsed
+
+    client.log = []
+    again = ContentManager(client).ensure_many(dict(owner="bob", state="present"),
+                                               [dict(guid=guid_of(n)) for n in range(1, 1001)])
+    assert not again["changed"] and again["changed_count"] == 0
+    assert client.writes() == [] and len(client.log) == 2  # the content list and one user lookup
+
+
+def test_batch_item_failures_do_not_stop_the_others():
+    client = FakeClient([item(1), item(2), item(3, name="dup"), item(4, name="dup", owner=BOB), item(5, min_processes=3)])
+    result = ContentManager(client).ensure_many(dict(state="present"), [
+        dict(guid=guid_of(1), title="boom"),                # the server refuses
+        dict(guid=guid_of(2), title="fine"),
+        dict(name="dup", title="ambiguous"),                # two items named dup
+        dict(guid=guid_of(9), title="missing"),             # no such guid
+        dict(guid=guid_of(2), title="again"),               # listed twice
+        dict(guid=guid_of(1), owner="vera"),                # viewer as owner
+        dict(guid=guid_of(5), max_processes=2),            # below the current min_processes
+    ])
+    assert result["failed"] and result["failed_count"] == 6 and result["changed_count"] == 1
+    by_index = dict((e["index"], e) for e in result["results"])
+    assert by_index[1]["changed"] and not by_index[1]["failed"] and client.content[guid_of(2)]["title"] == "fine"
+    assert "InvalidId: boom" in by_index[0]["msg"] and by_index[0]["error"]["status"] == 400
+    assert "2 content items are named 'dup'" in by_index[2]["msg"]
+    assert "no content with guid %s" % guid_of(9) in by_index[3]["msg"]
+    assert "items[4] selects the same content as items[1]" in by_index[4]["msg"]
+    assert "is a viewer" in by_index[5]["msg"]
+    assert "min_processes (3, its current value) is greater than max_processes (2)" in by_index[6]["msg"]
+    assert "6 of 7 content items failed" in result["msg"]
+    assert [w for w in client.writes()] == [("PATCH", "v1/content/%s" % guid_of(1)), ("PATCH", "v1/content/%s" % guid_of(2))]
+
+
+def test_batch_invalid_input_fails_before_any_request():
+    client = FakeClient([item(1)])
+    with pytest.raises(ContentInputError, match=r"Option 'items\[1\]\.settings': 'bogus' is not a writable"):
+        ContentManager(client).ensure_many(dict(state="present"), [dict(guid=guid_of(1)), dict(guid=guid_of(1), settings={"bogus": 1})])
+    with pytest.raises(ContentInputError, match=r"Option 'items\[0\]\.guid': 'abc' is not a content guid"):
+        ContentManager(client).ensure_many(dict(state="present"), [dict(guid="abc")])
+    assert client.log == []
+
+
+def test_batch_top_level_values_are_overridden_per_field_by_items():
+    client = FakeClient([item(1), item(2)])
+    result = ContentManager(client, check_mode=True, diff_mode=True).ensure_many(
+        dict(state="present", title="Shared", settings={"memory_limit": 10}),
+        [dict(guid=guid_of(1)), dict(guid=guid_of(2), title="Own", settings={"cpu_limit": 1.5})])
+    assert result["results"][0]["changes"] == dict(title="Shared", memory_limit=10)
+    assert result["results"][1]["changes"] == dict(title="Own", memory_limit=10, cpu_limit=1.5)
+    assert result["results"][1]["msg"] == "would update cpu_limit, memory_limit, title"
+    assert len(result["diff"]) == 2 and result["diff"][1]["before"] == dict(title="Item 2", memory_limit=None, cpu_limit=None)
+    assert client.writes() == []
+
+
+def test_batch_creates_and_deletes():
+    client = FakeClient([item(1), item(2)])
+    result = ContentManager(client).ensure_many(dict(state="present"), [
+        dict(name="brand-new", title="Brand new"), dict(guid=guid_of(2), state="absent"), dict(name="gone", state="absent")])
+    assert [e["msg"] for e in result["results"]] == ["created", "deleted", "absent"]
+    assert result["results"][0]["guid"] in client.content and guid_of(2) not in client.content
+
+
+def test_owner_chooses_which_of_several_same_names_to_delete():
+    client = FakeClient([item(1, name="dup"), item(2, name="dup", owner=BOB), item(3, name="solo")])
+    result = ContentManager(client).ensure_many(dict(state="absent"), [
+        dict(name="dup", owner="bob"), dict(name="solo", owner="nobody")])
+    assert [e["msg"] for e in result["results"]] == ["deleted", "deleted"]
+    assert sorted(client.content) == [guid_of(1)]
+    client = FakeClient([item(1, name="dup"), item(2, name="dup", owner=BOB)])
+    assert ContentManager(client).ensure(dict(name="dup", owner="alice", state="absent"))["changed"]
+    assert sorted(client.content) == [guid_of(2)]

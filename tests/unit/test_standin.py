@@ -64,6 +64,11 @@ class Client:
         return response.json() if response.content else None
 
 
+def plain(method, url, **kwargs):
+    """A request without the Client's key and session (always with a timeout)."""
+    return requests.request(method, url, timeout=10, **kwargs)
+
+
 def error(response, status, name):
     assert response.status_code == status, response.text
     body = response.json()
@@ -93,7 +98,8 @@ def _rfc3339(value):
 
 def schema(document, path, method, status):
     if document not in _DOCS:
-        _DOCS[document] = yaml.safe_load((REFERENCE / "openapi" / f"posit-{document}-api-openapi.yml").read_text())
+        text = (REFERENCE / "openapi" / f"posit-{document}-api-openapi.yml").read_text()
+        _DOCS[document] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     doc = _DOCS[document]
     responses = doc["paths"][path][method.lower()]["responses"]
     if str(status) in responses:
@@ -667,12 +673,12 @@ def test_tls_with_trustme_ca(tmp_path):
             for _ in range(3):
                 assert session.get(server.url + "/__api__/v1/user", headers=headers, verify=paths["ca"]).status_code == 200
         with pytest.raises(requests.exceptions.SSLError):
-            requests.get(server.url + "/__api__/v1/user", headers=headers, verify=True)
-        assert requests.get(server.url.replace("127.0.0.1", "localhost") + "/__api__/server_settings",
-                            verify=paths["ca"]).status_code == 200
+            plain("GET", server.url + "/__api__/v1/user", headers=headers, verify=True)
+        localhost = server.url.replace("127.0.0.1", "localhost")
+        assert plain("GET", localhost + "/__api__/server_settings", verify=paths["ca"]).status_code == 200
 
 
-def test_prefix(fresh):
+def test_prefix():
     with StandIn(prefix="/rsc/") as server:
         assert server.url.endswith("/rsc")
         client = Client(server)
@@ -682,10 +688,10 @@ def test_prefix(fresh):
         assert item["content_url"].startswith(server.url + "/content/")
         assert server.requests[-1]["path"] == "/__api__/v1/content"
         root = server.url[: -len("/rsc")]
-        outside = requests.get(root + "/__api__/v1/content", headers={"Authorization": f"Key {client.key}"})
+        outside = plain("GET", root + "/__api__/v1/content", headers={"Authorization": f"Key {client.key}"})
         assert outside.status_code == 404 and outside.headers["Content-Type"].startswith("text/html")
-        assert requests.get(root + "/__standin__/keys").json()["admin"] == client.key
-        assert requests.get(server.url + "/__standin__/keys").json()["admin"] == client.key
+        assert plain("GET", root + "/__standin__/keys").json()["admin"] == client.key
+        assert plain("GET", server.url + "/__standin__/keys").json()["admin"] == client.key
 
 
 def test_request_log(fresh):
@@ -694,7 +700,7 @@ def test_request_log(fresh):
     client.get("/__api__/v1/content", params={"name": "x", "include": "tags"})
     client.ok("POST", "/__api__/v1/content", json={"name": "logged"})
     Client(fresh, None).get("/__api__/v1/user", headers={"Authorization": "Key secret-looking-key"})
-    requests.get(fresh.url + "/__standin__/log")  # control calls are not logged
+    plain("GET", fresh.url + "/__standin__/log")  # control calls are not logged
     log = fresh.requests
     assert [(e["method"], e["path"], e["status"], e["user"]) for e in log] == [
         ("GET", "/__api__/v1/content", 200, "alice"),
@@ -703,7 +709,7 @@ def test_request_log(fresh):
     ]
     assert log[0]["query"] == {"name": "x", "include": "tags"} and log[1]["body"] == {"name": "logged"}
     assert [e["method"] for e in fresh.writes()] == ["POST"]
-    dumped = json.dumps(log) + json.dumps(requests.get(fresh.url + "/__standin__/log").json())
+    dumped = json.dumps(log) + json.dumps(plain("GET", fresh.url + "/__standin__/log").json())
     for key in list(fresh.keys.values()) + ["secret-looking-key"]:
         assert key not in dumped
     assert "authorization" not in dumped.lower()
@@ -714,7 +720,7 @@ def test_routing_and_html_pages(demo):
     error(client.get("/__api__/v1/nothing-here"), 404, "ObjectDoesNotExist")
     assert client.call("PUT", "/__api__/v1/content").status_code == 405
     for path in ("/", "/connect/", "/content/abc/"):
-        page = requests.get(demo.url + path)
+        page = plain("GET", demo.url + path)
         assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
         assert "<title>Posit Connect</title>" in page.text
     assert client.call("HEAD", "/__api__/v1/user").content == b""
@@ -733,10 +739,10 @@ def test_keep_alive_is_fast(demo):
 def test_latency_applies_to_api_only():
     with StandIn(latency=0.1) as server:
         started = time.monotonic()
-        requests.get(server.url + "/__standin__/keys")
+        plain("GET", server.url + "/__standin__/keys")
         assert time.monotonic() - started < 0.09
         started = time.monotonic()
-        requests.get(server.url + "/__api__/server_settings")
+        plain("GET", server.url + "/__api__/server_settings")
         assert time.monotonic() - started >= 0.1
 
 
@@ -803,23 +809,23 @@ def test_cli_and_control_endpoints(tmp_path):
         assert line.startswith("READY http://127.0.0.1:") and line.endswith("/rsc")
         url = line.split()[1]
         keys = json.loads(keys_file.read_text())
-        assert requests.get(url + "/__standin__/keys").json() == keys
+        assert plain("GET", url + "/__standin__/keys").json() == keys
         headers = {"Authorization": f"Key {keys['admin']}"}
-        items = requests.get(url + "/__api__/v1/content", headers=headers).json()
+        items = plain("GET", url + "/__api__/v1/content", headers=headers).json()
         assert len(items) == 5
-        assert requests.get(url + "/__api__/server_settings").json()["version"] == "2024.12.0"
-        assert requests.get(url + "/__api__/v1/search/auditlogs", headers=headers).status_code == 404
+        assert plain("GET", url + "/__api__/server_settings").json()["version"] == "2024.12.0"
+        assert plain("GET", url + "/__api__/v1/search/auditlogs", headers=headers).status_code == 404
 
-        assert requests.put(url + "/__standin__/faults", json=[{"kind": "503"}]).status_code == 204
-        assert requests.get(url + "/__api__/v1/user", headers=headers).status_code == 503
-        assert requests.put(url + "/__standin__/faults", json=[{"kind": "bad"}]).status_code == 400
-        log = requests.get(url + "/__standin__/log").json()
+        assert plain("PUT", url + "/__standin__/faults", json=[{"kind": "503"}]).status_code == 204
+        assert plain("GET", url + "/__api__/v1/user", headers=headers).status_code == 503
+        assert plain("PUT", url + "/__standin__/faults", json=[{"kind": "bad"}]).status_code == 400
+        log = plain("GET", url + "/__standin__/log").json()
         assert [e["status"] for e in log] == [200, 200, 404, 503]
-        assert requests.delete(url + "/__standin__/log").status_code == 204
-        assert requests.get(url + "/__standin__/log").json() == []
-        reset = requests.post(url + "/__standin__/reset", json={"seed": "demo"}).json()
+        assert plain("DELETE", url + "/__standin__/log").status_code == 204
+        assert plain("GET", url + "/__standin__/log").json() == []
+        reset = plain("POST", url + "/__standin__/reset", json={"seed": "demo"}).json()
         assert reset["keys"] == keys | {k: v for k, v in reset["keys"].items() if k not in keys}
-        assert len(requests.get(url + "/__api__/v1/content", headers=headers).json()) == 40
+        assert len(plain("GET", url + "/__api__/v1/content", headers=headers).json()) == 40
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0

@@ -38,7 +38,7 @@ def main(argv=None):
                      seed=args.seed, seed_options=options, port=args.port)
     server.start()
     if args.keys_file:
-        with open(args.keys_file, "w") as handle:
+        with open(args.keys_file, "w", encoding="utf-8") as handle:
             json.dump(server.keys, handle, indent=2)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

@@ -9,6 +9,7 @@ derived from hashes, so a given seed always builds the same server.
 import bisect
 import datetime
 import hashlib
+import operator
 import re
 import threading
 import time
@@ -640,7 +641,7 @@ def keyset_page(items, limit, asc, after=None, before=None, last=False, keep=Non
             view += step
         return found
 
-    ids = lambda e: e["id"]  # noqa: E731
+    ids = operator.itemgetter("id")
     if after is not None or before is None and not last:
         if after is None:
             start = 0

@@ -160,6 +160,7 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, *args):
+        self.standin = None       # the StandIn this server answers for
         self.connections = set()  # sockets of live handler threads
         self.connections_lock = threading.Lock()
         super().__init__(*args)

@@ -1,0 +1,178 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Users, groups and content ACL entries: the principals of Connect's permissions.
+
+Knows nothing about Ansible; every request goes through ConnectClient.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.posit.connect.plugins.module_utils.client import (
+    MAX_PAGE_SIZE,
+    ConnectError,
+    is_guid,
+)
+
+# Before this release GET /v1/groups?prefix= ignored page_number and always answered page 1.
+GROUP_PREFIX_PAGING_SINCE = (2025, 4, 0)
+
+
+def _get_or_none(client, path):
+    """GET path, or None when Connect answers 404."""
+    try:
+        return client.get(path)
+    except ConnectError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def _matches_prefix(item, prefix, fields):
+    prefix = prefix.lower()
+    return any(str(item.get(field) or "").lower().startswith(prefix) for field in fields)
+
+
+def _prefix_search(client, path, params, prefix, fields, paged_prefix=False, exact=None):
+    """Every item of an offset-paged list matching a prefix search.
+
+    Connect answers a prefix search with one page at most (users always, groups
+    before 2025.04.0). When that page is complete it holds every match. When it
+    is full, more may exist: page through the whole list without the prefix and
+    add the items whose `fields` start with the prefix (case-insensitive).
+    With `paged_prefix` the server pages prefix searches itself. With `exact`
+    (field, value) only exact matches are returned, and a first page holding
+    one ends the search (the field is unique).
+    """
+    query = dict(params, prefix=prefix)
+    if paged_prefix:
+        found = list(client.paginate_offset(path, query))
+    else:
+        query["page_size"] = MAX_PAGE_SIZE
+        query["page_number"] = 1
+        page = client.get(path, params=query) or {}
+        found = page.get("results") or []
+        complete = len(found) < MAX_PAGE_SIZE and (page.get("total") or 0) <= len(found)
+        if exact:
+            hits = [item for item in found if item.get(exact[0]) == exact[1]]
+            if hits or complete:
+                return hits
+        if not complete:
+            # Keep the server's matches (they may match on fields we cannot see, such as
+            # an LDAP DN), then add every other item whose fields start with the prefix.
+            seen = set(item.get("guid") for item in found)
+            found = found + [item for item in client.paginate_offset(path, params)
+                             if item.get("guid") not in seen and _matches_prefix(item, prefix, fields)]
+    if exact:
+        return [item for item in found if item.get(exact[0]) == exact[1]]
+    return found
+
+
+# -- users ----------------------------------------------------------------
+
+USER_PREFIX_FIELDS = ("username", "first_name", "last_name")
+
+
+def list_users(client, username=None, guid=None, prefix=None, roles=None, account_status=None):
+    """Users matching every given filter; roles and account_status are lists (OR within each)."""
+    if guid:
+        user = _get_or_none(client, "v1/users/%s" % guid)
+        return [user] if user else []
+    params = {}
+    if roles:
+        params["user_role"] = "|".join(roles)
+    if account_status:
+        params["account_status"] = "|".join(account_status)
+    if username:
+        return _prefix_search(client, "v1/users", params, username, USER_PREFIX_FIELDS,
+                              exact=("username", username))
+    if prefix:
+        return _prefix_search(client, "v1/users", params, prefix, USER_PREFIX_FIELDS)
+    return list(client.paginate_offset("v1/users", params))
+
+
+# -- groups ---------------------------------------------------------------
+
+def _group_prefix_pages(client):
+    """True when the server pages prefix searches on groups (2025.04.0 and later)."""
+    version = client.version()
+    return version is not None and version >= GROUP_PREFIX_PAGING_SINCE
+
+
+def list_groups(client, name=None, guid=None, prefix=None):
+    """Groups with this guid, exact name, or name prefix (all groups when none is given)."""
+    if guid:
+        group = _get_or_none(client, "v1/groups/%s" % guid)
+        return [group] if group else []
+    if name:
+        return _prefix_search(client, "v1/groups", {}, name, ("name",),
+                              paged_prefix=_group_prefix_pages(client), exact=("name", name))
+    if prefix:
+        return _prefix_search(client, "v1/groups", {}, prefix, ("name",),
+                              paged_prefix=_group_prefix_pages(client))
+    return list(client.paginate_offset("v1/groups"))
+
+
+def add_group_members(client, groups, concurrency=8):
+    """Set groups[i]['members'] to the group's users, fetched concurrently."""
+    def members(group):
+        return list(client.paginate_offset("v1/groups/%s/members" % group["guid"]))
+
+    for group, users, error in client.map_concurrent(members, groups, concurrency):
+        if error is not None:
+            raise ConnectError("Could not list the members of group %r: %s"
+                               % (group.get("name"), error.message),
+                               method=error.method, path=error.path, status=error.status,
+                               code=error.code)
+        group["members"] = users
+    return groups
+
+
+# -- content ACL ------------------------------------------------------------
+
+def require_content(client, guid, option="content"):
+    if not is_guid(guid):
+        raise ConnectError("Option '%s' must be a content guid such as "
+                           "'f2f37341-e21d-3d80-c698-a935ad614066', got %r." % (option, guid))
+    content = _get_or_none(client, "v1/content/%s" % guid)
+    if content is None:
+        raise ConnectError("Option '%s': no content item with guid %r (or the API key's user "
+                           "cannot see it)." % (option, guid))
+    return content
+
+
+def require_principal(client, principal, principal_type, option="principal"):
+    """The user (by username or guid) or group (by name or guid) named by `principal`."""
+    if principal_type == "user":
+        found = list_users(client, guid=principal) if is_guid(principal) else \
+            list_users(client, username=principal)
+        other = "group"
+    else:
+        found = list_groups(client, guid=principal) if is_guid(principal) else \
+            list_groups(client, name=principal)
+        other = "user"
+    if not found:
+        raise ConnectError("Option '%s': no Connect %s with %s %r. Check the spelling, or set "
+                           "'principal_type: %s' if it is a %s."
+                           % (option, principal_type,
+                              "guid" if is_guid(principal) else
+                              ("username" if principal_type == "user" else "name"),
+                              principal, other, other))
+    return found[0]
+
+
+def find_entries(acl, principal_guid, principal_type):
+    """The ACL entries of one principal (Connect keeps at most one)."""
+    return [entry for entry in acl or []
+            if entry.get("principal_guid") == principal_guid
+            and entry.get("principal_type") == principal_type]
+
+
+def entry_view(entry, name):
+    """The managed fields of one ACL entry, for diffs; {} when there is none."""
+    if not entry:
+        return {}
+    return dict(principal_type=entry.get("principal_type"), principal_guid=entry.get("principal_guid"),
+                principal=name, role=entry.get("role"))

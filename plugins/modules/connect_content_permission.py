@@ -1,0 +1,199 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: connect_content_permission
+short_description: Grant, change or revoke a user's or group's access to one Posit Connect content item
+version_added: 0.1.0
+description:
+  - Manages one entry of a content item's access control list (ACL), the role one user or
+    group has on it (C(/v1/content/{guid}/permissions)).
+  - Reads the ACL, then adds the entry when it is missing, updates its role when it differs
+    (the same entry, never a duplicate), or deletes it for O(state=absent).
+  - The content's owner always has full access and is never in the ACL; naming the owner as
+    O(principal) fails before anything is written. Change the owner with M(posit.connect.connect_content).
+  - The API key's user must be an administrator, the content's owner, or one of its collaborators.
+author:
+  - posit.connect contributors (@posit-connect-ansible)
+extends_documentation_fragment:
+  - posit.connect.connect
+  - posit.connect.connect.ACTION_GROUP
+options:
+  content:
+    description:
+      - The guid of the content item.
+    type: str
+    required: true
+  principal:
+    description:
+      - The user (username or guid) or group (name or guid) the entry is for, as set by O(principal_type).
+    type: str
+    required: true
+  principal_type:
+    description:
+      - Whether O(principal) names a user or a group.
+    type: str
+    choices: [user, group]
+    default: user
+  role:
+    description:
+      - The access to grant. V(viewer) may view the content; V(owner) makes the principal a
+        collaborator, who may also change and redeploy it (Connect calls this role C(owner);
+        it does not transfer ownership).
+      - Only publishers and administrators (or groups) can be collaborators.
+      - Ignored with O(state=absent).
+    type: str
+    choices: [viewer, owner]
+    default: viewer
+  state:
+    description:
+      - V(present) makes sure the principal has O(role) on the content; V(absent) removes its entry.
+    type: str
+    choices: [present, absent]
+    default: present
+attributes:
+  check_mode:
+    support: full
+    description: Reads the ACL and predicts the change and the resulting entry without writing.
+  diff_mode:
+    support: full
+    description: Shows the entry (principal and role) before and after.
+"""
+
+EXAMPLES = r"""
+- name: Let the analysts group view the dashboard
+  posit.connect.connect_content_permission:
+    content: f2f37341-e21d-3d80-c698-a935ad614066
+    principal: analysts
+    principal_type: group
+    role: viewer
+
+- name: Make alice a collaborator (changes her existing viewer entry, if any)
+  posit.connect.connect_content_permission:
+    content: f2f37341-e21d-3d80-c698-a935ad614066
+    principal: alice
+    role: owner
+
+- name: Revoke bob's access
+  posit.connect.connect_content_permission:
+    content: f2f37341-e21d-3d80-c698-a935ad614066
+    principal: bob
+    state: absent
+"""
+
+RETURN = r"""
+permission:
+  description:
+    - The principal's ACL entry after the task, as Connect returns it; null when there is none (O(state=absent)).
+    - In check mode, the predicted entry; a new entry's C(id) is then null.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: The entry's id.
+      type: str
+      sample: "101"
+    content_guid:
+      description: The content item's guid.
+      type: str
+    principal_guid:
+      description: The user's or group's guid.
+      type: str
+    principal_type:
+      description: V(user) or V(group).
+      type: str
+    role:
+      description: V(viewer) or V(owner) (collaborator).
+      type: str
+  sample:
+    id: "101"
+    content_guid: f2f37341-e21d-3d80-c698-a935ad614066
+    principal_guid: 6f300623-1e0c-48e6-a473-ddf630c0c0c3
+    principal_type: group
+    role: viewer
+"""
+
+from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.permissions import (
+    entry_view,
+    find_entries,
+    require_content,
+    require_principal,
+)
+
+
+def main():
+    module = ConnectModule(
+        argument_spec=dict(
+            content=dict(type="str", required=True),
+            principal=dict(type="str", required=True),
+            principal_type=dict(type="str", choices=["user", "group"], default="user"),
+            role=dict(type="str", choices=["viewer", "owner"], default="viewer"),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ),
+    )
+    module.run(lambda m: manage(m, m.params))
+
+
+def manage(m, params):
+    client = m.client
+    if not params["principal"].strip():
+        raise ConnectError("Option 'principal' must not be empty: give a username, group name or guid.")
+    content = require_content(client, params["content"])
+    guid = content["guid"]
+    kind = params["principal_type"]
+    principal = require_principal(client, params["principal"], kind)
+    name = principal.get("username") if kind == "user" else principal.get("name")
+    label = "%s %r" % (kind, name)
+
+    if kind == "user" and principal.get("guid") == content.get("owner_guid"):
+        raise ConnectError(
+            "Option 'principal': %s owns content %s and always has full access; Connect does not "
+            "allow the owner in the content's permissions. To change the owner use "
+            "posit.connect.connect_content's 'owner'." % (label, guid))
+    if kind == "user" and params["state"] == "present" and params["role"] == "owner" \
+            and principal.get("user_role") == "viewer":
+        raise ConnectError(
+            "Option 'role': %s is a viewer and cannot be a collaborator (role 'owner') of content %s. "
+            "Use 'role: viewer', or make the user a publisher first." % (label, guid))
+
+    path = "v1/content/%s/permissions" % guid
+    entries = find_entries(client.get(path), principal["guid"], kind)
+    before = entries[0] if entries else None
+    after, changed = before, False
+
+    if params["state"] == "absent":
+        if entries:
+            changed, after = True, None
+            if not m.check_mode:
+                for entry in entries:
+                    client.delete("%s/%s" % (path, entry["id"]))
+    elif before is None:
+        changed = True
+        body = dict(principal_guid=principal["guid"], principal_type=kind, role=params["role"])
+        after = dict(id=None, content_guid=guid, **body)
+        if not m.check_mode:
+            after = client.post(path, body=body)
+    elif before.get("role") != params["role"]:
+        changed = True
+        body = dict(principal_guid=principal["guid"], principal_type=kind, role=params["role"])
+        after = dict(before, role=params["role"])
+        if not m.check_mode:
+            after = client.put("%s/%s" % (path, before["id"]), body=body)
+
+    result = dict(changed=changed, permission=after)
+    if m.diff_mode:
+        result["diff"] = dict(before=entry_view(before, name), after=entry_view(after, name),
+                              before_header="%s: %s" % (guid, label), after_header="%s: %s" % (guid, label))
+    return result
+
+
+if __name__ == "__main__":
+    main()

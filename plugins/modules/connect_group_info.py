@@ -1,0 +1,142 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: connect_group_info
+short_description: List Posit Connect groups and, optionally, their members
+version_added: 0.1.0
+description:
+  - Lists the groups of a Connect server, all of them or those matching O(name), O(guid) or O(prefix).
+  - Pages through every group (C(GET /v1/groups), 500 per page); nothing is silently truncated.
+  - Connect before 2025.04.0 ignores the page number of a prefix search and always answers its
+    first page. On those servers (and when the server hides its version), a prefix search whose
+    first page is full is completed by paging through all groups and matching the prefix on the client,
+    so the module neither loops nor repeats groups.
+author:
+  - posit.connect contributors (@posit-connect-ansible)
+extends_documentation_fragment:
+  - posit.connect.connect
+  - posit.connect.connect.ACTION_GROUP
+options:
+  name:
+    description:
+      - Only the group with exactly this name (case-sensitive).
+      - Mutually exclusive with O(guid) and O(prefix).
+    type: str
+  guid:
+    description:
+      - Only the group with this guid. An unknown guid returns an empty list.
+      - Mutually exclusive with O(name) and O(prefix).
+    type: str
+  prefix:
+    description:
+      - Groups whose name starts with this text (case-insensitive), as Connect's group search
+        matches them (Connect also matches an LDAP DN or the provider's group id).
+      - Mutually exclusive with O(name) and O(guid).
+    type: str
+  members:
+    description:
+      - Add each group's members (C(GET /v1/groups/{guid}/members), every page) as RV(groups[].members).
+      - The groups' member lists are fetched concurrently.
+      - Connect cannot list the members of LDAP groups; the task then fails with Connect's error.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Read-only; nothing to diff.
+"""
+
+EXAMPLES = r"""
+- name: List every group
+  posit.connect.connect_group_info:
+  register: all_groups
+
+- name: One group and its members
+  posit.connect.connect_group_info:
+    name: Data Science
+    members: true
+  register: ds
+
+- name: Usernames of its members
+  ansible.builtin.debug:
+    msg: "{{ ds.groups[0].members | map(attribute='username') | list }}"
+
+- name: Groups whose name starts with "team-"
+  posit.connect.connect_group_info:
+    prefix: team-
+  register: teams
+"""
+
+RETURN = r"""
+groups:
+  description: The matching groups, as Connect returns them. Empty when none match.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    guid:
+      description: The group's guid.
+      type: str
+      sample: 6f300623-1e0c-48e6-a473-ddf630c0c0c3
+    name:
+      description: The group's name.
+      type: str
+      sample: Data Science
+    owner_guid:
+      description: The guid of the user who owns the group, or null.
+      type: str
+    member_count:
+      description: The number of members, when the server reports it.
+      type: int
+    members:
+      description:
+        - The group's members (user objects, as in the C(users) result of M(posit.connect.connect_user_info)).
+      returned: when O(members=true)
+      type: list
+      elements: dict
+"""
+
+from ansible_collections.posit.connect.plugins.module_utils.client import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.permissions import add_group_members, list_groups
+
+
+def main():
+    module = ConnectModule(
+        argument_spec=dict(
+            name=dict(type="str"),
+            guid=dict(type="str"),
+            prefix=dict(type="str"),
+            members=dict(type="bool", default=False),
+        ),
+        mutually_exclusive=[("name", "guid", "prefix")],
+    )
+    params = module.params
+    if params["guid"] is not None and not is_guid(params["guid"]):
+        module.fail("Option 'guid' must be a group guid such as '6f300623-1e0c-48e6-a473-ddf630c0c0c3', "
+                    "got %r. To find a group by name use 'name'." % params["guid"])
+    for option in ("name", "prefix"):
+        if params[option] is not None and not params[option].strip():
+            module.fail("Option '%s' must not be empty." % option)
+
+    def run(m):
+        groups = list_groups(m.client, name=params["name"], guid=params["guid"], prefix=params["prefix"])
+        if params["members"]:
+            add_group_members(m.client, groups)
+        return dict(changed=False, groups=groups)
+
+    module.run(run)
+
+
+if __name__ == "__main__":
+    main()

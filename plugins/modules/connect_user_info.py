@@ -1,0 +1,168 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: connect_user_info
+short_description: List Posit Connect users
+version_added: 0.1.0
+description:
+  - Lists the users of a Connect server, all of them or those matching the filters given.
+  - Pages through every user (C(GET /v1/users), 500 per page); nothing is silently truncated.
+  - Filters combine with AND; the values of one list option combine with OR.
+author:
+  - posit.connect contributors (@posit-connect-ansible)
+extends_documentation_fragment:
+  - posit.connect.connect
+  - posit.connect.connect.ACTION_GROUP
+options:
+  username:
+    description:
+      - Only the user with exactly this username (case-sensitive).
+      - Mutually exclusive with O(guid) and O(prefix).
+    type: str
+  guid:
+    description:
+      - Only the user with this guid. An unknown guid returns an empty list.
+      - Mutually exclusive with every other filter.
+    type: str
+  prefix:
+    description:
+      - Users whose username, first name or last name starts with this text (case-insensitive),
+        as Connect's user search matches them (Connect also matches the provider key and LDAP DN).
+      - Connect answers a prefix search with its first page only. When that page is full (500 users)
+        the module pages through all users and matches the prefix itself, so no match is lost.
+      - Mutually exclusive with O(username) and O(guid).
+    type: str
+  role:
+    description:
+      - Only users with one of these roles (Connect's C(user_role)).
+    type: list
+    elements: str
+    choices: [administrator, publisher, viewer]
+  account_status:
+    description:
+      - Only users with one of these account statuses. V(locked) users cannot log in;
+        V(licensed) users count against the license (active recently); V(inactive) users do not.
+    type: list
+    elements: str
+    choices: [locked, licensed, inactive]
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Read-only; nothing to diff.
+"""
+
+EXAMPLES = r"""
+- name: List every user
+  posit.connect.connect_user_info:
+  register: all_users
+
+- name: Find one user by username
+  posit.connect.connect_user_info:
+    username: alice
+  register: alice
+
+- name: Publishers and administrators who are locked
+  posit.connect.connect_user_info:
+    role: [publisher, administrator]
+    account_status: locked
+  register: locked_publishers
+
+- name: Usernames of users whose name starts with "sm"
+  posit.connect.connect_user_info:
+    prefix: sm
+  register: found
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ found.users | map(attribute='username') | list }}"
+"""
+
+RETURN = r"""
+users:
+  description: The matching users, as Connect returns them. Empty when none match.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    guid:
+      description: The user's guid.
+      type: str
+      sample: 6f300623-1e0c-48e6-a473-ddf630c0c0c3
+    username:
+      description: The user's username.
+      type: str
+      sample: alice
+    email:
+      description: The user's email (empty for non-administrators when the server hides addresses).
+      type: str
+    first_name:
+      description: First name.
+      type: str
+    last_name:
+      description: Last name.
+      type: str
+    user_role:
+      description: V(administrator), V(publisher) or V(viewer).
+      type: str
+    locked:
+      description: Whether the user is locked.
+      type: bool
+    confirmed:
+      description: Whether the user confirmed their account (password authentication).
+      type: bool
+    created_time:
+      description: When the user was created (RFC3339).
+      type: str
+    updated_time:
+      description: When the user was last updated (RFC3339).
+      type: str
+    active_time:
+      description: When the user was last active (RFC3339), or null.
+      type: str
+"""
+
+from ansible_collections.posit.connect.plugins.module_utils.client import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.permissions import list_users
+
+
+def main():
+    module = ConnectModule(
+        argument_spec=dict(
+            username=dict(type="str"),
+            guid=dict(type="str"),
+            prefix=dict(type="str"),
+            role=dict(type="list", elements="str", choices=["administrator", "publisher", "viewer"]),
+            account_status=dict(type="list", elements="str", choices=["locked", "licensed", "inactive"]),
+        ),
+        mutually_exclusive=[("username", "guid", "prefix"), ("guid", "role"), ("guid", "account_status")],
+    )
+    params = module.params
+    if params["guid"] is not None and not is_guid(params["guid"]):
+        module.fail("Option 'guid' must be a user guid such as '6f300623-1e0c-48e6-a473-ddf630c0c0c3', "
+                    "got %r. To find a user by name use 'username'." % params["guid"])
+    for name in ("username", "prefix"):
+        if params[name] is not None and not params[name].strip():
+            module.fail("Option '%s' must not be empty." % name)
+
+    def run(m):
+        users = list_users(m.client, username=params["username"], guid=params["guid"],
+                           prefix=params["prefix"], roles=params["role"],
+                           account_status=params["account_status"])
+        return dict(changed=False, users=users)
+
+    module.run(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -217,6 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, status, body, content_type="application/json; charset=utf-8", headers=()):
+        """Write one response; Content-Length always set (none for 204)."""
         self.send_response(status)
         if status != 204:
             self.send_header("Content-Type", content_type)
@@ -236,6 +237,8 @@ class _Handler(BaseHTTPRequestHandler):
         return f"{scheme}://{host}{standin.prefix}"
 
     # ---------------------------------------------------------- dispatch
+    HTML = "text/html; charset=utf-8"
+
     def _dispatch(self):
         standin = self.server.standin
         if standin.killed or standin._stopping.is_set():
@@ -257,67 +260,63 @@ class _Handler(BaseHTTPRequestHandler):
                  "time": time.time()}
         if body and self.command not in ("GET", "HEAD"):
             entry["body"] = _loggable(body)
-        try:
-            if path is None:
-                entry["status"] = 404
-                return self._send(404, NOT_FOUND_PAGE, "text/html; charset=utf-8")
-            if not (path == "/__api__" or path.startswith("/__api__/")):
-                entry["status"] = 200
-                return self._send(200, DASHBOARD_PAGE, "text/html; charset=utf-8")
-            self._api(standin, entry, path, pairs, body)
-        finally:
-            entry["duration_ms"] = round((time.monotonic() - started) * 1000, 3)
-            standin._record(entry)
+        if path is None:
+            answer = (404, NOT_FOUND_PAGE, self.HTML, [])
+        elif path == "/__api__" or path.startswith("/__api__/"):
+            answer = self._api(standin, entry, path, pairs, body)
+        else:
+            answer = (200, DASHBOARD_PAGE, self.HTML, [])
+        if answer is not None:
+            entry["status"] = answer[0]
+        entry["duration_ms"] = round((time.monotonic() - started) * 1000, 3)
+        standin._record(entry)  # before answering, so a client never sees its answer before the log does
+        if answer is None:
+            return self._drop()
+        self._send(*answer)
+        if (entry["fault"] is None and self.command not in ("GET", "HEAD") and answer[0] < 400
+                and path.startswith("/__api__") and standin.faults.count_write(self.command, path)):
+            standin.kill()
+        return None
 
     def _api(self, standin, entry, path, pairs, body):
+        """The answer (status, body, content type, headers) to an API request; None to drop it."""
         if standin.latency:
             time.sleep(standin.latency)
         rule = standin.faults.pick(self.command, path)
         if rule is not None:
             entry["fault"] = rule.kind
             if not (rule.kind == "drop" and rule.after_write):
-                return self._fault(standin, rule, entry)
+                return self._fault(standin, rule)
 
         auth = self.headers.get("Authorization", "")
         scheme, _, key = auth.partition(" ")
-        state = standin.state
         req = api.Request(self.command, path, pairs, body, self._base_url(standin),
-                          key.strip() if scheme.lower() == "key" else None, state,
+                          key.strip() if scheme.lower() == "key" else None, standin.state,
                           {"version": standin.version, "version_tuple": version_tuple(standin.version)})
         status, payload = api.handle(req)
         entry["user"] = req.user["username"] if req.user else None
         if rule is not None:  # drop after the request was handled: the write happened, the answer is lost
             entry["handled_status"] = status
-            return self._drop()
-        entry["status"] = status
-        self._send(status, payload)
-        if self.command not in ("GET", "HEAD") and status < 400 and standin.faults.count_write(self.command, path):
-            standin.kill()
+            return None
+        return status, payload, "application/json; charset=utf-8", []
 
-    def _fault(self, standin, rule, entry):
+    def _fault(self, standin, rule):
         kind = rule.kind
-        if kind == "drop":
-            return self._drop()
         if kind == "hang":
             standin._stopping.wait(rule.seconds)
-            return self._drop()
-        headers = [("Retry-After", str(rule.retry_after))] if rule.retry_after is not None else []
+        if kind in ("drop", "hang"):
+            return None
         if kind == "html":
-            entry["status"] = 200
-            return self._send(200, faults_mod.LOGIN_PAGE, "text/html; charset=utf-8")
+            return 200, faults_mod.LOGIN_PAGE, self.HTML, []
         if kind == "malformed":
-            entry["status"] = 200
-            return self._send(200, faults_mod.MALFORMED_JSON)
+            return 200, faults_mod.MALFORMED_JSON, "application/json; charset=utf-8", []
         status = int(kind)
-        entry["status"] = status
-        if status == 429:
-            body = {"code": 277, "error": "Too many requests; slow down.", "payload": None}
-            return self._send(429, json.dumps(body).encode(), headers=headers)
-        if status == 500:
-            body = {"code": 1, "error": "An internal error occurred.", "payload": None}
-            return self._send(500, json.dumps(body).encode(), headers=headers)
-        reason = self.responses[status][0]
-        return self._send(status, faults_mod.proxy_page(status, reason), "text/html; charset=utf-8", headers)
+        headers = [("Retry-After", str(rule.retry_after))] if rule.retry_after is not None else []
+        if status in (429, 500):
+            code, message = (277, "Too many requests; slow down.") if status == 429 else (1, "An internal error occurred.")
+            body = json.dumps({"code": code, "error": message, "payload": None}).encode()
+            return status, body, "application/json; charset=utf-8", headers
+        return status, faults_mod.proxy_page(status, self.responses[status][0]), self.HTML, headers
 
     def _control(self, standin, path, body):
         """/__standin__/* : drive a server running in another process (no auth)."""

@@ -414,9 +414,11 @@ class ContentManager:
             try:
                 created = self.client.patch("v1/content/%s" % created["guid"], body=patch) or dict(created, **patch)
             except ConnectError as exc:
-                raise PartlyCreatedError(
+                error = PartlyCreatedError(
                     "Created content %s but could not then set %s: %s" % (describe(created), ", ".join(sorted(patch)), exc.message),
                     method=exc.method, path=exc.path, status=exc.status, code=exc.code, payload=exc.payload)
+                error.content = created
+                raise error
         return created
 
     def _find_after_lost_create(self, name, exc):
@@ -581,8 +583,9 @@ class ContentManager:
                 created = self.create(changes["name"], changes)
                 entry.update(guid=created.get("guid"), title=created.get("title"))
         except ConnectError as exc:
-            entry.update(changed=isinstance(exc, PartlyCreatedError), failed=True, msg=exc.message,
-                         error=exc.to_dict())
+            entry.update(changed=False, failed=True, msg=exc.message, error=exc.to_dict())
+            if isinstance(exc, PartlyCreatedError):
+                entry.update(changed=True, guid=exc.content.get("guid"))
             entry.pop("diff", None)
         return entry
 

@@ -421,7 +421,7 @@ def main():
         except ContentInputError as exc:
             m.fail(exc)
         except PartlyCreatedError as exc:
-            m.fail(exc, changed=True)
+            m.fail(exc, changed=True, content=exc.content)
 
     module.run(run)
 

@@ -337,7 +337,9 @@ def test_batch_moves_hundreds_with_one_read(demo, playbook):
     demo.clear_log()
     again = playbook(book, extra_vars=dict(items_list=items)).ok()["move"]
     assert again["changed"] is False and again["changed_count"] == 0 and again["matched"] == 300
+    # the content list and the owner's lookup, nothing else
     assert demo.writes() == [] and len(demo.requests) <= 4, methods(demo.requests)
+    assert [e["path"] for e in demo.requests].count("/__api__/v1/content") == 1
 
 
 def test_batch_item_failures_and_per_item_options(demo, playbook):

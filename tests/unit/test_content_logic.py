@@ -16,6 +16,7 @@ from ansible_collections.posit.connect.plugins.module_utils.content import (
     WRITABLE_FIELDS,
     ContentInputError,
     ContentManager,
+    PartlyCreatedError,
     check_process_limits,
     compute_patch,
     desired_fields,
@@ -92,7 +93,7 @@ class FakeClient:
     def patch(self, path, body=None):
         self._record("PATCH", path)
         guid = path.split("/")[2]
-        if body.get("title") == "boom":
+        if "boom" in (body.get("title"), body.get("locked_message")):
             raise ConnectError("PATCH /%s failed: HTTP 400: Connect error 3 InvalidId: boom" % path,
                                method="PATCH", path=path, status=400, code=3)
         self.content[guid].update(body)
@@ -355,3 +356,13 @@ def test_owner_chooses_which_of_several_same_names_to_delete():
     client = FakeClient([item(1, name="dup"), item(2, name="dup", owner=BOB)])
     assert ContentManager(client).ensure(dict(name="dup", owner="alice", state="absent"))["changed"]
     assert sorted(client.content) == [guid_of(2)]
+
+
+def test_a_create_whose_patch_fails_reports_the_created_item():
+    client = FakeClient()
+    with pytest.raises(PartlyCreatedError, match=r"Created content \S+ \(half-done\) but could not then set locked_message"):
+        ContentManager(client).ensure(dict(name="half-done", locked_message="boom"))
+    result = ContentManager(client).ensure_many(dict(state="present"), [dict(name="half-done-2", locked_message="boom")])
+    entry = result["results"][0]
+    assert entry["changed"] and entry["failed"] and client.content[entry["guid"]]["name"] == "half-done-2"
+    assert result["failed"] and result["changed"] and result["changed_count"] == result["failed_count"] == 1

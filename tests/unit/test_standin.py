@@ -266,7 +266,7 @@ def test_create_content(fresh):
     error(alice.call("POST", "/__api__/v1/content", json={"name": "ok", "owner_guid": made["owner_guid"]}),
           400, "ImmutableFields")
     error(alice.call("POST", "/__api__/v1/content", data="{not json"), 400, "InvalidJson")
-    entry = fresh.state.audit[-2]  # alice's creation, before bob's
+    entry = fresh.state.audit_logs[-2]  # alice's creation, before bob's
     assert entry["action"] == "add_content" and made["guid"] in entry["event_description"]
     assert entry["user_guid"] == user(fresh, "alice")["guid"]
 
@@ -280,7 +280,7 @@ def test_patch_content_rules(fresh):
     assert after["title"] == "Sales" and after["idle_timeout"] is None and after["access_type"] == "acl"
     unchanged = {k for k in before if k not in ("title", "idle_timeout", "access_type")}
     assert {k: before[k] for k in unchanged} == {k: after[k] for k in unchanged}
-    entry = fresh.state.audit[-1]
+    entry = fresh.state.audit_logs[-1]
     assert entry["action"] == "update_content" and entry["user_guid"] == user(fresh, "alice")["guid"]
     assert "title, idle_timeout, access_type" in entry["event_description"]
 
@@ -313,7 +313,7 @@ def test_owner_changes(fresh):
     error(admin.call("PATCH", path, json={"owner_guid": "alice"}), 400, "InvalidId")
     moved = admin.ok("PATCH", path, json={"owner_guid": alice_guid.upper()})
     assert moved["owner_guid"] == alice_guid
-    entry = fresh.state.audit[-1]
+    entry = fresh.state.audit_logs[-1]
     assert entry["action"] == "change_content_owner" and "from Dave Dawson (dave) to Alice Anders (alice)" in entry["event_description"]
     # alice already owns a quarterly-report: moving dave's to her clashes.
     error(admin.call("PATCH", f"/__api__/v1/content/{content(fresh, 'quarterly-report')['guid']}",
@@ -329,7 +329,7 @@ def test_delete_content(fresh):
     error(admin.call("DELETE", f"/__api__/v1/content/{guid}"), 404, "ObjectDoesNotExist")
     error(admin.get(f"/__api__/v1/content/{guid}"), 404, "ObjectDoesNotExist")
     error(admin.call("DELETE", "/__api__/v1/content/nope"), 400, "InvalidId")
-    assert fresh.state.audit[-1]["action"] == "delete_content"
+    assert fresh.state.audit_logs[-1]["action"] == "delete_content"
     assert len(admin.ok("GET", "/__api__/v1/content")) == 39
 
 
@@ -358,7 +358,7 @@ def test_permissions(fresh):
     assert made["principal_type"] == "group" and made["content_guid"] == item["guid"]
     error(add(group["guid"], kind="group"), 400, "DuplicateGroupPermission")
     assert Client(fresh, "wendy").ok("GET", f"/__api__/v1/content/{item['guid']}")["app_role"] == "viewer"
-    assert fresh.state.audit[-1]["action"] == "add_content_permission"
+    assert fresh.state.audit_logs[-1]["action"] == "add_content_permission"
 
     # Bob becomes a collaborator and may then edit; the viewer cannot manage the list.
     bob_perm = add(user(fresh, "bob")["guid"]).json()
@@ -372,7 +372,7 @@ def test_permissions(fresh):
     assert alice.call("DELETE", f"{base}/{bob_perm['id']}").status_code == 204
     error(alice.get(f"{base}/{bob_perm['id']}"), 404, "ObjectDoesNotExist")
     error(alice.get(f"{base}/abc"), 400, "InvalidId")
-    assert [e["action"] for e in fresh.state.audit[-2:]] == ["update_content", "remove_content_permission"]
+    assert [e["action"] for e in fresh.state.audit_logs[-2:]] == ["update_content", "remove_content_permission"]
 
 
 # ------------------------------------------------------------ offset paging
@@ -464,7 +464,7 @@ def test_audit_log_keyset_paging(demo):
     admin = Client(demo)
     entries, pages = walk(admin, demo.url + "/__api__/v1/audit_logs", {"limit": 500})
     ids = [int(e["id"]) for e in entries]
-    assert ids == sorted(ids) and len(ids) == len(set(ids)) == len(demo.state.audit) == 3000 and pages == 6
+    assert ids == sorted(ids) and len(ids) == len(set(ids)) == len(demo.state.audit_logs) == 3000 and pages == 6
     down, _ = walk(admin, demo.url + "/__api__/v1/audit_logs", {"limit": 400, "ascOrder": "false"})
     assert [e["id"] for e in down] == [e["id"] for e in reversed(entries)]
     times = [e["time"] for e in entries]
@@ -524,7 +524,7 @@ def search(client, q="", **params):
 
 def test_audit_search_filters(fresh):
     admin = Client(fresh)
-    audit = fresh.state.audit
+    audit = fresh.state.audit_logs
     everything = search(admin)
     assert everything["total"] == 3000 and len(everything["results"]) == 500
     assert int(everything["results"][0]["id"]) > int(everything["results"][1]["id"])  # newest first by default
@@ -752,7 +752,7 @@ def test_latency_applies_to_api_only():
 # ----------------------------------------------------------------- seeds
 def test_seeds_are_deterministic():
     a, b = StandIn(seed_options={"now": 1_750_000_000}), StandIn(seed_options={"now": 1_750_000_000})
-    assert a.state.audit == b.state.audit and a.state.content == b.state.content
+    assert a.state.audit_logs == b.state.audit_logs and a.state.content == b.state.content
     assert a.state.visits == b.state.visits and a.keys == b.keys
     assert StandIn(seed="bench", seed_options={"content": 3}).keys == a.keys  # keys depend on the username only
     with pytest.raises(ValueError):
@@ -771,8 +771,8 @@ def test_demo_seed_shape(demo):
     assert {c["access_type"] for c in state.content.values()} == {"all", "logged_in", "acl"}
     for item in state.content.values():
         assert item["created_time"] <= item["last_deployed_time"] <= state.now
-    assert state.audit[0]["time"] >= state.now - 90 * 86400 and state.audit[-1]["time"] <= state.now
-    assert len({e["action"] for e in state.audit}) >= 10
+    assert state.audit_logs[0]["time"] >= state.now - 90 * 86400 and state.audit_logs[-1]["time"] <= state.now
+    assert len({e["action"] for e in state.audit_logs}) >= 10
 
 
 def test_bench_seed_is_fast_and_exact():
@@ -782,8 +782,8 @@ def test_bench_seed_is_fast_and_exact():
     state = server.state
     carol = user(server, "carol")["guid"]
     assert len(state.content) == 10000 and all(c["owner_guid"] == carol for c in state.content.values())
-    assert len(state.audit) == 200000 and len(state.shiny_usage) == len(state.visits) == 1000
-    assert sum(e["action"] == "delete_content" for e in state.audit) == 50
+    assert len(state.audit_logs) == 200000 and len(state.shiny_usage) == len(state.visits) == 1000
+    assert sum(e["action"] == "delete_content" for e in state.audit_logs) == 50
     with server:
         client = Client(server)
         found = client.ok("GET", "/__api__/v1/search/auditlogs", params={"q": "action:delete_content", "page_size": 100})
@@ -832,3 +832,10 @@ def test_cli_and_control_endpoints(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
+
+
+def test_bench_users_option():
+    server = StandIn(seed="bench", seed_options={"users": 1203, "content": 1, "audit": 0, "usage": 0})
+    users = server.state.users.values()
+    assert len(users) == 1203 and sum(u["user_role"] == "publisher" for u in users) > 100
+    assert server.state.user_by_username("user01203")["last_name"] == "Bench"

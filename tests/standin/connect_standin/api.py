@@ -372,7 +372,7 @@ def group_members(req, group_guid):
 # ------------------------------------------------------------------ audit
 def audit_logs(req):
     require_admin(req)
-    return keyset_response(req, req.state.audit, audit_out, asc_name="ascOrder")
+    return keyset_response(req, req.state.audit_logs, audit_out, asc_name="ascOrder")
 
 
 def search_audit_logs(req):
@@ -383,7 +383,7 @@ def search_audit_logs(req):
     if order not in ("asc", "desc"):
         raise bad_request("InvalidParameter", f"order must be asc or desc, got {order!r}.")
     keep = search.parse(req.query.get("q", ""))
-    found = [e for e in req.state.audit if keep(e)]
+    found = [e for e in req.state.audit_logs if keep(e)]
     if order == "desc":
         found.reverse()
     page = offset_page(found, page_number, page_size)

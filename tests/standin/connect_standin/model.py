@@ -203,6 +203,7 @@ class State:
         self.seed_name = seed_name
         self.now = now                  # reference time used by the seed
         self.users = {}                 # guid -> public User dict
+        self.usernames = {}             # username -> guid
         self.user_ids = {}              # guid -> integer user id (audit user_id)
         self.keys = {}                  # API key -> user guid
         self.groups = {}                # guid -> {"guid", "name", "owner_guid"}
@@ -213,7 +214,7 @@ class State:
         self.tags = {}                  # tag id (str) -> Tag dict
         self.content_tags = {}          # content guid -> [tag id]
         self.vanity_urls = {}           # content guid -> path
-        self.audit = []                 # entries, ascending "id" (int) and "time" (int)
+        self.audit_logs = []            # entries, ascending "id" (int) and "time" (int)
         self.shiny_usage = []           # ascending "id"; "started"/"ended" ints
         self.visits = []                # ascending "id"; "time" int
         self._counters = {"user": 0, "content": 0, "permission": 0, "audit": 0,
@@ -245,12 +246,14 @@ class State:
             "guid": make_guid(self.seed_name, "user", username),
         }
         self.users[user["guid"]] = user
+        self.usernames[username] = user["guid"]
         self.user_ids[user["guid"]] = self.next_id("user")
         self.keys[make_key(username)] = user["guid"]
         return user
 
     def user_by_username(self, username):
-        return next((u for u in self.users.values() if u["username"] == username), None)
+        guid = self.usernames.get(username)
+        return self.users[guid] if guid else None
 
     def authenticate(self, key):
         guid = self.keys.get(key) if key else None
@@ -598,7 +601,7 @@ class State:
             "action": action,
             "event_description": description,
         }
-        self.audit.append(entry)
+        self.audit_logs.append(entry)
         return entry
 
 

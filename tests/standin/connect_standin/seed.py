@@ -334,20 +334,25 @@ def _usage(state, rng, items, sessions, visits):
 def _bench(state, rng, options):
     """Options: content (default 100, all owned by `owner`), audit (default
     1000), usage (default 1000 Shiny sessions and 1000 visits), owner
-    (default "dave").  Of the audit entries, min(50, audit // 100) are the rare
-    action ``delete_content`` (by admin), evenly spread; the rest cycle through
+    (default "dave"), users (total number of users, default the 12 demo
+    people; extra ones are user00013... with every 10th a publisher).
+    Of the audit entries, min(50, audit // 100) are the rare action
+    ``delete_content`` (by admin), evenly spread; the rest cycle through
     user_login, deploy_application, update_content, add_content_permission."""
-    known = {"content", "audit", "usage", "owner"}
+    known = {"content", "audit", "usage", "owner", "users"}
     if set(options) - known:
         raise ValueError(f"unknown bench options {sorted(set(options) - known)}; expected {sorted(known)}")
     n_content = int(options.get("content", 100))
     n_audit = int(options.get("audit", 1000))
     n_usage = int(options.get("usage", 1000))
+    now = state.now
     _people(state)
+    for n in range(len(PEOPLE) + 1, int(options.get("users", 0)) + 1):
+        state.add_user(f"user{n:05d}", "publisher" if n % 10 == 0 else "viewer", f"User{n:05d}", "Bench",
+                       created=now - 300 * DAY, active=now - n % 200 * DAY)
     owner = state.user_by_username(options.get("owner", "dave"))
     if owner is None:
         raise ValueError(f"unknown owner {options.get('owner')!r}")
-    now = state.now
     access = ("acl", "logged_in", "all")
     for i in range(n_content):
         mode = BENCH_MODES[i % len(BENCH_MODES)]
@@ -384,7 +389,7 @@ def _bench(state, rng, options):
                 j = i % len(items)
                 description = templates[action].format(bundle=items[j]["bundle_id"], item=labels[j],
                                                        user=actors[(k + 1) % len(actors)][2])
-        state.audit.append({"id": state.next_id("audit"), "time": start + i * span // n_audit, "user_id": actor[0],
+        state.audit_logs.append({"id": state.next_id("audit"), "time": start + i * span // n_audit, "user_id": actor[0],
                             "user_guid": actor[1], "user_description": actor[2],
                             "action": action, "event_description": description})
 

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from . import api, faults as faults_mod
+from .errors import APIError
 from .faults import Faults
 from .model import make_key
 from .seed import ROLE_KEYS, build
@@ -313,9 +314,9 @@ class _Handler(BaseHTTPRequestHandler):
         status = int(kind)
         headers = [("Retry-After", str(rule.retry_after))] if rule.retry_after is not None else []
         if status in (429, 500):
-            code, message = (277, "Too many requests; slow down.") if status == 429 else (1, "An internal error occurred.")
-            body = json.dumps({"code": code, "error": message, "payload": None}).encode()
-            return status, body, "application/json; charset=utf-8", headers
+            error = (APIError(429, "RateLimitExceeded", "Too many requests; slow down.") if status == 429
+                     else APIError(500, "InternalFailure", "An internal error occurred."))
+            return status, json.dumps(error.body()).encode(), "application/json; charset=utf-8", headers
         return status, faults_mod.proxy_page(status, self.responses[status][0]), self.HTML, headers
 
     def _control(self, standin, path, body):

@@ -389,9 +389,9 @@ def _bench(state, rng, options):
                 j = i % len(items)
                 description = templates[action].format(bundle=items[j]["bundle_id"], item=labels[j],
                                                        user=actors[(k + 1) % len(actors)][2])
-        state.audit_logs.append({"id": state.next_id("audit"), "time": start + i * span // n_audit, "user_id": actor[0],
-                            "user_guid": actor[1], "user_description": actor[2],
-                            "action": action, "event_description": description})
+        state.audit_logs.append({"id": state.next_id("audit"), "time": start + i * span // n_audit,
+                                 "user_id": actor[0], "user_guid": actor[1], "user_description": actor[2],
+                                 "action": action, "event_description": description})
 
     if items and n_usage:
         start, span = now - 60 * DAY, 60 * DAY - 3600

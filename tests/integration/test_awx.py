@@ -1,0 +1,142 @@
+"""AWX / execution-environment files: the credential type injects exactly the modules' environment
+variables, renders the way AWX renders it, and ansible-builder reads the collection's dependencies."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ansible_collections.posit.connect.plugins.module_utils.common import connect_argument_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+CREDENTIAL_TYPE = ROOT / "docs" / "awx" / "credential-type.yml"
+BUILDER = Path(sys.executable).parent / "ansible-builder"
+
+
+def module_environment():
+    """{option: environment variable} from the connection argument spec's env fallbacks."""
+    names = {}
+    for option, spec in connect_argument_spec().items():
+        fallback = spec.get("fallback")
+        if fallback:
+            function, variables = fallback
+            assert function.__name__ == "env_fallback"
+            names.update((name, option) for name in variables)
+    return names
+
+
+def credential_type():
+    return yaml.safe_load(CREDENTIAL_TYPE.read_text())
+
+
+def render(inputs, private_dir):
+    """Render the injectors as AWX does (sandboxed Jinja, files first, then `tower.filename.<name>`)."""
+    injectors = credential_type()["injectors"]
+    sandbox = ImmutableSandboxedEnvironment()
+    namespace = dict(inputs)
+    for field in credential_type()["inputs"]["fields"]:
+        if field.get("type") == "boolean" and field["id"] not in namespace:
+            namespace[field["id"]] = False  # AWX defaults a missing boolean to False
+    filenames = SimpleNamespace()
+    for label, template in injectors.get("file", {}).items():
+        path = Path(private_dir) / label
+        path.write_text(sandbox.from_string(template).render(**namespace))
+        setattr(filenames, label.split(".", 1)[1], str(path))
+    namespace["tower"] = SimpleNamespace(filename=filenames)
+    env = dict((name, sandbox.from_string(template).render(**namespace))
+               for name, template in injectors.get("env", {}).items())
+    return env
+
+
+def test_injectors_are_exactly_the_modules_environment_variables():
+    env = module_environment()
+    assert set(env) >= {"CONNECT_SERVER", "CONNECT_API_KEY", "CONNECT_CA_PATH"}
+    assert sorted(credential_type()["injectors"]["env"]) == sorted(env)
+
+
+def test_inputs_are_declared_and_the_key_is_secret():
+    kind = credential_type()
+    fields = dict((f["id"], f) for f in kind["inputs"]["fields"])
+    assert kind["kind"] == "cloud" and kind["name"] == "Posit Connect"
+    assert sorted(kind["inputs"]["required"]) == ["api_key", "server"]
+    assert fields["api_key"].get("secret") is True
+    assert fields["ca_bundle"].get("multiline") is True
+    assert set(kind["injectors"]) <= {"env", "file", "extra_vars"}
+    assert "extra_vars" not in kind["injectors"]  # secrets stay out of the job's extra vars
+
+
+def test_injectors_render_with_and_without_a_ca_bundle(tmp_path):
+    full = render({"server": "https://connect.example.com", "api_key": "k", "ca_bundle": "PEM\n"}, tmp_path)
+    assert full["CONNECT_SERVER"] == "https://connect.example.com" and full["CONNECT_API_KEY"] == "k"
+    assert Path(full["CONNECT_CA_PATH"]).read_text() == "PEM\n"
+    assert full["CONNECT_VALIDATE_CERTS"] == "true"
+    bare = render({"server": "https://connect.example.com", "api_key": "k"}, tmp_path)
+    assert bare["CONNECT_CA_PATH"] == "" and bare["CONNECT_VALIDATE_CERTS"] == "true"
+    insecure = render({"server": "s", "api_key": "k", "skip_tls_verify": True}, tmp_path)
+    assert insecure["CONNECT_VALIDATE_CERTS"] == "false"
+
+
+def test_collection_declares_its_python_dependencies_for_ansible_builder(tmp_path):
+    meta = yaml.safe_load((ROOT / "meta" / "execution-environment.yml").read_text())
+    assert meta["dependencies"]["python"] == "requirements.txt"
+    if not BUILDER.exists():
+        pytest.skip("ansible-builder is not installed (requirements-dev.txt)")
+    collections = tmp_path / "collections"
+    (collections / "ansible_collections" / "posit").mkdir(parents=True)
+    (collections / "ansible_collections" / "posit" / "connect").symlink_to(ROOT)
+    proc = subprocess.run([str(BUILDER), "introspect", "--sanitize", str(collections)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    found = yaml.safe_load(proc.stdout.split("---", 1)[1])["python"]
+    wanted = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
+              if line.split("#")[0].strip()]
+    assert [line.split("#")[0].strip() for line in found] == wanted
+
+
+def test_example_execution_environment_is_valid_for_ansible_builder(tmp_path):
+    if not BUILDER.exists():
+        pytest.skip("ansible-builder is not installed (requirements-dev.txt)")
+    definition = yaml.safe_load((ROOT / "docs" / "awx" / "execution-environment.yml").read_text())
+    assert definition["version"] == 3
+    assert {"name": "posit.connect", "version": ">=0.1.0"} in definition["dependencies"]["galaxy"]["collections"]
+    proc = subprocess.run([str(BUILDER), "create", "-f", str(ROOT / "docs" / "awx" / "execution-environment.yml"),
+                           "--context", str(tmp_path / "context"), "--output-filename", "Containerfile"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    containerfile = (tmp_path / "context" / "Containerfile").read_text()
+    assert "quay.io/ansible/awx-ee:latest" in containerfile
+    assert "posit.connect" in (tmp_path / "context" / "_build" / "requirements.yml").read_text()
+    shutil.rmtree(str(tmp_path / "context"))
+
+
+def test_a_job_with_the_credential_reaches_a_tls_server(tmp_path, playbook):
+    """What AWX would inject for a credential with a CA bundle is all a module needs."""
+    from connect_standin import StandIn
+    from connect_standin.tls import make_ca
+
+    certs = make_ca(tmp_path)
+    server = StandIn(tls=(certs["cert"], certs["key"])).start()
+    try:
+        private = tmp_path / "env"
+        private.mkdir()
+        env = render({"server": server.url, "api_key": server.keys["publisher"],
+                      "ca_bundle": Path(certs["ca"]).read_text()}, private)
+        text = """
+        - name: AWX job
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Read the server
+              posit.connect.connect_server_info:
+        """
+        run = playbook(text, server=server, env=env).ok()
+        assert run["Read the server"]["server"]["current_user"]["username"] == "alice"
+        assert "validate_certs" not in run.stdout  # no insecure-mode warning
+        assert {e["user"] for e in server.requests if e["path"] == "/__api__/v1/user"} == {"alice"}
+    finally:
+        server.stop()

@@ -1,0 +1,83 @@
+"""The release artifact: `ansible-galaxy collection build` ships the collection and nothing else
+(no tests or stand-in, virtualenvs, caches, build output or benchmarks), and the artifact installs,
+documents its modules and runs a playbook from where it was installed."""
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+# Prefixes that must never be in the artifact.
+FORBIDDEN = (".venv/", ".ci/", ".git/", ".pytest_cache/", ".ansible/", "build/", "bench/", "tools/", "collections/",
+             "tests/standin/", "tests/integration/", "tests/unit/", "tests/output/", "artifacts/")
+FORBIDDEN_FILES = ("Makefile", "requirements-dev.txt", ".gitignore", ".ansible-lint", "docs/generate.py",
+                   "tests/conftest.py")
+REQUIRED = ("MANIFEST.json", "FILES.json", "README.md", "LICENSE", "requirements.txt", "meta/runtime.yml",
+            "meta/execution-environment.yml", "plugins/doc_fragments/connect.py", "plugins/module_utils/client.py",
+            "plugins/module_utils/common.py", "plugins/modules/connect_server_info.py", "changelogs/config.yaml",
+            "docs/README.md", "docs/awx/credential-type.yml", "docs/modules/connect_server_info.md",
+            "playbooks/server_report.yml", "tests/sanity/ignore-2.19.txt")
+
+
+@pytest.fixture(scope="module")
+def artifact(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("dist")
+    proc = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "build", "--output-path", str(dest), str(ROOT)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text())
+    path = dest / ("posit-connect-%s.tar.gz" % galaxy["version"])
+    assert path.exists(), list(dest.iterdir())
+    return path
+
+
+def test_artifact_holds_the_collection_and_nothing_else(artifact):
+    with tarfile.open(str(artifact)) as tar:
+        names = [m.name + ("/" if m.isdir() else "") for m in tar.getmembers()]
+        manifest = json.load(tar.extractfile("MANIFEST.json"))
+    assert [n for n in names if n.startswith(FORBIDDEN) or n in FORBIDDEN_FILES] == []
+    assert [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".tar.gz", ".retry"))] == []
+    assert [n for n in names if n.startswith("tests/") and n != "tests/" and not n.startswith("tests/sanity/")] == []
+    assert [n for n in REQUIRED if n not in names] == []
+    modules = sorted(p.name for p in (ROOT / "plugins" / "modules").glob("*.py"))
+    assert sorted(n.split("/")[-1] for n in names if n.startswith("plugins/modules/") and n.endswith(".py")) == modules
+    assert artifact.stat().st_size < 2 * 1024 * 1024
+
+    info = manifest["collection_info"]
+    assert (info["namespace"], info["name"]) == ("posit", "connect")
+    assert info["license"] == ["GPL-3.0-or-later"] and info["repository"] and info["issues"] and info["tags"]
+    assert info["dependencies"] == {}
+
+
+def test_artifact_installs_documents_and_runs(artifact, tmp_path, standin):
+    collections = tmp_path / "collections"
+    installed = collections / "ansible_collections" / "posit" / "connect"
+    # Only the installed artifact is on the collections path (not this work tree).
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
+               CONNECT_SERVER=standin.url, CONNECT_API_KEY=standin.keys["admin"])
+    proc = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "--offline", "-p", str(collections),
+                           str(artifact)], env=env, cwd=str(tmp_path), capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and installed.is_dir(), proc.stdout + proc.stderr
+
+    doc = subprocess.run([str(BIN / "ansible-doc"), "posit.connect.connect_server_info"], env=env, cwd=str(tmp_path),
+                         capture_output=True, text=True, check=False)
+    assert doc.returncode == 0, doc.stderr
+    assert str(installed) in doc.stdout and "EXAMPLES:" in doc.stdout
+
+    report = tmp_path / "report.json"
+    run = subprocess.run([str(BIN / "ansible-playbook"), str(installed / "playbooks" / "server_report.yml"),
+                          "-i", "localhost,", "-c", "local", "-e", "connect_hosts=localhost",
+                          "-e", "report_file=%s" % report], env=env, cwd=str(tmp_path),
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert json.loads(report.read_text())["localhost"]["version"] == standin.version
+    assert ("GET", "/__api__/v1/user") in [(e["method"], e["path"]) for e in standin.requests]

@@ -1,0 +1,62 @@
+"""The generated references under docs/ match the sources, and ansible-doc renders every module."""
+
+import filecmp
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def action_group_modules():
+    """Modules of the `connect` action group (meta/runtime.yml) that exist in plugins/modules."""
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    group = runtime["action_groups"]["connect"]
+    return [m for m in group if (ROOT / "plugins" / "modules" / (m + ".py")).exists()]
+
+
+@pytest.fixture(scope="module")
+def collections_path(tmp_path_factory):
+    """A collections path holding this work tree as posit.connect."""
+    path = tmp_path_factory.mktemp("collections")
+    (path / "ansible_collections" / "posit").mkdir(parents=True)
+    (path / "ansible_collections" / "posit" / "connect").symlink_to(ROOT)
+    return path
+
+
+def test_generated_docs_are_current(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "generate.py"), "--dest", str(tmp_path)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    stale = []
+    for sub in ("modules", "roles"):
+        fresh = sorted(p.name for p in (tmp_path / sub).glob("*.md"))
+        committed = sorted(p.name for p in (ROOT / "docs" / sub).glob("*.md"))
+        stale += ["docs/%s/%s (missing)" % (sub, n) for n in fresh if n not in committed]
+        stale += ["docs/%s/%s (no longer generated)" % (sub, n) for n in committed if n not in fresh]
+        stale += ["docs/%s/%s (differs)" % (sub, n) for n in fresh if n in committed
+                  and not filecmp.cmp(str(tmp_path / sub / n), str(ROOT / "docs" / sub / n), shallow=False)]
+    assert not stale, "generated docs are out of date; run `make docs` and commit:\n  " + "\n  ".join(stale)
+
+
+def test_every_module_is_in_the_action_group():
+    modules = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
+    group = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())["action_groups"]["connect"]
+    assert [m for m in modules if m not in group] == []
+
+
+@pytest.mark.parametrize("module", action_group_modules())
+def test_ansible_doc_renders(module, collections_path):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_path), ANSIBLE_NOCOLOR="1")
+    proc = subprocess.run([str(BIN / "ansible-doc"), "posit.connect." + module], env=env,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "> MODULE posit.connect.%s" % module in proc.stdout
+    for section in ("OPTIONS", "EXAMPLES:", "RETURN VALUES:"):
+        assert "\n" + section in proc.stdout, "ansible-doc shows no %s for %s" % (section, module)
+    assert "[WARNING]" not in proc.stderr and "[ERROR]" not in proc.stderr, proc.stderr

@@ -44,7 +44,7 @@ test: setup
 
 lint: setup
 	$(PY) tools/sanity.py
-	ansible-lint --nocolor roles playbooks
+	ansible-lint --nocolor $(wildcard roles playbooks)
 	antsibull-changelog lint
 
 docs: setup

@@ -252,10 +252,16 @@ def render_role(name):
             lines += ["Requirements:", ""] + ["- %s" % markup(r) for r in spec["requirements"]] + [""]
         lines += ["### Variables", ""] + (table(["Variable", "Type", "Comments"], option_rows(spec.get("options")))
                                           or ["This entry point has no variables.", ""])
-        usage = "  - name: Run the %s role\n    ansible.builtin.include_role:\n      name: %s.%s" % (name, FQCN, name)
+        usage = ["- name: Use the %s role" % name, "  hosts: localhost", "  gather_facts: false", "  tasks:",
+                 "    - name: Run the %s role" % name, "      ansible.builtin.include_role:",
+                 "        name: %s.%s" % (FQCN, name)]
         if entry != "main":
-            usage += "\n      tasks_from: %s" % entry
-        lines += ["### Usage", "", "```yaml", "- hosts: connect_servers", "  gather_facts: false", "  tasks:", usage, "```", ""]
+            usage.append("        tasks_from: %s" % entry)
+        required = [o for o in sorted(spec.get("options") or {}) if (spec["options"][o] or {}).get("required")]
+        if required:
+            usage.append("      vars:")
+            usage += ["        %s: ...  # required" % o for o in required]
+        lines += ["### Usage", "", "```yaml"] + usage + ["```", ""]
         if spec.get("author"):
             authors = spec["author"] if isinstance(spec["author"], list) else [spec["author"]]
             lines += ["Authors: %s" % ", ".join(authors), ""]

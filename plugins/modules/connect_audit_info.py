@@ -1,0 +1,254 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: connect_audit_info
+short_description: Read, filter and export a Posit Connect server's audit log
+version_added: 0.1.0
+description:
+  - Returns the audit log entries that match the filters, paging through as many entries as there are.
+  - On servers that have it (Connect 2025.01.0 and later) the module uses C(GET /v1/search/auditlogs), which
+    filters on the server. On older servers it pages through C(GET /v1/audit_logs) and applies the same filters
+    itself, so both return the same entries; it stops paging as soon as the entries have left the time window
+    in the paging order, and as soon as O(limit) entries matched.
+  - With O(dest), the entries are streamed to a JSON Lines file instead of being returned, so an export of
+    millions of entries does not pass through Ansible's result or memory.
+  - Reading audit logs requires an administrator's API key.
+author:
+  - posit.connect contributors (@posit-connect-ansible)
+extends_documentation_fragment:
+  - posit.connect.connect
+  - posit.connect.connect.ACTION_GROUP
+options:
+  action:
+    description:
+      - Only entries with one of these actions, for example V(deploy_application) or V(add_user).
+        Case-insensitive.
+      - List the server's actions with O(list_actions=true).
+    type: list
+    elements: str
+  user:
+    description:
+      - Only entries of the actor with this username or guid.
+      - A username that does not exist fails the task before audit logs are read.
+    type: str
+  since:
+    description:
+      - Only entries at or after this time (inclusive).
+      - An RFC3339 time such as V(2025-01-31T12:00:00Z) or V(2025-01-31T07:00:00-05:00),
+        or a time relative to now such as V(-7d), V(-12h), V(-30m) (units V(s), V(m), V(h), V(d), V(w)).
+      - Times are compared with microsecond precision.
+    type: str
+  until:
+    description:
+      - Only entries at or before this time (inclusive). Same formats as O(since).
+    type: str
+  search:
+    description:
+      - Free text; every whitespace-separated term must appear, case-insensitively, in the entry's
+        C(user_description), C(action) or C(event_description) (each term in any of them).
+      - Terms may not start with V(-) or contain V(:), V(,) or V(") (Connect would read them as filters);
+        use O(action), O(user), O(since) and O(until) to filter.
+    type: str
+  order:
+    description:
+      - V(desc) returns the newest entries first, V(asc) the oldest first.
+      - On servers without the search API, V(desc) with O(since) reads only the pages back to O(since),
+        while V(asc) reads from the oldest entry on; prefer V(desc) for recent windows there.
+    type: str
+    choices: [desc, asc]
+    default: desc
+  limit:
+    description:
+      - Return at most this many entries (the first ones in O(order)). Default is all that match.
+      - No page beyond the one that completes the limit is requested.
+    type: int
+  dest:
+    description:
+      - Write the entries to this local file as JSON Lines (one JSON object per line, keys sorted)
+        instead of returning them; RV(audit_logs) is then not returned.
+      - The file is written to a temporary file in the same directory and renamed over O(dest), so a failed
+        run never leaves a partial export. It is replaced only when its content differs, which reports
+        C(changed=true).
+      - In check mode the entries are read and counted but the file is not written; C(changed) predicts
+        whether it would be.
+    type: path
+  list_actions:
+    description:
+      - Return the server's audit actions (RV(actions), from C(GET /v1/audit/actions)) instead of log entries.
+      - Cannot be combined with the filter options or O(dest).
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    description: Read-only on the server; with O(dest), check mode writes no file and predicts C(changed).
+  diff_mode:
+    support: none
+    description: Nothing on the server changes; the export file is not diffed.
+notes:
+  - Without O(dest) the module never reports C(changed).
+seealso:
+  - module: posit.connect.connect_user_info
+"""
+
+EXAMPLES = r"""
+- name: Every deployment in the last 7 days, newest first
+  posit.connect.connect_audit_info:
+    action: [deploy_application]
+    since: -7d
+  register: deployments
+
+- name: What one user did in January
+  posit.connect.connect_audit_info:
+    user: alice
+    since: "2025-01-01T00:00:00Z"
+    until: "2025-01-31T23:59:59Z"
+    order: asc
+
+- name: The 20 most recent entries mentioning a content title
+  posit.connect.connect_audit_info:
+    search: sales dashboard
+    limit: 20
+
+- name: Full security-audit export, streamed to a JSON Lines file
+  posit.connect.connect_audit_info:
+    order: asc
+    dest: /srv/audit/connect-audit.jsonl
+  register: export
+
+- name: Which actions can be filtered on
+  posit.connect.connect_audit_info:
+    list_actions: true
+  register: audit_actions
+"""
+
+RETURN = r"""
+audit_logs:
+  description: The matching entries in O(order); not returned with O(dest) or O(list_actions).
+  returned: when neither O(dest) nor O(list_actions) is set
+  type: list
+  elements: dict
+  sample:
+    - id: "23948901087"
+      time: "2025-01-31T12:00:00Z"
+      user_id: "3"
+      user_guid: 1b5a8d0e-0f73-4c4b-9d0c-7c3f1c2e4d5a
+      user_description: Alice Smith (alice)
+      action: deploy_application
+      event_description: Deployed bundle 12 for Sales Dashboard
+count:
+  description: How many entries matched (and were returned or written to O(dest)).
+  returned: unless O(list_actions) is set
+  type: int
+  sample: 42
+source:
+  description: Where the entries came from, V(search) (C(GET /v1/search/auditlogs)) or V(audit_logs) (C(GET /v1/audit_logs)).
+  returned: unless O(list_actions) is set
+  type: str
+  sample: search
+dest:
+  description: The absolute path of the JSON Lines file.
+  returned: when O(dest) is set
+  type: str
+  sample: /srv/audit/connect-audit.jsonl
+checksum:
+  description: SHA-1 of the JSON Lines content (written, or that would be written in check mode).
+  returned: when O(dest) is set
+  type: str
+  sample: 2b0e9a4d1a6f0c0c8b4a3c1b5d9f6e7a8b9c0d1e
+actions:
+  description: The server's audit actions.
+  returned: when O(list_actions=true)
+  type: list
+  elements: dict
+  sample: [{"action": "add_user", "description": "Add a user."}]
+"""
+
+from ansible_collections.posit.connect.plugins.module_utils.audit import (
+    ACTIONS_PATH,
+    AuditQuery,
+    JsonLinesWriter,
+    check_dest,
+    explain_forbidden,
+    iter_audit,
+    parse_window,
+    search_terms,
+)
+from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+
+FILTERS = ("action", "user", "since", "until", "search", "limit", "dest")
+
+
+def build_query(m):
+    """Validate the options (no request) and resolve the user (lookups only)."""
+    p = m.params
+    if p["list_actions"]:
+        given = [name for name in FILTERS if p[name] not in (None, [])]
+        if given:
+            raise ValueError("Option 'list_actions' returns the server's actions and takes no filters; "
+                             "remove %s or set list_actions to false." % ", ".join(repr(g) for g in given))
+        return None
+    if p["limit"] is not None and p["limit"] < 1:
+        raise ValueError("Option 'limit' must be 1 or more, got %s; omit it for all entries." % p["limit"])
+    since, until = parse_window(p["since"], p["until"])
+    terms = search_terms(p["search"])
+    if p["dest"]:
+        check_dest(p["dest"])
+    user_guid = None
+    if p["user"]:
+        user_guid = m.client.require_user(p["user"], "user")["guid"]
+    return AuditQuery(actions=p["action"], user_guid=user_guid, since=since, until=until,
+                      terms=terms, order=p["order"], limit=p["limit"])
+
+
+def run(m):
+    try:
+        query = build_query(m)
+    except ValueError as exc:
+        m.fail(exc)
+    try:
+        if query is None:
+            return dict(changed=False, actions=m.client.get(ACTIONS_PATH) or [])
+        source, entries = iter_audit(m.client, query)
+        if not m.params["dest"]:
+            logs = list(entries)
+            return dict(changed=False, audit_logs=logs, count=len(logs), source=source)
+        writer = JsonLinesWriter(m.params["dest"], write=not m.check_mode)
+        try:
+            writer.write_all(entries)
+            changed = writer.changed() if m.check_mode else writer.commit(m.ansible.atomic_move)
+        finally:
+            writer.discard()
+        return dict(changed=changed, count=writer.count, source=source, dest=writer.dest,
+                    checksum=writer.checksum)
+    except ConnectError as exc:
+        raise explain_forbidden(exc, "Reading audit logs")
+
+
+def main():
+    module = ConnectModule(
+        argument_spec=dict(
+            action=dict(type="list", elements="str"),
+            user=dict(type="str"),
+            since=dict(type="str"),
+            until=dict(type="str"),
+            search=dict(type="str"),
+            order=dict(type="str", choices=["desc", "asc"], default="desc"),
+            limit=dict(type="int"),
+            dest=dict(type="path"),
+            list_actions=dict(type="bool", default=False),
+        ),
+    )
+    module.run(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: connect_usage_info
+short_description: Read Posit Connect usage data (Shiny sessions or content visits), optionally summarized
+version_added: 0.1.0
+description:
+  - Returns every usage record in the time window, oldest first, paging through
+    C(GET /v1/instrumentation/shiny/usage) or C(GET /v1/instrumentation/content/visits).
+  - With O(summarize=true) it also counts the records per content item and per user and joins them with the
+    content titles (one C(GET /v1/content)) and usernames (paging C(GET /v1/users) only until every user is found).
+  - Requires an administrator's or a publisher's API key; Connect limits a publisher to the content they own
+    or collaborate on.
+author:
+  - posit.connect contributors (@posit-connect-ansible)
+extends_documentation_fragment:
+  - posit.connect.connect
+  - posit.connect.connect.ACTION_GROUP
+options:
+  type:
+    description:
+      - V(shiny) for Shiny application sessions (each with C(started) and C(ended)).
+      - V(visits) for visits to all other content (each with C(time)).
+    type: str
+    choices: [shiny, visits]
+    default: shiny
+  since:
+    description:
+      - Only records at or after this time (inclusive), sent as Connect's C(from).
+      - An RFC3339 time such as V(2025-01-31T12:00:00Z), or a time relative to now such as
+        V(-7d), V(-12h), V(-30m) (units V(s), V(m), V(h), V(d), V(w)).
+    type: str
+  until:
+    description:
+      - Only records at or before this time (inclusive), sent as Connect's C(to). Same formats as O(since).
+    type: str
+  content:
+    description:
+      - Only records of the content item with this guid.
+    type: str
+  summarize:
+    description:
+      - Also return RV(summary), the counts per content item and per user.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Read-only; nothing to diff.
+seealso:
+  - module: posit.connect.connect_audit_info
+"""
+
+EXAMPLES = r"""
+- name: Shiny sessions of the last 30 days, with who used what
+  posit.connect.connect_usage_info:
+    type: shiny
+    since: -30d
+    summarize: true
+  register: shiny
+
+- name: The ten most used apps
+  ansible.builtin.debug:
+    msg: "{{ shiny.summary.by_content[:10] | map(attribute='title') | list }}"
+
+- name: Visits to one report in January
+  posit.connect.connect_usage_info:
+    type: visits
+    content: 2d2e6c8a-3f0b-4a3e-9d4f-1b2c3d4e5f60
+    since: "2025-01-01T00:00:00Z"
+    until: "2025-01-31T23:59:59Z"
+"""
+
+RETURN = r"""
+usage:
+  description:
+    - The usage records, oldest first, as Connect returns them.
+    - Shiny records have C(content_guid), C(user_guid), C(started), C(ended), C(data_version); visit records
+      have C(content_guid), C(user_guid), C(time), C(variant_key), C(rendering_id), C(bundle_id), C(path),
+      C(data_version), C(user_agent).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - content_guid: bd1d2285-6c80-49af-8a83-a200effe3cb3
+      user_guid: 08e3a41d-1f8e-47f2-8855-f05ea3b0d4b2
+      started: "2025-01-31T18:00:00Z"
+      ended: "2025-01-31T18:01:00Z"
+      data_version: 1
+count:
+  description: The number of usage records.
+  returned: success
+  type: int
+  sample: 1
+summary:
+  description: Counts per content item and per user, each sorted by count, highest first.
+  returned: when O(summarize=true)
+  type: dict
+  contains:
+    by_content:
+      description:
+        - One item per content item with records; C(title) and C(name) are null for content the key cannot
+          see (or deleted content). C(users) counts distinct signed-in users.
+      type: list
+      elements: dict
+      sample: [{"content_guid": "bd1d2285-6c80-49af-8a83-a200effe3cb3", "title": "Sales Dashboard",
+                "name": "sales-dashboard", "count": 12, "users": 3}]
+    by_user:
+      description:
+        - One item per user with records; anonymous records are counted under C(user_guid) null.
+      type: list
+      elements: dict
+      sample: [{"user_guid": "08e3a41d-1f8e-47f2-8855-f05ea3b0d4b2", "username": "alice", "count": 7}]
+"""
+
+from ansible_collections.posit.connect.plugins.module_utils.audit import (
+    explain_forbidden,
+    iter_usage,
+    parse_window,
+    summarize_usage,
+    usage_params,
+)
+from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError, is_guid
+from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+
+
+def run(m):
+    p = m.params
+    try:
+        since, until = parse_window(p["since"], p["until"])
+    except ValueError as exc:
+        m.fail(exc)
+    if p["content"] is not None and not is_guid(p["content"]):
+        m.fail("Option 'content': %r is not a content guid (such as 2d2e6c8a-3f0b-4a3e-9d4f-1b2c3d4e5f60); "
+               "find it with posit.connect.connect_content_info." % p["content"])
+    try:
+        usage = list(iter_usage(m.client, p["type"], usage_params(since, until, p["content"])))
+    except ConnectError as exc:
+        raise explain_forbidden(exc, "Reading usage data", "an administrator's or a publisher's API key")
+    result = dict(changed=False, usage=usage, count=len(usage))
+    if p["summarize"]:
+        content = m.client.get("v1/content") if usage else []
+        result["summary"] = summarize_usage(usage, content, m.client.paginate_offset("v1/users"))
+    return result
+
+
+def main():
+    module = ConnectModule(
+        argument_spec=dict(
+            type=dict(type="str", choices=["shiny", "visits"], default="shiny"),
+            since=dict(type="str"),
+            until=dict(type="str"),
+            content=dict(type="str"),
+            summarize=dict(type="bool", default=False),
+        ),
+    )
+    module.run(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,443 @@
+"""module_utils/audit.py: time parsing, the search query, the client-side filter, JSON Lines, usage summary."""
+
+import json
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from ansible_collections.posit.connect.plugins.module_utils import audit
+from ansible_collections.posit.connect.plugins.module_utils.audit import (
+    AuditQuery,
+    JsonLinesWriter,
+    format_time,
+    parse_rfc3339,
+    parse_time,
+    parse_window,
+    search_terms,
+    summarize_usage,
+)
+
+NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
+
+
+# -- time ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("-7d", NOW - timedelta(days=7)),
+    ("-12h", NOW - timedelta(hours=12)),
+    ("-30m", NOW - timedelta(minutes=30)),
+    ("-45s", NOW - timedelta(seconds=45)),
+    ("-2w", NOW - timedelta(weeks=2)),
+    ("2025-01-31T12:00:00Z", datetime(2025, 1, 31, 12, tzinfo=timezone.utc)),
+    ("2025-01-31t12:00:00z", datetime(2025, 1, 31, 12, tzinfo=timezone.utc)),
+    ("2025-01-31T07:00:00-05:00", datetime(2025, 1, 31, 12, tzinfo=timezone.utc)),
+    ("2025-01-31T13:30:00+01:30", datetime(2025, 1, 31, 12, tzinfo=timezone.utc)),
+    ("2025-01-31T12:00:00.5Z", datetime(2025, 1, 31, 12, 0, 0, 500000, tzinfo=timezone.utc)),
+    # nanoseconds (Connect's precision) are truncated to microseconds
+    ("2025-01-31T12:00:00.123456789Z", datetime(2025, 1, 31, 12, 0, 0, 123456, tzinfo=timezone.utc)),
+])
+def test_parse_time_accepts_rfc3339_and_relative(text, expected):
+    parsed = parse_time(text, "since", now=NOW)
+    assert parsed == expected
+    assert parsed.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "7d", "-7y", "2025-01-31", "2025-01-31T12:00:00",
+                                 "2025-13-01T00:00:00Z", "2025-02-30T00:00:00Z", "-d", "+7d"])
+def test_parse_time_rejects_other_formats_naming_the_option(bad):
+    with pytest.raises(ValueError) as err:
+        parse_time(bad, "until", now=NOW)
+    message = str(err.value)
+    assert "Option 'until'" in message and repr(bad) in message
+    assert "RFC3339" in message and "-7d" in message
+
+
+def test_parse_time_none_and_empty_are_unset():
+    assert parse_time(None, "since") is None
+    assert parse_time("  ", "since") is None
+
+
+def test_window_uses_one_now_and_rejects_inverted_bounds():
+    since, until = parse_window("-2h", "-1h", now=NOW)
+    assert until - since == timedelta(hours=1)
+    with pytest.raises(ValueError, match="since is after until"):
+        parse_window("-1h", "-2h", now=NOW)
+    with pytest.raises(ValueError, match="Option 'since'"):
+        parse_window("soon", None, now=NOW)
+
+
+def test_format_time_is_utc_rfc3339():
+    assert format_time(datetime(2025, 1, 31, 7, tzinfo=timezone(-timedelta(hours=5)))) == "2025-01-31T12:00:00Z"
+    assert format_time(datetime(2025, 1, 31, 12, 0, 0, 1500, tzinfo=timezone.utc)) == "2025-01-31T12:00:00.001500Z"
+    # round trip
+    moment = datetime(2025, 1, 31, 12, 0, 0, 123456, tzinfo=timezone.utc)
+    assert parse_rfc3339(format_time(moment)) == moment
+
+
+# -- search query ----------------------------------------------------------------
+
+def test_search_query_has_every_filter():
+    query = AuditQuery(actions=["deploy_application", "add_user"], user_guid="1b5a8d0e-0f73-4c4b-9d0c-7c3f1c2e4d5a",
+                       since=datetime(2025, 1, 1, tzinfo=timezone.utc),
+                       until=datetime(2025, 1, 31, 23, 59, 59, tzinfo=timezone.utc),
+                       terms=["sales", "Dashboard"])
+    assert query.search_q() == (
+        "action:deploy_application,add_user user_guid:1b5a8d0e-0f73-4c4b-9d0c-7c3f1c2e4d5a "
+        "from:2025-01-01T00:00:00Z to:2025-01-31T23:59:59Z sales Dashboard")
+    assert query.filtered
+
+
+def test_search_query_empty_without_filters_and_quotes_odd_values():
+    assert AuditQuery().search_q() == ""
+    assert not AuditQuery(order="asc", limit=5).filtered
+    assert AuditQuery(actions=["odd action", "a,b"]).search_q() == 'action:"odd action","a,b"'
+
+
+def test_search_terms_split_on_whitespace_and_reject_filter_syntax():
+    assert search_terms(None) == []
+    assert search_terms("  sales   dashboard ") == ["sales", "dashboard"]
+    for bad in ("-sales", "action:add_user", 'say "hi"', "a,b"):
+        with pytest.raises(ValueError, match="Option 'search'"):
+            search_terms(bad)
+
+
+# -- client-side filter ------------------------------------------------------------
+
+ENTRY = {
+    "id": "7", "time": "2025-01-15T10:00:00Z", "user_id": "3",
+    "user_guid": "1B5A8D0E-0F73-4C4B-9D0C-7C3F1C2E4D5A",
+    "user_description": "Alice Smith (alice)", "action": "deploy_application",
+    "event_description": "Deployed bundle 12 for Sales Dashboard",
+}
+
+
+@pytest.mark.parametrize("kwargs,matches", [
+    ({}, True),
+    ({"actions": ["DEPLOY_APPLICATION"]}, True),
+    ({"actions": ["add_user", "deploy_application"]}, True),
+    ({"actions": ["add_user"]}, False),
+    ({"user_guid": "1b5a8d0e-0f73-4c4b-9d0c-7c3f1c2e4d5a"}, True),
+    ({"user_guid": "00000000-0000-0000-0000-000000000000"}, False),
+    # inclusive bounds, compared as instants whatever the offset
+    ({"since": datetime(2025, 1, 15, 10, tzinfo=timezone.utc)}, True),
+    ({"until": datetime(2025, 1, 15, 10, tzinfo=timezone.utc)}, True),
+    ({"since": datetime(2025, 1, 15, 5, 0, 0, 1, tzinfo=timezone(-timedelta(hours=5)))}, False),
+    ({"until": datetime(2025, 1, 15, 9, 59, 59, 999999, tzinfo=timezone.utc)}, False),
+    # every term, case-insensitive, each in any of the three fields
+    ({"terms": ["sales", "ALICE", "deploy"]}, True),
+    ({"terms": ["sales", "bob"]}, False),
+    ({"terms": ["bundle 12"]}, True),
+])
+def test_client_side_filter(kwargs, matches):
+    assert AuditQuery(**kwargs).matches(ENTRY) is matches
+
+
+def test_client_side_filter_drops_entries_without_user_or_time_when_filtering_on_them():
+    system = dict(ENTRY, user_guid=None)
+    assert AuditQuery().matches(system)
+    assert not AuditQuery(user_guid="1b5a8d0e-0f73-4c4b-9d0c-7c3f1c2e4d5a").matches(system)
+    assert not AuditQuery(since=NOW).matches(dict(ENTRY, time=None))
+
+
+def test_past_window_depends_on_order():
+    since = datetime(2025, 1, 15, 10, tzinfo=timezone.utc)
+    older = dict(ENTRY, time="2025-01-15T09:59:59Z")
+    newer = dict(ENTRY, time="2025-01-15T10:00:01Z")
+    assert AuditQuery(since=since, order="desc").past_window(older)
+    assert not AuditQuery(since=since, order="desc").past_window(ENTRY)
+    assert not AuditQuery(since=since, order="asc").past_window(older)
+    assert AuditQuery(until=since, order="asc").past_window(newer)
+    assert not AuditQuery(until=since, order="asc").past_window(ENTRY)
+    assert not AuditQuery(until=since, order="desc").past_window(newer)
+
+
+def test_take_stops_pulling_once_the_limit_is_reached():
+    pulled = []
+
+    def source():
+        for i in range(10):
+            pulled.append(i)
+            yield i
+
+    assert list(audit._take(source(), 3)) == [0, 1, 2]
+    assert pulled == [0, 1, 2]
+    assert list(audit._take(iter(range(4)), None)) == [0, 1, 2, 3]
+
+
+# -- JSON Lines --------------------------------------------------------------------
+
+def test_json_lines_writer_streams_and_replaces_only_on_change(tmp_path):
+    dest = tmp_path / "audit.jsonl"
+    entries = [{"id": "1", "action": "a"}, {"id": "2", "action": "b", "extra": "é"}]
+
+    writer = JsonLinesWriter(str(dest))
+    assert writer.write_all(iter(entries)) == 2
+    assert writer.commit() is True
+    lines = dest.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == entries
+    assert os.listdir(str(tmp_path)) == ["audit.jsonl"]  # no temporary file left
+    assert writer.checksum == audit.file_sha1(str(dest))
+
+    before = dest.stat().st_mtime_ns
+    again = JsonLinesWriter(str(dest))
+    again.write_all(entries)
+    assert again.commit() is False
+    assert dest.stat().st_mtime_ns == before
+    assert os.listdir(str(tmp_path)) == ["audit.jsonl"]
+
+
+def test_json_lines_writer_in_check_mode_writes_nothing(tmp_path):
+    dest = tmp_path / "audit.jsonl"
+    writer = JsonLinesWriter(str(dest), write=False)
+    writer.write_all([{"id": "1"}])
+    assert writer.changed() is True
+    writer.discard()
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_json_lines_writer_failure_leaves_dest_untouched(tmp_path):
+    dest = tmp_path / "audit.jsonl"
+    dest.write_text("old\n")
+
+    def failing():
+        yield {"id": "1"}
+        raise RuntimeError("connection lost")
+
+    writer = JsonLinesWriter(str(dest))
+    with pytest.raises(RuntimeError):
+        writer.write_all(failing())
+    writer.discard()
+    assert dest.read_text() == "old\n"
+    assert os.listdir(str(tmp_path)) == ["audit.jsonl"]
+
+
+def test_check_dest(tmp_path):
+    audit.check_dest(str(tmp_path / "new.jsonl"))
+    with pytest.raises(ValueError, match="does not exist"):
+        audit.check_dest(str(tmp_path / "missing" / "a.jsonl"))
+    with pytest.raises(ValueError, match="is a directory"):
+        audit.check_dest(str(tmp_path))
+
+
+# -- usage ----------------------------------------------------------------------------
+
+def test_usage_params():
+    assert audit.usage_params() == {"asc_order": "true"}
+    assert audit.usage_params(since=datetime(2025, 1, 1, tzinfo=timezone.utc), until=NOW, content_guid="g") == {
+        "asc_order": "true", "from": "2025-01-01T00:00:00Z", "to": "2025-03-10T12:00:00Z", "content_guid": "g"}
+
+
+def test_summarize_usage_counts_and_joins():
+    usage = [
+        {"content_guid": "c1", "user_guid": "u1"},
+        {"content_guid": "c1", "user_guid": "u2"},
+        {"content_guid": "c1", "user_guid": "u1"},
+        {"content_guid": "c2", "user_guid": "u2"},
+        {"content_guid": "c3", "user_guid": None},
+    ]
+    content = [{"guid": "c1", "title": "Sales", "name": "sales"}, {"guid": "c2", "title": None, "name": "raw"}]
+    consumed = []
+
+    def users():
+        for user in ({"guid": "u2", "username": "bob"}, {"guid": "u1", "username": "alice"},
+                     {"guid": "u9", "username": "never-reached"}):
+            consumed.append(user["guid"])
+            yield user
+
+    summary = summarize_usage(usage, content, users())
+    assert summary["by_content"] == [
+        {"content_guid": "c1", "title": "Sales", "name": "sales", "count": 3, "users": 2},
+        {"content_guid": "c2", "title": None, "name": "raw", "count": 1, "users": 1},
+        {"content_guid": "c3", "title": None, "name": None, "count": 1, "users": 0},
+    ]
+    assert summary["by_user"] == [
+        {"user_guid": "u1", "username": "alice", "count": 2},
+        {"user_guid": "u2", "username": "bob", "count": 2},
+        {"user_guid": None, "username": None, "count": 1},
+    ]
+    assert consumed == ["u2", "u1"]  # stops reading users once all are known
+
+
+def test_summarize_empty_usage_reads_no_users():
+    def users():
+        raise AssertionError("users read")
+        yield  # pragma: no cover
+
+    assert summarize_usage([], [], users()) == {"by_content": [], "by_user": []}
+
+
+# -- both paths against the stand-in ----------------------------------------------------
+
+from connect_standin import StandIn  # noqa: E402
+
+from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient  # noqa: E402
+
+OLD_VERSION = "2024.06.0"  # before GET /v1/search/auditlogs
+
+
+@pytest.fixture(scope="module")
+def servers():
+    """The demo organisation on a new and an old Connect version, with the same clock."""
+    new = StandIn().start()
+    old = StandIn(version=OLD_VERSION, seed_options={"now": new.state.now}).start()
+    yield new, old
+    new.stop()
+    old.stop()
+
+
+def client_for(server):
+    client = ConnectClient(server.url, server.keys["admin"])
+    client.server_settings()
+    server.clear_log()
+    return client
+
+
+def api_requests(server, path):
+    return [r for r in server.requests if r["path"] == "/__api__/" + path]
+
+
+def expected(state, query):
+    """The demo state's entries a query should return, by an independent reading of the filters."""
+    def keep(e):
+        text = " ".join((e["user_description"], e["action"], e["event_description"])).lower()
+        return ((not query.actions or e["action"] in [a.lower() for a in query.actions])
+                and (not query.user_guid or e["user_guid"] == query.user_guid)
+                and (query.since is None or e["time"] >= query.since.timestamp())
+                and (query.until is None or e["time"] <= query.until.timestamp())
+                and all(t.lower() in text for t in query.terms))
+    found = [str(e["id"]) for e in state.audit_logs if keep(e)]
+    if query.order == "desc":
+        found.reverse()
+    return found[:query.limit] if query.limit else found
+
+
+def queries(state):
+    by_name = {u["username"]: u for u in state.users.values()}
+    times = sorted(e["time"] for e in state.audit_logs)
+    at = [datetime.fromtimestamp(times[i], timezone.utc) for i in (700, 1500, 2200)]
+    return {
+        "all": AuditQuery(),
+        "deployments": AuditQuery(actions=["deploy_application"]),
+        "two actions, any case": AuditQuery(actions=["ADD_USER", "lock_user"], order="asc"),
+        "user": AuditQuery(user_guid=by_name["svc-deploy"]["guid"]),
+        "window, bounds on entries": AuditQuery(since=at[0], until=at[1]),
+        "window asc": AuditQuery(since=at[1], until=at[2], order="asc"),
+        "since only": AuditQuery(since=parse_time("-7d", "since")),
+        "until only asc": AuditQuery(until=at[0], order="asc"),
+        "terms": AuditQuery(terms=["SALES", "dashboard"]),
+        "everything": AuditQuery(actions=["deploy_application", "update_content"], user_guid=by_name["dave"]["guid"],
+                                 since=at[0], until=at[2], terms=["sales"], order="asc"),
+        "limit": AuditQuery(limit=7),
+        "limit with filter": AuditQuery(actions=["user_login"], limit=250, order="asc"),
+        "nothing matches": AuditQuery(terms=["no-such-text-anywhere"]),
+    }
+
+
+def test_search_and_fallback_return_the_same_entries(servers):
+    new, old = servers
+    new_client, old_client = client_for(new), client_for(old)
+    for name, query in queries(new.state).items():
+        source, entries = audit.iter_audit(new_client, query)
+        assert source == "search"
+        from_search = list(entries)
+        source, entries = audit.iter_audit(old_client, query)
+        assert source == "audit_logs"
+        from_fallback = list(entries)
+        assert from_search == from_fallback, name
+        assert from_search or name == "nothing matches", name
+        assert [e["id"] for e in from_search] == expected(new.state, query), name
+    assert api_requests(old, "v1/search/auditlogs") == []
+
+
+def test_time_bounds_are_inclusive_on_both_paths(servers):
+    new, old = servers
+    entry = new.state.audit_logs[1234]
+    moment = datetime.fromtimestamp(entry["time"], timezone.utc)
+    query = AuditQuery(since=moment, until=moment)
+    for server in servers:
+        found = list(audit.iter_audit(client_for(server), query)[1])
+        assert str(entry["id"]) in [e["id"] for e in found]
+        assert all(e["time"] == format_time(moment) for e in found)
+
+
+def test_fallback_desc_with_since_stops_at_the_window(servers):
+    _, old = servers
+    client = client_for(old)
+    since = parse_time("-7d", "since")
+    found = list(audit.iter_audit(client, AuditQuery(since=since))[1])
+    in_window = sum(1 for e in old.state.audit_logs if e["time"] >= since.timestamp())
+    assert len(found) == in_window < 500
+    assert len(api_requests(old, "v1/audit_logs")) == 1  # of 6 pages
+
+    old.clear_log()
+    list(audit.iter_audit(client, AuditQuery())[1])
+    assert len(api_requests(old, "v1/audit_logs")) == 6  # 3,000 entries
+
+
+def test_fallback_asc_with_until_stops_past_the_window(servers):
+    _, old = servers
+    client = client_for(old)
+    until = datetime.fromtimestamp(old.state.audit_logs[700]["time"], timezone.utc)
+    found = list(audit.iter_audit(client, AuditQuery(until=until, order="asc"))[1])
+    assert len(found) >= 701
+    assert len(api_requests(old, "v1/audit_logs")) == 2  # entries 1..1000 cover the window
+
+
+def test_limit_fetches_no_extra_page(servers):
+    new, old = servers
+    for server, path, key in ((new, "v1/search/auditlogs", "page_size"), (old, "v1/audit_logs", "limit")):
+        client = client_for(server)
+        assert len(list(audit.iter_audit(client, AuditQuery(limit=7))[1])) == 7
+        calls = api_requests(server, path)
+        assert len(calls) == 1 and calls[0]["query"][key] == "7"
+
+        server.clear_log()
+        assert len(list(audit.iter_audit(client, AuditQuery(limit=500))[1])) == 500
+        assert len(api_requests(server, path)) == 1
+
+        server.clear_log()
+        assert len(list(audit.iter_audit(client, AuditQuery(limit=501))[1])) == 501
+        assert len(api_requests(server, path)) == 2
+
+    # With a client-side filter, the fallback reads pages of 500 up to the page holding the last match.
+    client = client_for(old)
+    query = AuditQuery(actions=["user_login"], limit=250, order="asc")
+    found = list(audit.iter_audit(client, query)[1])
+    position = [str(e["id"]) for e in old.state.audit_logs].index(found[-1]["id"])
+    assert len(api_requests(old, "v1/audit_logs")) == position // 500 + 1
+
+
+def test_search_sends_the_query_and_order(servers):
+    new, _ = servers
+    client = client_for(new)
+    guid = new.state.user_by_username("alice")["guid"]
+    list(audit.iter_audit(client, AuditQuery(actions=["add_user"], user_guid=guid, terms=["x"], order="asc"))[1])
+    (call,) = api_requests(new, "v1/search/auditlogs")
+    assert call["query"]["q"] == "action:add_user user_guid:%s x" % guid
+    assert call["query"]["order"] == "asc"
+
+
+def test_export_memory_stays_flat(tmp_path):
+    """Streaming 10,000 entries to a file holds about one page, not the whole list."""
+    import tracemalloc
+
+    server = StandIn(version=OLD_VERSION, seed="bench", seed_options={"audit": 10000, "content": 5, "usage": 0}).start()
+    try:
+        client = client_for(server)
+        peaks = {}
+        for mode in ("dest", "list"):
+            tracemalloc.start()
+            entries = audit.iter_audit(client, AuditQuery(order="asc"))[1]
+            if mode == "dest":
+                writer = JsonLinesWriter(str(tmp_path / "audit.jsonl"))
+                assert writer.write_all(entries) == 10000
+                writer.commit()
+            else:
+                assert len(list(entries)) == 10000
+            peaks[mode] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        assert peaks["dest"] * 4 < peaks["list"], peaks
+        assert len((tmp_path / "audit.jsonl").read_text().splitlines()) == 10000
+    finally:
+        server.stop()

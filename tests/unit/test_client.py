@@ -110,7 +110,7 @@ def test_publisher_key_on_an_admin_endpoint_gets_a_403_hint(standin):
 
 
 def test_429_is_retried_honouring_retry_after(standin, sleeps):
-    standin.set_faults([{"kind": "429", "every": 2, "retry_after": 3}])
+    standin.set_faults([{"kind": "429", "every": 2, "count": 2, "retry_after": 3}])
     client = make_client(standin)
     for _ in range(4):
         assert client.current_user()["username"] == "admin"

@@ -134,6 +134,10 @@ class ConnectClient:
         # REQUESTS_CA_BUNDLE from the environment.
         self.verify = ca_path if ca_path else bool(validate_certs)
         self.session = requests.Session()
+        # Read the environment once, not on every request: proxies from HTTP(S)_PROXY and NO_PROXY for this
+        # server, and never ~/.netrc, whose credentials would replace the Authorization header.
+        self.session.trust_env = False
+        self.session.proxies.update(requests.utils.get_environ_proxies(self.api_root))
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

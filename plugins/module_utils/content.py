@@ -326,6 +326,7 @@ class ContentManager:
         self.concurrency = concurrency
         self.warn = warn or (lambda msg: None)
         self.owners = OwnerResolver(client)
+        self._unreachable = None  # set when a batch request got no answer after its retries
 
     # single item ------------------------------------------------------------
 
@@ -453,7 +454,7 @@ class ContentManager:
         top = desired_fields(params)
         top_state = params.get("state") or "present"
         plans = []
-        for index, item in enumerate(items):
+        for index, item in enumerate(items or []):
             where = "items[%d]." % index
             check_guid(item.get("guid"), where + "guid")
             desired = dict(top)
@@ -464,22 +465,33 @@ class ContentManager:
             check_process_limits({}, desired, "Option '%s': " % where[:-1])
             guid = item["guid"].lower() if item.get("guid") else None
             plans.append((index, guid, item.get("name"), item.get("state") or top_state, desired))
+        check_process_limits({}, top)
 
-        if top.get("owner_guid") is not None and any(plan[3] == "present" for plan in plans):
-            self.owners.require(top["owner_guid"])  # a bad owner for every item fails before anything else
+        owned_by = None
+        if params.get("owned_by") is not None:
+            owned_by = self.client.require_user(params["owned_by"], "owned_by")
+        new_owner = None
+        if top.get("owner_guid") is not None and (owned_by is not None or any(plan[3] == "present" for plan in plans)):
+            new_owner = self.owners.require(top["owner_guid"])  # a bad owner for every item fails before anything else
 
-        listing = self.client.get("v1/content") or []
+        # One listing: all content the key can see, or only what `owned_by` owns.
+        listing = self.client.get("v1/content", params={"owner_guid": owned_by["guid"]} if owned_by else None) or []
         by_guid = dict((item.get("guid", "").lower(), item) for item in listing)
         by_name = {}
         if any(plan[1] is None for plan in plans):
             for item in listing:
                 by_name.setdefault(item.get("name"), []).append(item)
+        if owned_by is not None and items is None:
+            plans = [(index, item["guid"].lower(), None, top_state, dict(top)) for index, item in enumerate(listing)]
 
         results, actions, taken = [None] * len(plans), [], {}
         for plan in plans:
             index, guid, name, state, desired = plan
             try:
-                entry, action = self._plan_item(plan, by_guid, by_name, taken)
+                if owned_by is not None and not (by_guid.get(guid) if guid else by_name.get(name)):
+                    entry, action = self._not_owned(plan, owned_by), None
+                else:
+                    entry, action = self._plan_item(plan, by_guid, by_name, taken)
             except (ContentInputError, ConnectError) as exc:
                 entry, action = self._failed(index, guid, name, exc), None
             results[index] = entry
@@ -502,6 +514,10 @@ class ContentManager:
         )
         for entry in results:
             entry.pop("matched", None)
+        if owned_by is not None:
+            result["owned_by"] = dict(guid=owned_by.get("guid"), username=owned_by.get("username"))
+        if new_owner is not None:
+            result["owner"] = dict(guid=new_owner.get("guid"), username=new_owner.get("username"))
         if self.diff_mode:
             result["diff"] = [entry["diff"] for entry in changed if "diff" in entry]
         if failed:
@@ -556,6 +572,13 @@ class ContentManager:
             return entry, None
         return self._planned(entry, "update", "updated", current, patch), ("update", entry, current, patch)
 
+    @staticmethod
+    def _not_owned(plan, owned_by):
+        """An entry of `items` that `owned_by` does not own: left as it is."""
+        index, guid, name = plan[:3]
+        return dict(index=index, guid=guid, name=name, changed=False, failed=False, changes={}, matched=False,
+                    msg="skipped: not owned by %s" % owned_by.get("username"))
+
     def _planned(self, entry, verb, done, current, changes):
         entry.update(changed=True, changes=changes)
         if verb == "update":
@@ -574,6 +597,10 @@ class ContentManager:
 
     def _apply(self, action):
         verb, entry, current, changes = action
+        if self._unreachable is not None:  # the server went away: do not wait out retries once per item
+            entry.update(changed=False, failed=True, msg="not attempted: %s" % self._unreachable)
+            entry.pop("diff", None)
+            return entry
         try:
             if verb == "update":
                 self.client.patch("v1/content/%s" % current["guid"], body=changes)
@@ -583,6 +610,8 @@ class ContentManager:
                 created = self.create(changes["name"], changes)
                 entry.update(guid=created.get("guid"), title=created.get("title"))
         except ConnectError as exc:
+            if exc.status is None and self._unreachable is None:  # no answer at all, after the retries
+                self._unreachable = "an earlier request got no answer from Connect (%s)" % exc.message
             entry.update(changed=False, failed=True, msg=exc.message, error=exc.to_dict())
             if isinstance(exc, PartlyCreatedError):
                 entry.update(changed=True, guid=exc.content.get("guid"))

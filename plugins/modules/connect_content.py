@@ -132,6 +132,18 @@ options:
       - A field may not be both set and reset.
     type: list
     elements: str
+  owned_by:
+    description:
+      - The batch form for everything one user owns. Selects every content item that this user (username or
+        guid) owns, with one C(GET /v1/content?owner_guid=...), and applies the top-level options to each.
+      - With O(owner), this hands all of a user's content to someone else, in one task, for example when
+        someone leaves the team. The user and the new owner are checked before anything is written.
+      - With O(items) too, only the listed items that this user owns are selected. Listed items owned by
+        someone else are left as they are, and reported as skipped, so a re-run after a handoff changes nothing.
+      - With O(state=absent), deletes every item the user owns.
+      - Returns the same values as O(items).
+      - Mutually exclusive with O(guid) and O(name).
+    type: str
   items:
     description:
       - The batch form. Each entry selects one item by C(guid), or by C(name), and may set any of the per-item
@@ -279,6 +291,12 @@ EXAMPLES = r"""
     var: batch.failed_items
   when: batch.failed_items | default([]) | length > 0
 
+- name: Hand everything dave owns to erin, in one task
+  posit.connect.connect_content:
+    owned_by: dave
+    owner: erin
+  register: handoff
+
 - name: Delete an item
   posit.connect.connect_content:
     guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
@@ -306,13 +324,13 @@ content:
 diff:
   description:
     - In diff mode, C(before) and C(after) of the fields that change.
-    - For O(items), a list with one such dict for each changed item.
+    - For O(items) and O(owned_by), a list with one such dict for each changed item.
   returned: in diff mode
   type: raw
   sample: {"before": {"owner_guid": "20a79ce3-6e87-4522-9faf-be24228800a4"}, "after": {"owner_guid": "32db99f1-7d4c-47e7-878b-47c162ea8000"}}
 results:
-  description: For O(items), one entry per item, in the order given.
-  returned: when O(items) is used
+  description: For O(items), one entry per item, in the order given. For O(owned_by) alone, one entry per item the user owns.
+  returned: when O(items) or O(owned_by) is used
   type: list
   elements: dict
   contains:
@@ -353,23 +371,33 @@ results:
        "changed": true, "failed": false, "msg": "updated owner_guid",
        "changes": {"owner_guid": "32db99f1-7d4c-47e7-878b-47c162ea8000"}}
 matched:
-  description: For O(items), how many items were found on the server.
-  returned: when O(items) is used
+  description: For O(items) and O(owned_by), how many items were found on the server.
+  returned: when O(items) or O(owned_by) is used
   type: int
   sample: 1000
 changed_count:
   description: For O(items), how many items changed (or would change in check mode).
-  returned: when O(items) is used
+  returned: when O(items) or O(owned_by) is used
   type: int
   sample: 12
 failed_count:
   description: For O(items), how many items failed.
-  returned: when O(items) is used
+  returned: when O(items) or O(owned_by) is used
   type: int
   sample: 0
+owned_by:
+  description: For O(owned_by), the user whose content was selected.
+  returned: when O(owned_by) is used
+  type: dict
+  sample: {"guid": "20a79ce3-6e87-4522-9faf-be24228800a4", "username": "dave"}
+owner:
+  description: For the batch forms with O(owner), the new owner.
+  returned: when O(items) or O(owned_by) is used with O(owner)
+  type: dict
+  sample: {"guid": "32db99f1-7d4c-47e7-878b-47c162ea8000", "username": "erin"}
 failed_items:
   description: For O(items), the items that failed, each with C(index), C(guid), C(name) and C(msg).
-  returned: when O(items) is used
+  returned: when O(items) or O(owned_by) is used
   type: list
   elements: dict
   sample: [{"index": 3, "guid": null, "name": "old-dashboard", "msg": "Option 'items[3].name': 2 content items are named ..."}]
@@ -395,13 +423,14 @@ def main():
         name=dict(type="str"),
         state=dict(type="str", choices=STATES, default="present"),
         items=dict(type="list", elements="dict", options=item_options, required_one_of=[["guid", "name"]]),
+        owned_by=dict(type="str"),
         concurrency=dict(type="int", default=8),
     )
     module = ConnectModule(
         argument_spec=argument_spec,
         pool_size=64,
-        required_one_of=[["guid", "name", "items"]],
-        mutually_exclusive=[["items", "guid"], ["items", "name"]],
+        required_one_of=[["guid", "name", "items", "owned_by"]],
+        mutually_exclusive=[["items", "guid"], ["items", "name"], ["owned_by", "guid"], ["owned_by", "name"]],
     )
     params = module.params
     if not 1 <= params["concurrency"] <= 64:
@@ -412,7 +441,7 @@ def main():
 
     def run(m):
         try:
-            if params["items"] is not None:
+            if params["items"] is not None or params["owned_by"] is not None:
                 result = manager.ensure_many(params, params["items"])
                 if result.pop("failed", False):
                     m.ansible.fail_json(**result)

@@ -1,0 +1,144 @@
+"""posit.connect.ownership_handoff against the stand-in: dry run, check mode, diff, the move, the re-run,
+a limited move, a move interrupted half-way and finished by a second run, and bad variables."""
+
+import csv
+
+import pytest
+
+from connect_standin import StandIn
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: handoff
+      ansible.builtin.include_role:
+        name: posit.connect.ownership_handoff
+    - name: fact
+      ansible.builtin.debug:
+        var: connect_handoff
+"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    standin = StandIn(seed="demo").start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def org(server):
+    server.reset(seed="demo")
+    return server
+
+
+def owned(server, username):
+    guid = server.state.user_by_username(username)["guid"]
+    return sorted(c["guid"] for c in server.state.content.values() if c["owner_guid"] == guid)
+
+
+def writes(server):
+    return [(e["method"], e["path"]) for e in server.writes()]
+
+
+def content_lists(server):
+    return [e for e in server.requests if e["method"] == "GET" and e["path"] == "/__api__/v1/content"]
+
+
+def test_dry_run_check_mode_and_diff_write_nothing_then_the_move_and_rerun(org, playbook, tmp_path):
+    daves = owned(org, "dave")
+    assert len(daves) == 15
+    report = tmp_path / "dry.csv"
+    dry = playbook(PLAY, server=org, diff=True, extra_vars=dict(
+        connect_handoff_from="dave", connect_handoff_to="erin", connect_handoff_dry_run=True,
+        connect_handoff_report=str(report))).ok()
+    fact = dry["fact"]["connect_handoff"]
+    assert (fact["matched"], fact["changed"], fact["failed"]) == (15, 15, [])
+    assert sorted(item["guid"] for item in fact["items"]) == daves
+    assert writes(org) == [] and owned(org, "dave") == daves
+    assert "owner_guid" in dry.stdout and "before" in dry.stdout  # --diff shows the owner changing
+    with open(report, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["result"] for r in rows] == ["would move"] * 15
+    assert {(r["old_owner"], r["new_owner"]) for r in rows} == {("dave", "erin")}
+    assert set(rows[0]) == {"guid", "name", "title", "old_owner", "new_owner", "result"}
+
+    org.clear_log()
+    checked = playbook(PLAY, server=org, check=True, extra_vars=dict(
+        connect_handoff_from="dave", connect_handoff_to="erin", connect_handoff_report=str(tmp_path / "no.csv"))).ok()
+    assert checked["fact"]["connect_handoff"]["changed"] == 15
+    assert writes(org) == [] and not (tmp_path / "no.csv").exists()
+
+    org.clear_log()
+    report = tmp_path / "moved.csv"
+    moved = playbook(PLAY, server=org, extra_vars=dict(
+        connect_handoff_from="dave", connect_handoff_to="erin", connect_handoff_report=str(report))).ok()
+    fact = moved["fact"]["connect_handoff"]
+    assert (fact["matched"], fact["changed"], fact["failed"]) == (15, 15, [])
+    assert owned(org, "dave") == [] and set(daves) <= set(owned(org, "erin"))
+    assert sorted(writes(org)) == sorted(("PATCH", "/__api__/v1/content/%s" % g) for g in daves)
+    assert len(content_lists(org)) == 1  # current state read with one list request, no GET per item
+    assert not [e for e in org.requests if e["path"].startswith("/__api__/v1/content/") and e["method"] == "GET"]
+    with open(report, newline="") as handle:
+        assert [r["result"] for r in csv.DictReader(handle)] == ["moved"] * 15
+
+    org.clear_log()
+    again = playbook(PLAY, server=org, extra_vars=dict(connect_handoff_from="dave", connect_handoff_to="erin")).ok()
+    assert again["fact"]["connect_handoff"] == {"matched": 0, "changed": 0, "failed": [], "items": []}
+    assert writes(org) == []
+    assert again["handoff"]["_status"] == "ok"
+
+
+def test_a_limited_move_and_guids_for_users(org, playbook):
+    daves = owned(org, "dave")
+    bobs = owned(org, "bob")
+    dave = org.state.user_by_username("dave")["guid"]
+    alice = org.state.user_by_username("alice")["guid"]
+    run = playbook(PLAY, server=org, extra_vars=dict(
+        connect_handoff_from=dave, connect_handoff_to=alice,
+        connect_handoff_content=daves[:3] + bobs[:1], connect_handoff_concurrency=2)).ok()
+    fact = run["fact"]["connect_handoff"]
+    assert (fact["matched"], fact["changed"]) == (3, 3)
+    assert [i["msg"] for i in fact["items"]][3] == "skipped: not owned by dave"
+    assert owned(org, "dave") == daves[3:] and owned(org, "bob") == bobs
+    assert len(writes(org)) == 3
+
+
+@pytest.mark.parametrize("variables, message", [
+    (dict(connect_handoff_from="nobody", connect_handoff_to="erin"),
+     "connect_handoff_from: no Connect user with username or guid 'nobody'"),
+    (dict(connect_handoff_from="dave", connect_handoff_to="victor"),
+     "connect_handoff_to: user 'victor' is a viewer; content can only be owned by a publisher or administrator"),
+    (dict(connect_handoff_from="dave", connect_handoff_to="ghost"),
+     "connect_handoff_to: no Connect user with username or guid 'ghost'"),
+    (dict(connect_handoff_from="dave", connect_handoff_to="erin", connect_handoff_concurrency="eight"),
+     "argument 'connect_handoff_concurrency' is of type str"),
+    (dict(connect_handoff_from="dave"), "missing required arguments: connect_handoff_to"),
+])
+def test_bad_variables_fail_before_any_write(org, playbook, variables, message):
+    run = playbook(PLAY, server=org, extra_vars=variables)
+    assert run.rc != 0
+    assert message in run.stdout
+    assert writes(org) == [] and len(owned(org, "dave")) == 15
+
+
+def test_a_move_interrupted_half_way_is_finished_by_a_second_run(org, playbook):
+    daves = owned(org, "dave")
+    org.set_faults([{"kind": "kill_after", "writes": 6, "method": "PATCH"}])
+    # The 7th PATCH finds the server gone; it is retried with backoff (about 15 s), the 8 after it are not tried.
+    first = playbook(PLAY, server=org, extra_vars=dict(connect_handoff_from="dave", connect_handoff_to="erin",
+                                                       connect_handoff_concurrency=1))
+    assert first.rc != 0
+    assert "9 of 15 content items failed (the others were applied)" in first.stdout
+    assert "not attempted: an earlier request got no answer from Connect" in first.stdout
+    moved_first = set(daves) - set(owned(org, "dave"))
+    assert len(moved_first) == 6
+    org.start()  # the server comes back on the same port
+    org.set_faults([])
+    org.clear_log()
+    second = playbook(PLAY, server=org, extra_vars=dict(connect_handoff_from="dave", connect_handoff_to="erin")).ok()
+    fact = second["fact"]["connect_handoff"]
+    assert (fact["matched"], fact["changed"], fact["failed"]) == (9, 9, [])
+    assert owned(org, "dave") == []
+    assert not {w[1].rsplit("/", 1)[1] for w in writes(org)} & moved_first  # nothing done twice

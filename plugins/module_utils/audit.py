@@ -11,10 +11,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import fcntl
 import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from datetime import datetime, timedelta, timezone
 
@@ -207,6 +209,12 @@ def iter_audit_logs(client, query):
     Stops paging once the entries have left the time window in the paging
     order, and once `limit` entries matched.
     """
+    if query.order == "asc" and query.since is not None and query.until is None:
+        # Oldest first from `since`: page newest first until past `since` (the pages before it are never
+        # fetched), then reverse. Holds the entries of the window in memory.
+        newest_first = AuditQuery(query.actions, query.user_guid, query.since, None, query.terms, "desc")
+        return _take(reversed(list(iter_audit_logs(client, newest_first))), query.limit)
+
     def matching():
         params = {"ascOrder": "true" if query.order == "asc" else "false"}
         pages = client.paginate_keyset(AUDIT_LOGS_PATH, params,
@@ -327,6 +335,124 @@ class JsonLinesWriter:
         if self.tmp_path and os.path.exists(self.tmp_path):
             os.unlink(self.tmp_path)
         self.tmp_path = None
+
+
+# -- incremental export ------------------------------------------------------------
+
+CHECKPOINT_VERSION = 1
+
+
+class IncrementalExport:
+    """Appends to a JSON Lines file only the audit entries newer than the last run's, with no gaps or duplicates.
+
+    The checkpoint file (JSON) records the filters, the size of dest after the last run, the time of the
+    newest exported entry and the ids of the entries at that time. The next run asks for entries at or after
+    that time (Connect's filters are inclusive), drops the ids already exported, writes the rest to a temporary
+    file, appends it to dest (first cutting dest back to the recorded size, so the tail of a run that died
+    before updating its checkpoint is not duplicated), then replaces the checkpoint atomically. Runs on the
+    same checkpoint are serialized with a lock file beside it.
+    """
+
+    def __init__(self, dest, checkpoint, filters):
+        self.dest = os.path.abspath(dest)
+        self.checkpoint = os.path.abspath(checkpoint)
+        self.filters = filters
+        self._lock = None
+        self.state = None
+
+    def __enter__(self):
+        self._lock = open(self.checkpoint + ".lock", "a")
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self.state = self._read()
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self._lock, fcntl.LOCK_UN)
+        self._lock.close()
+
+    def _read(self):
+        if not os.path.exists(self.checkpoint):
+            return None
+        try:
+            with open(self.checkpoint) as handle:
+                state = json.load(handle)
+            if state.get("version") != CHECKPOINT_VERSION or not isinstance(state.get("size"), int):
+                raise ValueError("unknown format")
+        except ValueError as exc:
+            raise ValueError("Option 'checkpoint': %s is not a checkpoint of this module (%s). Delete it to "
+                             "export everything again into a new 'dest'." % (self.checkpoint, exc))
+        if state.get("filters") != self.filters:
+            raise ValueError("Option 'checkpoint': %s was written for other filters (%s); these are %s. Use "
+                             "another checkpoint and dest for these filters, or delete it to start again."
+                             % (self.checkpoint, json.dumps(state.get("filters"), sort_keys=True),
+                                json.dumps(self.filters, sort_keys=True)))
+        size = os.path.getsize(self.dest) if os.path.exists(self.dest) else None
+        if size is not None and size < state["size"]:
+            raise ValueError("Option 'dest': %s holds %d bytes, fewer than the %d the checkpoint %s recorded: it "
+                             "was truncated or replaced. Move it aside (a new file is then started with the new "
+                             "entries only), or delete the checkpoint to export everything again."
+                             % (self.dest, size, state["size"], self.checkpoint))
+        return state
+
+    def since(self, since):
+        """The query's `since`: the newest exported time, unless the option's `since` is later."""
+        last = parse_rfc3339(self.state["last_time"]) if self.state and self.state.get("last_time") else None
+        if last is not None and (since is None or last > since):
+            return last
+        return since
+
+    def run(self, entries, check_mode=False):
+        """Write the new entries; returns the module result fields."""
+        state = self.state or {}
+        last_time, last_ids = state.get("last_time"), set(state.get("last_ids") or [])
+        last_moment = parse_rfc3339(last_time) if last_time else None
+        writer = JsonLinesWriter(self.dest, write=not check_mode)
+        try:
+            for entry in entries:
+                moment, ident = entry_time(entry), str(entry.get("id"))
+                if moment is None:
+                    writer.write_all([entry])
+                    continue
+                if last_moment is not None and moment is not None and moment <= last_moment:
+                    if moment < last_moment or ident in last_ids:
+                        continue  # exported by an earlier run
+                    last_ids.add(ident)
+                else:
+                    last_moment, last_time, last_ids = moment, entry.get("time"), set([ident])
+                writer.write_all([entry])
+            result = dict(changed=writer.count > 0 or self.state is None, count=writer.count, dest=self.dest,
+                          checkpoint=self.checkpoint, last_time=last_time,
+                          total=state.get("count", 0) + writer.count)
+            if check_mode:
+                return result
+            writer._handle.close()
+            writer._handle = None
+            appended = os.path.getsize(writer.tmp_path)
+            if self.state is None or not os.path.exists(self.dest):
+                os.replace(writer.tmp_path, self.dest)  # the first export, or a new file after dest was moved
+                size = appended
+            else:
+                with open(self.dest, "r+b") as out, open(writer.tmp_path, "rb") as new:
+                    out.truncate(self.state["size"])
+                    out.seek(0, os.SEEK_END)
+                    shutil.copyfileobj(new, out, 1024 * 1024)
+                    out.flush()
+                    os.fsync(out.fileno())
+                size = self.state["size"] + appended
+            self._write(dict(version=CHECKPOINT_VERSION, filters=self.filters, dest=self.dest, size=size,
+                             count=result["total"], last_time=last_time, last_ids=sorted(last_ids)))
+            return result
+        finally:
+            writer.discard()
+
+    def _write(self, state):
+        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(self.checkpoint), suffix=".tmp",
+                                   dir=os.path.dirname(self.checkpoint))
+        with os.fdopen(fd, "w") as handle:
+            json.dump(state, handle, indent=1, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.checkpoint)
 
 
 # -- usage ---------------------------------------------------------------------

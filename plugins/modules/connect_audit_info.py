@@ -79,6 +79,18 @@ options:
       - In check mode the entries are read and counted but the file is not written; C(changed) predicts
         whether it would be.
     type: path
+  checkpoint:
+    description:
+      - Export incrementally. This file records what has been written to O(dest). Each run appends to O(dest)
+        only the entries newer than the last exported one, with no duplicates and no gaps, even when several
+        entries share a timestamp. Safe to schedule; runs on the same checkpoint wait for each other.
+      - Without the file (the first run), O(dest) is written from scratch with every entry that matches.
+      - Entries are written oldest first (O(order) is ignored). The filters must stay the same from run to
+        run; the module fails if they change. If O(dest) was moved away (rotated), a new file is started with
+        the new entries only. If a run dies half-way, the next run writes what it did not commit, once.
+      - In check mode neither file is written; RV(count) is the number of entries that would be appended.
+      - Requires O(dest).
+    type: path
   list_actions:
     description:
       - Return the server's audit actions (RV(actions), from C(GET /v1/audit/actions)) instead of log entries.
@@ -123,6 +135,12 @@ EXAMPLES = r"""
     dest: /srv/audit/connect-audit.jsonl
   register: export
 
+- name: Append the audit entries since the last run (schedule it; the first run exports everything)
+  posit.connect.connect_audit_info:
+    dest: /srv/audit/connect-audit.jsonl
+    checkpoint: /srv/audit/connect-audit.checkpoint.json
+  register: incremental
+
 - name: Which actions can be filtered on
   posit.connect.connect_audit_info:
     list_actions: true
@@ -144,7 +162,7 @@ audit_logs:
       action: deploy_application
       event_description: Deployed bundle 12 for Sales Dashboard
 count:
-  description: How many entries matched (and were returned or written to O(dest)).
+  description: How many entries matched (and were returned or written to O(dest)). With O(checkpoint), how many were appended.
   returned: unless O(list_actions) is set
   type: int
   sample: 42
@@ -153,6 +171,21 @@ source:
   returned: unless O(list_actions) is set
   type: str
   sample: search
+checkpoint:
+  description: With O(checkpoint), its absolute path.
+  returned: when O(checkpoint) is set
+  type: str
+  sample: /srv/audit/connect-audit.checkpoint.json
+last_time:
+  description: With O(checkpoint), the time of the newest entry in O(dest), or null while it is empty.
+  returned: when O(checkpoint) is set
+  type: str
+  sample: "2025-01-31T12:00:00Z"
+total:
+  description: With O(checkpoint), how many entries O(dest) holds after this run (counted since it was started).
+  returned: when O(checkpoint) is set
+  type: int
+  sample: 120345
 dest:
   description: The absolute path of the JSON Lines file.
   returned: when O(dest) is set
@@ -160,7 +193,7 @@ dest:
   sample: /srv/audit/connect-audit.jsonl
 checksum:
   description: SHA-1 of the JSON Lines content (written, or that would be written in check mode).
-  returned: when O(dest) is set
+  returned: when O(dest) is set without O(checkpoint)
   type: str
   sample: 2b0e9a4d1a6f0c0c8b4a3c1b5d9f6e7a8b9c0d1e
 actions:
@@ -174,6 +207,7 @@ actions:
 from ansible_collections.posit.connect.plugins.module_utils.audit import (
     ACTIONS_PATH,
     AuditQuery,
+    IncrementalExport,
     JsonLinesWriter,
     check_dest,
     explain_forbidden,
@@ -209,6 +243,23 @@ def build_query(m):
                       terms=terms, order=p["order"], limit=p["limit"])
 
 
+def run_incremental(m, query):
+    p = m.params
+    filters = dict(action=sorted(query.actions), user=query.user_guid, search=p["search"], since=p["since"],
+                   until=p["until"])
+    try:
+        check_dest(p["checkpoint"], "checkpoint")
+        with IncrementalExport(p["dest"], p["checkpoint"], filters) as export:
+            query.since = export.since(query.since)
+            query.order = "asc"
+            source, entries = iter_audit(m.client, query)
+            result = export.run(entries, check_mode=m.check_mode)
+    except ValueError as exc:
+        m.fail(exc)
+    result["source"] = source
+    return result
+
+
 def run(m):
     try:
         query = build_query(m)
@@ -217,6 +268,8 @@ def run(m):
     try:
         if query is None:
             return dict(changed=False, actions=m.client.get(ACTIONS_PATH) or [])
+        if m.params["checkpoint"]:
+            return run_incremental(m, query)
         source, entries = iter_audit(m.client, query)
         if not m.params["dest"]:
             logs = list(entries)
@@ -244,8 +297,10 @@ def main():
             order=dict(type="str", choices=["desc", "asc"], default="desc"),
             limit=dict(type="int"),
             dest=dict(type="path"),
+            checkpoint=dict(type="path"),
             list_actions=dict(type="bool", default=False),
         ),
+        required_by=dict(checkpoint="dest"),
     )
     module.run(run)
 

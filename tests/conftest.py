@@ -59,46 +59,52 @@ class PlaybookRun:
         return self
 
 
+def run_playbook(text, server, tmp_path, api_key=None, check=False, diff=False, extra_vars=None,
+                 env=None, verbosity=0, timeout=600):
+    """Run a playbook (YAML text) with ansible-playbook against a stand-in; returns a PlaybookRun."""
+    tmp_path = Path(tmp_path)
+    book = tmp_path / "play.yml"
+    book.write_text(textwrap.dedent(text))
+    out = tmp_path / "results.json"
+    if out.exists():
+        out.unlink()
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(book),
+           "-i", "localhost,", "-c", "local"]
+    if check:
+        cmd.append("--check")
+    if diff:
+        cmd.append("--diff")
+    if verbosity:
+        cmd.append("-" + "v" * verbosity)
+    if extra_vars:
+        cmd += ["-e", json.dumps(extra_vars)]
+    environ = dict(os.environ)
+    environ.update({
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
+        "ANSIBLE_CALLBACKS_ENABLED": "capture",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+        "CAPTURE_RESULTS_FILE": str(out),
+        "CONNECT_SERVER": server.url,
+        "CONNECT_API_KEY": api_key if api_key is not None else server.keys["admin"],
+    })
+    environ.update(env or {})
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path),
+                          env=environ, timeout=timeout)
+    results = json.loads(out.read_text()) if out.exists() else {}
+    return PlaybookRun(proc, results)
+
+
 @pytest.fixture
 def playbook(tmp_path, request):
     """Run a playbook (YAML text) against a stand-in: playbook(text, server=..., check=..., ...)."""
 
-    def run(text, server=None, api_key=None, check=False, diff=False, extra_vars=None,
-            env=None, verbosity=0, timeout=600):
+    def run(text, server=None, **options):
         if server is None:
             server = request.getfixturevalue("standin")
-        book = tmp_path / "play.yml"
-        book.write_text(textwrap.dedent(text))
-        out = tmp_path / "results.json"
-        if out.exists():
-            out.unlink()
-        cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(book),
-               "-i", "localhost,", "-c", "local"]
-        if check:
-            cmd.append("--check")
-        if diff:
-            cmd.append("--diff")
-        if verbosity:
-            cmd.append("-" + "v" * verbosity)
-        if extra_vars:
-            cmd += ["-e", json.dumps(extra_vars)]
-        environ = dict(os.environ)
-        environ.update({
-            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
-            "ANSIBLE_CALLBACKS_ENABLED": "capture",
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-            "CAPTURE_RESULTS_FILE": str(out),
-            "CONNECT_SERVER": server.url,
-            "CONNECT_API_KEY": api_key if api_key is not None else server.keys["admin"],
-        })
-        environ.update(env or {})
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path),
-                              env=environ, timeout=timeout)
-        results = json.loads(out.read_text()) if out.exists() else {}
-        return PlaybookRun(proc, results)
+        return run_playbook(text, server, tmp_path, **options)
 
     return run

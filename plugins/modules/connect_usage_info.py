@@ -50,6 +50,12 @@ options:
       - Also return RV(summary), the counts per content item and per user.
     type: bool
     default: false
+  summary_only:
+    description:
+      - Return RV(summary) and RV(count) without the records themselves, which keeps the result small for
+        a long time window. Requires O(summarize=true).
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -84,11 +90,11 @@ EXAMPLES = r"""
 RETURN = r"""
 usage:
   description:
-    - The usage records, oldest first, as Connect returns them.
+    - The usage records, oldest first, as Connect returns them. Not returned with O(summary_only=true).
     - Shiny records have C(content_guid), C(user_guid), C(started), C(ended), C(data_version); visit records
       have C(content_guid), C(user_guid), C(time), C(variant_key), C(rendering_id), C(bundle_id), C(path),
       C(data_version), C(user_agent).
-  returned: success
+  returned: unless O(summary_only=true)
   type: list
   elements: dict
   sample:
@@ -151,6 +157,8 @@ def run(m):
     if p["summarize"]:
         content = m.client.get("v1/content") if usage else []
         result["summary"] = summarize_usage(usage, content, m.client.paginate_offset("v1/users"))
+    if p["summary_only"]:
+        del result["usage"]
     return result
 
 
@@ -162,7 +170,9 @@ def main():
             until=dict(type="str"),
             content=dict(type="str"),
             summarize=dict(type="bool", default=False),
+            summary_only=dict(type="bool", default=False),
         ),
+        required_if=[("summary_only", True, ("summarize",))],
     )
     module.run(run)
 

@@ -1,6 +1,6 @@
 """The release artifact: `ansible-galaxy collection build` ships the collection and nothing else
 (no tests or stand-in, virtualenvs, caches, build output or benchmarks), and the artifact installs,
-documents its modules and runs a playbook from where it was installed."""
+documents its modules and runs the demo playbook from where it was installed."""
 
 import json
 import os
@@ -24,7 +24,9 @@ REQUIRED = ("MANIFEST.json", "FILES.json", "README.md", "LICENSE", "requirements
             "meta/execution-environment.yml", "plugins/doc_fragments/connect.py", "plugins/module_utils/client.py",
             "plugins/module_utils/common.py", "plugins/modules/connect_server_info.py", "changelogs/config.yaml",
             "docs/README.md", "docs/awx/credential-type.yml", "docs/modules/connect_server_info.md",
-            "playbooks/server_report.yml", "tests/sanity/ignore-2.19.txt")
+            "playbooks/server_report.yml", "playbooks/demo.yml", "roles/ownership_handoff/tasks/main.yml",
+            "roles/content_report/templates/index.html.j2", "roles/audit_export/meta/argument_specs.yml",
+            "plugins/filter/content_report.py", "tests/sanity/ignore-2.19.txt")
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +75,11 @@ def test_artifact_installs_documents_and_runs(artifact, tmp_path, standin):
     assert doc.returncode == 0, doc.stderr
     assert str(installed) in doc.stdout and "EXAMPLES:" in doc.stdout
 
-    report = tmp_path / "report.json"
-    run = subprocess.run([str(BIN / "ansible-playbook"), str(installed / "playbooks" / "server_report.yml"),
-                          "-i", "localhost,", "-c", "local", "-e", "connect_hosts=localhost",
-                          "-e", "report_file=%s" % report], env=env, cwd=str(tmp_path),
+    report = tmp_path / "report"
+    run = subprocess.run([str(BIN / "ansible-playbook"), str(installed / "playbooks" / "demo.yml"),
+                          "-i", "localhost,", "-e", "demo_report_dir=%s" % report], env=env, cwd=str(tmp_path),
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert json.loads(report.read_text())["localhost"]["version"] == standin.version
-    assert ("GET", "/__api__/v1/user") in [(e["method"], e["path"]) for e in standin.requests]
+    assert "Moved 15 of 15 items to erin; failed: 0." in run.stdout
+    assert json.loads((report / "content.json").read_text()) and (report / "index.html").exists()
+    assert ("GET", "/__api__/server_settings") in [(e["method"], e["path"]) for e in standin.requests]

@@ -68,7 +68,7 @@ def report_charts(rows, top=10):
         if len(bars) <= top:
             return bars
         rest = bars[top - 1:]
-        return bars[:top - 1] + [dict(label="%d others" % len(rest), value=sum(bar["value"] for bar in rest))]
+        return bars[:top - 1] + [dict(label="%d others" % len(rest), value=sum(entry["value"] for entry in rest))]
 
     by_type = capped(ranked(Counter(row.get("app_mode") or "unknown" for row in rows)))
     owners = capped(ranked(Counter(row.get("owner") or "unknown" for row in rows)))

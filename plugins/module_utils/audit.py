@@ -388,7 +388,7 @@ class IncrementalExport:
                                 json.dumps(self.filters, sort_keys=True)))
         size = os.path.getsize(self.dest) if os.path.exists(self.dest) else None
         if size is not None and size < state["size"]:
-            raise ValueError("Option 'dest': %s holds %d bytes, fewer than the %d the checkpoint %s recorded: it "
+            raise ValueError("Option 'dest': %s holds %s bytes, fewer than the %s the checkpoint %s recorded: it "
                              "was truncated or replaced. Move it aside (a new file is then started with the new "
                              "entries only), or delete the checkpoint to export everything again."
                              % (self.dest, size, state["size"], self.checkpoint))

@@ -1,0 +1,315 @@
+"""`make bench`: the ownership handoff and the info/audit modules, measured side by side against named
+alternatives on the Connect stand-in, in one run. Prints one table and writes bench/RESULTS.md.
+
+Every contender starts from the same seeded state (a fresh stand-in each) with the same per-request
+latency. Absolute times on a shared machine are noise; the ratios, measured in the same run, are the result.
+
+    python bench/run.py            # full sizes (1,000 items at 20 ms; 10,000; 200,000 audit entries)
+    python bench/run.py --quick    # small sizes, for CI: proves the benchmark runs, asserts no time
+    python bench/run.py --json out.json   # also write the measurements as JSON
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+COLLECTIONS = ROOT / "build" / "collections"
+sys.path.insert(0, str(ROOT / "tests" / "standin"))
+from connect_standin import StandIn  # noqa: E402
+
+BIN = Path(sys.executable).parent
+FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200000, audit_small=20000)
+QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000)
+OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
+
+
+class Bench:
+    def __init__(self, sizes, work):
+        self.sizes = sizes
+        self.work = Path(work)
+        self.results = {}
+
+    # -- helpers -------------------------------------------------------------------
+
+    def server(self, **options):
+        seed_options = dict(content=self.sizes["items"], audit=100, usage=0, owner="dave")
+        seed_options.update(options.pop("seed_options", {}))
+        return StandIn(seed="bench", latency=options.pop("latency", self.sizes["latency"]),
+                       seed_options=seed_options, **options).start()
+
+    def env(self, server):
+        return dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                    ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+                    ANSIBLE_LOCAL_TEMP=str(self.work / "ansible-tmp"), ANSIBLE_NOCOLOR="1",
+                    CONNECT_SERVER=server.url, CONNECT_API_KEY=server.keys["admin"])
+
+    def timed(self, cmd, env):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, cwd=str(self.work), capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit("%s failed:\n%s\n%s" % (" ".join(map(str, cmd)), proc.stdout[-3000:], proc.stderr[-3000:]))
+        return elapsed, proc.stdout
+
+    def playbook(self, server, text, extra_vars=None):
+        book = self.work / "play.yml"
+        book.write_text(textwrap.dedent(text))
+        cmd = [str(BIN / "ansible-playbook"), str(book), "-i", "localhost,", "-c", "local"]
+        if extra_vars:
+            cmd += ["-e", json.dumps(extra_vars)]
+        return self.timed(cmd, self.env(server))
+
+    def module(self, server, name, args):
+        """Run one module as its own process (as Ansible runs it on the target); (seconds, result)."""
+        args = dict(args, server=server.url, api_key=server.keys["admin"])
+        path = self.work / "args.json"
+        path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "ansible_collections.posit.connect.plugins.modules." + name,
+                                 str(path)], cwd=str(COLLECTIONS), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, err = proc.communicate()
+        elapsed = time.perf_counter() - start
+        result = json.loads(out.decode().strip().splitlines()[-1])
+        if result.get("failed"):
+            raise SystemExit("%s failed: %s %s" % (name, result.get("msg"), err.decode()[-2000:]))
+        return elapsed, result
+
+    def owned(self, server, username):
+        guid = server.state.user_by_username(username)["guid"]
+        return [c["guid"] for c in server.state.content.values() if c["owner_guid"] == guid]
+
+    # -- the handoff -----------------------------------------------------------------
+
+    ROLE = """
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.ownership_handoff
+    """
+
+    def handoff(self):
+        n = self.sizes["items"]
+        rows = []
+
+        server = self.server()
+        role_s, _ = self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"))
+        assert len(self.owned(server, "alice")) == n, "the role did not move every item"
+        writes_role = len(server.writes())
+
+        # Re-apply the new owner to every item with the batch form: nothing differs.
+        server.clear_log()
+        guids = self.owned(server, "alice")
+        batch = self.work / "reapply.yml"
+        batch.write_text(json.dumps([{"guid": g} for g in guids]))
+        self.playbook(server, """
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Re-apply the owner to every item
+              posit.connect.connect_content:
+                items: "{{ lookup('ansible.builtin.file', '%s') | from_json }}"
+                owner: alice
+        """ % batch)
+        reapply = dict(requests=len(server.requests), writes=len(server.writes()))
+
+        # The fixed cost: the same role run with nothing to move.
+        server.clear_log()
+        fixed_s, _ = self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"))
+        server.stop()
+
+        server = self.server()
+        sdk_s, out = self.timed([sys.executable, str(ROOT / "bench" / "posit_sdk_handoff.py"), "dave", "alice"],
+                                self.env(server))
+        assert int(out.split()[-1]) == n and len(self.owned(server, "alice")) == n, "posit-sdk did not move every item"
+        server.stop()
+
+        server = self.server()
+        subset = sorted(self.owned(server, "dave"))[:self.sizes["loop_items"]]
+        loop_s, _ = self.playbook(server, """
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Change the owner of one item per task
+              posit.connect.connect_content:
+                guid: "{{ item }}"
+                owner: alice
+              loop: "{{ guids }}"
+        """, dict(guids=subset))
+        assert set(subset) <= set(self.owned(server, "alice")), "the loop did not move its items"
+        server.stop()
+
+        concurrency = 8
+        bound = n * self.sizes["latency"] / concurrency + fixed_s
+        per_item = dict(role=role_s / n, sdk=sdk_s / n, loop=loop_s / len(subset))
+        rows.append(("ownership_handoff role (one batch task, concurrency 8)", n, role_s, per_item["role"], 1.0))
+        rows.append(("posit-sdk script (find, then item.update per item)", n, sdk_s, per_item["sdk"], sdk_s / role_s))
+        rows.append(("connect_content loop, one task per item (extrapolated)", len(subset), loop_s,
+                     per_item["loop"], per_item["loop"] / per_item["role"]))
+        rows.append(("physical bound: items x latency / concurrency + fixed cost", n, bound, bound / n, bound / role_s))
+        rows.append(("fixed cost: the role moving nothing", 0, fixed_s, None, fixed_s / role_s))
+        self.results["handoff"] = dict(
+            rows=rows, writes=writes_role, reapply=reapply,
+            checks=[
+                ("role >= 4x faster than posit-sdk", sdk_s / role_s, ">= 4", sdk_s / role_s >= 4),
+                ("role >= 100x faster per item than the loop", per_item["loop"] / per_item["role"], ">= 100",
+                 per_item["loop"] / per_item["role"] >= 100),
+                ("role within 1.5x of its physical bound", role_s / bound, "<= 1.5", role_s / bound <= 1.5),
+                ("re-apply to every item: requests (writes)", reapply["requests"], "<= 4 (0)",
+                 reapply["requests"] <= 4 and reapply["writes"] == 0),
+            ])
+
+    # -- info and audit ---------------------------------------------------------------
+
+    def info(self):
+        n = self.sizes["info_items"]
+        server = self.server(seed_options=dict(content=n))
+        start = time.perf_counter()
+        bare = requests.get(server.url + "/__api__/v1/content", headers={"Authorization": "Key " + server.keys["admin"]})
+        bare_s = time.perf_counter() - start
+        assert len(bare.json()) == n
+        module_s, result = self.module(server, "connect_content_info", {})
+        assert len(result["content"]) == n
+        task_s, _ = self.playbook(server, """
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: List every content item
+              posit.connect.connect_content_info:
+              register: listing
+        """)
+        server.stop()
+        self.results["info"] = dict(items=n, bare=bare_s, module=module_s, task=task_s)
+
+    def audit(self):
+        n = self.sizes["audit"]
+        counts = {}
+        for label, version, options in (("search path", None, {}),
+                                        ("fallback path", OLD_VERSION, {}),
+                                        ("fallback path, since -30d", OLD_VERSION, {"since": "-30d"})):
+            kwargs = dict(latency=0, seed_options=dict(content=20, audit=n))
+            if version:
+                kwargs["version"] = version
+            server = self.server(**kwargs)
+            server.clear_log()
+            _, result = self.module(server, "connect_audit_info", dict(action=["delete_content"], **options))
+            audit_requests = [e for e in server.requests if "audit" in e["path"]]
+            counts[label] = dict(matched=result["count"], requests=len(audit_requests), source=result["source"])
+            server.stop()
+
+        memory = {}
+        for size in (self.sizes["audit"], self.sizes["audit_small"]):
+            server = self.server(latency=0, seed_options=dict(content=20, audit=size))
+            dest = self.work / ("audit-%d.jsonl" % size)
+            memory[size] = self.peak_rss(server, dict(dest=str(dest)))
+            with open(dest) as handle:
+                assert sum(1 for _ in handle) == size
+            server.stop()
+        self.results["audit"] = dict(entries=n, counts=counts, memory=memory)
+
+    def peak_rss(self, server, args):
+        """Peak RSS (MiB) of the module process. A small wrapper process starts it and reads its rusage, so the
+        figure is the module's own, not this process's memory (with the stand-in's data) copied at fork."""
+        path = self.work / "args.json"
+        path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, server=server.url, api_key=server.keys["admin"])}))
+        wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+                   "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        proc = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m",
+                               "ansible_collections.posit.connect.plugins.modules.connect_audit_info", str(path)],
+                              cwd=str(COLLECTIONS), capture_output=True, text=True)
+        assert proc.returncode == 0, "connect_audit_info failed: %s" % proc.stderr[-2000:]
+        return int(proc.stdout.split()[-1]) / 1024.0  # KiB -> MiB
+
+    # -- output -----------------------------------------------------------------------
+
+    def table(self):
+        lines = []
+        h = self.results["handoff"]
+        lines.append("### Ownership handoff: %d items, %d ms per request" % (self.sizes["items"], self.sizes["latency"] * 1000))
+        lines.append("")
+        lines.append("| contender | items | wall s | per item ms | ratio to the role |")
+        lines.append("|---|---:|---:|---:|---:|")
+        for name, items, seconds, per_item, ratio in h["rows"]:
+            lines.append("| %s | %d | %.2f | %s | %.2fx |" % (name, items, seconds,
+                                                              "%.1f" % (per_item * 1000) if per_item else "-", ratio))
+        lines.append("")
+        lines.append("| target | measured | wanted | met |")
+        lines.append("|---|---:|---:|---|")
+        for name, value, wanted, met in h["checks"]:
+            shown = "%d (%d)" % (h["reapply"]["requests"], h["reapply"]["writes"]) if "re-apply" in name else "%.2fx" % value
+            lines.append("| %s | %s | %s | %s |" % (name, shown, wanted, "yes" if met else "NO"))
+        i = self.results["info"]
+        lines.append("")
+        lines.append("### connect_content_info over %d items" % i["items"])
+        lines.append("")
+        lines.append("| contender | wall s | ratio to the bare GET |")
+        lines.append("|---|---:|---:|")
+        lines.append("| one bare `GET /v1/content` with requests | %.2f | 1.00x |" % i["bare"])
+        lines.append("| the module, as its own process | %.2f | %.2fx |" % (i["module"], i["module"] / i["bare"]))
+        lines.append("| the module in an ansible-playbook task | %.2f | %.2fx |" % (i["task"], i["task"] / i["bare"]))
+        a = self.results["audit"]
+        lines.append("")
+        lines.append("### connect_audit_info: action delete_content among %d entries" % a["entries"])
+        lines.append("")
+        lines.append("| path | matched | audit requests |")
+        lines.append("|---|---:|---:|")
+        for label, c in a["counts"].items():
+            lines.append("| %s (%s) | %d | %d |" % (label, c["source"], c["matched"], c["requests"]))
+        sizes = sorted(a["memory"])
+        lines.append("")
+        lines.append("| `dest` export | peak RSS of the module MiB |")
+        lines.append("|---|---:|")
+        for size in sizes:
+            lines.append("| %d entries | %.1f |" % (size, a["memory"][size]))
+        lines.append("| ratio | %.2fx (wanted <= 1.3x) |" % (a["memory"][sizes[-1]] / a["memory"][sizes[0]]))
+        return "\n".join(lines)
+
+
+def machine():
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import ansible
+    from importlib.metadata import version
+    return ("%s; %d cores; Python %s; ansible-core %s; posit-sdk %s; %s"
+            % (cpu, os.cpu_count(), platform.python_version(), ansible.__version__,
+               version("posit-sdk"), datetime.date.today().isoformat()))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes (CI); no file is written")
+    parser.add_argument("--json", help="also write the measurements to this JSON file")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    with tempfile.TemporaryDirectory(prefix="connect-bench-") as work:
+        bench = Bench(sizes, work)
+        bench.handoff()
+        bench.info()
+        bench.audit()
+    text = "Machine: %s\n\n%s\n" % (machine(), bench.table())
+    print(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(dict(sizes=sizes, results=bench.results), indent=1, default=str))
+    if not args.quick:
+        (ROOT / "bench" / "RESULTS.md").write_text(
+            "# Benchmark results\n\nWritten by `make bench` (bench/run.py). Each contender ran on a fresh stand-in "
+            "seeded the same way, in the same run.\n\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

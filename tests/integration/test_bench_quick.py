@@ -1,0 +1,27 @@
+"""The benchmark's quick variant runs in CI so it cannot rot. It asserts that every contender ran and did
+its work, never a time: times are measured by `make bench` and recorded in bench/RESULTS.md."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_quick_benchmark_runs_every_contender(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--json", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    data = json.loads(out.read_text())
+    handoff = data["results"]["handoff"]
+    names = [row[0] for row in handoff["rows"]]
+    assert [n.split(" ")[0] for n in names] == ["ownership_handoff", "posit-sdk", "connect_content", "physical", "fixed"]
+    assert handoff["writes"] == data["sizes"]["items"]  # the role sent one PATCH per item, nothing else
+    assert handoff["reapply"]["writes"] == 0 and handoff["reapply"]["requests"] <= 4
+    counts = data["results"]["audit"]["counts"]
+    assert len({c["matched"] for c in list(counts.values())[:2]}) == 1  # both paths found the same entries
+    assert counts["search path"]["requests"] < counts["fallback path"]["requests"]
+    assert counts["fallback path, since -30d"]["requests"] < counts["fallback path"]["requests"]
+    assert "| ratio |" in proc.stdout and "### Ownership handoff" in proc.stdout

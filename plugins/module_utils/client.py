@@ -189,7 +189,7 @@ class ConnectClient:
                 # A hung server is not retried: waiting `timeout` again would
                 # multiply the time the playbook is stuck.
                 raise ConnectError(
-                    "%s %s timed out after %ss (option 'timeout'): Connect did not answer. "
+                    "%s %s timed out after %gs (option 'timeout'): Connect did not answer. "
                     "Check that the server is up and reachable." % (method, shown, self.timeout),
                     method=method, path=shown)
             except requests.exceptions.ConnectionError as exc:

@@ -353,7 +353,8 @@ class IncrementalExport:
     same checkpoint are serialized with a lock file beside it.
     """
 
-    def __init__(self, dest, checkpoint, filters):
+    def __init__(self, dest, checkpoint, filters, check_mode=False):
+        self.check_mode = check_mode  # reads only: no lock file either
         self.dest = os.path.abspath(dest)
         self.checkpoint = os.path.abspath(checkpoint)
         self.filters = filters
@@ -361,14 +362,17 @@ class IncrementalExport:
         self.state = None
 
     def __enter__(self):
-        self._lock = open(self.checkpoint + ".lock", "a")
-        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        if not self.check_mode:
+            self._lock = open(self.checkpoint + ".lock", "a")
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
         self.state = self._read()
         return self
 
     def __exit__(self, *exc):
-        fcntl.flock(self._lock, fcntl.LOCK_UN)
-        self._lock.close()
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+            self._lock = None
 
     def _read(self):
         if not os.path.exists(self.checkpoint):
@@ -401,8 +405,9 @@ class IncrementalExport:
             return last
         return since
 
-    def run(self, entries, check_mode=False):
-        """Write the new entries; returns the module result fields."""
+    def run(self, entries):
+        """Write the new entries (count them in check mode); returns the module result fields."""
+        check_mode = self.check_mode
         state = self.state or {}
         last_time, last_ids = state.get("last_time"), set(state.get("last_ids") or [])
         last_moment = parse_rfc3339(last_time) if last_time else None

@@ -249,11 +249,11 @@ def run_incremental(m, query):
                    until=p["until"])
     try:
         check_dest(p["checkpoint"], "checkpoint")
-        with IncrementalExport(p["dest"], p["checkpoint"], filters) as export:
+        with IncrementalExport(p["dest"], p["checkpoint"], filters, check_mode=m.check_mode) as export:
             query.since = export.since(query.since)
             query.order = "asc"
             source, entries = iter_audit(m.client, query)
-            result = export.run(entries, check_mode=m.check_mode)
+            result = export.run(entries)
     except ValueError as exc:
         m.fail(exc)
     result["source"] = source

@@ -233,46 +233,36 @@ class Bench:
     # -- output -----------------------------------------------------------------------
 
     def table(self):
-        lines = []
-        h = self.results["handoff"]
-        lines.append("### Ownership handoff: %d items, %d ms per request" % (self.sizes["items"], self.sizes["latency"] * 1000))
-        lines.append("")
-        lines.append("| contender | items | wall s | per item ms | ratio to the role |")
-        lines.append("|---|---:|---:|---:|---:|")
-        for name, items, seconds, per_item, ratio in h["rows"]:
-            lines.append("| %s | %d | %.2f | %s | %.2fx |" % (name, items, seconds,
-                                                              "%.1f" % (per_item * 1000) if per_item else "-", ratio))
-        lines.append("")
-        lines.append("| target | measured | wanted | met |")
-        lines.append("|---|---:|---:|---|")
-        for name, value, wanted, met in h["checks"]:
-            shown = "%d (%d)" % (h["reapply"]["requests"], h["reapply"]["writes"]) if "re-apply" in name else "%.2fx" % value
-            lines.append("| %s | %s | %s | %s |" % (name, shown, wanted, "yes" if met else "NO"))
-        i = self.results["info"]
-        lines.append("")
-        lines.append("### connect_content_info over %d items" % i["items"])
-        lines.append("")
-        lines.append("| contender | wall s | ratio to the bare GET |")
-        lines.append("|---|---:|---:|")
-        lines.append("| one bare `GET /v1/content` with requests | %.2f | 1.00x |" % i["bare"])
-        lines.append("| the module, as its own process | %.2f | %.2fx |" % (i["module"], i["module"] / i["bare"]))
-        lines.append("| the module in an ansible-playbook task | %.2f | %.2fx |" % (i["task"], i["task"] / i["bare"]))
-        a = self.results["audit"]
-        lines.append("")
-        lines.append("### connect_audit_info: action delete_content among %d entries" % a["entries"])
-        lines.append("")
-        lines.append("| path | matched | audit requests |")
-        lines.append("|---|---:|---:|")
-        for label, c in a["counts"].items():
-            lines.append("| %s (%s) | %d | %d |" % (label, c["source"], c["matched"], c["requests"]))
+        h, i, a = self.results["handoff"], self.results["info"], self.results["audit"]
         sizes = sorted(a["memory"])
-        lines.append("")
-        lines.append("| `dest` export | peak RSS of the module MiB |")
-        lines.append("|---|---:|")
-        for size in sizes:
-            lines.append("| %d entries | %.1f |" % (size, a["memory"][size]))
-        lines.append("| ratio | %.2fx (wanted <= 1.3x) |" % (a["memory"][sizes[-1]] / a["memory"][sizes[0]]))
-        return "\n".join(lines)
+        sections = [
+            ("### Ownership handoff: %d items, %d ms per request" % (self.sizes["items"], self.sizes["latency"] * 1000),
+             ["contender", "items", "wall s", "per item ms", "ratio to the role"],
+             [(name, items, "%.2f" % seconds, "%.1f" % (per_item * 1000) if per_item else "-", "%.2fx" % ratio)
+              for name, items, seconds, per_item, ratio in h["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%d (%d)" % (h["reapply"]["requests"], h["reapply"]["writes"]) if "re-apply" in name
+               else "%.2fx" % value, wanted, "yes" if met else "NO") for name, value, wanted, met in h["checks"]]),
+            ("### connect_content_info over %d items" % i["items"], ["contender", "wall s", "ratio to the bare GET"],
+             [("one bare `GET /v1/content` with requests", "%.2f" % i["bare"], "1.00x"),
+              ("the module, as its own process", "%.2f" % i["module"], "%.2fx" % (i["module"] / i["bare"])),
+              ("the module in an ansible-playbook task", "%.2f" % i["task"], "%.2fx" % (i["task"] / i["bare"]))]),
+            ("### connect_audit_info: action delete_content among %d entries" % a["entries"],
+             ["path", "matched", "audit requests"],
+             [("%s (%s)" % (label, c["source"]), c["matched"], c["requests"]) for label, c in a["counts"].items()]),
+            (None, ["`dest` export", "peak RSS of the module MiB"],
+             [("%d entries" % size, "%.1f" % a["memory"][size]) for size in sizes]
+             + [("ratio", "%.2fx (wanted <= 1.3x)" % (a["memory"][sizes[-1]] / a["memory"][sizes[0]]))]),
+        ]
+        lines = []
+        for title, columns, rows in sections:
+            if title:
+                lines += [title, ""]
+            lines.append("| %s |" % " | ".join(columns))
+            lines.append("|---|" + "---:|" * (len(columns) - 1))
+            lines += ["| %s |" % " | ".join(str(cell) for cell in row) for row in rows]
+            lines.append("")
+        return "\n".join(lines).rstrip()
 
 
 def machine():

@@ -108,3 +108,19 @@ def playbook(tmp_path, request):
         return run_playbook(text, server, tmp_path, **options)
 
     return run
+
+
+def role_play(role, fact):
+    """A playbook that runs one of the collection's roles (variables via extra_vars) and shows its fact;
+    the role's include is the task "role", the fact the task "fact"."""
+    return """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: role
+      ansible.builtin.include_role:
+        name: posit.connect.%s
+    - name: fact
+      ansible.builtin.debug:
+        var: %s
+""" % (role, fact)

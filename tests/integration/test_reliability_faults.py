@@ -6,22 +6,11 @@ import time
 
 import pytest
 
+from conftest import role_play
 from connect_standin import StandIn
 
-HANDOFF = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: handoff
-      ansible.builtin.include_role:
-        name: posit.connect.ownership_handoff
-      vars:
-        connect_handoff_from: dave
-        connect_handoff_to: alice
-    - name: fact
-      ansible.builtin.debug:
-        var: connect_handoff
-"""
+HANDOFF = role_play("ownership_handoff", "connect_handoff")
+MOVE = dict(connect_handoff_from="dave", connect_handoff_to="alice")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +34,7 @@ def owned(server, username):
 def test_429_with_retry_after_and_503_during_a_500_item_handoff(fresh, playbook):
     fresh.set_faults([{"kind": "429", "every": 23, "count": 8, "retry_after": 1, "method": "PATCH"},
                       {"kind": "503", "every": 31, "count": 10}])
-    run = playbook(HANDOFF, server=fresh).ok()
+    run = playbook(HANDOFF, server=fresh, extra_vars=MOVE).ok()
     fact = run["fact"]["connect_handoff"]
     assert (fact["matched"], fact["changed"], fact["failed"]) == (500, 500, [])
     assert owned(fresh, "dave") == 0 and owned(fresh, "alice") == 500
@@ -61,7 +50,7 @@ def test_429_with_retry_after_and_503_during_a_500_item_handoff(fresh, playbook)
 def test_dropped_connections_during_the_handoff_are_retried(fresh, playbook):
     fresh.set_faults([{"kind": "drop", "every": 17, "count": 12, "method": "PATCH"},
                       {"kind": "drop", "every": 1, "count": 1, "method": "GET", "path": "/v1/content$"}])
-    run = playbook(HANDOFF, server=fresh).ok()
+    run = playbook(HANDOFF, server=fresh, extra_vars=MOVE).ok()
     fact = run["fact"]["connect_handoff"]
     assert (fact["changed"], fact["failed"]) == (500, [])
     assert owned(fresh, "alice") == 500

@@ -7,21 +7,12 @@ import time
 
 import pytest
 
+from conftest import role_play
 from connect_standin import StandIn
 
 NOW = int(time.time()) - 3600  # both stand-ins seed the same entries at the same times
 
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: export
-      ansible.builtin.include_role:
-        name: posit.connect.audit_export
-    - name: fact
-      ansible.builtin.debug:
-        var: connect_audit_export
-"""
+PLAY = role_play("audit_export", "connect_audit_export")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +55,7 @@ def test_incremental_runs_append_only_new_entries_on_both_api_paths(servers, pla
         assert checked["fact"]["connect_audit_export"]["exported"] == 5
         assert len(lines(dest)) == len(everything)  # check mode wrote nothing
         second = playbook(PLAY, server=server, extra_vars=variables).ok()
-        assert second["export"]["_status"] == "ok"
+        assert second["role"]["_status"] == "ok"
         assert second["fact"]["connect_audit_export"]["exported"] == 5
         exported = [e["id"] for e in lines(dest)]
         assert exported[-5:] == new_ids and len(exported) == len(set(exported)) == len(everything) + 5

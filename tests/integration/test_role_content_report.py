@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import role_play
 from connect_standin import StandIn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,17 +18,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 COLUMNS = ["guid", "id", "name", "title", "app_mode", "access_type", "owner", "created_time",
            "last_deployed_time", "permissions", "shiny_sessions", "visits", "usage"]
 
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: report
-      ansible.builtin.include_role:
-        name: posit.connect.content_report
-    - name: fact
-      ansible.builtin.debug:
-        var: connect_report
-"""
+PLAY = role_play("content_report", "connect_report")
 
 
 @pytest.fixture(scope="module")

@@ -5,19 +5,10 @@ import csv
 
 import pytest
 
+from conftest import role_play
 from connect_standin import StandIn
 
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: handoff
-      ansible.builtin.include_role:
-        name: posit.connect.ownership_handoff
-    - name: fact
-      ansible.builtin.debug:
-        var: connect_handoff
-"""
+PLAY = role_play("ownership_handoff", "connect_handoff")
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +78,7 @@ def test_dry_run_check_mode_and_diff_write_nothing_then_the_move_and_rerun(org, 
     again = playbook(PLAY, server=org, extra_vars=dict(connect_handoff_from="dave", connect_handoff_to="erin")).ok()
     assert again["fact"]["connect_handoff"] == {"matched": 0, "changed": 0, "failed": [], "items": []}
     assert writes(org) == []
-    assert again["handoff"]["_status"] == "ok"
+    assert again["role"]["_status"] == "ok"
 
 
 def test_a_limited_move_and_guids_for_users(org, playbook):

@@ -32,7 +32,7 @@ setup: $(VENV)/.installed $(COLLECTION_LINK)
 # The content report's browser test runs Debian's chromium (root on the CI machine; no sudo there).
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
-	apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null; }
 
 demo: setup
 	$(PY) tools/demo.py

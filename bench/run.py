@@ -3,6 +3,7 @@ alternatives on the Connect stand-in, in one run. Prints one table and writes be
 
 Every contender starts from the same seeded state (a fresh stand-in each) with the same per-request
 latency. Absolute times on a shared machine are noise; the ratios, measured in the same run, are the result.
+The role, its fixed cost and posit-sdk run several times (--repeat), each on a fresh stand-in; the best counts.
 
     python bench/run.py            # full sizes (1,000 items at 20 ms; 10,000; 200,000 audit entries)
     python bench/run.py --quick    # small sizes, for CI: proves the benchmark runs, asserts no time
@@ -35,7 +36,8 @@ OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 
 
 class Bench:
-    def __init__(self, sizes, work):
+    def __init__(self, sizes, work, repeat=1):
+        self.repeat = repeat
         self.sizes = sizes
         self.work = Path(work)
         self.results = {}
@@ -102,10 +104,15 @@ class Bench:
         n = self.sizes["items"]
         rows = []
 
-        server = self.server()
-        role_s, _ = self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"))
-        assert len(self.owned(server, "alice")) == n, "the role did not move every item"
-        writes_role = len(server.writes())
+        role_runs = []
+        for _ in range(self.repeat):  # each run on a fresh server; the best run counts (least disturbed)
+            server = self.server()
+            role_runs.append(self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"))[0])
+            assert len(self.owned(server, "alice")) == n, "the role did not move every item"
+            writes_role = len(server.writes())
+            if len(role_runs) < self.repeat:
+                server.stop()
+        role_s = min(role_runs)
 
         # Re-apply the new owner to every item with the batch form: nothing differs.
         server.clear_log()
@@ -124,15 +131,19 @@ class Bench:
         reapply = dict(requests=len(server.requests), writes=len(server.writes()))
 
         # The fixed cost: the same role run with nothing to move.
-        server.clear_log()
-        fixed_s, _ = self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"))
+        fixed_s = min(self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"))[0]
+                      for _ in range(self.repeat))
         server.stop()
 
-        server = self.server()
-        sdk_s, out = self.timed([sys.executable, str(ROOT / "bench" / "posit_sdk_handoff.py"), "dave", "alice"],
-                                self.env(server))
-        assert int(out.split()[-1]) == n and len(self.owned(server, "alice")) == n, "posit-sdk did not move every item"
-        server.stop()
+        sdk_runs = []
+        for _ in range(self.repeat):
+            server = self.server()
+            seconds, out = self.timed([sys.executable, str(ROOT / "bench" / "posit_sdk_handoff.py"), "dave", "alice"],
+                                      self.env(server))
+            assert int(out.split()[-1]) == n and len(self.owned(server, "alice")) == n, "posit-sdk did not move every item"
+            sdk_runs.append(seconds)
+            server.stop()
+        sdk_s = min(sdk_runs)
 
         server = self.server()
         subset = sorted(self.owned(server, "dave"))[:self.sizes["loop_items"]]
@@ -283,10 +294,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes (CI); no file is written")
     parser.add_argument("--json", help="also write the measurements to this JSON file")
+    parser.add_argument("--repeat", type=int, help="runs of the role, its fixed cost and posit-sdk; the best counts "
+                                                   "(default 3; 1 with --quick)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     with tempfile.TemporaryDirectory(prefix="connect-bench-") as work:
-        bench = Bench(sizes, work)
+        bench = Bench(sizes, work, repeat=args.repeat or (1 if args.quick else 3))
         bench.handoff()
         bench.info()
         bench.audit()
@@ -297,7 +310,8 @@ def main(argv=None):
     if not args.quick:
         (ROOT / "bench" / "RESULTS.md").write_text(
             "# Benchmark results\n\nWritten by `make bench` (bench/run.py). Each contender ran on a fresh stand-in "
-            "seeded the same way, in the same run.\n\n" + text)
+            "seeded the same way, in the same run; the role, its fixed cost and posit-sdk ran %d times each and "
+            "the best run counts.\n\n" % bench.repeat + text)
     return 0
 
 

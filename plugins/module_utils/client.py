@@ -147,6 +147,7 @@ class ConnectClient:
             "User-Agent": "posit.connect-ansible",
         })
         self._lock = threading.Lock()
+        self._throttled_until = 0.0  # time.monotonic() before which no request is sent (after a 429)
         self._settings = None
         self._capabilities = {}
         self.request_count = 0
@@ -174,6 +175,7 @@ class ConnectClient:
         shown = self._display_path(url)
         attempt = 0
         while True:
+            self._wait_while_throttled()
             with self._lock:
                 self.request_count += 1
             try:
@@ -209,7 +211,8 @@ class ConnectClient:
             if resp.status_code in RETRY_STATUSES and attempt < self.retries:
                 attempt += 1
                 self._sleep(attempt, resp.headers.get("Retry-After"),
-                            "%s %s: HTTP %s" % (method, shown, resp.status_code))
+                            "%s %s: HTTP %s" % (method, shown, resp.status_code),
+                            everyone=resp.status_code == 429)
                 continue
             if resp.status_code not in ok:
                 raise self._error(method, shown, resp)
@@ -217,7 +220,14 @@ class ConnectClient:
                 return None
             return self._decode(method, shown, resp)
 
-    def _sleep(self, attempt, retry_after, what):
+    def _wait_while_throttled(self):
+        """Connect answered 429 (too many requests): no thread sends until its Retry-After has passed."""
+        wait = self._throttled_until - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+
+    def _sleep(self, attempt, retry_after, what, everyone=False):
+        """Back off before a retry; after a 429 every thread of this client waits (see _wait_while_throttled)."""
         delay = None
         if retry_after:
             try:
@@ -228,7 +238,12 @@ class ConnectClient:
             delay = min(MAX_BACKOFF, self.backoff * (2 ** (attempt - 1)))
             delay += random.uniform(0, delay / 4)
         self.warn("%s; retry %d of %d in %.1fs" % (what, attempt, self.retries, delay))
-        time.sleep(delay)
+        if everyone:
+            with self._lock:
+                self._throttled_until = max(self._throttled_until, time.monotonic() + delay)
+            self._wait_while_throttled()
+        else:
+            time.sleep(delay)
 
     def _decode(self, method, shown, resp):
         ctype = resp.headers.get("Content-Type", "")

@@ -22,9 +22,16 @@ SHARED = Path(__file__).resolve().parents[3] / "shared" / "connect-api"
 
 @pytest.fixture
 def sleeps(monkeypatch):
-    """Record the client's backoff sleeps instead of sleeping."""
+    """Record the client's backoff sleeps instead of sleeping; its clock moves on by each sleep."""
     recorded = []
-    monkeypatch.setattr(client_mod.time, "sleep", recorded.append)
+    clock = [1000.0]
+
+    def sleep(seconds):
+        recorded.append(round(seconds, 3))
+        clock[0] += seconds
+
+    monkeypatch.setattr(client_mod.time, "sleep", sleep)
+    monkeypatch.setattr(client_mod.time, "monotonic", lambda: clock[0])
     return recorded
 
 
@@ -117,6 +124,18 @@ def test_429_is_retried_honouring_retry_after(standin, sleeps):
     assert sleeps == [3.0, 3.0]
     assert [r["status"] for r in standin.requests].count(429) == 2
     assert len(client.warnings) == 2 and "HTTP 429" in client.warnings[0]
+
+
+def test_a_429_pauses_every_thread_of_a_batch_until_retry_after(standin):
+    standin.set_faults([{"kind": "429", "every": 10, "count": 1, "retry_after": 1}])
+    client = make_client(standin)
+    results = client.map_concurrent(lambda _: client.current_user()["username"], range(40), 4)
+    assert [r for _, r, e in results] == ["admin"] * 40
+    log = standin.requests
+    throttled = next(e["time"] for e in log if e["status"] == 429)
+    # Requests already on their way may land just after the 429; then nothing until Retry-After has passed.
+    assert [e for e in log if throttled + 0.1 < e["time"] < throttled + 0.95] == []
+    assert len(log) == 41 and sum(1 for e in log if e["time"] >= throttled + 0.95) >= 25
 
 
 def test_503_backs_off_exponentially_then_gives_up_with_the_status(standin, sleeps):

@@ -276,6 +276,10 @@ class ConnectClient:
             parts.append("Connect error %s %s" % (code, ERROR_CODES.get(code, "Unknown")))
         if text:
             parts.append(str(text))
+        elif code is None and resp.status_code == 404:
+            parts.append("there is no Connect API at 'server' (%s): the answer was a %s page, not a Connect error. "
+                         "Check the URL; if Connect is served under a path prefix, include it (https://host/rsc/)"
+                         % (self.api_root, resp.headers.get("Content-Type", "no content type").split(";")[0]))
         elif code is None:
             parts.append("the response was not a Connect API error (%s); check 'server' (%s)"
                          % (resp.headers.get("Content-Type", "no content type").split(";")[0],

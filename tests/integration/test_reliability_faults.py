@@ -117,8 +117,15 @@ def test_a_proxy_page_or_broken_json_is_one_clear_line(standin, playbook, fault)
         assert part in msg
 
 
-def test_wrong_url_404_api_root_bad_key_and_publisher_key(standin, playbook):
-    root = standin.url.rsplit("/", 0)[0]
+@pytest.fixture(scope="module")
+def behind_prefix():
+    server = StandIn(prefix="/rsc").start()
+    yield server
+    server.stop()
+
+
+def test_wrong_url_404_api_root_bad_key_and_publisher_key(standin, behind_prefix, playbook):
+    root = standin.url
     run = playbook("""
     - hosts: localhost
       gather_facts: false
@@ -132,6 +139,10 @@ def test_wrong_url_404_api_root_bad_key_and_publisher_key(standin, playbook):
             server: "http://127.0.0.1:9/"
             retries: 0
           ignore_errors: true
+        - name: prefix missing
+          posit.connect.connect_server_info:
+            server: "%(no_prefix)s"
+          ignore_errors: true
         - name: bad key
           posit.connect.connect_server_info:
             api_key: not-a-real-key
@@ -140,11 +151,12 @@ def test_wrong_url_404_api_root_bad_key_and_publisher_key(standin, playbook):
           posit.connect.connect_audit_info:
             api_key: "%(publisher)s"
           ignore_errors: true
-    """ % dict(root=root, publisher=standin.keys["publisher"]))
+    """ % dict(root=root, publisher=standin.keys["publisher"], no_prefix=behind_prefix.url[:-len("/rsc")]))
     run.ok()
     expected = {
         "web page": ["'server'"],
         "not connect": ["Could not connect to Connect", "Check 'server'"],
+        "prefix missing": ["HTTP 404", "there is no Connect API at 'server'", "path prefix"],
         "bad key": ["HTTP 401", "api_key"],
         "publisher key": ["HTTP 403", "administrator"],
     }

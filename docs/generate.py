@@ -4,7 +4,8 @@
   docs/modules/<module>.md  from each module's DOCUMENTATION, EXAMPLES and RETURN, as `ansible-doc --json`
                             resolves them (doc fragments merged), so the reference says what ansible-doc says;
   docs/roles/<role>.md      from roles/<role>/meta/argument_specs.yml;
-  docs/modules/README.md and docs/roles/README.md, the indexes.
+  docs/filters/<filter>.md  from each filter's documentation (plugins/filter/<filter>.yml);
+  docs/modules/README.md, docs/roles/README.md and docs/filters/README.md, the indexes.
 
 Usage: python docs/generate.py [--dest DIR]   (`make docs`; tests/unit/test_docs.py checks the result is current)
 """
@@ -153,8 +154,13 @@ def module_names():
                   if not os.path.basename(p).startswith("_"))
 
 
-def load_module_docs(names):
-    """`ansible-doc --json` for every module, the collection found through a temporary collections path."""
+def filter_names():
+    return sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(ROOT, "plugins", "filter", "*.yml")))
+
+
+def load_module_docs(names, kind="module"):
+    """`ansible-doc --json` for every module (or plugin of another kind), the collection found through a
+    temporary collections path."""
     if not names:
         return {}
     with tempfile.TemporaryDirectory() as collections:
@@ -162,7 +168,7 @@ def load_module_docs(names):
         os.symlink(ROOT, os.path.join(collections, "ansible_collections", NAMESPACE, NAME))
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_NOCOLOR="1")
         ansible_doc = os.path.join(os.path.dirname(sys.executable), "ansible-doc")
-        command = [ansible_doc if os.path.exists(ansible_doc) else "ansible-doc", "-t", "module", "--json"]
+        command = [ansible_doc if os.path.exists(ansible_doc) else "ansible-doc", "-t", kind, "--json"]
         proc = subprocess.run(command + ["%s.%s" % (FQCN, n) for n in names], env=env, capture_output=True,
                               text=True, check=False)
     if proc.returncode != 0:
@@ -296,8 +302,15 @@ def generate(dest):
             main = ((yaml.safe_load(handle) or {}).get("argument_specs") or {}).get("main") or {}
         summaries.append((name, markup(main.get("short_description", ""))))
     files["roles/README.md"] = render_index("Roles", "roles", summaries)
+    filters = filter_names()
+    filter_docs = load_module_docs(filters, "filter")
+    for name in filters:
+        # Module links are relative to docs/modules/.
+        files["filters/%s.md" % name] = render_module(name, filter_docs[name]).replace("](connect_", "](../modules/connect_")
+    files["filters/README.md"] = render_index("Filters", "filters", [
+        (n, markup((filter_docs[n].get("doc") or {}).get("short_description", ""))) for n in filters])
 
-    for sub in ("modules", "roles"):
+    for sub in ("modules", "roles", "filters"):
         directory = os.path.join(dest, sub)
         os.makedirs(directory, exist_ok=True)
         for old in glob.glob(os.path.join(directory, "*.md")):

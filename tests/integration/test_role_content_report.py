@@ -116,7 +116,12 @@ def test_formats_no_usage_no_permissions_and_check_mode(server, playbook, tmp_pa
     server.clear_log()
     run = playbook(PLAY, server=server, extra_vars=dict(
         connect_report_dir=str(tmp_path / "small"), connect_report_formats=["csv"],
-        connect_report_usage_days=0, connect_report_permissions=False)).ok()
+        connect_report_usage_days=0, connect_report_permissions=False),
+        env={"ANSIBLE_CACHE_PLUGIN": "ansible.builtin.jsonfile",
+             "ANSIBLE_CACHE_PLUGIN_CONNECTION": str(tmp_path / "facts")}).ok()
+    [cache] = (tmp_path / "facts").glob("*localhost")  # fact caching keeps the rows, as AWX fact storage does
+    cached = cache.read_text()
+    assert "connect_report" in cached and all(row["guid"] in cached for row in run["fact"]["connect_report"])
     assert sorted(p.name for p in (tmp_path / "small").iterdir()) == ["content.csv"]
     row = run["fact"]["connect_report"][0]
     assert row["permissions"] is None and row["usage"] is None

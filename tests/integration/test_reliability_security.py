@@ -115,3 +115,20 @@ def test_the_api_key_appears_nowhere_when_connect_fails(standin, playbook, tmp_p
     """, api_key=secret, verbosity=4)
     assert run.rc != 0 and run["call"]["_status"] == "failed"
     assert_no_secret(secret, run, tmp_path)
+
+
+def test_a_role_variable_error_does_not_show_the_api_key(standin, playbook, tmp_path):
+    secret = standin.keys["admin"]
+    run = playbook("""
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.ownership_handoff
+          connect_api_key: "{{ lookup('ansible.builtin.env', 'HANDOFF_KEY') }}"
+          connect_handoff_from: dave
+          connect_handoff_to: erin
+          connect_handoff_concurrency: many
+    """, verbosity=4, env={"HANDOFF_KEY": secret, "CONNECT_API_KEY": ""})
+    assert run.rc != 0 and "connect_handoff_concurrency" in run.stdout
+    assert_no_secret(secret, run, tmp_path)
+    assert standin.writes() == []

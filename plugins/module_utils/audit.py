@@ -316,6 +316,12 @@ class JsonLinesWriter:
     def changed(self):
         return file_sha1(self.dest) != self.checksum
 
+    def close(self):
+        """Close the temporary file; returns its size in bytes."""
+        self._handle.close()
+        self._handle = None
+        return os.path.getsize(self.tmp_path)
+
     def commit(self, replace=os.replace):
         """Close; move onto dest if the content differs. Returns whether dest changed."""
         changed = self.changed()
@@ -360,6 +366,7 @@ class IncrementalExport:
         self.filters = filters
         self._lock = None
         self.state = None
+        self.last_time, self.last_ids = None, set()  # the newest exported entry's time, and the ids at that time
 
     def __enter__(self):
         if not self.check_mode:
@@ -407,48 +414,46 @@ class IncrementalExport:
 
     def run(self, entries):
         """Write the new entries (count them in check mode); returns the module result fields."""
-        check_mode = self.check_mode
         state = self.state or {}
-        last_time, last_ids = state.get("last_time"), set(state.get("last_ids") or [])
-        last_moment = parse_rfc3339(last_time) if last_time else None
-        writer = JsonLinesWriter(self.dest, write=not check_mode)
+        self.last_time, self.last_ids = state.get("last_time"), set(state.get("last_ids") or [])
+        writer = JsonLinesWriter(self.dest, write=not self.check_mode)
         try:
-            for entry in entries:
-                moment, ident = entry_time(entry), str(entry.get("id"))
-                if moment is None:
-                    writer.write_all([entry])
-                    continue
-                if last_moment is not None and moment is not None and moment <= last_moment:
-                    if moment < last_moment or ident in last_ids:
-                        continue  # exported by an earlier run
-                    last_ids.add(ident)
-                else:
-                    last_moment, last_time, last_ids = moment, entry.get("time"), set([ident])
-                writer.write_all([entry])
+            writer.write_all(self._new(entries))
             result = dict(changed=writer.count > 0 or self.state is None, count=writer.count, dest=self.dest,
-                          checkpoint=self.checkpoint, last_time=last_time,
+                          checkpoint=self.checkpoint, last_time=self.last_time,
                           total=state.get("count", 0) + writer.count)
-            if check_mode:
+            if self.check_mode:
                 return result
-            writer._handle.close()
-            writer._handle = None
-            appended = os.path.getsize(writer.tmp_path)
+            appended = writer.close()
             if self.state is None or not os.path.exists(self.dest):
                 os.replace(writer.tmp_path, self.dest)  # the first export, or a new file after dest was moved
                 size = appended
             else:
                 with open(self.dest, "r+b") as out, open(writer.tmp_path, "rb") as new:
-                    out.truncate(self.state["size"])
+                    out.truncate(self.state["size"])  # drop what a run that died before its checkpoint appended
                     out.seek(0, os.SEEK_END)
                     shutil.copyfileobj(new, out, 1024 * 1024)
                     out.flush()
                     os.fsync(out.fileno())
                 size = self.state["size"] + appended
             self._write(dict(version=CHECKPOINT_VERSION, filters=self.filters, dest=self.dest, size=size,
-                             count=result["total"], last_time=last_time, last_ids=sorted(last_ids)))
+                             count=result["total"], last_time=self.last_time, last_ids=sorted(self.last_ids)))
             return result
         finally:
             writer.discard()
+
+    def _new(self, entries):
+        """The entries (oldest first) not exported yet; tracks the newest time and the ids at that time."""
+        last = parse_rfc3339(self.last_time) if self.last_time else None
+        for entry in entries:
+            moment, ident = entry_time(entry), str(entry.get("id"))
+            if moment is not None and last is not None and moment <= last:
+                if moment < last or ident in self.last_ids:
+                    continue  # exported by an earlier run
+                self.last_ids.add(ident)
+            elif moment is not None:
+                last, self.last_time, self.last_ids = moment, entry.get("time"), set([ident])
+            yield entry
 
     def _write(self, state):
         fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(self.checkpoint), suffix=".tmp",

@@ -13,7 +13,7 @@ import io
 from collections import Counter
 
 COLUMNS = ("guid", "id", "name", "title", "app_mode", "access_type", "owner", "created_time",
-           "last_deployed_time", "permissions", "shiny_sessions", "visits", "usage")
+           "last_deployed_time", "permissions", "shiny_sessions", "visits", "usage", "dashboard_url")
 
 
 def _by_guid(records, key="guid"):
@@ -47,16 +47,17 @@ def report_rows(content, users=None, groups=None, shiny=None, visits=None):
 
 
 def summarize_permissions(acl, users, groups):
-    """'alice (viewer); group data-science (owner)': who besides the owner may see or change the item."""
-    parts = []
-    for entry in sorted(acl or [], key=lambda e: (e.get("principal_type") != "user", e.get("role") or "")):
-        guid = entry.get("principal_guid")
-        if entry.get("principal_type") == "group":
+    """'alice (owner); bob (viewer); group data-science (viewer)': who besides the owner may see or change
+    the item; users first, then groups, each sorted by role, then name."""
+    entries = []
+    for entry in acl or []:
+        guid, is_group = entry.get("principal_guid"), entry.get("principal_type") == "group"
+        if is_group:
             name = "group %s" % ((groups.get(guid) or {}).get("name") or guid)
         else:
             name = (users.get(guid) or {}).get("username") or guid
-        parts.append("%s (%s)" % (name, entry.get("role")))
-    return "; ".join(parts)
+        entries.append((is_group, entry.get("role") or "", name.lower(), "%s (%s)" % (name, entry.get("role"))))
+    return "; ".join(entry[-1] for entry in sorted(entries))
 
 
 def report_charts(rows, top=10):
@@ -68,7 +69,7 @@ def report_charts(rows, top=10):
         if len(bars) <= top:
             return bars
         rest = bars[top - 1:]
-        return bars[:top - 1] + [dict(label="%d others" % len(rest), value=sum(entry["value"] for entry in rest))]
+        return bars[:top - 1] + [dict(label="%d others" % len(rest), value=sum(entry["value"] for entry in rest), other=True)]
 
     by_type = capped(ranked(Counter(row.get("app_mode") or "unknown" for row in rows)))
     owners = capped(ranked(Counter(row.get("owner") or "unknown" for row in rows)))

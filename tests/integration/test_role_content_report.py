@@ -3,6 +3,7 @@ usage, the formats and usage_days switches, check mode, bad variables, and the p
 
 import csv
 import json
+import re
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 COLUMNS = ["guid", "id", "name", "title", "app_mode", "access_type", "owner", "created_time",
-           "last_deployed_time", "permissions", "shiny_sessions", "visits", "usage"]
+           "last_deployed_time", "permissions", "shiny_sessions", "visits", "usage", "dashboard_url"]
 
 PLAY = role_play("content_report", "connect_report")
 
@@ -34,23 +35,49 @@ def report(server, tmp_path_factory):
     from conftest import run_playbook
     directory = tmp_path_factory.mktemp("report")
     server.clear_log()
+    started = time.time()
     run = run_playbook(PLAY, server, tmp_path_factory.mktemp("run"),
                        extra_vars=dict(connect_report_dir=str(directory))).ok()
-    return run, directory, list(server.requests)
+    return run, directory, list(server.requests), (started, time.time())
+
+
+def expected_usage(server, window):
+    """Per content guid: (fewest, most) Shiny sessions and visits over the last 30 days, the window's start
+    lying between the run's start and end (30 days back)."""
+    late, early = (moment - 30 * 86400 for moment in reversed(window))
+    counts = {}
+    for records, field, column in ((server.state.shiny_usage, "started", 0), (server.state.visits, "time", 1)):
+        for record in records:
+            bounds = counts.setdefault(record["content_guid"], [[0, 0], [0, 0]])
+            bounds[column][0] += record[field] >= late
+            bounds[column][1] += record[field] >= early
+    return counts
+
+
+def expected_bars(server):
+    """How many bars each chart has for the stand-in's content: 10 at most (the last being the others)."""
+    state = server.state
+    owners = {item["owner_guid"] for item in state.content.values()}
+    types = {item["app_mode"] for item in state.content.values()}
+    used = {e["content_guid"] for e in state.shiny_usage} | {e["content_guid"] for e in state.visits}
+    return {"chart-by-type": min(len(types), 10), "chart-by-owner": min(len(owners), 10),
+            "chart-most-used": min(len(used & set(state.content)), 10)}
 
 
 def test_files_rows_permissions_and_usage(server, report):
-    run, directory, requests = report
+    run, directory, requests, window = report
     state = server.state
     with open(directory / "content.csv", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
         rows = [dict(zip(header, line)) for line in reader]
     assert header == COLUMNS
-    assert sorted(r["guid"] for r in rows) == sorted(state.content)
+    assert sorted(r["guid"] for r in rows) == sorted(state.content) and len(rows) == 40
     as_json = json.loads((directory / "content.json").read_text())
     assert sorted(r["guid"] for r in as_json) == sorted(state.content)
     assert run["fact"]["connect_report"] == as_json
+    assert all(list(r) == COLUMNS for r in as_json)
+    assert [r["guid"] for r in rows] == [r["guid"] for r in as_json]
 
     row = next(r for r in as_json if r["name"] == "sales-dashboard")
     item = state.content[row["guid"]]
@@ -61,18 +88,37 @@ def test_files_rows_permissions_and_usage(server, report):
                        else names[p["principal_guid"]]) + " (%s)" % p["role"]
                       for p in state.permissions[row["guid"]])
     assert sorted(row["permissions"].split("; ")) == expected and expected
+    # the documented summary: users, then groups, each by role, then name; empty when nobody else has access
+    summaries = {(r["owner"], r["name"]): r["permissions"] for r in as_json}
+    quarterly = "alice (owner); victor (viewer); group Leadership (viewer)"
+    assert [s for (_, name), s in summaries.items() if name == "quarterly-report"].count(quarterly) == 1
+    assert summaries[("svc-deploy", "connect-usage")] == "grace (viewer); group Platform Team (viewer)"
+    assert summaries[("dave", "legacy-kpis")] == "mallory (viewer); victor (viewer)"
+    assert sum(r["permissions"] == quarterly for r in rows) == 1  # the CSV says the same
+    bare = [r for r in as_json if not state.permissions.get(r["guid"])]
+    assert bare and all(r["permissions"] == "" for r in bare)
 
-    since = time.time() - 30 * 86400  # connect_report_usage_days
-    sessions = sum(1 for s in state.shiny_usage if s["content_guid"] == row["guid"] and s["started"] >= since)
-    assert row["shiny_sessions"] == sessions > 0 and row["usage"] == row["shiny_sessions"] + row["visits"]
+    usage = expected_usage(server, window)  # every item's counts, from the stand-in's own records
+    for row in as_json:
+        (shiny_low, shiny_high), (visits_low, visits_high) = usage.get(row["guid"], [[0, 0], [0, 0]])
+        assert shiny_low <= row["shiny_sessions"] <= shiny_high, row
+        assert visits_low <= row["visits"] <= visits_high, row
+        assert row["usage"] == row["shiny_sessions"] + row["visits"]
+    assert sum(r["shiny_sessions"] for r in as_json) > 0 and sum(r["visits"] for r in as_json) > 0
+    by_csv = {r["guid"]: r for r in rows}
+    assert all(by_csv[r["guid"]]["usage"] == str(r["usage"]) for r in as_json)
     assert [e for e in requests if e["method"] not in ("GET", "HEAD")] == []
+    paths = [e["path"] for e in requests]
+    assert "/__api__/v1/instrumentation/shiny/usage" in paths and "/__api__/v1/instrumentation/content/visits" in paths
+    assert sum(p.endswith("/permissions") for p in paths) == 40  # one access list per item
 
 
-def test_the_page_in_a_real_browser(report):
+def test_the_page_in_a_real_browser(server, report):
     from playwright.sync_api import sync_playwright  # the test fails, never skips, without it
 
     assert Path(CHROMIUM).exists(), "make test installs Debian's chromium; run it through make"
-    _, directory, _ = report
+    _, directory, _, _ = report
+    bars = expected_bars(server)
     page_url = (directory / "index.html").as_uri()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -84,11 +130,14 @@ def test_the_page_in_a_real_browser(report):
         page.goto(page_url)
         rows = page.locator("#content tbody tr")
         assert rows.count() == 40
-        for chart in ("chart-by-type", "chart-by-owner", "chart-most-used"):
-            assert page.locator("#%s svg g.bar" % chart).count() > 0
-        assert page.locator("#chart-by-owner svg g.bar").count() == 6  # dave, alice, bob, carol, erin, svc-deploy
-        assert page.locator("#chart-by-type svg g.bar").count() == 10  # the top 9 types and "others"
-        assert page.locator("#chart-most-used svg g.bar").count() == 10
+        for chart, count in bars.items():
+            assert page.locator("#%s svg g.bar rect" % chart).count() == count > 0, chart
+        assert bars == {"chart-by-type": 10, "chart-by-owner": 6, "chart-most-used": 10}  # the demo seed's shape
+        values = [int(v.replace(",", "")) for v in page.locator("#chart-by-owner text.value").all_text_contents()]
+        assert sum(values) == 40 and values == sorted(values, reverse=True)
+        types = page.locator("#chart-by-type text.label").all_text_contents()
+        assert types[-1].endswith(" others")  # 16 types: the top 9, then one bar for the other 7
+        assert sum(int(v) for v in page.locator("#chart-by-type text.value").all_text_contents()) == 40
 
         usage = page.locator("#content th", has_text="Usage")
         usage.click()
@@ -97,10 +146,19 @@ def test_the_page_in_a_real_browser(report):
         assert first == sorted(first, reverse=True)
         page.locator("#content th", has_text="Title").click()
         titles = page.locator("#content tbody tr td:nth-child(1)").all_inner_texts()
-        assert titles == sorted(titles, key=str.lower)
+        named = [title for title in titles if title]
+        natural = [[int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", title)] for title in named]
+        assert natural == sorted(natural) and titles[len(named):] == [""] * (40 - len(named))  # empty titles last
+        assert page.locator("#content th", has_text="Title").get_attribute("aria-sort") == "ascending"
         page.fill("#filter", "dashboard")
         assert page.locator("#shown").inner_text().endswith("of 40 items")
         assert page.locator("#content tbody tr:not([hidden])").count() < 40
+        item = next(r for r in json.loads((directory / "content.json").read_text()) if r["title"])
+        page.fill("#filter", item["guid"])  # the full guid finds its row, though the table shows 8 characters
+        assert page.locator("#shown").inner_text() == "1 of 40 items"
+        link = page.locator("#content tbody tr:not([hidden]) td:nth-child(1) a")
+        assert link.inner_text() == item["title"] and link.get_attribute("href") == item["dashboard_url"]
+        assert item["dashboard_url"].endswith("/connect/#/apps/" + item["guid"])
 
         out = ROOT / "tests" / "output"
         out.mkdir(parents=True, exist_ok=True)
@@ -114,9 +172,10 @@ def test_the_page_in_a_real_browser(report):
 
 def test_formats_no_usage_no_permissions_and_check_mode(server, playbook, tmp_path):
     server.clear_log()
+    # the values as strings, as `-e name=value` and text extra variables give them
     run = playbook(PLAY, server=server, extra_vars=dict(
-        connect_report_dir=str(tmp_path / "small"), connect_report_formats=["csv"],
-        connect_report_usage_days=0, connect_report_permissions=False),
+        connect_report_dir=str(tmp_path / "small"), connect_report_formats="csv",
+        connect_report_usage_days="0", connect_report_permissions="false"),
         env={"ANSIBLE_CACHE_PLUGIN": "ansible.builtin.jsonfile",
              "ANSIBLE_CACHE_PLUGIN_CONNECTION": str(tmp_path / "facts")}).ok()
     [cache] = (tmp_path / "facts").glob("*localhost")  # fact caching keeps the rows, as AWX fact storage does
@@ -134,7 +193,11 @@ def test_formats_no_usage_no_permissions_and_check_mode(server, playbook, tmp_pa
     assert len(checked["fact"]["connect_report"]) == 40
     assert not (tmp_path / "check").exists() and server.writes() == []
 
+    server.clear_log()
     bad = playbook(PLAY, server=server, extra_vars=dict(connect_report_dir=str(tmp_path), connect_report_formats=["pdf"]))
     assert bad.rc != 0 and "connect_report_formats" in bad.stdout and "pdf" in bad.stdout
+    days = playbook(PLAY, server=server, extra_vars=dict(connect_report_dir=str(tmp_path), connect_report_usage_days="a month"))
+    assert days.rc != 0 and "connect_report_usage_days" in days.stdout and "int" in days.stdout
     missing = playbook(PLAY, server=server)
     assert missing.rc != 0 and "missing required arguments: connect_report_dir" in missing.stdout
+    assert server.requests == []  # bad variables fail before any request

@@ -1,0 +1,91 @@
+"""plugins/filter/content_report.py: the content report's rows, permission summaries, chart data and CSV."""
+
+import csv
+import io
+
+from ansible_collections.posit.connect.plugins.filter.content_report import (
+    COLUMNS,
+    FilterModule,
+    report_charts,
+    report_rows,
+    summarize_permissions,
+    to_csv,
+)
+
+USERS = [{"guid": "u-alice", "username": "alice"}, {"guid": "u-bob", "username": "bob"},
+         {"guid": "u-zoe", "username": "Zoe"}, {"guid": "u-dave", "username": "dave"}]
+GROUPS = [{"guid": "g-ds", "name": "data-science"}, {"guid": "g-fin", "name": "Finance"}]
+
+
+def acl(*entries):
+    return [{"principal_type": kind, "principal_guid": guid, "role": role} for kind, guid, role in entries]
+
+
+def by_guid(records):
+    return dict((r["guid"], r) for r in records)
+
+
+def test_permissions_summary_order_and_unknown_principals():
+    entries = acl(("group", "g-fin", "viewer"), ("user", "u-zoe", "viewer"), ("group", "g-ds", "owner"),
+                  ("user", "u-bob", "viewer"), ("user", "u-alice", "owner"), ("user", "u-gone", "viewer"))
+    assert summarize_permissions(entries, by_guid(USERS), by_guid(GROUPS)) == (
+        "alice (owner); bob (viewer); u-gone (viewer); Zoe (viewer); group data-science (owner); group Finance (viewer)")
+    assert summarize_permissions([], by_guid(USERS), by_guid(GROUPS)) == ""
+
+
+def test_rows_join_owner_permissions_and_usage():
+    content = [
+        {"guid": "c1", "id": "1", "name": "app", "title": "App", "app_mode": "shiny", "access_type": "acl",
+         "owner_guid": "u-dave", "owner": {"username": "dave"}, "permissions": acl(("user", "u-bob", "viewer")),
+         "created_time": "2025-01-01T00:00:00Z", "last_deployed_time": "2025-02-01T00:00:00Z",
+         "dashboard_url": "https://connect.example/connect/#/apps/c1", "extra": "ignored"},
+        {"guid": "c2", "id": "2", "name": "doc", "title": None, "app_mode": "quarto-static", "access_type": "all",
+         "owner_guid": "u-alice", "permissions": []},
+    ]
+    shiny = {"by_content": [{"content_guid": "c1", "count": 5}]}
+    visits = {"by_content": [{"content_guid": "c1", "count": 2}, {"content_guid": "c-deleted", "count": 9}]}
+    rows = report_rows(content, USERS, GROUPS, shiny, visits)
+    assert [list(r) for r in rows] == [list(COLUMNS)] * 2
+    assert rows[0]["owner"] == "dave" and rows[0]["permissions"] == "bob (viewer)"
+    assert (rows[0]["shiny_sessions"], rows[0]["visits"], rows[0]["usage"]) == (5, 2, 7)
+    assert rows[1]["owner"] == "alice"  # from the user list when the item carries no owner record
+    assert (rows[1]["permissions"], rows[1]["usage"]) == ("", 0)
+    assert "extra" not in rows[0]
+
+    bare = report_rows([{k: v for k, v in content[0].items() if k != "permissions"}])  # no permissions, no usage
+    assert bare[0]["permissions"] is None and bare[0]["usage"] is None and bare[0]["visits"] is None
+
+
+def test_charts_cap_the_bars_and_mark_the_others():
+    rows = [{"app_mode": "mode%02d" % (i % 12), "owner": "owner%d" % (i % 3), "usage": i, "name": "n%d" % i,
+             "title": "T%d" % i if i % 2 else None} for i in range(24)]
+    charts = report_charts(rows, 10)
+    assert len(charts["by_type"]) == 10 and charts["by_type"][-1] == {"label": "3 others", "value": 6, "other": True}
+    assert sum(bar["value"] for bar in charts["by_type"]) == 24
+    assert charts["by_owner"] == [{"label": "owner%d" % i, "value": 8} for i in range(3)]
+    assert [bar["value"] for bar in charts["most_used"]] == list(range(23, 13, -1))
+    assert charts["most_used"][0]["label"] == "T23" and charts["most_used"][1]["label"] == "n22"
+    assert report_charts([], 10) == {"by_type": [], "by_owner": [], "most_used": []}
+
+
+def test_csv_quotes_and_nulls():
+    rows = [{"guid": "g", "title": 'Sales, "EMEA"', "usage": None, "id": 3}]
+    text = to_csv(rows, ["guid", "title", "usage", "id"])
+    assert text == 'guid,title,usage,id\ng,"Sales, ""EMEA""",,3\n'
+    assert list(csv.reader(io.StringIO(text)))[1] == ["g", 'Sales, "EMEA"', "", "3"]
+    assert to_csv([]) == ",".join(COLUMNS) + "\n"
+
+
+def test_thousands_of_items_in_one_call():
+    users = [{"guid": "u%d" % i, "username": "user%d" % i} for i in range(500)]
+    content = [{"guid": "c%d" % i, "owner_guid": "u%d" % (i % 500), "app_mode": "shiny",
+                "permissions": acl(("user", "u%d" % ((i + 1) % 500), "viewer"))} for i in range(5000)]
+    summary = {"by_content": [{"content_guid": "c%d" % i, "count": i} for i in range(0, 5000, 2)]}
+    rows = report_rows(content, users, [], summary, None)
+    assert len(rows) == 5000 and rows[4999]["owner"] == "user499" and rows[4999]["permissions"] == "user0 (viewer)"
+    assert rows[4]["usage"] == 4 and rows[5]["usage"] == 0
+    assert len(to_csv(rows).splitlines()) == 5001
+
+
+def test_filter_names():
+    assert sorted(FilterModule().filters()) == ["report_charts", "report_rows", "to_csv"]

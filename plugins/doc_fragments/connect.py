@@ -9,7 +9,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # The connection options of every module (module_utils/common.py: connect_argument_spec).
+    # The connection options of every module (module_utils/module.py: connect_argument_spec).
     DOCUMENTATION = r"""
 options:
   server:

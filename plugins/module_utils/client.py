@@ -3,8 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one HTTP client for Posit Connect's Server API.
 
-It knows nothing about Ansible: it raises ConnectError, and the module layer
-(module_utils/common.py) turns that into fail_json.
+Transport only: the requests session, TLS, retries and backoff, paging, errors,
+and the server's version and capabilities. It knows nothing about Ansible or about
+Connect's objects: it raises ConnectError, and the module layer
+(module_utils/module.py) turns that into fail_json.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -32,19 +34,15 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing_requir
     REQUESTS_IMPORT_ERROR = exc
 
 from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
 MAX_PAGE_SIZE = 500
 MAX_BACKOFF = 30.0
-GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 # The first Connect release that serves GET /v1/search/auditlogs.
 SEARCH_AUDIT_LOGS_SINCE = (2025, 1, 0)
-
-
-def is_guid(value):
-    return bool(value) and GUID_RE.match(str(value)) is not None
 
 
 def normalize_server(server):
@@ -74,29 +72,6 @@ def parse_version(text):
     if not numbers:
         return None
     return tuple(int(n) for n in numbers[:3])
-
-
-class ConnectError(Exception):
-    """One failure talking to Connect, with everything needed for one clear line."""
-
-    def __init__(self, message, method=None, path=None, status=None, code=None, payload=None):
-        super(ConnectError, self).__init__(message)
-        self.message = message
-        self.method = method
-        self.path = path
-        self.status = status
-        self.code = code
-        self.code_name = ERROR_CODES.get(code) if code is not None else None
-        self.payload = payload
-
-    def __str__(self):
-        return self.message
-
-    def to_dict(self):
-        return dict((k, v) for k, v in (
-            ("msg", self.message), ("method", self.method), ("path", self.path),
-            ("status", self.status), ("code", self.code), ("code_name", self.code_name),
-        ) if v is not None)
 
 
 def _hint_for_status(status):
@@ -150,7 +125,6 @@ class ConnectClient:
         self._throttled_until = 0.0  # time.monotonic() before which no request is sent (after a 429)
         self._settings = None
         self._capabilities = {}
-        self.request_count = 0
 
     # -- low level -------------------------------------------------------
 
@@ -163,7 +137,7 @@ class ConnectClient:
         """The request path as shown in messages: no scheme, host or query."""
         return urlsplit(url).path
 
-    def request(self, method, path, params=None, body=None, ok=(200, 201, 204)):
+    def request(self, method, path, params=None, body=None):
         """Send one request and return the decoded JSON (None for 204).
 
         Retries 429/502/503/504 and connection failures with exponential
@@ -176,8 +150,6 @@ class ConnectClient:
         attempt = 0
         while True:
             self._wait_while_throttled()
-            with self._lock:
-                self.request_count += 1
             try:
                 resp = self.session.request(method, url, params=params, json=body,
                                             timeout=self.timeout, verify=self.verify)
@@ -214,7 +186,7 @@ class ConnectClient:
                             "%s %s: HTTP %s" % (method, shown, resp.status_code),
                             everyone=resp.status_code == 429)
                 continue
-            if resp.status_code not in ok:
+            if resp.status_code >= 300:
                 raise self._error(method, shown, resp)
             if resp.status_code == 204 or not resp.content:
                 return None
@@ -306,6 +278,15 @@ class ConnectClient:
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
 
+    def get_or_none(self, path, params=None):
+        """GET path, or None when Connect answers 404 (the object does not exist or is not visible)."""
+        try:
+            return self.get(path, params=params)
+        except ConnectError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
     # -- paging ----------------------------------------------------------
 
     def paginate_offset(self, path, params=None, page_size=MAX_PAGE_SIZE):
@@ -375,51 +356,6 @@ class ConnectClient:
             self._capabilities["search_audit_logs"] = found
         return self._capabilities["search_audit_logs"]
 
-    # -- lookups shared by modules ----------------------------------------
-
-    def current_user(self):
-        return self.get("v1/user")
-
-    def find_user(self, name_or_guid):
-        """The user with this guid or username, or None."""
-        if is_guid(name_or_guid):
-            try:
-                return self.get("v1/users/%s" % name_or_guid)
-            except ConnectError as exc:
-                if exc.status == 404:
-                    return None
-                raise
-        # prefix search returns only its first page; match exactly on the client.
-        for user in self.get("v1/users", params={"prefix": name_or_guid,
-                                                 "page_size": MAX_PAGE_SIZE}).get("results") or []:
-            if user.get("username") == name_or_guid:
-                return user
-        for user in self.paginate_offset("v1/users"):
-            if user.get("username") == name_or_guid:
-                return user
-        return None
-
-    def require_user(self, name_or_guid, option):
-        user = self.find_user(name_or_guid)
-        if user is None:
-            raise ConnectError("Option '%s': no Connect user with username or guid %r. Check the "
-                               "spelling, or list users with posit.connect.connect_user_info."
-                               % (option, name_or_guid))
-        return user
-
-    def require_owner(self, name_or_guid, option="owner"):
-        """A user who may own content (publisher or administrator)."""
-        user = self.require_user(name_or_guid, option)
-        if user.get("user_role") not in ("publisher", "administrator"):
-            raise ConnectError("Option '%s': user %r is a %s; content can only be owned by a "
-                               "publisher or administrator. Choose another user or change "
-                               "their role first." % (option, user.get("username"),
-                                                      user.get("user_role")))
-        if user.get("locked"):
-            raise ConnectError("Option '%s': user %r is locked and cannot own content."
-                               % (option, user.get("username")))
-        return user
-
     def map_concurrent(self, func, items, concurrency=8):
         """Apply func to each item with a bounded thread pool sharing this session.
 
@@ -437,9 +373,6 @@ class ConnectClient:
             return [run(item) for item in items]
         with ThreadPoolExecutor(max_workers=min(concurrency, len(items))) as pool:
             return list(pool.map(run, items))
-
-    def close(self):
-        self.session.close()
 
 
 def _short(exc):

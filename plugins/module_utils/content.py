@@ -5,7 +5,7 @@
 single-item and batch flows of connect_content, plus the reads of
 connect_content_info.
 
-Bad input raises ContentInputError before any request; the client raises
+Bad input raises InputError before any request; the client raises
 ConnectError. Nothing here depends on AnsibleModule.
 """
 
@@ -17,7 +17,10 @@ import re
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
 
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError, is_guid
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid as _check_guid
+from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.principals import require_owner, require_user
 
 # The fields of Connect's UpdateContentInput (PATCH /v1/content/{guid}), with
 # their kind. Everything else in a content object is read-only and never sent.
@@ -101,10 +104,6 @@ FIELD_OPTIONS = {
 OPTION_FIELD = {"owner": "owner_guid"}
 
 
-class ContentInputError(ValueError):
-    """Bad input, found before any write request."""
-
-
 class PartlyCreatedError(ConnectError):
     """The item was created, but the PATCH that followed failed."""
 
@@ -125,7 +124,7 @@ def _coerce(field, value, label):
     """Check a `settings` value against the field's kind (as the option types do)."""
     if value is None:
         if field in NOT_NULLABLE:
-            raise ContentInputError("%s: %s cannot be null; set a value instead." % (label, field))
+            raise InputError("%s: %s cannot be null; set a value instead." % (label, field))
         return None
     kind = WRITABLE_FIELDS[field]
     try:
@@ -138,11 +137,11 @@ def _coerce(field, value, label):
         if kind == "float":
             return check_type_float(value)
     except (TypeError, ValueError) as exc:
-        raise ContentInputError("%s: %s must be %s, got %r (%s)."
+        raise InputError("%s: %s must be %s, got %r (%s)."
                                 % (label, field, {"bool": "a boolean", "int": "an integer", "float": "a number"}[kind],
                                    value, exc))
     if not isinstance(value, str):
-        raise ContentInputError("%s: %s must be a string, got %r (%s)." % (label, field, value, type(value).__name__))
+        raise InputError("%s: %s must be a string, got %r (%s)." % (label, field, value, type(value).__name__))
     return value
 
 
@@ -161,10 +160,10 @@ def desired_fields(params, where=""):
     for field, value in (params.get("settings") or {}).items():
         label = "%ssettings.%s" % (where, field)
         if field not in WRITABLE_FIELDS:
-            raise ContentInputError("Option '%ssettings': %r is not a writable content field. Writable fields: %s."
+            raise InputError("Option '%ssettings': %r is not a writable content field. Writable fields: %s."
                                     % (where, field, ", ".join(sorted(WRITABLE_FIELDS))))
         if field in desired:
-            raise ContentInputError("Option '%s' sets %s, which option '%s' already sets; set it once."
+            raise InputError("Option '%s' sets %s, which option '%s' already sets; set it once."
                                     % (label, field, source[field]))
         value = _coerce(field, value, "Option '%s'" % label)
         if field == "default_environment_guid" and value:
@@ -172,10 +171,10 @@ def desired_fields(params, where=""):
         desired[field], source[field] = value, label
     for field in params.get("reset") or []:
         if field not in RESETTABLE_FIELDS:
-            raise ContentInputError("Option '%sreset': %r cannot be reset to the server default. Fields that can: %s."
+            raise InputError("Option '%sreset': %r cannot be reset to the server default. Fields that can: %s."
                                     % (where, field, ", ".join(sorted(RESETTABLE_FIELDS))))
         if field in source:
-            raise ContentInputError("Option '%sreset' lists %s, which option '%s' sets; do one or the other."
+            raise InputError("Option '%sreset' lists %s, which option '%s' sets; do one or the other."
                                     % (where, field, source[field]))
         desired[field], source[field] = None, where + "reset"
     _check_values(desired, source)
@@ -187,16 +186,16 @@ def _check_values(desired, source):
         if value is None:
             continue
         if field in NON_NEGATIVE_FIELDS and value < 0:
-            raise ContentInputError("Option '%s' must be 0 or more, got %s." % (source[field], value))
+            raise InputError("Option '%s' must be 0 or more, got %s." % (source[field], value))
         if field in FIELD_CHOICES and value not in FIELD_CHOICES[field]:
-            raise ContentInputError("Option '%s' must be one of %s, got %r."
+            raise InputError("Option '%s' must be one of %s, got %r."
                                     % (source[field], ", ".join(repr(c) for c in FIELD_CHOICES[field]), value))
     if desired.get("max_processes") == 0:
-        raise ContentInputError("Option '%s' must be 1 or more, got 0." % source["max_processes"])
+        raise InputError("Option '%s' must be 1 or more, got 0." % source["max_processes"])
     if desired.get("load_factor") is not None and desired["load_factor"] > 1:
-        raise ContentInputError("Option '%s' must be between 0 and 1, got %s." % (source["load_factor"], desired["load_factor"]))
+        raise InputError("Option '%s' must be between 0 and 1, got %s." % (source["load_factor"], desired["load_factor"]))
     if desired.get("default_environment_guid") is not None and not is_guid(desired["default_environment_guid"]):
-        raise ContentInputError("Option '%s' must be an environment guid, got %r."
+        raise InputError("Option '%s' must be an environment guid, got %r."
                                 % (source["default_environment_guid"], desired["default_environment_guid"]))
     if desired.get("name") is not None:
         check_name(desired["name"], source["name"])
@@ -206,14 +205,12 @@ def _check_values(desired, source):
 
 def check_name(name, option="name"):
     if not NAME_RE.match(name):
-        raise ContentInputError("Option '%s': %r is not a valid content name; use letters, digits, '.', '-' and '_'."
+        raise InputError("Option '%s': %r is not a valid content name; use letters, digits, '.', '-' and '_'."
                                 % (option, name))
 
 
 def check_guid(guid, option="guid"):
-    if guid is not None and not is_guid(guid):
-        raise ContentInputError("Option '%s': %r is not a content guid (like 9b4f3e2a-1c2d-4e5f-8a9b-0c1d2e3f4a5b). "
-                                "Use 'name' to select content by name." % (option, guid))
+    return _check_guid(guid, option, "content", "Use 'name' to select content by name.")
 
 
 def check_process_limits(current, desired, where=""):
@@ -223,7 +220,7 @@ def check_process_limits(current, desired, where=""):
     if low is not None and high is not None and low > high:
         def told(field, value):
             return "%s (%s%s)" % (field, value, "" if field in desired else ", its current value")
-        raise ContentInputError("%s%s is greater than %s; lower min_processes or raise max_processes."
+        raise InputError("%s%s is greater than %s; lower min_processes or raise max_processes."
                                 % (where, told("min_processes", low), told("max_processes", high)))
 
 
@@ -258,12 +255,17 @@ def describe(content):
 
 def get_content(client, guid, params=None):
     """One item by guid, or None when Connect does not know it."""
-    try:
-        return client.get("v1/content/%s" % guid, params=params)
-    except ConnectError as exc:
-        if exc.status == 404:
-            return None
-        raise
+    return client.get_or_none("v1/content/%s" % guid, params=params)
+
+
+def require_content(client, guid, option="content"):
+    """The item with this guid; an InputError when it is malformed or unknown."""
+    _check_guid(guid, option, "content")
+    content = get_content(client, guid)
+    if content is None:
+        raise InputError("Option '%s': no content item with guid %r (or the API key's user "
+                         "cannot see it)." % (option, guid))
+    return content
 
 
 def list_content(client, name=None, owner_guid=None, include=None):
@@ -289,7 +291,7 @@ def pick_by_name(matches, name, owner_guid=None, where=""):
     if len(matches) > 1:
         listed = ", ".join("%s (owner %s)" % (item.get("guid"), (item.get("owner") or {}).get("username")
                                               or item.get("owner_guid")) for item in matches)
-        raise ContentInputError("Option '%sname': %d content items are named %r: %s. Set 'guid' to choose one, "
+        raise InputError("Option '%sname': %d content items are named %r: %s. Set 'guid' to choose one, "
                                 "or 'owner' to choose the one that user owns." % (where, len(matches), name, listed))
     return matches[0] if matches else None
 
@@ -304,8 +306,8 @@ class OwnerResolver:
     def require(self, value, option="owner"):
         if value not in self._cache:
             try:
-                self._cache[value] = (self.client.require_owner(value, option), None)
-            except ConnectError as exc:
+                self._cache[value] = (require_owner(self.client, value, option), None)
+            except (InputError, ConnectError) as exc:
                 self._cache[value] = (None, exc)
         user, error = self._cache[value]
         if error is not None:
@@ -356,7 +358,7 @@ class ContentManager:
             return self._absent(current)
         if current is None:
             if guid is not None:
-                raise ContentInputError("Option 'guid': no content with guid %s. To create an item, give 'name' "
+                raise InputError("Option 'guid': no content with guid %s. To create an item, give 'name' "
                                         "without 'guid'." % guid)
             return self._create_one(name, desired)
         return self._update_one(current, desired)
@@ -426,7 +428,7 @@ class ContentManager:
         try:
             matches = list_content(self.client, name=name)
             if len(matches) > 1:
-                me = self.client.current_user() or {}
+                me = self.client.get("v1/user") or {}
                 matches = [item for item in matches if item.get("owner_guid") == me.get("guid")]
         except ConnectError as lookup:
             raise ConnectError("%s. Whether content %r was created is unknown (looking it up failed too: %s); "
@@ -469,7 +471,7 @@ class ContentManager:
 
         owned_by = None
         if params.get("owned_by") is not None:
-            owned_by = self.client.require_user(params["owned_by"], "owned_by")
+            owned_by = require_user(self.client, params["owned_by"], "owned_by")
         new_owner = None
         if top.get("owner_guid") is not None and (owned_by is not None or any(plan[3] == "present" for plan in plans)):
             new_owner = self.owners.require(top["owner_guid"])  # a bad owner for every item fails before anything else
@@ -492,7 +494,7 @@ class ContentManager:
                     entry, action = self._not_owned(plan, owned_by), None
                 else:
                     entry, action = self._plan_item(plan, by_guid, by_name, taken)
-            except (ContentInputError, ConnectError) as exc:
+            except (InputError, ConnectError) as exc:
                 entry, action = self._failed(index, guid, name, exc), None
             results[index] = entry
             if action is not None:
@@ -546,7 +548,7 @@ class ContentManager:
             current = pick_by_name(matches, name, owner_guid, "items[%d]." % index)
         key = current["guid"] if current is not None else "name:%s" % name
         if key in taken:
-            raise ContentInputError("items[%d] selects the same content as items[%d]; list each item once."
+            raise InputError("items[%d] selects the same content as items[%d]; list each item once."
                                     % (index, taken[key]))
         taken[key] = index
 
@@ -561,7 +563,7 @@ class ContentManager:
             return self._planned(entry, "delete", "deleted", current, {}), ("delete", entry, current, {})
         if current is None:
             if guid is not None:
-                raise ContentInputError("no content with guid %s" % guid)
+                raise InputError("no content with guid %s" % guid)
             check_name(name, "items[%d].name" % index)
             desired = dict(desired, name=name)
             return self._planned(entry, "create", "created", {}, desired), ("create", entry, {}, desired)
@@ -637,7 +639,7 @@ def content_info(client, params, concurrency=8):
     owner_guid = None
     if params.get("owner") is not None:
         owner = params["owner"]
-        owner_guid = owner if is_guid(owner) else client.require_user(owner, "owner")["guid"]
+        owner_guid = owner if is_guid(owner) else require_user(client, owner, "owner")["guid"]
 
     if guid is not None:
         item = get_content(client, guid, params={"include": ",".join(server_include)} if server_include else None)

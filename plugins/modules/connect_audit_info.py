@@ -204,19 +204,12 @@ actions:
   sample: [{"action": "add_user", "description": "Add a user."}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import (
-    ACTIONS_PATH,
-    AuditQuery,
-    IncrementalExport,
-    JsonLinesWriter,
-    check_dest,
-    explain_forbidden,
-    iter_audit,
-    parse_window,
-    search_terms,
-)
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError
-from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.audit import ACTIONS_PATH, AuditQuery, explain_forbidden, iter_audit, search_terms
+from ansible_collections.posit.connect.plugins.module_utils.export import IncrementalExport, JsonLinesWriter, check_dest
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_window
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
 
 FILTERS = ("action", "user", "since", "until", "search", "limit", "dest")
 
@@ -238,7 +231,7 @@ def build_query(m):
         check_dest(p["dest"])
     user_guid = None
     if p["user"]:
-        user_guid = m.client.require_user(p["user"], "user")["guid"]
+        user_guid = require_user(m.client, p["user"], "user")["guid"]
     return AuditQuery(actions=p["action"], user_guid=user_guid, since=since, until=until,
                       terms=terms, order=p["order"], limit=p["limit"])
 

@@ -403,9 +403,8 @@ failed_items:
   sample: [{"index": 3, "guid": null, "name": "old-dashboard", "msg": "Option 'items[3].name': 2 content items are named ..."}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
 from ansible_collections.posit.connect.plugins.module_utils.content import (
-    ContentInputError,
     ContentManager,
     PartlyCreatedError,
     field_argument_spec,
@@ -424,7 +423,7 @@ def main():
         state=dict(type="str", choices=STATES, default="present"),
         items=dict(type="list", elements="dict", options=item_options, required_one_of=[["guid", "name"]]),
         owned_by=dict(type="str"),
-        concurrency=dict(type="int", default=8),
+        **concurrency_spec()
     )
     module = ConnectModule(
         argument_spec=argument_spec,
@@ -433,8 +432,6 @@ def main():
         mutually_exclusive=[["items", "guid"], ["items", "name"], ["owned_by", "guid"], ["owned_by", "name"]],
     )
     params = module.params
-    if not 1 <= params["concurrency"] <= 64:
-        module.fail("Option 'concurrency' must be between 1 and 64, got %s." % params["concurrency"])
 
     manager = ContentManager(module.client, check_mode=module.check_mode, diff_mode=module.diff_mode,
                              concurrency=params["concurrency"], warn=module.ansible.warn)
@@ -447,8 +444,6 @@ def main():
                     m.ansible.fail_json(**result)
                 return result
             return manager.ensure(params)
-        except ContentInputError as exc:
-            m.fail(exc)
         except PartlyCreatedError as exc:
             m.fail(exc, changed=True, content=exc.content)
 

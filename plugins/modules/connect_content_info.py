@@ -120,8 +120,8 @@ content:
            "principal_type": "user", "role": "viewer"}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.content import ContentInputError, content_info
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.content import content_info
 
 
 def main():
@@ -134,20 +134,11 @@ def main():
             app_mode=dict(type="list", elements="str"),
             access_type=dict(type="list", elements="str", choices=["all", "logged_in", "acl"]),
             include=dict(type="list", elements="str", choices=["owner", "tags", "permissions"], default=[]),
-            concurrency=dict(type="int", default=8),
+            **concurrency_spec()
         ),
         pool_size=64,
     )
-    if not 1 <= module.params["concurrency"] <= 64:
-        module.fail("Option 'concurrency' must be between 1 and 64, got %s." % module.params["concurrency"])
-
-    def run(m):
-        try:
-            return dict(changed=False, content=content_info(m.client, m.params, m.params["concurrency"]))
-        except ContentInputError as exc:
-            m.fail(exc)
-
-    module.run(run)
+    module.run(lambda m: dict(changed=False, content=content_info(m.client, m.params, m.params["concurrency"])))
 
 
 if __name__ == "__main__":

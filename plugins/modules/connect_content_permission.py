@@ -119,14 +119,11 @@ permission:
     role: viewer
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError
-from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.permissions import (
-    entry_view,
-    find_entries,
-    require_content,
-    require_principal,
-)
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.acl import entry_view, find_entries
+from ansible_collections.posit.connect.plugins.module_utils.content import require_content
+from ansible_collections.posit.connect.plugins.module_utils.principals import require_principal
 
 
 def main():

@@ -106,9 +106,9 @@ groups:
       elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.client import is_guid
-from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.permissions import add_group_members, list_groups
+from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.principals import add_group_members, list_groups
 
 
 def main():

@@ -72,7 +72,8 @@ server:
       type: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.principals import current_user
 
 
 def main():
@@ -82,7 +83,7 @@ def main():
         client = m.client
         settings = client.server_settings()
         version = client.version()
-        me = client.current_user() or {}
+        me = current_user(client) or {}
         return dict(changed=False, server=dict(
             version=settings.get("version") or None,
             version_info=list(version or []),

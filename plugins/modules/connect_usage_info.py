@@ -129,15 +129,12 @@ summary:
       sample: [{"user_guid": "08e3a41d-1f8e-47f2-8855-f05ea3b0d4b2", "username": "alice", "count": 7}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import (
-    explain_forbidden,
-    iter_usage,
-    parse_window,
-    summarize_usage,
-    usage_params,
-)
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError, is_guid
-from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.audit import explain_forbidden
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_window
+from ansible_collections.posit.connect.plugins.module_utils.usage import iter_usage, summarize_usage, usage_params
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
 
 
 def run(m):

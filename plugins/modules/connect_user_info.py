@@ -131,9 +131,9 @@ users:
       type: str
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.client import is_guid
-from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.permissions import list_users
+from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.principals import list_users
 
 
 def main():

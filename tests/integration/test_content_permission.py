@@ -270,7 +270,7 @@ def test_bad_input_fails_clearly_without_writing(standin, playbook):
     failed("unknown group", "'principal'", "no Connect group", "'Nobody Here'")
     failed("group guid given as a user", "no Connect user with guid", "principal_type: group")
     failed("unknown content", "'content'", "no content item", "00000000-0000-4000-8000-000000000000")
-    failed("malformed content guid", "'content'", "must be a content guid", "'quarterly-report'")
+    failed("malformed content guid", "'content'", "is not a content guid", "'quarterly-report'")
     failed("the owner as principal", "'principal'", "'dave' owns content", "owner")
     failed("removing the owner", "'principal'", "'dave' owns content")
     failed("a viewer as collaborator", "'role'", "'victor' is a viewer")

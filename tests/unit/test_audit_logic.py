@@ -6,17 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils import audit
-from ansible_collections.posit.connect.plugins.module_utils.audit import (
-    AuditQuery,
-    JsonLinesWriter,
-    format_time,
-    parse_rfc3339,
-    parse_time,
-    parse_window,
-    search_terms,
-    summarize_usage,
-)
+from ansible_collections.posit.connect.plugins.module_utils import audit, export, usage
+from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, search_terms
+from ansible_collections.posit.connect.plugins.module_utils.export import JsonLinesWriter
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_rfc3339, parse_time, parse_window
+from ansible_collections.posit.connect.plugins.module_utils.usage import summarize_usage
 
 NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -177,7 +171,7 @@ def test_json_lines_writer_streams_and_replaces_only_on_change(tmp_path):
     lines = dest.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == entries
     assert os.listdir(str(tmp_path)) == ["audit.jsonl"]  # no temporary file left
-    assert writer.checksum == audit.file_sha1(str(dest))
+    assert writer.checksum == export.file_sha1(str(dest))
 
     before = dest.stat().st_mtime_ns
     again = JsonLinesWriter(str(dest))
@@ -213,18 +207,18 @@ def test_json_lines_writer_failure_leaves_dest_untouched(tmp_path):
 
 
 def test_check_dest(tmp_path):
-    audit.check_dest(str(tmp_path / "new.jsonl"))
+    export.check_dest(str(tmp_path / "new.jsonl"))
     with pytest.raises(ValueError, match="does not exist"):
-        audit.check_dest(str(tmp_path / "missing" / "a.jsonl"))
+        export.check_dest(str(tmp_path / "missing" / "a.jsonl"))
     with pytest.raises(ValueError, match="is a directory"):
-        audit.check_dest(str(tmp_path))
+        export.check_dest(str(tmp_path))
 
 
 # -- usage ----------------------------------------------------------------------------
 
 def test_usage_params():
-    assert audit.usage_params() == {"asc_order": "true"}
-    assert audit.usage_params(since=datetime(2025, 1, 1, tzinfo=timezone.utc), until=NOW, content_guid="g") == {
+    assert usage.usage_params() == {"asc_order": "true"}
+    assert usage.usage_params(since=datetime(2025, 1, 1, tzinfo=timezone.utc), until=NOW, content_guid="g") == {
         "asc_order": "true", "from": "2025-01-01T00:00:00Z", "to": "2025-03-10T12:00:00Z", "content_guid": "g"}
 
 

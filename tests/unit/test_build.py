@@ -22,7 +22,7 @@ FORBIDDEN_FILES = ("Makefile", "requirements-dev.txt", ".gitignore", ".ansible-l
                    "tests/conftest.py")
 REQUIRED = ("MANIFEST.json", "FILES.json", "README.md", "LICENSE", "requirements.txt", "meta/runtime.yml",
             "meta/execution-environment.yml", "plugins/doc_fragments/connect.py", "plugins/module_utils/client.py",
-            "plugins/module_utils/common.py", "plugins/modules/connect_server_info.py", "changelogs/config.yaml",
+            "plugins/module_utils/module.py", "plugins/modules/connect_server_info.py", "changelogs/config.yaml",
             "docs/README.md", "docs/awx/credential-type.yml", "docs/modules/connect_server_info.md",
             "playbooks/server_report.yml", "playbooks/demo.yml", "roles/ownership_handoff/tasks/main.yml",
             "roles/content_report/templates/index.html.j2", "roles/audit_export/meta/argument_specs.yml",

@@ -14,6 +14,8 @@ from ansible_collections.posit.connect.plugins.module_utils.client import (
     parse_version,
 )
 from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
+from ansible_collections.posit.connect.plugins.module_utils.principals import find_user, require_owner, require_user
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
 from connect_standin import StandIn
 from connect_standin.tls import make_ca
 
@@ -81,17 +83,17 @@ def test_every_url_form_reaches_a_server_behind_a_path_prefix(suffix):
     server.start()
     try:
         client = ConnectClient(server.url + suffix, server.keys["admin"])
-        assert client.current_user()["username"] == "admin"
+        assert client.get("v1/user")["username"] == "admin"
         assert server.requests[-1]["path"] == "/__api__/v1/user"
     finally:
         server.stop()
 
 
 def test_api_key_goes_in_the_authorization_header_and_a_bad_key_gets_a_clear_401(standin):
-    assert make_client(standin).current_user()["user_role"] == "administrator"
+    assert make_client(standin).get("v1/user")["user_role"] == "administrator"
     bad = "not-a-real-key-123"
     with pytest.raises(ConnectError) as err:
-        make_client(standin, key=bad).current_user()
+        make_client(standin, key=bad).get("v1/user")
     message = str(err.value)
     assert "GET /__api__/v1/user failed: HTTP 401" in message
     assert "'api_key'" in message and bad not in message
@@ -120,7 +122,7 @@ def test_429_is_retried_honouring_retry_after(standin, sleeps):
     standin.set_faults([{"kind": "429", "every": 2, "count": 2, "retry_after": 3}])
     client = make_client(standin)
     for _ in range(4):
-        assert client.current_user()["username"] == "admin"
+        assert client.get("v1/user")["username"] == "admin"
     assert sleeps == [3.0, 3.0]
     assert [r["status"] for r in standin.requests].count(429) == 2
     assert len(client.warnings) == 2 and "HTTP 429" in client.warnings[0]
@@ -129,7 +131,7 @@ def test_429_is_retried_honouring_retry_after(standin, sleeps):
 def test_a_429_pauses_every_thread_of_a_batch_until_retry_after(standin):
     standin.set_faults([{"kind": "429", "every": 10, "count": 1, "retry_after": 1}])
     client = make_client(standin)
-    results = client.map_concurrent(lambda _: client.current_user()["username"], range(40), 4)
+    results = client.map_concurrent(lambda _: client.get("v1/user")["username"], range(40), 4)
     assert [r for _, r, e in results] == ["admin"] * 40
     log = standin.requests
     throttled = next(e["time"] for e in log if e["status"] == 429)
@@ -142,7 +144,7 @@ def test_503_backs_off_exponentially_then_gives_up_with_the_status(standin, slee
     standin.set_faults([{"kind": "503", "every": 1}])
     client = make_client(standin, retries=3, backoff=1.0)
     with pytest.raises(ConnectError) as err:
-        client.current_user()
+        client.get("v1/user")
     assert err.value.status == 503
     assert len(standin.requests) == 4
     assert [int(s) for s in sleeps] == [1, 2, 4]  # jitter adds at most a quarter
@@ -151,7 +153,7 @@ def test_503_backs_off_exponentially_then_gives_up_with_the_status(standin, slee
 def test_dropped_connections_are_retried_for_reads_but_a_post_is_never_repeated(standin, sleeps):
     standin.set_faults([{"kind": "drop", "every": 1, "count": 2, "method": "GET"}])
     client = make_client(standin)
-    assert client.current_user()["username"] == "admin"
+    assert client.get("v1/user")["username"] == "admin"
     assert len(sleeps) == 2
 
     standin.set_faults([{"kind": "drop", "every": 1, "count": 1, "method": "POST"}])
@@ -166,7 +168,7 @@ def test_a_hung_server_fails_after_timeout_without_retrying(standin):
     client = make_client(standin, timeout=0.5)
     started = time.monotonic()
     with pytest.raises(ConnectError) as err:
-        client.current_user()
+        client.get("v1/user")
     assert time.monotonic() - started < 3
     assert "timed out after 0.5s" in str(err.value) and "'timeout'" in str(err.value)
 
@@ -178,13 +180,13 @@ def test_a_hung_server_fails_after_timeout_without_retrying(standin):
 def test_a_proxy_page_or_broken_json_is_named_as_such(standin, kind, expected):
     standin.set_faults([{"kind": kind, "every": 1}])
     with pytest.raises(ConnectError) as err:
-        make_client(standin).current_user()
+        make_client(standin).get("v1/user")
     assert expected in str(err.value)
 
 
 def test_a_wrong_url_pointing_at_a_web_page_says_to_check_server(standin):
     with pytest.raises(ConnectError) as err:
-        ConnectClient(standin.url + "/connect/#/apps", standin.keys["admin"]).current_user()
+        ConnectClient(standin.url + "/connect/#/apps", standin.keys["admin"]).get("v1/user")
     assert "'server'" in str(err.value)
 
 
@@ -243,10 +245,10 @@ def test_tls_self_signed_needs_ca_path_or_validate_certs_false(tmp_path, monkeyp
     try:
         assert server.url.startswith("https://")
         with pytest.raises(ConnectError) as err:
-            make_client(server).current_user()
+            make_client(server).get("v1/user")
         assert "'ca_path'" in str(err.value) and "'validate_certs: false'" in str(err.value)
-        assert make_client(server, ca_path=paths["ca"]).current_user()["username"] == "admin"
-        assert make_client(server, validate_certs=False).current_user()["username"] == "admin"
+        assert make_client(server, ca_path=paths["ca"]).get("v1/user")["username"] == "admin"
+        assert make_client(server, validate_certs=False).get("v1/user")["username"] == "admin"
     finally:
         server.stop()
 
@@ -261,11 +263,11 @@ def test_concurrent_requests_share_one_session(standin):
 
 def test_user_lookup_by_username_or_guid(standin):
     client = make_client(standin)
-    admin = client.find_user("admin")
-    assert client.find_user(admin["guid"])["username"] == "admin"
-    assert client.find_user("nobody-here") is None
-    with pytest.raises(ConnectError, match="Option 'owner'"):
-        client.require_user("nobody-here", "owner")
+    admin = find_user(client, "admin")
+    assert find_user(client, admin["guid"])["username"] == "admin"
+    assert find_user(client, "nobody-here") is None
+    with pytest.raises(InputError, match="Option 'owner'"):
+        require_user(client, "nobody-here", "owner")
     viewer = next(u for u in standin.state.users.values() if u["user_role"] == "viewer" and not u["locked"])
-    with pytest.raises(ConnectError, match="viewer"):
-        client.require_owner(viewer["username"])
+    with pytest.raises(InputError, match="viewer"):
+        require_owner(client, viewer["username"])

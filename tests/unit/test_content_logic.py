@@ -9,12 +9,12 @@ import time
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError as ContentInputError
 from ansible_collections.posit.connect.plugins.module_utils.content import (
     CREATABLE_FIELDS,
     RESETTABLE_FIELDS,
     WRITABLE_FIELDS,
-    ContentInputError,
     ContentManager,
     PartlyCreatedError,
     check_process_limits,
@@ -74,7 +74,23 @@ class FakeClient:
             return dict(self.content[guid])
         if path == "v1/user":
             return USERS[ALICE]
+        if path == "v1/users":
+            prefix = (params or {}).get("prefix", "")
+            found = [u for u in USERS.values() if u["username"].startswith(prefix)]
+            return dict(results=found, total=len(found), current_page=1)
+        if path.startswith("v1/users/"):
+            if path.split("/")[2] not in USERS:
+                raise ConnectError("GET /%s failed: HTTP 404" % path, method="GET", path=path, status=404, code=4)
+            return dict(USERS[path.split("/")[2]])
         raise AssertionError(path)
+
+    def get_or_none(self, path, params=None):
+        try:
+            return self.get(path, params)
+        except ConnectError as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     def current_user(self):
         return self.get("v1/user")
@@ -102,20 +118,6 @@ class FakeClient:
     def delete(self, path):
         self._record("DELETE", path)
         del self.content[path.split("/")[2]]
-
-    def require_user(self, value, option):
-        self._record("GET", "v1/users?" + value)
-        for user in USERS.values():
-            if value in (user["guid"], user["username"]):
-                return user
-        raise ConnectError("Option '%s': no Connect user with username or guid %r." % (option, value))
-
-    def require_owner(self, value, option="owner"):
-        user = self.require_user(value, option)
-        if user["user_role"] == "viewer":
-            raise ConnectError("Option '%s': user %r is a viewer; content can only be owned by a publisher "
-                               "or administrator." % (option, user["username"]))
-        return user
 
     def map_concurrent(self, func, items, concurrency=8):
         out = []
@@ -258,7 +260,7 @@ def test_lost_create_that_did_not_happen_says_so():
 def test_viewer_or_unknown_owner_fails_before_any_write():
     client = FakeClient([item(1)])
     for owner, message in (("vera", "is a viewer"), ("nobody", "no Connect user")):
-        with pytest.raises(ConnectError, match=message):
+        with pytest.raises(ContentInputError, match=message):
             ContentManager(client).ensure(dict(guid=guid_of(1), owner=owner, title="changed"))
     assert client.writes() == []
 

@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The thin Ansible layer over the client: one argument spec, one module wrapper."""
+"""The thin Ansible layer over the client: the shared argument specs and the one module wrapper.
+
+Every module builds a ConnectModule and hands it one function; InputError and
+ConnectError raised anywhere below become one fail_json here, and nowhere else.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,11 +15,10 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.posit.connect.plugins.module_utils.client import (
-    REQUESTS_IMPORT_ERROR,
-    ConnectClient,
-    ConnectError,
-)
+from ansible_collections.posit.connect.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+
+MAX_CONCURRENCY = 64
 
 
 def connect_argument_spec():
@@ -30,6 +33,11 @@ def connect_argument_spec():
         timeout=dict(type="float", default=30),
         retries=dict(type="int", default=5),
     )
+
+
+def concurrency_spec(default=8):
+    """The `concurrency` option of the batch forms (checked by ConnectModule: 1 to MAX_CONCURRENCY)."""
+    return dict(concurrency=dict(type="int", default=default))
 
 
 class ConnectModule:
@@ -51,6 +59,10 @@ class ConnectModule:
             if self.params[name] is not None and self.params[name] < 0:
                 self.ansible.fail_json(msg="Option '%s' must be 0 or more, got %s."
                                        % (name, self.params[name]))
+        concurrency = self.params.get("concurrency")
+        if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
+            self.ansible.fail_json(msg="Option 'concurrency' must be between 1 and %d, got %s."
+                                   % (MAX_CONCURRENCY, concurrency))
         if not self.params["validate_certs"] and not self.params["ca_path"]:
             self.ansible.warn("validate_certs is false: the Connect server's TLS certificate is "
                               "not checked. Prefer 'ca_path' pointing at its CA bundle.")
@@ -73,9 +85,15 @@ class ConnectModule:
         self.ansible.fail_json(**result)
 
     def run(self, func):
-        """Call func(self) -> result dict, exit with it, or fail on ConnectError."""
+        """Call func(self) -> result dict and exit with it; a result with failed=True fails the task.
+
+        InputError and ConnectError fail the task with their message (and the
+        details of a Connect error); an error may carry `result` to return too.
+        """
         try:
             result = func(self)
-        except ConnectError as exc:
-            self.fail(exc)
+        except (InputError, ConnectError) as exc:
+            self.fail(exc, **getattr(exc, "result", {}))
+        if result.pop("failed", False):
+            self.ansible.fail_json(**result)
         self.ansible.exit_json(**result)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Users, groups and content ACL entries: the principals of Connect's permissions.
+"""Users and groups, the principals of Connect's permissions: the one lookup path
+for both (by guid, exact name or prefix), and the rules for who may own content.
 
 Knows nothing about Ansible; every request goes through ConnectClient.
 """
@@ -10,24 +11,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.client import (
-    MAX_PAGE_SIZE,
-    ConnectError,
-    is_guid,
-)
+from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
+from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 
 # Before this release GET /v1/groups?prefix= ignored page_number and always answered page 1.
 GROUP_PREFIX_PAGING_SINCE = (2025, 4, 0)
-
-
-def _get_or_none(client, path):
-    """GET path, or None when Connect answers 404."""
-    try:
-        return client.get(path)
-    except ConnectError as exc:
-        if exc.status == 404:
-            return None
-        raise
 
 
 def _matches_prefix(item, prefix, fields):
@@ -78,7 +67,7 @@ USER_PREFIX_FIELDS = ("username", "first_name", "last_name")
 def list_users(client, username=None, guid=None, prefix=None, roles=None, account_status=None):
     """Users matching every given filter; roles and account_status are lists (OR within each)."""
     if guid:
-        user = _get_or_none(client, "v1/users/%s" % guid)
+        user = client.get_or_none("v1/users/%s" % guid)
         return [user] if user else []
     params = {}
     if roles:
@@ -93,6 +82,39 @@ def list_users(client, username=None, guid=None, prefix=None, roles=None, accoun
     return list(client.paginate_offset("v1/users", params))
 
 
+def current_user(client):
+    """The user the API key belongs to."""
+    return client.get("v1/user")
+
+
+def find_user(client, name_or_guid):
+    """The user with this guid or username, or None."""
+    found = list_users(client, guid=name_or_guid) if is_guid(name_or_guid) else list_users(client, username=name_or_guid)
+    return found[0] if found else None
+
+
+def require_user(client, name_or_guid, option):
+    user = find_user(client, name_or_guid)
+    if user is None:
+        raise InputError("Option '%s': no Connect user with username or guid %r. Check the "
+                         "spelling, or list users with posit.connect.connect_user_info."
+                         % (option, name_or_guid))
+    return user
+
+
+def require_owner(client, name_or_guid, option="owner"):
+    """A user who may own content (publisher or administrator, not locked)."""
+    user = require_user(client, name_or_guid, option)
+    if user.get("user_role") not in ("publisher", "administrator"):
+        raise InputError("Option '%s': user %r is a %s; content can only be owned by a "
+                         "publisher or administrator. Choose another user or change "
+                         "their role first." % (option, user.get("username"), user.get("user_role")))
+    if user.get("locked"):
+        raise InputError("Option '%s': user %r is locked and cannot own content."
+                         % (option, user.get("username")))
+    return user
+
+
 # -- groups ---------------------------------------------------------------
 
 def _group_prefix_pages(client):
@@ -104,7 +126,7 @@ def _group_prefix_pages(client):
 def list_groups(client, name=None, guid=None, prefix=None):
     """Groups with this guid, exact name, or name prefix (all groups when none is given)."""
     if guid:
-        group = _get_or_none(client, "v1/groups/%s" % guid)
+        group = client.get_or_none("v1/groups/%s" % guid)
         return [group] if group else []
     if name:
         return _prefix_search(client, "v1/groups", {}, name, ("name",),
@@ -130,19 +152,6 @@ def add_group_members(client, groups, concurrency=8):
     return groups
 
 
-# -- content ACL ------------------------------------------------------------
-
-def require_content(client, guid, option="content"):
-    if not is_guid(guid):
-        raise ConnectError("Option '%s' must be a content guid such as "
-                           "'f2f37341-e21d-3d80-c698-a935ad614066', got %r." % (option, guid))
-    content = _get_or_none(client, "v1/content/%s" % guid)
-    if content is None:
-        raise ConnectError("Option '%s': no content item with guid %r (or the API key's user "
-                           "cannot see it)." % (option, guid))
-    return content
-
-
 def require_principal(client, principal, principal_type, option="principal"):
     """The user (by username or guid) or group (by name or guid) named by `principal`."""
     if principal_type == "user":
@@ -154,25 +163,9 @@ def require_principal(client, principal, principal_type, option="principal"):
             list_groups(client, name=principal)
         other = "user"
     if not found:
-        raise ConnectError("Option '%s': no Connect %s with %s %r. Check the spelling, or set "
-                           "'principal_type: %s' if it is a %s."
-                           % (option, principal_type,
-                              "guid" if is_guid(principal) else
-                              ("username" if principal_type == "user" else "name"),
-                              principal, other, other))
+        raise InputError("Option '%s': no Connect %s with %s %r. Check the spelling, or set "
+                         "'principal_type: %s' if it is a %s."
+                         % (option, principal_type,
+                            "guid" if is_guid(principal) else ("username" if principal_type == "user" else "name"),
+                            principal, other, other))
     return found[0]
-
-
-def find_entries(acl, principal_guid, principal_type):
-    """The ACL entries of one principal (Connect keeps at most one)."""
-    return [entry for entry in acl or []
-            if entry.get("principal_guid") == principal_guid
-            and entry.get("principal_type") == principal_type]
-
-
-def entry_view(entry, name):
-    """The managed fields of one ACL entry, for diffs; {} when there is none."""
-    if not entry:
-        return {}
-    return dict(principal_type=entry.get("principal_type"), principal_guid=entry.get("principal_guid"),
-                principal=name, role=entry.get("role"))

@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's two error types.
+
+ConnectError: a request to Connect failed (method, path, status, Connect's error code).
+InputError: the user's input is wrong, found before the request that it would break.
+The module layer (module_utils/module.py) turns either into one fail_json.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
+
+
+class ConnectError(Exception):
+    """One failure talking to Connect, with everything needed for one clear line."""
+
+    def __init__(self, message, method=None, path=None, status=None, code=None, payload=None):
+        super(ConnectError, self).__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+        self.status = status
+        self.code = code
+        self.code_name = ERROR_CODES.get(code) if code is not None else None
+        self.payload = payload
+
+    def __str__(self):
+        return self.message
+
+    def to_dict(self):
+        return dict((k, v) for k, v in (
+            ("msg", self.message), ("method", self.method), ("path", self.path),
+            ("status", self.status), ("code", self.code), ("code_name", self.code_name),
+        ) if v is not None)
+
+
+class InputError(ValueError):
+    """Bad input: the message names the option and the fix. Raised before any write."""

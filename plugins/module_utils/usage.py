@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Usage records (Shiny sessions and content visits): query parameters, paging and the per-content and per-user summary."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time
+
+USAGE_PATHS = {
+    "shiny": "v1/instrumentation/shiny/usage",
+    "visits": "v1/instrumentation/content/visits",
+}
+# The field holding each usage record's time.
+
+
+def usage_params(since=None, until=None, content_guid=None):
+    """Query parameters of the instrumentation endpoints (oldest first)."""
+    params = {"asc_order": "true"}
+    if since is not None:
+        params["from"] = format_time(since)
+    if until is not None:
+        params["to"] = format_time(until)
+    if content_guid:
+        params["content_guid"] = content_guid
+    return params
+
+
+def iter_usage(client, kind, params):
+    return client.paginate_keyset(USAGE_PATHS[kind], params)
+
+
+def summarize_usage(usage, content, users):
+    """Counts per content item and per user, joined with content titles and usernames.
+
+    `content` is GET /v1/content, `users` any iterable of user records. Both
+    lists are sorted by count (highest first), then by title or username.
+    """
+    titles = dict((c.get("guid"), c) for c in content or [])
+    by_content, by_user = {}, {}
+    for record in usage:
+        cguid, uguid = record.get("content_guid"), record.get("user_guid")
+        item = by_content.setdefault(cguid, {"count": 0, "users": set()})
+        item["count"] += 1
+        if uguid:
+            item["users"].add(uguid)
+        by_user[uguid] = by_user.get(uguid, 0) + 1
+    wanted = set(g for g in by_user if g)
+    names = {}
+    if wanted:
+        for user in users:
+            if user.get("guid") in wanted:
+                names[user["guid"]] = user.get("username")
+                if len(names) == len(wanted):
+                    break
+    content_rows = []
+    for cguid, item in by_content.items():
+        known = titles.get(cguid) or {}
+        content_rows.append({
+            "content_guid": cguid,
+            "title": known.get("title"),
+            "name": known.get("name"),
+            "count": item["count"],
+            "users": len(item["users"]),
+        })
+    user_rows = [{"user_guid": g, "username": names.get(g), "count": n} for g, n in by_user.items()]
+    content_rows.sort(key=lambda r: (-r["count"], _label_key(r["title"] or r["name"]), r["content_guid"] or ""))
+    user_rows.sort(key=lambda r: (-r["count"], _label_key(r["username"]), r["user_guid"] or ""))
+    return {"by_content": content_rows, "by_user": user_rows}
+
+
+def _label_key(label):
+    """Sort named rows alphabetically (case-insensitive), unnamed ones after them."""
+    return (label is None, (label or "").lower())

@@ -399,7 +399,7 @@ class Engine:
         results = [self.entry(resource, item) for item in items]
         failed = [entry for entry in results if entry["failed"]]
         changed = [entry for entry in results if entry["changed"]]
-        result = dict(changed=bool(changed), results=results, changed_count=len(changed),
+        result = dict(changed=bool(changed), check_mode=self.check_mode, results=results, changed_count=len(changed),
                       failed_count=len(failed),
                       failed_items=[dict((k, e.get(k)) for k in ("index", "guid", "name", "msg")) for e in failed])
         if self.diff_mode:

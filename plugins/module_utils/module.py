@@ -78,11 +78,11 @@ class ConnectModule:
 
     def fail(self, error, **result):
         """Fail the task with the error's one-line message and its details."""
-        if isinstance(error, ConnectError):
-            details = error.to_dict()
-            result.update(msg=details.pop("msg"), error=details)
-        else:
-            result["msg"] = str(error)
+        details = error.to_dict() if isinstance(error, (ConnectError, InputError)) else {}
+        details.pop("msg", None)
+        result["msg"] = str(error)
+        if details:
+            result["error"] = details
         self.ansible.fail_json(**result)
 
     def run(self, func):

@@ -125,6 +125,14 @@ class StandIn:
                 raise ValueError(f"unknown user {owner!r}")
             return self.state.add_content(name, user["guid"], **fields)
 
+    def add_audit(self, action, description, user="admin", when=None):
+        """Append an audit entry while the server runs (as Connect records one); user None is the system."""
+        with self.state.lock:
+            actor = self.state.user_by_username(user) if user else None
+            if user and actor is None:
+                raise ValueError(f"unknown user {user!r}")
+            return self.state.record(actor, action, description, when)
+
     # --------------------------------------------------------------- log
     @property
     def requests(self):

@@ -43,7 +43,7 @@ options:
     description:
       - Only rows whose version matches this specifier, for example V(<2.32), V(>=1.0,<2) or V(==1.0.0).
       - Python versions are compared with the C(packaging) library's rules (PEP 440 specifiers, including
-        V(~=1.4) and V(==1.0.*)); pre-releases match like other versions.
+        V(~=1.4) and V(==1.0.*)). Pre-releases are compared too, by PEP 440: V(<2.32) matches 2.31.0rc1 but not 2.32.0rc1.
       - "R versions follow R's C(package_version) rule: numbers separated by C(.) or C(-) (V(1.6-5) is 1.6.5),
         compared number by number, a shorter version sorting before a longer one it starts (1.2 < 1.2.0). The
         specifier is one or more comma-separated clauses with C(==), C(!=), C(<), C(<=), C(>), C(>=), all of which

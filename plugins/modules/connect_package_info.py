@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connect_package_info
 short_description: Which Posit Connect content uses which R and Python packages, and which versions
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns the packages installed for content items, one row per item and package, joined with each item's
     title, name, owner username and URLs. Answers questions such as "which apps still use requests below 2.32"
@@ -43,7 +43,7 @@ options:
     description:
       - Only rows whose version matches this specifier, for example V(<2.32), V(>=1.0,<2) or V(==1.0.0).
       - Python versions are compared with the C(packaging) library's rules (PEP 440 specifiers, including
-        V(~=1.4) and V(==1.0.*)). Pre-releases are compared too, by PEP 440: V(<2.32) matches 2.31.0rc1 but not 2.32.0rc1.
+        V(~=1.4) and V(==1.0.*)). Pre-releases are compared too, by PEP 440 (V(<2.32) matches 2.31.0rc1 but not 2.32.0rc1).
       - "R versions follow R's C(package_version) rule: numbers separated by C(.) or C(-) (V(1.6-5) is 1.6.5),
         compared number by number, a shorter version sorting before a longer one it starts (1.2 < 1.2.0). The
         specifier is one or more comma-separated clauses with C(==), C(!=), C(<), C(<=), C(>), C(>=), all of which

@@ -34,8 +34,8 @@ def report_rows(content, users=None, groups=None, shiny=None, visits=None, packa
     with_usage = shiny is not None or visits is not None
     package_counts = None
     if packages is not None:
-        package_counts = Counter(guid for guid, _, _ in set((p.get("content_guid"), p.get("language"), p.get("name"))
-                                                          for p in packages))
+        used = set((p.get("content_guid"), p.get("language"), p.get("name")) for p in packages)
+        package_counts = Counter(key[0] for key in used)
     rows = []
     for item in content or []:
         owner = item.get("owner") or users.get(item.get("owner_guid")) or {}

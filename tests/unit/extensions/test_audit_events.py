@@ -263,3 +263,15 @@ def test_environment_provides_the_connection(server, monkeypatch):
 
     audit, entry = run(scenario)
     assert audit[0]["id"] == str(entry["id"])
+
+
+def test_loads_by_path_as_ansible_rulebook_does():
+    """ansible-rulebook runs the file with runpy.run_path, without the collections directory on sys.path: the
+    source adds it (from its own location) to import the collection's client."""
+    import subprocess
+    plugin = ROOT / "build" / "collections" / "ansible_collections" / "posit" / "connect" / "extensions" / "eda" / \
+        "plugins" / "event_source" / "audit_events.py"
+    code = "import runpy; assert callable(runpy.run_path(%r)['main'])" % str(plugin)
+    env = dict((k, v) for k, v in os.environ.items() if k != "PYTHONPATH")
+    proc = subprocess.run([sys.executable, "-c", code], cwd="/", env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

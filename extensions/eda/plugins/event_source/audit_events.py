@@ -170,8 +170,8 @@ def _number(args, name, default, kind=float, low=0):
     except (TypeError, ValueError):
         raise ValueError("Argument '%s' must be a number, got %r." % (name, args.get(name)))
     if value < low or (name == "interval" and value <= 0):
-        raise ValueError("Argument '%s' must be %s %s, got %r." % (name, "more than" if name == "interval" else "at least",
-                                                                     low, value))
+        bound = "more than" if name == "interval" else "at least"
+        raise ValueError("Argument '%s' must be %s %s, got %r." % (name, bound, low, value))
     return value
 
 
@@ -282,11 +282,10 @@ class AuditPoller:
 
     def _start_now(self):
         """Position after the newest entry of the log, as the server sees it (no clock of ours involved)."""
-        _, newest = iter_audit(self.client, AuditQuery(order="desc", limit=1))
-        newest = list(newest)
+        newest = list(iter_audit(self.client, AuditQuery(order="desc", limit=1))[1])
         if newest:
             moment = parse_rfc3339(newest[0].get("time"))
-            _, same = iter_audit(self.client, AuditQuery(since=moment, order="asc"))
+            same = iter_audit(self.client, AuditQuery(since=moment, order="asc"))[1]
             self.last_time = newest[0].get("time")
             self.last_ids = set(str(e.get("id")) for e in same if parse_rfc3339(e.get("time")) == moment)
         self.started = True
@@ -302,7 +301,7 @@ class AuditPoller:
         since = parse_rfc3339(self.last_time) if self.last_time else None
         single = list(self.user_guids)[0] if len(self.user_guids) == 1 else None
         query = AuditQuery(actions=self.options.actions, user_guid=single, since=since, order="asc")
-        _, entries = iter_audit(self.client, query)
+        entries = iter_audit(self.client, query)[1]
         new = []
         for entry in entries:
             moment = parse_rfc3339(entry.get("time"))

@@ -20,8 +20,8 @@ description:
     for the titles and owners.
   - Connect lists no packages for content that manages its own R or Python environment
     (C(r_environment_management) or C(py_environment_management) false), nor for content never deployed.
-  - Connect answers with the packages of the content the API key's user may see; use an administrator's key
-    for the whole server.
+  - Use an administrator's API key to cover all content; with another key the rows are what Connect lets that
+    key see.
 author:
   - posit.connect contributors (@posit-connect-ansible)
 extends_documentation_fragment:

@@ -194,14 +194,19 @@ def test_filters_actions_and_users(server):
                                        % ("2" * 8 + "-2222-4222-8222-" + "2" * 12), user="grace"),
                       server.add_audit("lock_user", "Locked user Wendy Wu (wendy)", user="alice")]
             server.add_audit("add_group", "Created group Omega", user="grace")
-            await source.until(lambda: len(source.events) == 2 and len(single.events) == 1)
+            gone = server.add_audit("lock_user", "Locked user Nobody Here (nobody-here)", user="alice")
+            wanted.append(gone)
+            await source.until(lambda: len(source.events) == 3 and len(single.events) == 1)
             await source.polls(4)
             return source.audit(), single.audit(), wanted
 
     many, one, wanted = run(scenario)
     assert [a["id"] for a in many] == [str(e["id"]) for e in wanted]
     assert [a["id"] for a in one] == [str(wanted[0]["id"])]
-    assert many[1]["target_username"] == "wendy"
+    assert many[1]["target_username"] == "wendy" and many[1]["target_user_guid"] == \
+        server.state.user_by_username("wendy")["guid"]
+    assert "target_username" not in many[0]
+    assert many[2]["target_username"] == "nobody-here" and "target_user_guid" not in many[2]  # no such user
 
 
 def test_a_server_that_fails_for_a_while_is_retried(server, caplog):

@@ -45,7 +45,8 @@ description:
     C(GET /v1/audit_logs) otherwise, through the collection's client (retries with backoff, TLS options).
   - Each entry is Connect's audit entry (C(id), C(time), C(user_guid), C(user_description), C(action),
     C(event_description)) plus the names it refers to, where it names them, C(user_username) (the actor),
-    C(target_username) and C(target_user_guid) (the user named in the description, e.g. the user added),
+    C(target_username) and C(target_user_guid) (the user named in the description, e.g. the user added; the
+    guid only while that user exists),
     and C(content_guid), C(content_name), C(content_title), C(content_access_type) and C(content_url) (the
     content item named in the description, as it is now; only the name and title parsed from the
     description once it is deleted).
@@ -361,7 +362,8 @@ class Lookups:
         if target:
             found = self.username(target.group(1))
             entry["target_username"] = target.group(1)
-            entry["target_user_guid"] = found.get("guid") if found else None
+            if found:
+                entry["target_user_guid"] = found.get("guid")
         label = CONTENT_LABEL_RE.search(text)
         guid = label.group("guid") if label else None
         if guid is None:

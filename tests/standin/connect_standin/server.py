@@ -344,6 +344,11 @@ class _Handler(BaseHTTPRequestHandler):
                 data = data or {}
                 standin.reset(data.get("seed", "demo"), data.get("options"))
                 return self._send(200, json.dumps({"keys": standin.keys}).encode())
+            if route == ("POST", "/__standin__/audit"):  # {"action", "description", "user"?, "when"?}
+                data = data or {}
+                entry = standin.add_audit(data.get("action"), data.get("description"), data.get("user", "admin"),
+                                          data.get("when"))
+                return self._send(200, json.dumps({"id": str(entry["id"])}).encode())
             if route == ("GET", "/__standin__/keys"):
                 return self._send(200, json.dumps(standin.keys).encode())
         except ValueError as exc:

@@ -180,8 +180,9 @@ summary:
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectError, is_guid
-from ansible_collections.posit.connect.plugins.module_utils.common import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.content import get_content, list_content
 from ansible_collections.posit.connect.plugins.module_utils.packages import (
     PACKAGING_IMPORT_ERROR,

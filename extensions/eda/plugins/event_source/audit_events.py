@@ -25,15 +25,11 @@ except ImportError:  # loaded by path (runpy) with the collections directory not
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 7)))
     from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import (
-    AuditQuery,
-    explain_forbidden,
-    format_time,
-    iter_audit,
-    parse_rfc3339,
-    parse_time,
-)
-from ansible_collections.posit.connect.plugins.module_utils.client import GUID_RE, ConnectError, is_guid
+from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, explain_forbidden, iter_audit
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.inputs import GUID_RE, is_guid
+from ansible_collections.posit.connect.plugins.module_utils.principals import find_user
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_rfc3339, parse_time
 
 DOCUMENTATION = r"""
 ---
@@ -275,7 +271,7 @@ class AuditPoller:
     def _resolve_users(self):
         guids = []
         for user in self.options.users:
-            found = self.client.find_user(user)
+            found = find_user(self.client, user)
             if found is None:
                 raise ValueError("Argument 'users': no Connect user with username or guid %r." % user)
             guids.append(str(found["guid"]).lower())
@@ -350,7 +346,7 @@ class Lookups:
 
     def username(self, name):
         if name not in self.usernames:
-            self.usernames[name] = self.client.find_user(name)
+            self.usernames[name] = find_user(self.client, name)
         return self.usernames[name]
 
     def enrich(self, entry):
@@ -402,7 +398,7 @@ async def main(queue, args):
                     poller.delivered(entry)
             await asyncio.sleep(options.interval)
     finally:
-        client.close()
+        client.session.close()
 
 
 if __name__ == "__main__":

@@ -193,6 +193,9 @@ def _check_values(desired, source):
     if desired.get("default_environment_guid") is not None and not is_guid(desired["default_environment_guid"]):
         raise InputError("Option '%s' must be an environment guid, got %r."
                                 % (source["default_environment_guid"], desired["default_environment_guid"]))
+    if desired.get("title") is not None and not 3 <= len(desired["title"]) <= 1024:
+        raise InputError("Option '%s' must be 3 to 1024 characters long (Connect refuses other titles), got %r."
+                         % (source["title"], desired["title"]))
     if desired.get("name") is not None:
         check_name(desired["name"], source["name"])
     if "min_processes" in desired and "max_processes" in desired:
@@ -200,8 +203,8 @@ def _check_values(desired, source):
 
 
 def check_name(name, option="name"):
-    if not NAME_RE.match(name):
-        raise InputError("Option '%s': %r is not a valid content name; use letters, digits, '.', '-' and '_'."
+    if not NAME_RE.match(name) or len(name) > 64:
+        raise InputError("Option '%s': %r is not a valid content name; use 1 to 64 letters, digits, '.', '-' and '_'."
                                 % (option, name))
 
 

@@ -20,7 +20,7 @@ from ansible.module_utils.common.validation import check_type_bool, check_type_f
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid as _check_guid
 from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
-from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
+from ansible_collections.posit.connect.plugins.module_utils.principals import list_groups, list_users, require_user
 
 # The fields of Connect's UpdateContentInput (PATCH /v1/content/{guid}), with
 # their kind. Everything else in a content object is read-only and never sent.
@@ -305,18 +305,26 @@ def content_info(client, params, concurrency=8):
     items = [item for item in items if keep(item)]
     if "permissions" in include and items:
         def permissions(item):
-            try:
-                return client.get("v1/content/%s/permissions" % item["guid"]) or []
-            except ConnectError as exc:
-                if exc.status == 404:  # deleted since it was listed
-                    return None
-                raise
+            return client.get_or_none("v1/content/%s/permissions" % item["guid"])  # None: deleted since listed
+
         kept = []
         for item, acl, error in client.map_concurrent(permissions, items, concurrency):
             if error is not None:
                 raise error
             if acl is not None:
-                item["permissions"] = acl
+                item["permissions"] = acl or []
                 kept.append(item)
         items = kept
+        name_principals(client, [entry for item in items for entry in item["permissions"]])
     return items
+
+
+def name_principals(client, entries):
+    """Add principal_name (username or group name) beside principal_guid to ACL entries: one listing of users
+    and one of groups, each only when an entry needs it."""
+    names = {}
+    for kind, listing, field in (("user", list_users, "username"), ("group", list_groups, "name")):
+        if any(entry.get("principal_type") == kind for entry in entries):
+            names.update(((kind, p.get("guid")), p.get(field)) for p in listing(client))
+    for entry in entries:
+        entry["principal_name"] = names.get((entry.get("principal_type"), entry.get("principal_guid")))

@@ -92,6 +92,8 @@ def run_playbook(text, server, tmp_path, api_key=None, check=False, diff=False, 
         "CONNECT_API_KEY": api_key if api_key is not None else server.keys["admin"],
     })
     environ.update(env or {})
+    for name in [name for name, value in environ.items() if value is None]:  # env={"NAME": None} unsets NAME
+        del environ[name]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path),
                           env=environ, timeout=timeout)
     results = json.loads(out.read_text()) if out.exists() else {}

@@ -14,7 +14,8 @@ version_added: 0.1.0
 description:
   - Returns the audit log entries that match the filters, paging through as many entries as there are.
   - On servers that have it (Connect 2025.01.0 and later, and some older ones) the module uses
-    C(GET /v1/search/auditlogs), which filters on the server; one request per run finds out whether the server has it. On older servers it pages through C(GET /v1/audit_logs) and applies the same filters
+    C(GET /v1/search/auditlogs), which filters on the server; one request per run finds out whether the server
+    has it. On servers without it, it pages through C(GET /v1/audit_logs) and applies the same filters
     itself, so both return the same entries; it stops paging as soon as the entries have left the time window
     in the paging order, and as soon as O(limit) entries matched.
   - With O(dest), the entries are streamed to a JSON Lines file instead of being returned, so an export of

@@ -100,6 +100,8 @@ def playbook_command(text, server, tmp_path, api_key=None, check=False, diff=Fal
         "CONNECT_API_KEY": api_key if api_key is not None else server.keys["admin"],
     })
     environ.update(env or {})
+    for name in [name for name, value in environ.items() if value is None]:  # env={"NAME": None} unsets NAME
+        del environ[name]
     return cmd, environ, out
 
 

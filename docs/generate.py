@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Generate the module and role references under docs/ from the collection's own sources.
 
   docs/modules/<module>.md  from each module's DOCUMENTATION, EXAMPLES and RETURN, as `ansible-doc --json`

@@ -93,7 +93,7 @@ def run_playbook(text, server, tmp_path, api_key=None, check=False, diff=False, 
     })
     environ.update(env or {})
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path),
-                          env=environ, timeout=timeout)
+                          env=environ, timeout=timeout, check=False)
     results = json.loads(out.read_text()) if out.exists() else {}
     return PlaybookRun(proc, results)
 

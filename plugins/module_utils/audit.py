@@ -169,4 +169,3 @@ def explain_forbidden(exc, what, needed="an administrator's API key"):
             "%s requires %s; the API key's user may not do this. (%s)" % (what, needed, exc.message),
             method=exc.method, path=exc.path, status=exc.status, code=exc.code, payload=exc.payload)
     return exc
-

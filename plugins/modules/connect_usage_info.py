@@ -20,9 +20,6 @@ description:
     or collaborate on.
 author:
   - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
 options:
   type:
     description:
@@ -56,15 +53,9 @@ options:
         a long time window. Requires O(summarize=true).
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Read-only; nothing to diff.
 seealso:
   - module: posit.connect.connect_audit_info
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

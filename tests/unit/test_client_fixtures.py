@@ -42,7 +42,7 @@ class ReplayAdapter(BaseAdapter):
         folder, base = (FIXTURES / path).parent, (FIXTURES / path).name
         matches = []
         for file in folder.glob(base + "*.json*"):
-            stem, _mark, recorded = file.name.rsplit(".", 1)[0].partition("?")
+            stem, _mark, recorded = file.name.rsplit(".", 1)[0].partition("@")
             recorded = set(parse_qsl(recorded))
             if stem == base and query <= recorded:
                 matches.append((len(recorded - query), file.name, file))

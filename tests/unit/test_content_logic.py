@@ -230,7 +230,7 @@ def test_ambiguous_name_lists_guids_and_owners_or_is_narrowed_by_owner():
 def test_create_posts_creatable_fields_then_one_patch_for_the_rest():
     client = FakeClient()
     result = ContentManager(client).ensure(dict(name="new-app", title="New app", owner="bob", locked=True,
-                                                 min_processes=1, reset=["init_timeout"]))
+                                                min_processes=1, reset=["init_timeout"]))
     assert result["changed"] and result["content"]["owner_guid"] == BOB and result["content"]["locked"] is True
     assert client.writes() == [("POST", "v1/content"), ("PATCH", "v1/content/%s" % result["content"]["guid"])]
 

@@ -497,7 +497,7 @@ def test_instrumentation_paging_and_filters(demo):
     assert only == [v for v in reversed(visits) if v["content_guid"] == target] and pages > 1
     start, end = visits[100]["time"], visits[200]["time"]
     window, _window_pages = walk(admin, demo.url + "/__api__/v1/instrumentation/content/visits",
-                     {"limit": 30, "from": start, "to": end})
+                                 {"limit": 30, "from": start, "to": end})
     assert window == [v for v in visits if start <= v["time"] <= end]
     error(admin.get("/__api__/v1/instrumentation/shiny/usage", params={"from": "yesterday"}), 400, "InvalidTimeFormat")
     error(admin.get("/__api__/v1/instrumentation/shiny/usage", params={"limit": 501}), 400, "InvalidRange")

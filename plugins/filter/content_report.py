@@ -60,36 +60,21 @@ def summarize_permissions(acl, users, groups):
     return "; ".join(entry[-1] for entry in sorted(entries))
 
 
-LABEL_CHARS = 20  # what fits left of a bar (142 of the chart's 440 units, 12px text)
-
-
-def shorten(label, size=LABEL_CHARS):
-    """The label as a bar shows it: at most `size` characters, ending in an ellipsis when cut."""
-    label = "%s" % label
-    return label if len(label) <= size else label[:size - 1].rstrip() + "\u2026"
-
-
 def report_charts(rows, top=10):
-    """Chart data: content by type, by owner (top owners plus 'others') and the most used items.
-
-    Each bar has its whole `label` (the page's tooltip) and the `short` one the page writes beside the bar.
-    """
-    def make_bar(label, value, **extra):
-        return dict(label=label, short=shorten(label), value=value, **extra)
-
+    """Chart data: content by type, by owner (top owners plus 'others') and the most used items."""
     def ranked(counter):
-        return [make_bar(label, value) for label, value in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return [dict(label=label, value=value) for label, value in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     def capped(bars):  # the top bars, and one bar for the rest
         if len(bars) <= top:
             return bars
         rest = bars[top - 1:]
-        return bars[:top - 1] + [make_bar("%d others" % len(rest), sum(entry["value"] for entry in rest), other=True)]
+        return bars[:top - 1] + [dict(label="%d others" % len(rest), value=sum(entry["value"] for entry in rest), other=True)]
 
     by_type = capped(ranked(Counter(row.get("app_mode") or "unknown" for row in rows)))
     owners = capped(ranked(Counter(row.get("owner") or "unknown" for row in rows)))
     used = sorted((row for row in rows if row.get("usage")), key=lambda row: (-row["usage"], row.get("name") or ""))
-    most_used = [make_bar(row.get("title") or row.get("name"), row["usage"]) for row in used[:top]]
+    most_used = [dict(label=row.get("title") or row.get("name"), value=row["usage"]) for row in used[:top]]
     return dict(by_type=by_type, by_owner=owners, most_used=most_used)
 
 

@@ -67,28 +67,24 @@ def test_charts_cap_the_bars_and_mark_the_others():
              "title": "T%d" % i if i % 2 else None} for i in range(24)]
     charts = report_charts(rows, 10)
     assert len(charts["by_type"]) == 10
-    assert charts["by_type"][-1] == {"label": "3 others", "short": "3 others", "value": 6, "other": True}
+    assert charts["by_type"][-1] == {"label": "3 others", "value": 6, "other": True}
     assert sum(entry["value"] for entry in charts["by_type"]) == 24
-    assert charts["by_owner"] == [{"label": "owner%d" % i, "short": "owner%d" % i, "value": 8} for i in range(3)]
+    assert charts["by_owner"] == [{"label": "owner%d" % i, "value": 8} for i in range(3)]
     assert [entry["value"] for entry in charts["most_used"]] == list(range(23, 13, -1))
     assert charts["most_used"][0]["label"] == "T23" and charts["most_used"][1]["label"] == "n22"
     assert report_charts([], 10) == {"by_type": [], "by_owner": [], "most_used": []}
 
 
-def test_long_titles_end_in_an_ellipsis_and_keep_the_whole_title_in_the_tooltip():
-    long = "Quarterly NPS Survey App"  # cut at the chart's left edge ("uarterly NPS Survey App") before
+def test_long_chart_labels_end_in_an_ellipsis_and_the_tooltip_keeps_them_whole():
+    long = "Quarterly NPS Survey App"  # was cut at the chart's left edge ("uarterly NPS Survey App")
     rows = [{"guid": "g-nps", "name": "nps", "title": long, "usage": 5, "owner": "a-very-long-owner-username", "app_mode": "shiny"},
             {"guid": "g-etl", "name": "etl", "title": "Nightly ETL Notebook", "usage": 3, "owner": "bob", "app_mode": "jupyter-static"}]
-    charts = report_charts(rows, 10)
-    assert [(entry["label"], entry["short"]) for entry in charts["most_used"]] == [
-        (long, "Quarterly NPS Surve\u2026"), ("Nightly ETL Notebook", "Nightly ETL Notebook")]  # 20 characters fit
-    assert charts["by_owner"][0]["short"] == "a-very-long-owner-u\u2026"
-    assert all(len(entry["short"]) <= 20 for chart in charts.values() for entry in chart)
-
-    html = render_page([dict(dict.fromkeys(COLUMNS), **row) for row in rows], charts)
-    first = re.search(r'<figure class="chart" id="chart-most-used">.*?<g class="bar"[^>]*>(.*?)</g>', html, re.S).group(1)
-    assert "<title>%s: 5</title>" % long in first  # the tooltip
-    assert re.search(r'<text class="label"[^>]*>Quarterly NPS Surve\u2026</text>', first)
+    html = render_page([dict(dict.fromkeys(COLUMNS), **row) for row in rows], report_charts(rows, 10))
+    bars = dict((chart, re.findall(r'<g class="bar"[^>]*><title>(.*?): \d+</title>\s*<text class="label"[^>]*>(.*?)</text>', body))
+                for chart, body in re.findall(r'<figure class="chart" id="chart-([a-z-]+)">(.*?)</figure>', html, re.S))
+    assert bars["most-used"] == [(long, "Quarterly NPS Surve\u2026"), ("Nightly ETL Notebook", "Nightly ETL Notebook")]
+    assert bars["by-owner"] == [("a-very-long-owner-username", "a-very-long-owner-u\u2026"), ("bob", "bob")]
+    assert all(len(label) <= 20 for chart in bars.values() for title, label in chart)  # what fits left of a bar
 
 
 def render_page(rows, charts):

@@ -206,7 +206,23 @@ def test_formats_no_usage_no_permissions_and_check_mode(server, playbook, tmp_pa
     bad = playbook(PLAY, server=server, extra_vars=dict(connect_report_dir=str(tmp_path), connect_report_formats=["pdf"]))
     assert bad.rc != 0 and "connect_report_formats" in bad.stdout and "pdf" in bad.stdout
     days = playbook(PLAY, server=server, extra_vars=dict(connect_report_dir=str(tmp_path), connect_report_usage_days="a month"))
-    assert days.rc != 0 and "connect_report_usage_days" in days.stdout and "int" in days.stdout
+    assert days.rc != 0 and "connect_report_usage_days must be a number of days" in days.stdout and "'all'" in days.stdout
     missing = playbook(PLAY, server=server)
     assert missing.rc != 0 and "missing required arguments: connect_report_dir" in missing.stdout
     assert server.requests == []  # bad variables fail before any request
+
+
+def test_usage_over_all_time(server, playbook, tmp_path):
+    server.clear_log()
+    run = playbook(PLAY, server=server, extra_vars=dict(
+        connect_report_dir=str(tmp_path), connect_report_formats="json,html", connect_report_usage_days="all",
+        connect_report_permissions="false")).ok()
+    state = server.state
+    sessions = Counter(record["content_guid"] for record in state.shiny_usage)
+    visits = Counter(record["content_guid"] for record in state.visits)
+    rows = run["fact"]["connect_report"]
+    assert [(row["shiny_sessions"], row["visits"]) for row in rows] == [(sessions[row["guid"]], visits[row["guid"]]) for row in rows]
+    assert sum(row["usage"] for row in rows) == len(state.shiny_usage) + len(state.visits)  # every record is counted
+    usage = [e for e in server.requests if "/instrumentation/" in e["path"]]
+    assert usage and all("from" not in e["query"] for e in usage)  # no window start is sent
+    assert " · usage over all time</div>" in (tmp_path / "index.html").read_text()

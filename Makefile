@@ -34,16 +34,21 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null; }
 
+# The event source's rulebook test runs ansible-rulebook, whose rule engine needs a Java 17+ runtime.
+JAVA := /usr/bin/java
+$(JAVA):
+	DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless >/dev/null || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless >/dev/null; }
+
 demo: setup
 	$(PY) tools/demo.py
 
 unit: setup
 	$(PY) -m pytest -q tests/unit
 
-integration: setup $(CHROMIUM)
+integration: setup $(CHROMIUM) $(JAVA)
 	$(PY) -m pytest -q -n 2 tests/integration
 
-test: setup $(CHROMIUM)
+test: setup $(CHROMIUM) $(JAVA)
 	$(PY) -m pytest -q -n 2 tests/unit tests/integration
 	$(MAKE) --no-print-directory lint
 

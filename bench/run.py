@@ -30,8 +30,10 @@ sys.path.insert(0, str(ROOT / "tests" / "standin"))
 from connect_standin import StandIn  # noqa: E402
 
 BIN = Path(sys.executable).parent
-FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200000, audit_small=20000)
-QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000)
+FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200000, audit_small=20000,
+            package_items=1000, package_rows=50000)
+QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
+             package_items=40, package_rows=2000)
 OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 
 
@@ -241,10 +243,40 @@ class Bench:
         assert proc.returncode == 0, "connect_audit_info failed: %s" % proc.stderr[-2000:]
         return int(proc.stdout.split()[-1]) / 1024.0  # KiB -> MiB
 
+    # -- packages -----------------------------------------------------------------------
+
+    def packages(self):
+        """connect_package_info with `name` against hand-written requests loops that build the same rows."""
+        n, total, name = self.sizes["package_items"], self.sizes["package_rows"], "requests"
+        server = self.server(seed_options=dict(content=n, packages=total))
+        assert sum(len(rows) for rows in server.state.packages.values()) == total
+        key = server.keys["admin"]
+        rows = {}
+        server.clear_log()
+        module_s, result = self.module(server, "connect_package_info", dict(name=name))
+        rows["connect_package_info (the module, as its own process)"] = (module_s, len(server.requests), result["packages"])
+        for label, per_item in (("requests loop: pages of 500, one content listing", False),
+                                ("requests loop: pages of 500, one GET per item", True)):
+            server.clear_log()
+            start = time.perf_counter()
+            found = hand_written_packages(server.url, key, name, per_item)
+            rows[label] = (time.perf_counter() - start, len(server.requests), found)
+        server.stop()
+        expected = sorted((r["content_guid"], r["version"], r["title"], r["owner_username"])
+                          for r in result["packages"])
+        for label, (_, _, found) in rows.items():
+            assert sorted((r["content_guid"], r["version"], r["title"], r["owner_username"]) for r in found) == expected, \
+                "%s found other rows than the module" % label
+        module_s = rows["connect_package_info (the module, as its own process)"][0]
+        self.results["packages"] = dict(
+            items=n, rows=total, name=name, matched=len(expected),
+            contenders=[dict(name=label, seconds=seconds, requests=count, ratio=seconds / module_s)
+                        for label, (seconds, count, _) in rows.items()])
+
     # -- output -----------------------------------------------------------------------
 
     def table(self):
-        h, i, a = self.results["handoff"], self.results["info"], self.results["audit"]
+        h, i, a, p = self.results["handoff"], self.results["info"], self.results["audit"], self.results["packages"]
         sizes = sorted(a["memory"])
         sections = [
             ("### Ownership handoff: %d items, %d ms per request" % (self.sizes["items"], self.sizes["latency"] * 1000),
@@ -264,6 +296,10 @@ class Bench:
             (None, ["`dest` export", "peak RSS of the module MiB"],
              [("%d entries" % size, "%.1f" % a["memory"][size]) for size in sizes]
              + [("ratio", "%.2fx (wanted <= 1.3x)" % (a["memory"][sizes[-1]] / a["memory"][sizes[0]]))]),
+            ("### connect_package_info: `name: %s` among %d package rows of %d items, %d ms per request (%d rows match)"
+             % (p["name"], p["rows"], p["items"], self.sizes["latency"] * 1000, p["matched"]),
+             ["contender", "requests", "wall s", "ratio to the module"],
+             [(c["name"], c["requests"], "%.2f" % c["seconds"], "%.2fx" % c["ratio"]) for c in p["contenders"]]),
         ]
         lines = []
         for title, columns, rows in sections:
@@ -274,6 +310,28 @@ class Bench:
             lines += ["| %s |" % " | ".join(str(cell) for cell in row) for row in rows]
             lines.append("")
         return "\n".join(lines).rstrip()
+
+
+def hand_written_packages(server, key, name, per_item):
+    """What a script would do with requests alone: page GET /v1/packages?name=..., then join each row with its
+    item's title and owner (one GET /v1/content?include=owner, or one GET /v1/content/{guid} per item)."""
+    session = requests.Session()
+    session.headers["Authorization"] = "Key " + key
+    api = server + "/__api__/v1/"
+    found, page = [], 1
+    while True:
+        data = session.get(api + "packages", params=dict(name=name, page_size=500, page_number=page)).json()
+        found += data["results"]
+        if not data["results"] or len(found) >= data["total"]:
+            break
+        page += 1
+    if per_item:
+        items = dict((guid, session.get(api + "content/" + guid, params=dict(include="owner")).json())
+                     for guid in sorted(set(r["content_guid"] for r in found)))
+    else:
+        items = dict((c["guid"], c) for c in session.get(api + "content", params=dict(include="owner")).json())
+    return [dict(row, title=items[row["content_guid"]]["title"],
+                 owner_username=items[row["content_guid"]]["owner"]["username"]) for row in found]
 
 
 def machine():
@@ -303,6 +361,7 @@ def main(argv=None):
         bench.handoff()
         bench.info()
         bench.audit()
+        bench.packages()
     text = "Machine: %s\n\n%s\n" % (machine(), bench.table())
     print(text)
     if args.json:

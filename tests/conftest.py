@@ -124,3 +124,20 @@ def role_play(role, fact):
       ansible.builtin.debug:
         var: %s
 """ % (role, fact)
+
+
+@pytest.fixture
+def connect_module(ansible_adhoc, request):
+    """Call one posit.connect module on localhost through pytest-ansible, without a playbook:
+    connect_module("connect_content", guid=..., title=...) -> the module's result (server and key: the stand-in's
+    admin unless given)."""
+    os.environ.setdefault("ANSIBLE_PYTHON_INTERPRETER", sys.executable)
+    hosts = ansible_adhoc(inventory="localhost,", connection="local")
+
+    def call(module, server=None, api_key=None, **args):
+        server = server or request.getfixturevalue("standin")
+        args.setdefault("server", server.url)
+        args.setdefault("api_key", api_key if api_key is not None else server.keys["admin"])
+        return getattr(hosts["localhost"], "posit.connect." + module)(**args)["localhost"]
+
+    return call

@@ -24,11 +24,18 @@ def _counts(summary):
     return dict((row.get("content_guid"), row.get("count", 0)) for row in (summary or {}).get("by_content", []))
 
 
-def report_rows(content, users=None, groups=None, shiny=None, visits=None):
-    """One row per content item (see COLUMNS); usage columns are null when no usage summary is given."""
+def report_rows(content, users=None, groups=None, shiny=None, visits=None, packages=None):
+    """One row per content item (see COLUMNS); usage columns are null when no usage summary is given.
+
+    With `packages` (the rows of connect_package_info), each row also has `packages`, how many packages the
+    item uses (distinct language and name)."""
     users, groups = _by_guid(users), _by_guid(groups)
     shiny_counts, visit_counts = _counts(shiny), _counts(visits)
     with_usage = shiny is not None or visits is not None
+    package_counts = None
+    if packages is not None:
+        used = set((p.get("content_guid"), p.get("language"), p.get("name")) for p in packages)
+        package_counts = Counter(key[0] for key in used)
     rows = []
     for item in content or []:
         owner = item.get("owner") or users.get(item.get("owner_guid")) or {}
@@ -42,6 +49,8 @@ def report_rows(content, users=None, groups=None, shiny=None, visits=None):
             row["shiny_sessions"] = shiny_counts.get(item.get("guid"), 0)
             row["visits"] = visit_counts.get(item.get("guid"), 0)
             row["usage"] = row["shiny_sessions"] + row["visits"]
+        if package_counts is not None:
+            row["packages"] = package_counts.get(item.get("guid"), 0)
         rows.append(row)
     return rows
 
@@ -60,8 +69,11 @@ def summarize_permissions(acl, users, groups):
     return "; ".join(entry[-1] for entry in sorted(entries))
 
 
-def report_charts(rows, top=10):
-    """Chart data: content by type, by owner (top owners plus 'others') and the most used items."""
+def report_charts(rows, top=10, packages=None):
+    """Chart data: content by type, by owner (top owners plus 'others') and the most used items.
+
+    With `packages` (the summary of connect_package_info), also `packages`: the `top` packages with the most
+    versions in use (then the most items, then by name)."""
     def ranked(counter):
         return [dict(label=label, value=value) for label, value in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -75,11 +87,20 @@ def report_charts(rows, top=10):
     owners = capped(ranked(Counter(row.get("owner") or "unknown" for row in rows)))
     used = sorted((row for row in rows if row.get("usage")), key=lambda row: (-row["usage"], row.get("name") or ""))
     most_used = [dict(label=row.get("title") or row.get("name"), value=row["usage"]) for row in used[:top]]
-    return dict(by_type=by_type, by_owner=owners, most_used=most_used)
+    charts = dict(by_type=by_type, by_owner=owners, most_used=most_used)
+    if packages is not None:
+        ranked_packages = sorted(packages, key=lambda p: (-len(p.get("versions") or []), -(p.get("items") or 0),
+                                                          str(p.get("name")).lower(), str(p.get("language"))))
+        charts["packages"] = ranked_packages[:top]
+    return charts
 
 
-def to_csv(rows, columns=COLUMNS):
-    """CSV text (RFC 4180, a header line, then one line per row); null is an empty cell."""
+def to_csv(rows, columns=None):
+    """CSV text (RFC 4180, a header line, then one line per row); null is an empty cell.
+
+    The columns are COLUMNS, and `packages` after them when the rows have it."""
+    if columns is None:
+        columns = COLUMNS + (("packages",) if rows and "packages" in rows[0] else ())
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)

@@ -12,7 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
+
+OPTION_RE = re.compile(r"^Option '([^']+)': (.+)$", re.S)
 
 
 class ConnectError(Exception):
@@ -39,4 +43,18 @@ class ConnectError(Exception):
 
 
 class InputError(ValueError):
-    """Bad input: the message names the option and the fix. Raised before any write."""
+    """Bad input: the message names the option and the fix. Raised before any write.
+
+    A message of the form "Option 'NAME': REASON" also gives `option` and `reason`,
+    which the task's result carries as error.option and error.reason (roles name
+    their own variable from them).
+    """
+
+    def __init__(self, message):
+        super(InputError, self).__init__(message)
+        self.message = message
+        match = OPTION_RE.match(message)
+        self.option, self.reason = match.groups() if match else (None, message)
+
+    def to_dict(self):
+        return dict(option=self.option, reason=self.reason) if self.option else {}

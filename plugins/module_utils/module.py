@@ -16,6 +16,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.posit.connect.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.engine import Engine
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 
 MAX_CONCURRENCY = 64
@@ -77,11 +78,11 @@ class ConnectModule:
 
     def fail(self, error, **result):
         """Fail the task with the error's one-line message and its details."""
-        if isinstance(error, ConnectError):
-            details = error.to_dict()
-            result.update(msg=details.pop("msg"), error=details)
-        else:
-            result["msg"] = str(error)
+        details = error.to_dict() if isinstance(error, (ConnectError, InputError)) else {}
+        details.pop("msg", None)
+        result["msg"] = str(error)
+        if details:
+            result["error"] = details
         self.ansible.fail_json(**result)
 
     def run(self, func):
@@ -97,3 +98,20 @@ class ConnectModule:
         if result.pop("failed", False):
             self.ansible.fail_json(**result)
         self.ansible.exit_json(**result)
+
+    def reconcile(self, resource_class, batch=None):
+        """Run the reconcile engine over this task and return the module result.
+
+        The batch form when `items` is given (or `batch` says so, for selectors
+        such as owned_by); the single form otherwise.
+        """
+        specs = self.params.get("items")
+        batch = specs is not None if batch is None else batch
+        engine = Engine(self.client, check_mode=self.check_mode, diff_mode=self.diff_mode,
+                        concurrency=self.params.get("concurrency") or 8, warn=self.ansible.warn)
+        resource, items = engine.run(resource_class, self.params, (specs or []) if batch else None)
+        if not batch:
+            return engine.single_result(resource, items[0])
+        result = engine.batch_result(resource, items)
+        result.update(resource.batch_extras(items))
+        return result

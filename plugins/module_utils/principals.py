@@ -169,3 +169,38 @@ def require_principal(client, principal, principal_type, option="principal"):
                             "guid" if is_guid(principal) else ("username" if principal_type == "user" else "name"),
                             principal, other, other))
     return found[0]
+
+
+class UserCache:
+    """Looks each user up once per task: require_owner/require_user by username or guid, name_of(guid)."""
+
+    def __init__(self, client):
+        self.client = client
+        self._found = {}
+
+    def _get(self, func, value, option):
+        """A found user is kept by value; an error by value and option, so that it names the option given."""
+        if (func, value) in self._found:
+            return self._found[(func, value)]
+        if (func, value, option) not in self._found:
+            try:
+                self._found[(func, value)] = func(self.client, value, option)
+                return self._found[(func, value)]
+            except (InputError, ConnectError) as exc:
+                self._found[(func, value, option)] = exc
+        raise self._found[(func, value, option)]
+
+    def require_owner(self, value, option="owner"):
+        return self._get(require_owner, value, option)
+
+    def require_user(self, value, option):
+        return self._get(require_user, value, option)
+
+    def name_of(self, guid):
+        """The username of a user guid (None when unknown), for messages and diffs."""
+        if not guid:
+            return None
+        try:
+            return self._get(require_user, guid, "owner").get("username")
+        except (InputError, ConnectError):
+            return None

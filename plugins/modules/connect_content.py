@@ -397,12 +397,9 @@ failed_items:
   sample: [{"index": 3, "guid": null, "name": "old-dashboard", "msg": "Option 'items[3].name': 2 content items are named ..."}]
 """
 
+from ansible_collections.posit.connect.plugins.module_utils.content import field_argument_spec
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
-from ansible_collections.posit.connect.plugins.module_utils.content import (
-    ContentManager,
-    PartlyCreatedError,
-    field_argument_spec,
-)
+from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource
 
 STATES = ["present", "absent"]
 
@@ -425,23 +422,8 @@ def main():
         required_one_of=[["guid", "name", "items", "owned_by"]],
         mutually_exclusive=[["items", "guid"], ["items", "name"], ["owned_by", "guid"], ["owned_by", "name"]],
     )
-    params = module.params
-
-    manager = ContentManager(module.client, check_mode=module.check_mode, diff_mode=module.diff_mode,
-                             concurrency=params["concurrency"], warn=module.ansible.warn)
-
-    def run(m):
-        try:
-            if params["items"] is not None or params["owned_by"] is not None:
-                result = manager.ensure_many(params, params["items"])
-                if result.pop("failed", False):
-                    m.ansible.fail_json(**result)
-                return result
-            return manager.ensure(params)
-        except PartlyCreatedError as exc:
-            m.fail(exc, changed=True, content=exc.content)
-
-    module.run(run)
+    batch = module.params["items"] is not None or module.params["owned_by"] is not None
+    module.run(lambda m: m.reconcile(ContentResource, batch=batch))
 
 
 if __name__ == "__main__":

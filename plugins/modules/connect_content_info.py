@@ -94,6 +94,7 @@ content:
   description:
     - The matching items, as Connect returns them, with every field (including C(guid) and the numeric C(id)).
     - C(owner), C(tags) and C(permissions) are added when O(include) asks for them.
+    - Each C(permissions) entry carries C(principal_name), the username or group name beside C(principal_guid).
   returned: always
   type: list
   elements: dict
@@ -108,7 +109,7 @@ content:
       owner: {"guid": "20a79ce3-6e87-4522-9faf-be24228800a4", "username": "jdoe", "first_name": "Jo", "last_name": "Doe"}
       permissions:
         - {"id": "94", "content_guid": "f2f37341-e21d-3d80-c698-a935ad614066", "principal_guid": "5b6f05d1-1fea-480b-b8fa-51aec687a0bd",
-           "principal_type": "user", "role": "viewer"}
+           "principal_type": "user", "principal_name": "alice", "role": "viewer"}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec

@@ -113,11 +113,8 @@ permission:
     role: viewer
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.acl import entry_view, find_entries
-from ansible_collections.posit.connect.plugins.module_utils.content import require_content
-from ansible_collections.posit.connect.plugins.module_utils.principals import require_principal
+from ansible_collections.posit.connect.plugins.module_utils.resources.permission import PermissionResource
 
 
 def main():
@@ -130,60 +127,7 @@ def main():
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
     )
-    module.run(lambda m: manage(m, m.params))
-
-
-def manage(m, params):
-    client = m.client
-    if not params["principal"].strip():
-        raise ConnectError("Option 'principal' must not be empty: give a username, group name or guid.")
-    content = require_content(client, params["content"])
-    guid = content["guid"]
-    kind = params["principal_type"]
-    principal = require_principal(client, params["principal"], kind)
-    name = principal.get("username") if kind == "user" else principal.get("name")
-    label = "%s %r" % (kind, name)
-
-    if kind == "user" and principal.get("guid") == content.get("owner_guid"):
-        raise ConnectError(
-            "Option 'principal': %s owns content %s and always has full access; Connect does not "
-            "allow the owner in the content's permissions. To change the owner use "
-            "posit.connect.connect_content's 'owner'." % (label, guid))
-    if kind == "user" and params["state"] == "present" and params["role"] == "owner" \
-            and principal.get("user_role") == "viewer":
-        raise ConnectError(
-            "Option 'role': %s is a viewer and cannot be a collaborator (role 'owner') of content %s. "
-            "Use 'role: viewer', or make the user a publisher first." % (label, guid))
-
-    path = "v1/content/%s/permissions" % guid
-    entries = find_entries(client.get(path), principal["guid"], kind)
-    before = entries[0] if entries else None
-    after, changed = before, False
-
-    if params["state"] == "absent":
-        if entries:
-            changed, after = True, None
-            if not m.check_mode:
-                for entry in entries:
-                    client.delete("%s/%s" % (path, entry["id"]))
-    elif before is None:
-        changed = True
-        body = dict(principal_guid=principal["guid"], principal_type=kind, role=params["role"])
-        after = dict(id=None, content_guid=guid, **body)
-        if not m.check_mode:
-            after = client.post(path, body=body)
-    elif before.get("role") != params["role"]:
-        changed = True
-        body = dict(principal_guid=principal["guid"], principal_type=kind, role=params["role"])
-        after = dict(before, role=params["role"])
-        if not m.check_mode:
-            after = client.put("%s/%s" % (path, before["id"]), body=body)
-
-    result = dict(changed=changed, permission=after)
-    if m.diff_mode:
-        result["diff"] = dict(before=entry_view(before, name), after=entry_view(after, name),
-                              before_header="%s: %s" % (guid, label), after_header="%s: %s" % (guid, label))
-    return result
+    module.run(lambda m: m.reconcile(PermissionResource))
 
 
 if __name__ == "__main__":

@@ -24,4 +24,8 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert len({c["matched"] for c in list(counts.values())[:2]}) == 1  # both paths found the same entries
     assert counts["search path"]["requests"] < counts["fallback path"]["requests"]
     assert counts["fallback path, since -30d"]["requests"] < counts["fallback path"]["requests"]
+    packages = data["results"]["packages"]  # every contender built the same rows (asserted by the benchmark)
+    assert packages["matched"] > 0 and [c["requests"] for c in packages["contenders"]][:2] == [2, 2]
+    assert packages["contenders"][2]["requests"] > packages["contenders"][0]["requests"]
+    assert "### connect_package_info" in proc.stdout
     assert "| ratio |" in proc.stdout and "### Ownership handoff" in proc.stdout

@@ -84,8 +84,10 @@ def test_update_check_diff_apply_then_unchanged(demo, playbook):
     predicted, applied = run["predict"], run["apply"]
     assert predicted["changed"] and applied["changed"]
     # locked and run_as_current_user already had these values: not part of the change
-    assert predicted["diff"]["after"] == changes == applied["diff"]["after"]
+    # the diff names the owner beside the owner guid
+    assert predicted["diff"]["after"] == dict(changes, owner="bob") == applied["diff"]["after"]
     assert predicted["diff"]["before"] == applied["diff"]["before"]
+    assert predicted["diff"]["before"]["owner"] and predicted["diff"]["before"]["owner"] != "bob"
     assert applied["diff"]["before"]["idle_timeout"] == 3600 and applied["diff"]["before"]["min_processes"] == 1
     # the prediction is the item a real run returns
     for field in ("guid", "name", "app_mode", "max_processes") + tuple(changes):
@@ -162,7 +164,7 @@ def test_create_update_delete_by_name(demo, playbook):
                   max_processes=3, cpu_limit=1.5)
     predicted = run["create in check mode"]
     assert predicted["changed"] and predicted["content"] == wanted and "guid" not in predicted["content"]
-    assert predicted["diff"] == dict(before={}, after=wanted)
+    assert predicted["diff"] == dict(before={}, after=dict(wanted, owner="carol"))
     created = run["create"]
     assert created["changed"] and created["diff"] == predicted["diff"]
     guid = created["content"]["guid"]
@@ -316,7 +318,7 @@ def test_batch_moves_hundreds_with_one_read(demo, playbook):
     demo.clear_log()
     check = playbook(book, check=True, diff=True, extra_vars=dict(items_list=items)).ok()["move"]
     assert check["changed"] and check["changed_count"] == 200 and check["matched"] == 300
-    assert len(check["diff"]) == 200 and check["diff"][0]["after"] == dict(owner_guid=bob)
+    assert len(check["diff"]) == 200 and check["diff"][0]["after"] == dict(owner_guid=bob, owner="bob")
     assert check["results"][150]["msg"] == "would update owner_guid" and check["results"][50]["msg"] == "unchanged"
     assert demo.writes() == []
 
@@ -326,7 +328,7 @@ def test_batch_moves_hundreds_with_one_read(demo, playbook):
     assert len(applied["results"]) == 300 and applied["failed_items"] == []
     entry = applied["results"][299]
     assert entry == dict(index=299, guid=guids[299], name="bulk-0299", title="Bulk 299", changed=True,
-                         failed=False, msg="updated owner_guid", changes=dict(owner_guid=bob))
+                         failed=False, status="updated", msg="updated owner_guid", changes=dict(owner_guid=bob))
     log = demo.requests
     assert [e["path"] for e in log if e["method"] == "GET" and e["path"].startswith("/__api__/v1/content")] == \
         ["/__api__/v1/content"]

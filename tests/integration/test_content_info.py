@@ -56,7 +56,12 @@ def test_every_filter_and_include(standin, playbook):
     assert detailed[sales["guid"]]["owner"]["username"] == "dave"
     assert sorted(t["name"] for t in detailed[sales["guid"]]["tags"]) == ["Production", "Sales"]
     assert sorted(p["role"] for p in detailed[sales["guid"]]["permissions"]) == ["owner", "viewer"]
-    assert all(detailed[g]["permissions"] == standin.state.permissions[g] for g in detailed)
+    names = dict((u["guid"], u["username"]) for u in standin.state.users.values())
+    names.update((g["guid"], g["name"]) for g in standin.state.groups.values())
+    for guid in detailed:  # as Connect returns them, with the principal's name beside its guid
+        acl = detailed[guid]["permissions"]
+        assert [dict((k, v) for k, v in e.items() if k != "principal_name") for e in acl] == standin.state.permissions[guid]
+        assert all(e["principal_name"] == names[e["principal_guid"]] for e in acl)
 
     single = run["by guid"]["content"]
     assert len(single) == 1 and single[0]["guid"] == sales["guid"] and single[0]["owner"]["username"] == "dave"

@@ -69,7 +69,9 @@ def test_dry_run_check_mode_and_diff_write_nothing_then_the_move_and_rerun(org, 
     assert (fact["matched"], fact["changed"], fact["failed"]) == (15, 15, [])
     assert owned(org, "dave") == [] and set(daves) <= set(owned(org, "erin"))
     assert sorted(writes(org)) == sorted(("PATCH", "/__api__/v1/content/%s" % g) for g in daves)
-    assert len(content_lists(org)) == 1  # current state read with one list request, no GET per item
+    # current state read with one list request, no GET per item, and one of the new owner's items (name clashes)
+    assert [e["query"] for e in content_lists(org)] == [{"owner_guid": org.state.user_by_username("dave")["guid"]},
+                                                       {"owner_guid": org.state.user_by_username("erin")["guid"]}]
     assert not [e for e in org.requests if e["path"].startswith("/__api__/v1/content/") and e["method"] == "GET"]
     with open(report, newline="") as handle:
         assert [r["result"] for r in csv.DictReader(handle)] == ["moved"] * 15
@@ -133,3 +135,41 @@ def test_a_move_interrupted_half_way_is_finished_by_a_second_run(org, playbook):
     assert (fact["matched"], fact["changed"], fact["failed"]) == (9, 9, [])
     assert owned(org, "dave") == []
     assert not {w[1].rsplit("/", 1)[1] for w in writes(org)} & moved_first  # nothing done twice
+
+
+def test_a_name_the_new_owner_already_uses_fails_that_item_in_the_dry_run_and_the_run(org, playbook, tmp_path):
+    clash = org.add_content("forecast-app", owner="dave", title="Forecast")
+    theirs = org.add_content("forecast-app", owner="erin", title="Erin's forecast")
+    daves = owned(org, "dave")
+    for dry_run in (True, False):
+        org.clear_log()
+        report = tmp_path / ("dry.csv" if dry_run else "run.csv")
+        run = playbook(PLAY, server=org, extra_vars=dict(
+            connect_handoff_from="dave", connect_handoff_to="erin", connect_handoff_dry_run=dry_run,
+            connect_handoff_report=str(report)))
+        assert run.rc != 0  # the role fails at the end, after the other items
+        assert "1 of 16 content items failed (the others were %s)" % ("checked" if dry_run else "applied") in run.stdout
+        task = "Dry run, move nothing" if dry_run else "Move the content of connect_handoff_from to connect_handoff_to"
+        failed = [i for i in run["posit.connect.ownership_handoff : " + task]["results"] if i["status"] == "failed"]
+        assert [(i["guid"], i["clash"]) for i in failed] == [(clash["guid"], dict(guid=theirs["guid"], name="forecast-app"))]
+        assert "erin already owns an item named 'forecast-app' (%s)" % theirs["guid"] in failed[0]["msg"]
+        with open(report, newline="") as handle:
+            rows = dict((r["guid"], r["result"]) for r in csv.DictReader(handle))
+        assert rows[clash["guid"]].startswith("failed: content %s (forecast-app) cannot move to erin" % clash["guid"])
+        assert sorted(g for g, r in rows.items() if r == ("would move" if dry_run else "moved")) == \
+            sorted(g for g in daves if g != clash["guid"])
+        writes_now = writes(org)
+        assert writes_now == [] if dry_run else sorted(writes_now) == sorted(
+            ("PATCH", "/__api__/v1/content/%s" % g) for g in daves if g != clash["guid"])
+    assert owned(org, "dave") == [clash["guid"]]
+
+
+def test_the_report_of_a_handoff_is_kept_by_a_rerun_with_nothing_to_do(org, playbook, tmp_path):
+    report = tmp_path / "handoff.csv"
+    variables = dict(connect_handoff_from="dave", connect_handoff_to="erin", connect_handoff_report=str(report))
+    first = playbook(PLAY, server=org, extra_vars=variables).ok()
+    assert "moved 15 of 15 items from dave to erin; 0 failed" in first.stdout
+    record = report.read_text()
+    again = playbook(PLAY, server=org, extra_vars=variables).ok()
+    assert "moved 0 of 0 items from dave to erin; 0 failed" in again.stdout
+    assert report.read_text() == record and record.count("moved") == 15

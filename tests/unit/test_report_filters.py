@@ -119,3 +119,19 @@ def test_thousands_of_items_in_one_call():
 
 def test_filter_names():
     assert sorted(FilterModule().filters()) == ["report_charts", "report_rows", "to_csv"]
+
+
+def test_packages_column_and_section():
+    content = [{"guid": "c1", "name": "a"}, {"guid": "c2", "name": "b"}]
+    packages = [{"content_guid": "c1", "language": "python", "name": "requests", "version": "2.31.0"},
+                {"content_guid": "c1", "language": "python", "name": "numpy", "version": "1.26.4"},
+                {"content_guid": "c1", "language": "python", "name": "numpy", "version": "1.26.4"}]
+    rows = report_rows(content, packages=packages)
+    assert [r["packages"] for r in rows] == [2, 0]
+    assert to_csv(rows).splitlines()[0] == ",".join(COLUMNS) + ",packages"
+    assert "packages" not in report_rows(content)[0]
+    summary = [{"language": "r", "name": "shiny", "items": 1, "versions": [{"version": "1.8.1", "items": 1}]},
+               {"language": "python", "name": "requests", "items": 5, "versions": [{}, {}]},
+               {"language": "python", "name": "numpy", "items": 9, "versions": [{}, {}]}]
+    assert [p["name"] for p in report_charts(rows, 2, summary)["packages"]] == ["numpy", "requests"]
+    assert "packages" not in report_charts(rows)

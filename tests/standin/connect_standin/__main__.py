@@ -25,13 +25,14 @@ def main(argv=None):
     parser.add_argument("--content", type=int, help="bench: number of content items")
     parser.add_argument("--audit", type=int, help="bench: number of audit log entries")
     parser.add_argument("--usage", type=int, help="bench: number of Shiny sessions and of visits")
+    parser.add_argument("--packages", type=int, help="bench: number of package rows")
     parser.add_argument("--owner", help="bench: username owning the content (default dave)")
     parser.add_argument("--keys-file", help="write the API keys here as JSON")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
 
-    options = {name: getattr(args, name) for name in ("content", "audit", "usage", "owner")
+    options = {name: getattr(args, name) for name in ("content", "audit", "usage", "packages", "owner")
                if getattr(args, name) is not None}
     server = StandIn(version=args.version or None, latency=args.latency_ms / 1000.0, prefix=args.prefix,
                      tls=(args.tls_cert, args.tls_key) if args.tls_cert else None,

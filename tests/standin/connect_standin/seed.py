@@ -8,6 +8,7 @@ import random
 import time
 import uuid
 
+from . import packages
 from .model import State, describe_user, label
 
 DAY = 86400
@@ -148,7 +149,9 @@ def build(seed="demo", options=None):
     if seed not in builders:
         raise ValueError(f"unknown seed {seed!r}; expected one of {sorted(builders)}")
     state = State(seed, now)
+    package_rows = options.pop("packages", None) if seed == "bench" else None
     builders[seed](state, random.Random(seed), options)
+    packages.seed(state, package_rows)
     return state
 
 

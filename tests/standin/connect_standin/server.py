@@ -125,6 +125,14 @@ class StandIn:
                 raise ValueError(f"unknown user {owner!r}")
             return self.state.add_content(name, user["guid"], **fields)
 
+    def add_audit(self, action, description, user="admin", when=None):
+        """Append an audit entry while the server runs (as Connect records one); user None is the system."""
+        with self.state.lock:
+            actor = self.state.user_by_username(user) if user else None
+            if user and actor is None:
+                raise ValueError(f"unknown user {user!r}")
+            return self.state.record(actor, action, description, when)
+
     # --------------------------------------------------------------- log
     @property
     def requests(self):
@@ -336,6 +344,11 @@ class _Handler(BaseHTTPRequestHandler):
                 data = data or {}
                 standin.reset(data.get("seed", "demo"), data.get("options"))
                 return self._send(200, json.dumps({"keys": standin.keys}).encode())
+            if route == ("POST", "/__standin__/audit"):  # {"action", "description", "user"?, "when"?}
+                data = data or {}
+                entry = standin.add_audit(data.get("action"), data.get("description"), data.get("user", "admin"),
+                                          data.get("when"))
+                return self._send(200, json.dumps({"id": str(entry["id"])}).encode())
             if route == ("GET", "/__standin__/keys"):
                 return self._send(200, json.dumps(standin.keys).encode())
         except ValueError as exc:

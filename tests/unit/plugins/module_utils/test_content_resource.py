@@ -15,13 +15,38 @@ from ansible_collections.posit.connect.plugins.module_utils.content import (
     CREATABLE_FIELDS,
     RESETTABLE_FIELDS,
     WRITABLE_FIELDS,
-    ContentManager,
-    PartlyCreatedError,
     check_process_limits,
-    compute_patch,
     desired_fields,
     pick_by_name,
 )
+
+from ansible_collections.posit.connect.plugins.module_utils.engine import Engine, Item
+from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource, PartlyCreatedError
+
+
+class ContentManager:
+    """connect_content's two forms over the engine and the content resource, as the module runs them."""
+
+    def __init__(self, client, check_mode=False, diff_mode=False, warn=None):
+        self.engine = Engine(client, check_mode=check_mode, diff_mode=diff_mode, concurrency=1, warn=warn)
+
+    def ensure(self, params):
+        resource, items = self.engine.run(ContentResource, dict(params), None)
+        return self.engine.single_result(resource, items[0])
+
+    def ensure_many(self, params, items):
+        resource, done = self.engine.run(ContentResource, dict(params, items=items), items or [])
+        result = self.engine.batch_result(resource, done)
+        result.update(resource.batch_extras(done))
+        return result
+
+
+def compute_patch(current, desired):
+    """The fields the content resource would send for this current item and these desired fields."""
+    item = Item(None, {})
+    item.current, item.desired = current, desired
+    return ContentResource(Engine(None), {}).compare(item)
+
 
 ALICE = "11111111-1111-4111-8111-111111111111"
 BOB = "22222222-2222-4222-8222-222222222222"
@@ -38,7 +63,9 @@ def guid_of(n):
 
 
 def item(n, owner=ALICE, **fields):
-    base = dict(guid=guid_of(n), id=str(n), name="item-%d" % n, title="Item %d" % n, description="",
+    """A content item as Connect returns it: every writable field present (null unless set)."""
+    base = dict((field, None) for field in WRITABLE_FIELDS)
+    base.update(guid=guid_of(n), id=str(n), name="item-%d" % n, title="Item %d" % n, description="",
                 access_type="acl", owner_guid=owner, locked=False, min_processes=None, max_processes=None,
                 init_timeout=None, app_mode="shiny")
     base.update(fields)
@@ -83,6 +110,9 @@ class FakeClient:
                 raise ConnectError("GET /%s failed: HTTP 404" % path, method="GET", path=path, status=404, code=4)
             return dict(USERS[path.split("/")[2]])
         raise AssertionError(path)
+
+    def server_settings(self):
+        return dict(version="2024.01.0")
 
     def get_or_none(self, path, params=None):
         try:
@@ -367,3 +397,28 @@ def test_a_create_whose_patch_fails_reports_the_created_item():
     entry = result["results"][0]
     assert entry["changed"] and entry["failed"] and client.content[entry["guid"]]["name"] == "half-done-2"
     assert result["failed"] and result["changed"] and result["changed_count"] == result["failed_count"] == 1
+
+
+def test_a_field_the_servers_content_lacks_fails_before_any_write_naming_the_version():
+    old = item(1)
+    del old["otel_enabled"]  # a server from before the field existed
+    client = FakeClient([old])
+    for check_mode in (True, False):
+        with pytest.raises(ContentInputError, match=r"otel_enabled is not a field of this server's content items "
+                                                    r"\(Connect 2024\.01\.0\)"):
+            ContentManager(client, check_mode=check_mode).ensure(dict(guid=guid_of(1), settings={"otel_enabled": True}))
+    assert client.writes() == []
+
+
+def test_a_move_onto_a_name_the_new_owner_uses_fails_that_item_only():
+    client = FakeClient([item(1, name="forecast-app"), item(2, owner=BOB, name="forecast-app"), item(3, name="other")])
+    for check_mode in (True, False):
+        result = ContentManager(client, check_mode=check_mode).ensure_many(
+            dict(owner="bob", state="present"), [dict(guid=guid_of(1)), dict(guid=guid_of(3))])
+        clash, moved = result["results"]
+        assert clash["status"] == "failed" and clash["clash"] == dict(guid=guid_of(2), name="forecast-app")
+        assert "bob already owns an item named 'forecast-app' (%s)" % guid_of(2) in clash["msg"]
+        assert moved["status"] == "updated" and result["failed"]
+    assert client.writes() == [("PATCH", "v1/content/%s" % guid_of(3))]
+    with pytest.raises(ContentInputError, match="cannot be renamed to 'forecast-app'"):
+        ContentManager(client).ensure(dict(guid=guid_of(3), name="forecast-app", owner="bob"))

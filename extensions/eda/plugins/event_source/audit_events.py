@@ -1,0 +1,412 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""posit.connect.audit_events: an Event-Driven Ansible source of Posit Connect's audit log.
+
+Polls Connect's audit log every ``interval`` seconds and puts each new entry on the queue once, in log
+order, as ``{"connect": {"server": ..., "audit": entry}}``. See DOCUMENTATION and docs/event-driven.md.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import asyncio
+import json
+import logging
+import os
+import re
+import sys
+import tempfile
+
+try:
+    from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+except ImportError:  # loaded by path (runpy) with the collections directory not on sys.path: add it
+    sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 7)))
+    from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+
+from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, explain_forbidden, iter_audit
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.inputs import GUID_RE, is_guid
+from ansible_collections.posit.connect.plugins.module_utils.principals import find_user
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_rfc3339, parse_time
+
+DOCUMENTATION = r"""
+---
+short_description: React to new entries of a Posit Connect server's audit log.
+description:
+  - An ansible-rulebook event source plugin that polls Posit Connect's audit log and puts every new entry on the
+    queue once, in log order, as C({"connect": {"server": <server>, "audit": <entry>}}).
+  - It reads C(GET /v1/search/auditlogs) where the server has it (Connect 2025.01.0 and later) and
+    C(GET /v1/audit_logs) otherwise, through the collection's client (retries with backoff, TLS options).
+  - Each entry is Connect's audit entry (C(id), C(time), C(user_guid), C(user_description), C(action),
+    C(event_description)) plus the names it refers to, where it names them, C(user_username) (the actor),
+    C(target_username) and C(target_user_guid) (the user named in the description, e.g. the user added; the
+    guid only while that user exists),
+    and C(content_guid), C(content_name), C(content_title), C(content_access_type) and C(content_url) (the
+    content item named in the description, as it is now; only the name and title parsed from the
+    description once it is deleted).
+  - A server that cannot be reached, or fails, is logged and polled again at the next interval; the source
+    never ends for it. Invalid arguments end it with a message naming the argument.
+  - Reading the audit log requires an administrator's API key.
+options:
+  server:
+    description:
+      - URL of the Posit Connect server. Default is the environment variable E(CONNECT_SERVER).
+    type: str
+  api_key:
+    description:
+      - Connect API key (an administrator's). Default is the environment variable E(CONNECT_API_KEY). Never
+        logged.
+    type: str
+  ca_path:
+    description:
+      - PEM CA bundle to verify the server's certificate. Default is E(CONNECT_CA_PATH).
+    type: str
+  validate_certs:
+    description:
+      - Verify the server's TLS certificate. Default is E(CONNECT_VALIDATE_CERTS), else true.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for Connect to answer one request.
+    type: float
+    default: 30
+  retries:
+    description:
+      - Retries of one request on a connection error or HTTP 429/502/503/504, with backoff, before the poll is
+        given up until the next interval.
+    type: int
+    default: 5
+  interval:
+    description:
+      - Seconds between two polls.
+    type: float
+    default: 60
+  actions:
+    description:
+      - Only entries with one of these actions, for example V(add_user) or V(delete_content) (case-insensitive),
+        as O(posit.connect.connect_audit_info#module:action).
+    type: list
+    elements: str
+  users:
+    description:
+      - Only entries whose actor is one of these users (usernames or guids). An unknown username ends the source.
+    type: list
+    elements: str
+  since:
+    description:
+      - Where to start on the first run (without a checkpoint): V(now) (the default) delivers only entries
+        recorded after the newest entry at start-up; an RFC3339 time such as V(2025-01-31T12:00:00Z) or a
+        relative time such as V(-1h) or V(-7d) also delivers the entries since then (inclusive).
+    type: str
+    default: now
+  checkpoint:
+    description:
+      - A file holding the position of the last delivered entry (its time and the ids delivered at that time),
+        written atomically after each delivered entry. On restart the source continues from it, so that
+        events are neither repeated nor lost; O(since) is then ignored.
+      - A checkpoint of another server ends the source; delete it to start again.
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: New Connect users get the default group
+  hosts: localhost
+  sources:
+    - posit.connect.audit_events:
+        server: https://connect.example.com
+        api_key: "{{ connect_api_key }}"
+        actions: [add_user]
+        interval: 60
+        checkpoint: /var/lib/eda/connect-audit.checkpoint.json
+  rules:
+    - name: Add the new user to the default group
+      condition: event.connect.audit.action == "add_user"
+      action:
+        run_playbook:
+          name: posit.connect.eda_default_group
+"""
+
+logger = logging.getLogger(__name__)
+
+CHECKPOINT_VERSION = 1
+# How audit descriptions name things: "... user Alice Anders (alice) ...", "... 'Title' (name) [guid] ...".
+TARGET_USER_RE = re.compile(r"\buser\s+(?:[^()]*?\s)?\(([^()\s]+)\)", re.IGNORECASE)
+CONTENT_LABEL_RE = re.compile(r"'(?P<title>[^']*)' \((?P<name>[^()\s]+)\) \[(?P<guid>[0-9a-fA-F-]{36})\]")
+GUID_IN_TEXT_RE = re.compile(GUID_RE.pattern.strip("^$"))
+
+
+def _list(args, name):
+    value = args.get(name)
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",")]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError("Argument '%s' must be a list of strings, got %r." % (name, value))
+    return [v for v in value if v]
+
+
+def _bool(value, name):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("Argument '%s' must be true or false, got %r." % (name, value))
+
+
+def _number(args, name, default, kind=float, low=0):
+    value = args.get(name, default)
+    try:
+        value = kind(value)
+    except (TypeError, ValueError):
+        raise ValueError("Argument '%s' must be a number, got %r." % (name, args.get(name)))
+    if value < low or (name == "interval" and value <= 0):
+        bound = "more than" if name == "interval" else "at least"
+        raise ValueError("Argument '%s' must be %s %s, got %r." % (name, bound, low, value))
+    return value
+
+
+class Options:
+    """The source's arguments, checked before anything is sent."""
+
+    def __init__(self, args):
+        args = dict(args or {})
+        env = os.environ
+        self.server = args.get("server") or env.get("CONNECT_SERVER")
+        self.api_key = args.get("api_key") or env.get("CONNECT_API_KEY")
+        if not self.server:
+            raise ValueError("Argument 'server' is required: set it to the Connect URL or export CONNECT_SERVER.")
+        if not self.api_key:
+            raise ValueError("Argument 'api_key' is required: set it or export CONNECT_API_KEY.")
+        self.ca_path = args.get("ca_path") or env.get("CONNECT_CA_PATH")
+        self.validate_certs = _bool(args.get("validate_certs", env.get("CONNECT_VALIDATE_CERTS", True)),
+                                    "validate_certs")
+        self.timeout = _number(args, "timeout", 30)
+        self.retries = _number(args, "retries", 5, int)
+        self.interval = _number(args, "interval", 60)
+        self.actions = _list(args, "actions")
+        self.users = _list(args, "users")
+        since = args.get("since", "now")
+        self.since = None if since in (None, "", "now") else parse_time(since, "since")
+        self.checkpoint = os.path.abspath(os.path.expanduser(args["checkpoint"])) if args.get("checkpoint") else None
+        if self.checkpoint:
+            directory = os.path.dirname(self.checkpoint)
+            if os.path.isdir(self.checkpoint) or not os.path.isdir(directory):
+                raise ValueError("Argument 'checkpoint': %s must be a file in an existing directory." % self.checkpoint)
+
+    def client(self):
+        return ConnectClient(self.server, self.api_key, validate_certs=self.validate_certs, ca_path=self.ca_path,
+                             timeout=self.timeout, retries=self.retries, warn=logger.warning)
+
+
+class AuditPoller:
+    """Finds the audit entries not delivered yet, oldest first; remembers (and checkpoints) what was delivered.
+
+    The position is the time of the last delivered entry and the ids delivered at that time: the next query
+    asks for entries at or after that time (Connect's filters are inclusive) and drops those ids, so entries
+    sharing a timestamp are delivered once each.
+    """
+
+    def __init__(self, client, options):
+        self.client = client
+        self.options = options
+        self.server = str(options.server).rstrip("/")
+        self.user_guids = None  # resolved at the first poll that reaches the server
+        self.started = False  # the position is known
+        self.last_time, self.last_ids = None, set()
+        state = self._read()
+        if state is not None:
+            self.started = True
+            self.last_time, self.last_ids = state.get("last_time"), set(state.get("last_ids") or [])
+        elif options.since is not None:
+            self.started = True
+            self.last_time = format_time(options.since)
+
+    # -- checkpoint ------------------------------------------------------------
+
+    def _read(self):
+        path = self.options.checkpoint
+        if not path or not os.path.exists(path):
+            return None
+        try:
+            with open(path) as handle:
+                state = json.load(handle)
+            if not isinstance(state, dict) or state.get("version") != CHECKPOINT_VERSION:
+                raise ValueError("unknown format")
+        except ValueError as exc:
+            raise ValueError("Argument 'checkpoint': %s is not a checkpoint of this source (%s); delete it to start "
+                             "again from 'since'." % (path, exc))
+        if state.get("server") != self.client.api_root:
+            raise ValueError("Argument 'checkpoint': %s was written for the server %s, not %s; use one checkpoint "
+                             "per server." % (path, state.get("server"), self.client.api_root))
+        return state
+
+    def save(self):
+        """Replace the checkpoint file atomically (a temporary file beside it, fsync, rename)."""
+        path = self.options.checkpoint
+        if not path:
+            return
+        state = dict(version=CHECKPOINT_VERSION, server=self.client.api_root, last_time=self.last_time,
+                     last_ids=sorted(self.last_ids))
+        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "w") as handle:
+                json.dump(state, handle, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    # -- polling -------------------------------------------------------------
+
+    def _resolve_users(self):
+        guids = []
+        for user in self.options.users:
+            found = find_user(self.client, user)
+            if found is None:
+                raise ValueError("Argument 'users': no Connect user with username or guid %r." % user)
+            guids.append(str(found["guid"]).lower())
+        return set(guids)
+
+    def _start_now(self):
+        """Position after the newest entry of the log, as the server sees it (no clock of ours involved)."""
+        newest = list(iter_audit(self.client, AuditQuery(order="desc", limit=1))[1])
+        if newest:
+            moment = parse_rfc3339(newest[0].get("time"))
+            same = iter_audit(self.client, AuditQuery(since=moment, order="asc"))[1]
+            self.last_time = newest[0].get("time")
+            self.last_ids = set(str(e.get("id")) for e in same if parse_rfc3339(e.get("time")) == moment)
+        self.started = True
+        self.save()
+
+    def poll(self):
+        """The new entries (enriched), oldest first; nothing is marked delivered until delivered() is called."""
+        if self.user_guids is None:
+            self.user_guids = self._resolve_users()
+        if not self.started:
+            self._start_now()
+            return []
+        since = parse_rfc3339(self.last_time) if self.last_time else None
+        single = list(self.user_guids)[0] if len(self.user_guids) == 1 else None
+        query = AuditQuery(actions=self.options.actions, user_guid=single, since=since, order="asc")
+        entries = iter_audit(self.client, query)[1]
+        new = []
+        for entry in entries:
+            moment = parse_rfc3339(entry.get("time"))
+            if since is not None and moment is not None and (moment < since or (
+                    moment == since and str(entry.get("id")) in self.last_ids)):
+                continue
+            if self.user_guids and str(entry.get("user_guid") or "").lower() not in self.user_guids:
+                continue
+            new.append(entry)
+        lookups = Lookups(self.client)
+        return [lookups.enrich(entry) for entry in new]
+
+    def delivered(self, entry):
+        """Record one delivered entry (given in log order) and checkpoint it."""
+        moment, last = parse_rfc3339(entry.get("time")), parse_rfc3339(self.last_time) if self.last_time else None
+        if last is not None and moment == last:
+            self.last_ids.add(str(entry.get("id")))
+        else:
+            self.last_time, self.last_ids = entry.get("time"), set([str(entry.get("id"))])
+        self.save()
+
+    def event(self, entry):
+        return {"connect": {"server": self.server, "audit": entry}}
+
+
+class Lookups:
+    """The users and content items the entries of one poll name, each read once."""
+
+    def __init__(self, client):
+        self.client = client
+        self.users, self.usernames, self.content = {}, {}, {}
+
+    def _get(self, cache, key, path, params=None):
+        if key not in cache:
+            try:
+                cache[key] = self.client.get(path, params=params)
+            except ConnectError as exc:
+                if exc.status not in (400, 403, 404):  # unknown, malformed or not visible: nothing to add
+                    raise
+                cache[key] = None
+        return cache[key]
+
+    def user(self, guid):
+        return self._get(self.users, guid, "v1/users/%s" % guid) if is_guid(guid) else None
+
+    def username(self, name):
+        if name not in self.usernames:
+            self.usernames[name] = find_user(self.client, name)
+        return self.usernames[name]
+
+    def enrich(self, entry):
+        entry = dict(entry)
+        actor = self.user(entry.get("user_guid"))
+        entry["user_username"] = actor.get("username") if actor else None
+        text = str(entry.get("event_description") or "")
+        target = TARGET_USER_RE.search(text)
+        if target:
+            found = self.username(target.group(1))
+            entry["target_username"] = target.group(1)
+            if found:
+                entry["target_user_guid"] = found.get("guid")
+        label = CONTENT_LABEL_RE.search(text)
+        guid = label.group("guid") if label else None
+        if guid is None:
+            match = GUID_IN_TEXT_RE.search(text)
+            guid = match.group(0) if match else None
+        if guid is not None and guid.lower() != str(entry.get("user_guid")).lower():
+            item = self._get(self.content, guid, "v1/content/%s" % guid) or {}
+            if item or label:
+                entry.update(content_guid=guid.lower(),
+                             content_name=item.get("name") or (label.group("name") if label else None),
+                             content_title=item.get("title") or (label.group("title") if label else None),
+                             content_access_type=item.get("access_type"), content_url=item.get("content_url"))
+        return entry
+
+
+async def main(queue, args):
+    """Poll Connect's audit log every `interval` seconds; put each new entry on the queue once, in log order."""
+    options = Options(args)
+    client = options.client()
+    try:
+        poller = AuditPoller(client, options)
+        failing = False
+        while True:
+            try:
+                entries = await asyncio.to_thread(poller.poll)
+            except ConnectError as exc:
+                logger.warning("posit.connect.audit_events: polling %s failed, retrying in %gs: %s", poller.server,
+                               options.interval, explain_forbidden(exc, "Reading audit logs"))
+                failing = True
+            else:
+                if failing:
+                    logger.info("posit.connect.audit_events: %s answers again", poller.server)
+                    failing = False
+                for entry in entries:
+                    await queue.put(poller.event(entry))
+                    poller.delivered(entry)
+            await asyncio.sleep(options.interval)
+    finally:
+        client.session.close()
+
+
+if __name__ == "__main__":
+    # Run directly: print the events (CONNECT_SERVER and CONNECT_API_KEY from the environment).
+
+    class MockQueue:
+        async def put(self, event):
+            print(json.dumps(event, sort_keys=True))  # noqa: T201
+
+    logging.basicConfig(level=logging.INFO)
+    asyncio.run(main(MockQueue(), {"interval": 5, "since": sys.argv[1] if len(sys.argv) > 1 else "-1h"}))

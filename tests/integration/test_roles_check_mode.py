@@ -1,0 +1,84 @@
+"""Every role honours check mode however it is set: --check, on the play, on a block, on include_role (apply) and
+import_role. Each way, the stand-in receives no write and the role writes no file; the handoff still reports
+what would move."""
+
+import pytest
+
+from connect_standin import StandIn
+
+WAYS = {
+    "--check": """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: role
+      ansible.builtin.include_role: {name: posit.connect.%(role)s}
+""",
+    "play": """
+- hosts: localhost
+  gather_facts: false
+  check_mode: true
+  tasks:
+    - name: role
+      ansible.builtin.include_role: {name: posit.connect.%(role)s}
+""",
+    "block": """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: a block in check mode
+      check_mode: true
+      block:
+        - name: role
+          ansible.builtin.include_role: {name: posit.connect.%(role)s}
+""",
+    "include_role apply": """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: role
+      ansible.builtin.include_role:
+        name: posit.connect.%(role)s
+        apply: {check_mode: true}
+""",
+    "import_role": """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: role
+      ansible.builtin.import_role: {name: posit.connect.%(role)s}
+      check_mode: true
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def server():
+    standin = StandIn(seed="demo").start()
+    yield standin
+    standin.stop()
+
+
+def role_vars(role, tmp_path):
+    return {
+        "ownership_handoff": dict(connect_handoff_from="dave", connect_handoff_to="erin",
+                                  connect_handoff_report=str(tmp_path / "handoff.csv")),
+        "content_report": dict(connect_report_dir=str(tmp_path / "report")),
+        "audit_export": dict(connect_audit_export_dest=str(tmp_path / "audit.jsonl"),
+                             connect_audit_export_state=str(tmp_path / "audit.state")),
+    }[role]
+
+
+@pytest.mark.parametrize("way", sorted(WAYS))
+@pytest.mark.parametrize("role", ["ownership_handoff", "content_report", "audit_export"])
+def test_check_mode_however_set_writes_nothing(server, playbook, tmp_path, role, way):
+    server.clear_log()
+    before = dict((guid, item["owner_guid"]) for guid, item in server.state.content.items())
+    run = playbook(WAYS[way] % dict(role=role), server=server, check=way == "--check",
+                   extra_vars=role_vars(role, tmp_path)).ok()
+    assert server.writes() == []
+    assert server.requests, "the role read nothing"
+    assert dict((guid, item["owner_guid"]) for guid, item in server.state.content.items()) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in ("play.yml", "results.json", "ansible-tmp")) == []
+    if role == "ownership_handoff":
+        assert "would move 15 of 15 items from dave to erin; 0 failed" in run.stdout

@@ -1,0 +1,245 @@
+"""module_utils/engine.py on its own: planning, check mode, diff, facets and statuses, with no server.
+
+The resource here keeps its objects in a dict; the client is only the
+concurrency helper the engine borrows (map_concurrent).
+"""
+
+import pytest
+
+from ansible_collections.posit.connect.plugins.module_utils.engine import Engine, Facet, Resource
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+
+
+class Client:
+    """What the engine needs of ConnectClient: map_concurrent (run in order here)."""
+
+    def map_concurrent(self, func, items, concurrency=8):
+        out = []
+        for item in items:
+            try:
+                out.append((item, func(item), None))
+            except ConnectError as exc:
+                out.append((item, None, exc))
+        return out
+
+
+class Store:
+    def __init__(self, **objects):
+        self.objects = dict((name, dict(obj, name=name)) for name, obj in objects.items())
+        self.members = dict((name, set(obj.pop("members", ()))) for name, obj in self.objects.items())
+        self.writes = []
+        self.reads = 0
+
+
+class Members(Facet):
+    """A list-valued facet with purge, as tags, ACLs and group members are."""
+
+    name = "members"
+
+    def read(self, engine, item):
+        engine.store.reads += 1
+        return sorted(engine.store.members.get(item.spec["name"], ()))
+
+    def plan(self, engine, item, current, wanted):
+        current = set(current or ())
+        add = sorted(set(wanted) - current)
+        remove = sorted(current - set(wanted)) if item.spec.get("purge") else []
+        if "nobody" in add:
+            raise InputError("Option '%smembers': no user 'nobody'." % item.where)
+        return dict(add=add, remove=remove) if add or remove else None
+
+    def apply(self, engine, item, operations):
+        members = engine.store.members.setdefault(item.spec["name"], set())
+        for name in operations["add"]:
+            engine.store.writes.append(("add", item.spec["name"], name))
+            members.add(name)
+        for name in operations["remove"]:
+            engine.store.writes.append(("remove", item.spec["name"], name))
+            members.discard(name)
+
+    def view(self, value):
+        return sorted(value or ())
+
+
+class Things(Resource):
+    kind = "thing"
+    result_key = "thing"
+    facets = (Members(),)
+
+    def __init__(self, engine, top):
+        super(Things, self).__init__(engine, top)
+        self.store = engine.store
+
+    def prepare(self, item):
+        if not item.spec.get("name"):
+            raise InputError("Option '%sname' is required." % item.where)
+        for field in ("size", "color"):
+            value = item.spec.get(field, self.top.get(field) if item.index is not None else None)
+            if value is not None or field in item.spec.get("reset", ()):
+                item.desired[field] = value
+        if item.spec.get("members") is not None:
+            item.facets["members"] = item.spec["members"]
+
+    def read(self, items):
+        self.store.reads += 1  # one list request for all
+        for item in items:
+            found = self.store.objects.get(item.spec["name"])
+            item.current = dict(found) if found else None
+
+    def key(self, item):
+        return item.spec["name"]
+
+    def normalise(self, field, value):
+        return value.lower() if field == "color" and value else value
+
+    def check(self, item, changes):
+        if changes.get("size", 0) is not None and changes.get("size", 0) < 0:
+            raise InputError("Option '%ssize' must be 0 or more." % item.where)
+
+    def identity(self, item):
+        return dict(name=item.spec["name"])
+
+    def create(self, item):
+        if item.spec["name"] == "flaky":
+            raise ConnectError("POST /things failed: HTTP 500", status=500)
+        self.store.writes.append(("create", item.spec["name"]))
+        self.store.objects[item.spec["name"]] = dict(item.desired, name=item.spec["name"])
+        return dict(self.store.objects[item.spec["name"]])
+
+    def update(self, item, changes):
+        self.store.writes.append(("update", item.spec["name"], tuple(sorted(changes))))
+        self.store.objects[item.spec["name"]].update(changes)
+        return dict(self.store.objects[item.spec["name"]])
+
+    def delete(self, item):
+        self.store.writes.append(("delete", item.spec["name"]))
+        del self.store.objects[item.spec["name"]]
+
+
+def engine(store, check_mode=False, diff_mode=True):
+    eng = Engine(Client(), check_mode=check_mode, diff_mode=diff_mode)
+    eng.store = store
+    return eng
+
+
+def batch(store, top, items, **kw):
+    eng = engine(store, **kw)
+    resource, done = eng.run(Things, dict(top, items=items), items)
+    return eng.batch_result(resource, done)
+
+
+def single(store, params, **kw):
+    eng = engine(store, **kw)
+    resource, done = eng.run(Things, params, None)
+    return eng.single_result(resource, done[0])
+
+
+def test_only_the_fields_set_are_compared_with_their_normalisation():
+    store = Store(a=dict(size=1, color="Red"))
+    result = single(store, dict(name="a", color="red"))
+    assert result == dict(changed=False, thing=dict(size=1, color="Red", name="a"), diff=dict(before={}, after={}))
+    assert store.writes == []
+
+
+def test_reset_to_null_is_a_change_and_then_unchanged():
+    store = Store(a=dict(size=1, color="red"))
+    result = single(store, dict(name="a", reset=["size"]))
+    assert result["changed"] and result["diff"] == dict(before=dict(size=1), after=dict(size=None))
+    assert store.objects["a"]["size"] is None
+    assert single(store, dict(name="a", reset=["size"]))["changed"] is False
+
+
+def test_check_mode_reads_everything_writes_nothing_and_predicts_the_end_state():
+    store = Store(a=dict(size=1, color="red", members=["x"]))
+    result = single(store, dict(name="a", size=5, members=["x", "y"]), check_mode=True)
+    assert result["changed"] and result["thing"] == dict(size=5, color="red", name="a")
+    assert result["diff"] == dict(before=dict(size=1, members=["x"]), after=dict(size=5, members=["x", "y"]))
+    assert store.writes == [] and store.reads == 2  # the object and its facet
+    real = single(store, dict(name="a", size=5, members=["x", "y"]))
+    assert real["thing"] == result["thing"] and real["diff"] == result["diff"]
+    assert store.writes == [("update", "a", ("size",)), ("add", "a", "y")]
+
+
+def test_batch_merges_top_level_options_and_gives_every_item_a_status():
+    store = Store(keep=dict(size=2, color="blue"), grow=dict(size=1, color="blue"), old=dict(size=1))
+    items = [dict(name="keep"), dict(name="grow", size=3), dict(name="new"), dict(name="old", state="absent"),
+             dict(name="gone", state="absent"), dict(name="bad", size=-1), dict(name="flaky")]
+    result = batch(store, dict(size=2, color="BLUE"), items)
+    statuses = [(e["name"], e["status"], e["changed"], e["msg"]) for e in result["results"]]
+    assert statuses == [
+        ("keep", "unchanged", False, "unchanged"),
+        ("grow", "updated", True, "updated size"),
+        ("new", "created", True, "created"),
+        ("old", "deleted", True, "deleted"),
+        ("gone", "unchanged", False, "absent"),
+        ("bad", "failed", False, "Option 'items[5].size' must be 0 or more."),
+        ("flaky", "failed", False, "POST /things failed: HTTP 500"),
+    ]
+    assert store.objects["grow"]["size"] == 3 and store.objects["new"] == dict(size=2, color="BLUE", name="new")
+    assert "old" not in store.objects and "bad" not in store.objects
+    assert result["failed"] and result["failed_count"] == 2 and result["changed_count"] == 3
+    assert [e["index"] for e in result["failed_items"]] == [5, 6]
+    assert result["msg"].startswith("2 of 7 things failed (the others were applied): items[5] bad: Option")
+    assert [d["before"] for d in result["diff"]] == [dict(size=1), {}, dict(size=1, name="old")]
+
+
+def test_bad_input_fails_the_task_before_any_read_or_write():
+    store = Store(a=dict(size=1))
+    with pytest.raises(InputError, match=r"Option 'items\[1\]\.name' is required"):
+        batch(store, {}, [dict(name="a", size=2), dict(size=3)])
+    assert store.reads == 0 and store.writes == []
+
+
+def test_the_same_object_twice_fails_the_second_item():
+    store = Store(a=dict(size=1))
+    result = batch(store, {}, [dict(name="a", size=2), dict(name="a", size=3)])
+    assert [e["status"] for e in result["results"]] == ["updated", "failed"]
+    assert result["results"][1]["msg"] == "items[1] selects the same thing as items[0]; list each one once."
+    assert store.objects["a"]["size"] == 2
+
+
+def test_a_facet_is_read_and_written_only_when_set_and_purge_removes_the_rest():
+    store = Store(a=dict(size=1, members=["x", "y"]), b=dict(size=1, members=["x"]))
+    result = batch(store, {}, [dict(name="a", members=["x"]), dict(name="b", size=1)])
+    assert [e["status"] for e in result["results"]] == ["unchanged", "unchanged"]
+    assert store.reads == 2  # the listing and a's members, not b's
+    result = batch(store, {}, [dict(name="a", members=["x", "z"], purge=True)])
+    assert result["results"][0]["changes"] == dict(members=dict(add=["z"], remove=["y"]))
+    assert store.members["a"] == {"x", "z"}
+
+
+def test_a_facet_refusal_fails_that_item_before_any_write():
+    store = Store(a=dict(size=1))
+    result = batch(store, {}, [dict(name="a", size=2, members=["nobody"]), dict(name="b")])
+    assert result["results"][0]["status"] == "failed" and "no user 'nobody'" in result["results"][0]["msg"]
+    assert store.writes == [("create", "b")]
+
+
+def test_a_created_object_gets_its_facets_after_the_create():
+    store = Store()
+    single(store, dict(name="n", size=1, members=["x"]))
+    assert store.writes == [("create", "n"), ("add", "n", "x")]
+    assert store.reads == 1  # a missing object's facets are not read
+
+
+def test_an_unanswered_write_stops_the_remaining_writes():
+    class Gone(Things):
+        def update(self, item, changes):
+            raise ConnectError("Could not connect to Connect for PATCH: connection refused")
+
+    store = Store(a=dict(size=1), b=dict(size=1))
+    eng = engine(store)
+    resource, items = eng.run(Gone, dict(items=[]), [dict(name="a", size=2), dict(name="b", size=2)])
+    result = eng.batch_result(resource, items)
+    assert [e["msg"] for e in result["results"]] == [
+        "Could not connect to Connect for PATCH: connection refused",
+        "not attempted: an earlier request got no answer from Connect (Could not connect to Connect for PATCH: "
+        "connection refused)"]
+
+
+def test_single_form_failure_raises_with_its_message():
+    store = Store(a=dict(size=1))
+    with pytest.raises(InputError, match="must be 0 or more"):
+        single(store, dict(name="a", size=-5))
+    with pytest.raises(ConnectError, match="HTTP 500"):
+        single(store, dict(name="flaky"))

@@ -294,7 +294,7 @@ def generate(dest):
         (n, markup((docs[n].get("doc") or {}).get("short_description", ""))) for n in modules])
     roles = role_names()
     for name in roles:
-        files["roles/%s.md" % name] = render_role(name)
+        files["roles/%s.md" % name] = render_role(name).replace("](connect_", "](../modules/connect_")
     summaries = []
     for name in roles:
         with open(os.path.join(ROOT, "roles", name, "meta", "argument_specs.yml")) as handle:

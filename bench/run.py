@@ -60,7 +60,7 @@ class Bench:
 
     def timed(self, cmd, env):
         start = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, cwd=str(self.work), capture_output=True, text=True)
+        proc = subprocess.run(cmd, env=env, cwd=str(self.work), capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - start
         if proc.returncode != 0:
             raise SystemExit("%s failed:\n%s\n%s" % (" ".join(map(str, cmd)), proc.stdout[-3000:], proc.stderr[-3000:]))
@@ -107,7 +107,7 @@ class Bench:
         rows = []
 
         role_runs = []
-        for _ in range(self.repeat):  # each run on a fresh server; the best run counts (least disturbed)
+        for _run in range(self.repeat):  # each run on a fresh server; the best run counts (least disturbed)
             server = self.server()
             role_runs.append(self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"))[0])
             assert len(self.owned(server, "alice")) == n, "the role did not move every item"
@@ -134,11 +134,11 @@ class Bench:
 
         # The fixed cost: the same role run with nothing to move.
         fixed_s = min(self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"))[0]
-                      for _ in range(self.repeat))
+                      for _run in range(self.repeat))
         server.stop()
 
         sdk_runs = []
-        for _ in range(self.repeat):
+        for _run in range(self.repeat):
             server = self.server()
             seconds, out = self.timed([sys.executable, str(ROOT / "bench" / "posit_sdk_handoff.py"), "dave", "alice"],
                                       self.env(server))
@@ -149,7 +149,7 @@ class Bench:
 
         server = self.server()
         subset = sorted(self.owned(server, "dave"))[:self.sizes["loop_items"]]
-        loop_s, _ = self.playbook(server, """
+        loop_s, _loop_output = self.playbook(server, """
         - hosts: localhost
           gather_facts: false
           tasks:
@@ -193,7 +193,7 @@ class Bench:
         assert len(bare.json()) == n
         module_s, result = self.module(server, "connect_content_info", {})
         assert len(result["content"]) == n
-        task_s, _ = self.playbook(server, """
+        task_s, _task_output = self.playbook(server, """
         - hosts: localhost
           gather_facts: false
           tasks:
@@ -215,7 +215,7 @@ class Bench:
                 kwargs["version"] = version
             server = self.server(**kwargs)
             server.clear_log()
-            _, result = self.module(server, "connect_audit_info", dict(action=["delete_content"], **options))
+            _module_s, result = self.module(server, "connect_audit_info", dict(action=["delete_content"], **options))
             audit_requests = [e for e in server.requests if "audit" in e["path"]]
             counts[label] = dict(matched=result["count"], requests=len(audit_requests), source=result["source"])
             server.stop()
@@ -226,7 +226,7 @@ class Bench:
             dest = self.work / ("audit-%d.jsonl" % size)
             memory[size] = self.peak_rss(server, dict(dest=str(dest)))
             with open(dest) as handle:
-                assert sum(1 for _ in handle) == size
+                assert sum(1 for line in handle) == size
             server.stop()
         self.results["audit"] = dict(entries=n, counts=counts, memory=memory)
 
@@ -239,7 +239,7 @@ class Bench:
                    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
         proc = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m",
                                "ansible_collections.posit.connect.plugins.modules.connect_audit_info", str(path)],
-                              cwd=str(COLLECTIONS), capture_output=True, text=True)
+                              cwd=str(COLLECTIONS), capture_output=True, text=True, check=False)
         assert proc.returncode == 0, "connect_audit_info failed: %s" % proc.stderr[-2000:]
         return int(proc.stdout.split()[-1]) / 1024.0  # KiB -> MiB
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Generate the module and role references under docs/ from the collection's own sources.
 
   docs/modules/<module>.md  from each module's DOCUMENTATION, EXAMPLES and RETURN, as `ansible-doc --json`
@@ -295,7 +294,7 @@ def generate(dest):
         (n, markup((docs[n].get("doc") or {}).get("short_description", ""))) for n in modules])
     roles = role_names()
     for name in roles:
-        files["roles/%s.md" % name] = render_role(name)
+        files["roles/%s.md" % name] = render_role(name).replace("](connect_", "](../modules/connect_")
     summaries = []
     for name in roles:
         with open(os.path.join(ROOT, "roles", name, "meta", "argument_specs.yml")) as handle:

@@ -1,20 +1,18 @@
-#!/usr/bin/env python3
-"""Run `ansible-test sanity` on a copy of the collection as it is released.
+"""Run `ansible-test sanity` on the whole checkout, as a community collection's CI does.
 
 ansible-test needs the collection at .../ansible_collections/posit/connect and lists its files with git, so:
-  1. copy the git-tracked files that `ansible-galaxy collection build` would ship (galaxy.yml's build_ignore)
-     to build/sanity/ansible_collections/posit/connect (untracked files never reach the copy);
+  1. copy every git-tracked file (tests/, bench/, tools/ and docs/generate.py included, not only what
+     `ansible-galaxy collection build` ships) to build/sanity/ansible_collections/posit/connect;
   2. make that copy its own git repository (otherwise ansible-test finds this repository's .git above it,
      where build/ is ignored, and sees no files at all);
-  3. put the shared pip bootstrap script where ansible-test caches its own (its download host is unreachable
-     here, see ../shared/GUIDE.md);
+  3. put tools/ansible-test-pip-bootstrap.py where ansible-test caches its pip bootstrap script (which it
+     otherwise downloads, from a host that a machine without internet access cannot reach);
   4. run `ansible-test sanity --requirements` for one Python version (3.11 unless --python is given);
      any other arguments (e.g. --test pylint) are passed on.
 `--untracked` also copies files git does not track yet (not ignored ones): check a new module before committing it.
 The ignore files under tests/sanity/ must stay empty: a failure is fixed, not ignored.
 """
 
-import fnmatch
 import os
 import re
 import shutil
@@ -22,30 +20,17 @@ import subprocess
 import sys
 import time
 
-import yaml
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COPY = os.path.join(ROOT, "build", "sanity", "ansible_collections", "posit", "connect")
-BOOTSTRAP = os.path.join(os.path.dirname(ROOT), "shared", "tools", "ansible-test-pip-bootstrap.py")
+BOOTSTRAP = os.path.join(ROOT, "tools", "ansible-test-pip-bootstrap.py")
 DEFAULT_PYTHON = "3.11"
 
 
-def released_files(untracked=False):
-    """Git-tracked files that survive galaxy.yml's build_ignore (matched like ansible-galaxy does)."""
-    with open(os.path.join(ROOT, "galaxy.yml")) as handle:
-        patterns = yaml.safe_load(handle).get("build_ignore") or []
+def checkout_files(untracked=False):
+    """The files git tracks (and, with `untracked`, those it does not ignore) that exist in the work tree."""
     command = ["git", "ls-files", "-z", "--cached"] + (["--others", "--exclude-standard"] if untracked else [])
-    tracked = subprocess.run(command, cwd=ROOT, check=True, capture_output=True).stdout.decode().split("\0")
-    files = []
-    for path in sorted(set(p for p in tracked if p)):
-        if not os.path.lexists(os.path.join(ROOT, path)):
-            continue  # deleted in the work tree
-        parts = path.split("/")
-        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-        if any(fnmatch.fnmatch(prefix, pattern) for prefix in prefixes for pattern in patterns):
-            continue
-        files.append(path)
-    return files
+    listed = subprocess.run(command, cwd=ROOT, check=True, capture_output=True).stdout.decode().split("\0")
+    return sorted(set(p for p in listed if p and os.path.lexists(os.path.join(ROOT, p))))
 
 
 def make_copy(files):
@@ -69,11 +54,8 @@ def install_pip_bootstrap():
         match = re.search(r"pip='([0-9.]+)'", handle.read())
     version = match.group(1) if match else "24.2"
     cache = os.path.expanduser("~/.ansible/test/cache/get_pip_%s.py" % version.replace(".", "_"))
-    if os.path.exists(BOOTSTRAP):
-        os.makedirs(os.path.dirname(cache), exist_ok=True)
-        shutil.copyfile(BOOTSTRAP, cache)
-    elif not os.path.exists(cache):
-        print("note: %s not found; ansible-test will try to download its pip bootstrap" % BOOTSTRAP)
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    shutil.copyfile(BOOTSTRAP, cache)
 
 
 def check_ignore_files():
@@ -89,7 +71,7 @@ def main(argv):
     args = list(argv)
     untracked = "--untracked" in args
     args = [a for a in args if a != "--untracked"]
-    make_copy(released_files(untracked))
+    make_copy(checkout_files(untracked))
     install_pip_bootstrap()
     if not any(a == "--python" or a.startswith("--python=") for a in args):
         args = ["--python", DEFAULT_PYTHON] + args

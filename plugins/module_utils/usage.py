@@ -32,6 +32,37 @@ def iter_usage(client, kind, params):
     return client.paginate_keyset(USAGE_PATHS[kind], params)
 
 
+def known_users(usage, users):
+    """The records of the signed-in users of `usage`, reading `users` (any iterable of user records, such as
+    the client's paging generator) only until every one is found."""
+    wanted = set(record.get("user_guid") for record in usage if record.get("user_guid"))
+    found = []
+    for user in users if wanted else []:
+        if user.get("guid") in wanted:
+            found.append(user)
+            if len(found) == len(wanted):
+                break
+    return found
+
+
+def usage_rows(usage, content, users):
+    """One row per record (session or visit), joined with the content's title and name and the username.
+
+    `content` is GET /v1/content and `users` any iterable of user records; names are null for content the
+    key cannot see (or deleted content) and for anonymous records.
+    """
+    items = dict((c.get("guid"), c) for c in content or [])
+    names = dict((user["guid"], user.get("username")) for user in known_users(usage, users))
+    rows = []
+    for record in usage:
+        item = items.get(record.get("content_guid")) or {}
+        row = dict(content_guid=record.get("content_guid"), content_title=item.get("title"), content_name=item.get("name"),
+                   user_guid=record.get("user_guid"), username=names.get(record.get("user_guid")))
+        row.update((field, record.get(field)) for field in ("started", "ended", "time") if field in record)
+        rows.append(row)
+    return rows
+
+
 def summarize_usage(usage, content, users):
     """Counts per content item and per user, joined with content titles and usernames.
 
@@ -47,14 +78,7 @@ def summarize_usage(usage, content, users):
         if uguid:
             item["users"].add(uguid)
         by_user[uguid] = by_user.get(uguid, 0) + 1
-    wanted = set(g for g in by_user if g)
-    names = {}
-    if wanted:
-        for user in users:
-            if user.get("guid") in wanted:
-                names[user["guid"]] = user.get("username")
-                if len(names) == len(wanted):
-                    break
+    names = dict((user["guid"], user.get("username")) for user in known_users(usage, users))
     content_rows = []
     for cguid, item in by_content.items():
         known = titles.get(cguid) or {}

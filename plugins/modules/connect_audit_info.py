@@ -23,9 +23,6 @@ description:
   - Reading audit logs requires an administrator's API key.
 author:
   - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
 options:
   action:
     description:
@@ -104,15 +101,14 @@ options:
     default: false
 attributes:
   check_mode:
-    support: full
-    description: Read-only on the server; with O(dest), check mode writes no file and predicts C(changed).
+    details: With O(dest), check mode writes no file and predicts C(changed).
   diff_mode:
-    support: none
-    description: Nothing on the server changes; the export file is not diffed.
+    details: The export file is not diffed.
 notes:
   - Without O(dest) the module never reports C(changed).
 seealso:
   - module: posit.connect.connect_user_info
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

@@ -24,16 +24,9 @@ description:
     concurrent requests for only the items that differ. Use it instead of a C(loop:) of one task per item.
 author:
   - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
 attributes:
-  check_mode:
-    support: full
-    description: Sends no write request. Returns the same C(changed), and the item that a real run would produce.
   diff_mode:
-    support: full
-    description: Returns C(diff) with C(before) and C(after) of the fields that change. For a batch, the diff has one entry per changed item.
+    details: For a batch, the diff has one entry per changed item.
 options:
   guid:
     description:
@@ -235,6 +228,7 @@ notes:
   - Content names are unique per owner, so two owners may each have an item with the same name.
 seealso:
   - module: posit.connect.connect_content_info
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.WRITE_MODULE]
 """
 
 EXAMPLES = r"""

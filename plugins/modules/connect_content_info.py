@@ -19,16 +19,6 @@ description:
   - Always returns a list, even for one O(guid). An unknown guid returns an empty list.
 author:
   - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Read-only; nothing to diff.
 options:
   guid:
     description: Only the item with this guid (C(GET /v1/content/{guid})).
@@ -70,6 +60,7 @@ options:
     default: 8
 seealso:
   - module: posit.connect.connect_content
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

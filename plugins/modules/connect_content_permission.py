@@ -21,9 +21,6 @@ description:
   - The API key's user must be an administrator, the content's owner, or one of its collaborators.
 author:
   - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
 options:
   content:
     description:
@@ -58,12 +55,9 @@ options:
     choices: [present, absent]
     default: present
 attributes:
-  check_mode:
-    support: full
-    description: Reads the ACL and predicts the change and the resulting entry without writing.
   diff_mode:
-    support: full
-    description: Shows the entry (principal and role) before and after.
+    details: Shows the entry (principal and role) before and after.
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.WRITE_MODULE]
 """
 
 EXAMPLES = r"""

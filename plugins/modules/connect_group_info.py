@@ -20,9 +20,6 @@ description:
     so the module neither loops nor repeats groups.
 author:
   - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
 options:
   name:
     description:
@@ -47,13 +44,7 @@ options:
       - Connect cannot list the members of LDAP groups; the task then fails with Connect's error.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Read-only; nothing to diff.
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

@@ -24,9 +24,6 @@ description:
     key see.
 author:
   - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
 options:
   name:
     description:
@@ -60,17 +57,11 @@ options:
       - Also return RV(summary), per package the versions in use and how many items use each.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; nothing is written in any mode.
-  diff_mode:
-    support: none
-    description: Nothing changes.
 notes:
   - The module never reports C(changed).
 seealso:
   - module: posit.connect.connect_content_info
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

@@ -16,13 +16,12 @@ description:
     C(GET /v1/instrumentation/shiny/usage) or C(GET /v1/instrumentation/content/visits).
   - With O(summarize=true) it also counts the records per content item and per user and joins them with the
     content titles (one C(GET /v1/content)) and usernames (paging C(GET /v1/users) only until every user is found).
+  - With O(rows=true) it also returns RV(rows), one per session or visit with the content's title and the
+    username beside the guids (the same two lookups, made once when both options are set).
   - Requires an administrator's or a publisher's API key; Connect limits a publisher to the content they own
     or collaborate on.
 author:
   - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
 options:
   type:
     description:
@@ -55,17 +54,18 @@ options:
     description:
       - Return RV(summary) and RV(count) without the records themselves, which keeps the result small for
         a long time window. Requires O(summarize=true).
+      - RV(rows) is still returned with O(rows=true).
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Read-only; nothing to diff.
+  rows:
+    description:
+      - Also return RV(rows), the records joined with usernames and content titles, for example to write a CSV
+        of who used what and when.
+    type: bool
+    default: false
 seealso:
   - module: posit.connect.connect_audit_info
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""
@@ -79,6 +79,23 @@ EXAMPLES = r"""
 - name: The ten most used apps
   ansible.builtin.debug:
     msg: "{{ shiny.summary.by_content[:10] | map(attribute='title') | list }}"
+
+- name: Every Shiny session of the last week, with who used which app and when
+  posit.connect.connect_usage_info:
+    type: shiny
+    since: -7d
+    rows: true
+  register: sessions
+
+- name: Write them as CSV
+  ansible.builtin.copy:
+    dest: /tmp/sessions.csv
+    mode: "0644"
+    content: |
+      username,content_title,started,ended
+      {% for row in sessions.rows %}
+      {{ row.username }},{{ row.content_title }},{{ row.started }},{{ row.ended }}
+      {% endfor %}
 
 - name: Visits to one report in January
   posit.connect.connect_usage_info:
@@ -109,6 +126,23 @@ count:
   returned: success
   type: int
   sample: 1
+rows:
+  description:
+    - One row per record, in the order of RV(usage), with C(content_guid), C(content_title), C(content_name),
+      C(user_guid), C(username), and C(started) and C(ended) (Shiny sessions) or C(time) (visits).
+    - C(content_title) and C(content_name) are null for content the key cannot see (or deleted content);
+      C(username) is null for anonymous records.
+  returned: when O(rows=true)
+  type: list
+  elements: dict
+  sample:
+    - content_guid: bd1d2285-6c80-49af-8a83-a200effe3cb3
+      content_title: Sales Dashboard
+      content_name: sales-dashboard
+      user_guid: 08e3a41d-1f8e-47f2-8855-f05ea3b0d4b2
+      username: alice
+      started: "2025-01-31T18:00:00Z"
+      ended: "2025-01-31T18:01:00Z"
 summary:
   description: Counts per content item and per user, each sorted by count, highest first.
   returned: when O(summarize=true)
@@ -131,25 +165,24 @@ summary:
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_window
-from ansible_collections.posit.connect.plugins.module_utils.usage import iter_usage, summarize_usage, usage_params
-from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.usage import iter_usage, known_users, summarize_usage, usage_params, usage_rows
+from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
 
 
 def run(m):
     p = m.params
-    try:
-        since, until = parse_window(p["since"], p["until"])
-    except ValueError as exc:
-        m.fail(exc)
-    if p["content"] is not None and not is_guid(p["content"]):
-        m.fail("Option 'content': %r is not a content guid (such as 2d2e6c8a-3f0b-4a3e-9d4f-1b2c3d4e5f60); "
-               "find it with posit.connect.connect_content_info." % p["content"])
+    since, until = parse_window(p["since"], p["until"])
+    check_guid(p["content"], "content", "content", "Find it with posit.connect.connect_content_info.")
     usage = list(iter_usage(m.client, p["type"], usage_params(since, until, p["content"])))
     result = dict(changed=False, usage=usage, count=len(usage))
-    if p["summarize"]:
+    if p["summarize"] or p["rows"]:
         content = m.client.get("v1/content") if usage else []
-        result["summary"] = summarize_usage(usage, content, m.client.paginate_offset("v1/users"))
+        users = known_users(usage, m.client.paginate_offset("v1/users"))
+        if p["summarize"]:
+            result["summary"] = summarize_usage(usage, content, users)
+        if p["rows"]:
+            result["rows"] = usage_rows(usage, content, users)
     if p["summary_only"]:
         del result["usage"]
     return result
@@ -164,6 +197,7 @@ def main():
             content=dict(type="str"),
             summarize=dict(type="bool", default=False),
             summary_only=dict(type="bool", default=False),
+            rows=dict(type="bool", default=False),
         ),
         required_if=[("summary_only", True, ("summarize",))],
     )

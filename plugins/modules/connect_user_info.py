@@ -17,9 +17,6 @@ description:
   - Filters combine with AND; the values of one list option combine with OR.
 author:
   - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
 options:
   username:
     description:
@@ -52,13 +49,7 @@ options:
     type: list
     elements: str
     choices: [locked, licensed, inactive]
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Read-only; nothing to diff.
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

@@ -1,6 +1,8 @@
 """AWX / execution-environment files: the credential type injects exactly the modules' environment
 variables, renders the way AWX renders it, and ansible-builder reads the collection's dependencies."""
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -139,5 +141,65 @@ def test_a_job_with_the_credential_reaches_a_tls_server(tmp_path, playbook):
         assert run["Read the server"]["server"]["current_user"]["username"] == "alice"
         assert "validate_certs" not in run.stdout  # no insecure-mode warning
         assert {e["user"] for e in server.requests if e["path"] == "/__api__/v1/user"} == {"alice"}
+    finally:
+        server.stop()
+
+
+def comparable(requests):
+    """The request log without what differs between two runs of one job (timing, order of concurrent requests)."""
+    return sorted((e["method"], e["path"], sorted(e["query"].items()), e["user"], e["status"], json.dumps(e.get("body")))
+                  for e in requests)
+
+
+def test_a_role_run_by_ansible_runner_as_awx_runs_a_job(tmp_path, playbook, monkeypatch):
+    """AWX and Automation Controller run each job with ansible-runner: a private data directory with the project,
+    the inventory, the credential's injected environment (env/envvars) and the job's extra vars (env/extravars).
+    The content_report role run that way gives the same result and sends the same requests as ansible-playbook."""
+    import ansible_runner
+    from conftest import COLLECTIONS, role_play
+    from connect_standin import StandIn
+
+    server = StandIn(seed="demo").start()
+    try:
+        job_vars = {"connect_report_formats": ["json", "csv"], "connect_report_usage_days": "all"}
+        play = role_play("content_report", "connect_report")
+
+        server.clear_log()
+        reference = playbook(play, server=server, extra_vars=dict(job_vars, connect_report_dir=str(tmp_path / "cli"))).ok()
+        cli_requests = server.requests
+
+        data = tmp_path / "job"  # the private data directory, laid out as AWX lays it out
+        (data / "project").mkdir(parents=True)
+        (data / "project" / "content_report.yml").write_text(play)
+        (data / "inventory").mkdir()
+        (data / "inventory" / "hosts").write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n"
+                                                  % sys.executable)
+        (data / "env").mkdir()
+        (data / "env" / "extravars").write_text(yaml.safe_dump(dict(job_vars, connect_report_dir=str(tmp_path / "job-report"))))
+        credential = render({"server": server.url, "api_key": server.keys["admin"]}, data / "env")
+        assert set(credential) == {"CONNECT_SERVER", "CONNECT_API_KEY", "CONNECT_CA_PATH", "CONNECT_VALIDATE_CERTS"}
+        environment = dict(credential, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS))  # as the EE has it installed
+        (data / "env" / "envvars").write_text(yaml.safe_dump(environment))
+        for name in ("CONNECT_SERVER", "CONNECT_API_KEY", "CONNECT_CA_PATH", "CONNECT_VALIDATE_CERTS"):
+            monkeypatch.delenv(name, raising=False)  # the job sees only what the credential injects
+        monkeypatch.setenv("PATH", "%s:%s" % (Path(sys.executable).parent, os.environ.get("PATH", "")))
+
+        server.clear_log()
+        job = ansible_runner.run(private_data_dir=str(data), playbook="content_report.yml", quiet=True)
+        assert (job.status, job.rc) == ("successful", 0), job.stdout.read()[-4000:]
+        results = dict((e["event_data"]["task"], e["event_data"]["res"]) for e in job.events
+                       if e["event"] == "runner_on_ok")
+
+        assert results["fact"]["connect_report"] == reference["fact"]["connect_report"]
+        assert len(results["fact"]["connect_report"]) == 40
+        assert (tmp_path / "job-report" / "content.json").read_text() == (tmp_path / "cli" / "content.json").read_text()
+        assert comparable(server.requests) == comparable(cli_requests)
+        assert {e["user"] for e in server.requests if e["path"] != "/__api__/server_settings"} == {"admin"}
+        assert server.writes() == []
+        # the key reaches the modules through the environment only: neither the job's output nor its events,
+        # which AWX stores and shows, carry it
+        [artifacts] = (data / "artifacts").iterdir()
+        shown = [artifacts / "stdout", *sorted((artifacts / "job_events").glob("*.json"))]
+        assert len(shown) > 10 and not [path.name for path in shown if server.keys["admin"] in path.read_text()]
     finally:
         server.stop()

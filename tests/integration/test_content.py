@@ -106,7 +106,7 @@ def test_update_check_diff_apply_then_unchanged(demo, playbook):
     assert stored["memory_limit"] == 1073741824 and stored["owner_guid"] == user_guid(demo, "bob")
 
     # one PATCH for the change and one for the reset; nothing from check mode or the re-runs
-    patches = [e for e in demo.writes()]
+    patches = list(demo.writes())
     assert methods(patches) == [("PATCH", "/__api__/v1/content/%s" % guid)] * 2
     assert set(patches[0]["body"]) == set(changes) and "locked" not in patches[0]["body"]
     assert patches[1]["body"] == dict(init_timeout=None, min_processes=None)
@@ -399,5 +399,5 @@ def test_batch_item_failures_and_per_item_options(demo, playbook):
     rerun = playbook(book, extra_vars=dict(items_list=fixed)).ok()["batch"]
     assert rerun["changed_count"] == 1 and rerun["results"][2]["msg"] == "updated title"
     assert [r["msg"] for r in rerun["results"] if not r["changed"]] == ["unchanged", "unchanged", "absent", "unchanged",
-                                                                         "unchanged"]
+                                                                        "unchanged"]
     assert methods(demo.writes()) == [("PATCH", "/__api__/v1/content/%s" % failing)]

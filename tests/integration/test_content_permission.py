@@ -198,7 +198,7 @@ def test_groups_by_name_and_guid_and_a_publishers_own_key(demo, playbook):
     assert denied["_status"] == "failed" and denied["error"]["status"] == 403
     assert "lacks permission" in denied["msg"]
     assert len(acl(demo, budget)) == 3 and len(acl(demo, exploration)) == 2
-    assert [m for m, _ in writes(demo)] == ["POST", "POST"]  # nothing sent for the refused task
+    assert [write[0] for write in writes(demo)] == ["POST", "POST"]  # nothing sent for the refused task
 
 
 def test_bad_input_fails_clearly_without_writing(standin, playbook):

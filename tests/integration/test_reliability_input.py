@@ -1,7 +1,6 @@
 """Reliability matrix, input and check mode: bad input to every module fails with a clear message naming the
 option before any write request; check mode over every module and role sends no write request at all."""
 
-import pytest
 
 BAD_GUID = "not-a-guid"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -50,12 +49,12 @@ def test_bad_input_to_every_module_fails_before_any_write(standin, playbook):
         - name: %s
           posit.connect.%s: %s
           ignore_errors: true
-""" % (name, module, args) for name, (module, args, _) in cases.items())
+""" % (name, module, args) for name, (module, args, parts) in cases.items())
     run = playbook("""
     - hosts: localhost
       gather_facts: false
       tasks:%s""" % tasks).ok()
-    for name, (_, _, parts) in cases.items():
+    for name, (_module, _args, parts) in cases.items():
         result = run[name]
         assert result["_status"] == "failed", (name, result)
         for part in parts:

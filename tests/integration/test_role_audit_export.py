@@ -70,7 +70,7 @@ def test_incremental_runs_append_only_new_entries_on_both_api_paths(servers, pla
         assert third["fact"]["connect_audit_export"]["exported"] == 0
         [task] = [r for name, r in third.results.items() if name.endswith("Append the audit entries newer than the last export")]
         assert task["changed"] is False
-        files.append([{k: v for k, v in e.items()} for e in lines(dest)][:-5])
+        files.append([dict(e) for e in lines(dest)][:-5])
     assert files[0] == files[1]  # the search path and the audit_logs fallback wrote the same entries
 
 

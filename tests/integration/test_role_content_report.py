@@ -5,6 +5,7 @@ import csv
 import json
 import re
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,8 @@ PLAY = role_play("content_report", "connect_report")
 @pytest.fixture(scope="module")
 def server():
     standin = StandIn(seed="demo").start()
+    used = Counter(record["content_guid"] for record in standin.state.shiny_usage + standin.state.visits)
+    standin.state.content[used.most_common(1)[0][0]]["title"] = "Quarterly NPS Survey App"  # too long for a chart label
     yield standin
     standin.stop()
 
@@ -91,7 +94,7 @@ def test_files_rows_permissions_and_usage(server, report):
     # the documented summary: users, then groups, each by role, then name; empty when nobody else has access
     summaries = {(r["owner"], r["name"]): r["permissions"] for r in as_json}
     quarterly = "alice (owner); victor (viewer); group Leadership (viewer)"
-    assert [s for (_, name), s in summaries.items() if name == "quarterly-report"].count(quarterly) == 1
+    assert [s for (guid, name), s in summaries.items() if name == "quarterly-report"].count(quarterly) == 1
     assert summaries[("svc-deploy", "connect-usage")] == "grace (viewer); group Platform Team (viewer)"
     assert summaries[("dave", "legacy-kpis")] == "mallory (viewer); victor (viewer)"
     assert sum(r["permissions"] == quarterly for r in rows) == 1  # the CSV says the same
@@ -117,7 +120,7 @@ def test_the_page_in_a_real_browser(server, report):
     from playwright.sync_api import sync_playwright  # the test fails, never skips, without it
 
     assert Path(CHROMIUM).exists(), "make test installs Debian's chromium; run it through make"
-    _, directory, _, _ = report
+    directory = report[1]
     bars = expected_bars(server)
     page_url = (directory / "index.html").as_uri()
     with sync_playwright() as pw:
@@ -133,6 +136,12 @@ def test_the_page_in_a_real_browser(server, report):
         for chart, count in bars.items():
             assert page.locator("#%s svg g.bar rect" % chart).count() == count > 0, chart
         assert bars == {"chart-by-type": 10, "chart-by-owner": 6, "chart-most-used": 10}  # the demo seed's shape
+        for chart in bars:  # every label fits left of its bar: long ones end in an ellipsis, the tooltip has it all
+            left = page.locator("#%s svg" % chart).bounding_box()["x"]
+            for group in page.locator("#%s svg g.bar" % chart).all():
+                label, tooltip = group.locator("text.label"), group.locator("title").text_content()
+                assert label.bounding_box()["x"] >= left, (chart, label.text_content())
+                assert tooltip.startswith(label.text_content().rstrip("\u2026")), (chart, tooltip)
         values = [int(v.replace(",", "")) for v in page.locator("#chart-by-owner text.value").all_text_contents()]
         assert sum(values) == 40 and values == sorted(values, reverse=True)
         types = page.locator("#chart-by-type text.label").all_text_contents()
@@ -197,7 +206,23 @@ def test_formats_no_usage_no_permissions_and_check_mode(server, playbook, tmp_pa
     bad = playbook(PLAY, server=server, extra_vars=dict(connect_report_dir=str(tmp_path), connect_report_formats=["pdf"]))
     assert bad.rc != 0 and "connect_report_formats" in bad.stdout and "pdf" in bad.stdout
     days = playbook(PLAY, server=server, extra_vars=dict(connect_report_dir=str(tmp_path), connect_report_usage_days="a month"))
-    assert days.rc != 0 and "connect_report_usage_days" in days.stdout and "int" in days.stdout
+    assert days.rc != 0 and "connect_report_usage_days must be a number of days" in days.stdout and "'all'" in days.stdout
     missing = playbook(PLAY, server=server)
     assert missing.rc != 0 and "missing required arguments: connect_report_dir" in missing.stdout
     assert server.requests == []  # bad variables fail before any request
+
+
+def test_usage_over_all_time(server, playbook, tmp_path):
+    server.clear_log()
+    run = playbook(PLAY, server=server, extra_vars=dict(
+        connect_report_dir=str(tmp_path), connect_report_formats="json,html", connect_report_usage_days="all",
+        connect_report_permissions="false")).ok()
+    state = server.state
+    sessions = Counter(record["content_guid"] for record in state.shiny_usage)
+    visits = Counter(record["content_guid"] for record in state.visits)
+    rows = run["fact"]["connect_report"]
+    assert [(row["shiny_sessions"], row["visits"]) for row in rows] == [(sessions[row["guid"]], visits[row["guid"]]) for row in rows]
+    assert sum(row["usage"] for row in rows) == len(state.shiny_usage) + len(state.visits)  # every record is counted
+    usage = [e for e in server.requests if "/instrumentation/" in e["path"]]
+    assert usage and all("from" not in e["query"] for e in usage)  # no window start is sent
+    assert " · usage over all time</div>" in (tmp_path / "index.html").read_text()

@@ -184,3 +184,50 @@ def test_publisher_viewer_and_bad_input(standin, playbook):
     assert denied["_status"] == "failed" and denied["error"]["status"] == 403
     assert "requires an administrator's or a publisher's API key" in denied["msg"]
     assert standin.keys["viewer"] not in viewer.stdout
+
+
+ROWS_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: session rows and summary
+      posit.connect.connect_usage_info:
+        type: shiny
+        since: "{{ since }}"
+        rows: true
+        summarize: true
+        summary_only: true
+    - name: visit rows of one public item
+      posit.connect.connect_usage_info:
+        type: visits
+        content: "{{ report }}"
+        rows: true
+"""
+
+
+def test_rows_join_each_session_and_visit_with_username_and_title(standin, playbook):
+    state = standin.state
+    report = content_guid(state, "dave", "data-dictionary")  # public: anonymous visits too
+    since = sorted(s["started"] for s in state.shiny_usage)[1000]
+    standin.clear_log()
+    run = playbook(ROWS_PLAY, extra_vars={"since": rfc3339(since), "report": report}).ok()
+
+    def expected(record, *fields):
+        item, user = state.content.get(record["content_guid"]) or {}, state.users.get(record["user_guid"]) or {}
+        return dict(content_guid=record["content_guid"], content_title=item.get("title"), content_name=item.get("name"),
+                    user_guid=record["user_guid"], username=user.get("username"), **{f: rfc3339(record[f]) for f in fields})
+
+    sessions = run["session rows and summary"]
+    assert "usage" not in sessions and sessions["summary"]["by_content"]  # summary_only drops the raw records only
+    assert sessions["rows"] == [expected(s, "started", "ended") for s in state.shiny_usage if s["started"] >= since]
+    assert sessions["count"] == len(sessions["rows"]) == 500
+    assert all(row["username"] and row["content_title"] for row in sessions["rows"])
+
+    visits = run["visit rows of one public item"]
+    assert visits["rows"] == [expected(v, "time") for v in state.visits if v["content_guid"] == report]
+    assert len(visits["rows"]) == len(visits["usage"]) and {row["content_title"] for row in visits["rows"]} == {"Data Dictionary"}
+    assert None in {row["username"] for row in visits["rows"]}  # anonymous visits have no username
+
+    # rows and summary share one content list and one walk through the users, per task
+    assert len(gets(standin, "v1/content")) == 2 and len(gets(standin, "v1/users")) == 2
+    assert standin.writes() == []

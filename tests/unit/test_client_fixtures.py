@@ -11,7 +11,7 @@ from requests.adapters import BaseAdapter
 
 from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "connect-api" / "fixtures" / "posit-sdk-py"
+FIXTURES = next(p for p in Path(__file__).resolve().parents if p.name == "tests") / "fixtures" / "connect-api" / "fixtures" / "posit-sdk-py"
 SERVER = "http://localhost:3443"  # the host the recorded paging URLs name
 
 
@@ -42,7 +42,7 @@ class ReplayAdapter(BaseAdapter):
         folder, base = (FIXTURES / path).parent, (FIXTURES / path).name
         matches = []
         for file in folder.glob(base + "*.json*"):
-            stem, _, recorded = file.name.rsplit(".", 1)[0].partition("?")
+            stem, _mark, recorded = file.name.rsplit(".", 1)[0].partition("@")
             recorded = set(parse_qsl(recorded))
             if stem == base and query <= recorded:
                 matches.append((len(recorded - query), file.name, file))

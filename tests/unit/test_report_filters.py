@@ -2,6 +2,11 @@
 
 import csv
 import io
+import re
+from pathlib import Path
+
+import jinja2
+from ansible.plugins.filter.core import regex_replace
 
 from ansible_collections.posit.connect.plugins.filter.content_report import (
     COLUMNS,
@@ -12,6 +17,7 @@ from ansible_collections.posit.connect.plugins.filter.content_report import (
     to_csv,
 )
 
+TEMPLATES = Path(__file__).resolve().parents[2] / "roles" / "content_report" / "templates"
 USERS = [{"guid": "u-alice", "username": "alice"}, {"guid": "u-bob", "username": "bob"},
          {"guid": "u-zoe", "username": "Zoe"}, {"guid": "u-dave", "username": "dave"}]
 GROUPS = [{"guid": "g-ds", "name": "data-science"}, {"guid": "g-fin", "name": "Finance"}]
@@ -60,12 +66,36 @@ def test_charts_cap_the_bars_and_mark_the_others():
     rows = [{"app_mode": "mode%02d" % (i % 12), "owner": "owner%d" % (i % 3), "usage": i, "name": "n%d" % i,
              "title": "T%d" % i if i % 2 else None} for i in range(24)]
     charts = report_charts(rows, 10)
-    assert len(charts["by_type"]) == 10 and charts["by_type"][-1] == {"label": "3 others", "value": 6, "other": True}
-    assert sum(bar["value"] for bar in charts["by_type"]) == 24
+    assert len(charts["by_type"]) == 10
+    assert charts["by_type"][-1] == {"label": "3 others", "value": 6, "other": True}
+    assert sum(entry["value"] for entry in charts["by_type"]) == 24
     assert charts["by_owner"] == [{"label": "owner%d" % i, "value": 8} for i in range(3)]
-    assert [bar["value"] for bar in charts["most_used"]] == list(range(23, 13, -1))
+    assert [entry["value"] for entry in charts["most_used"]] == list(range(23, 13, -1))
     assert charts["most_used"][0]["label"] == "T23" and charts["most_used"][1]["label"] == "n22"
     assert report_charts([], 10) == {"by_type": [], "by_owner": [], "most_used": []}
+
+
+def test_long_chart_labels_end_in_an_ellipsis_and_the_tooltip_keeps_them_whole():
+    long = "Quarterly NPS Survey App"  # was cut at the chart's left edge ("uarterly NPS Survey App")
+    rows = [{"guid": "g-nps", "name": "nps", "title": long, "usage": 5, "owner": "a-very-long-owner-username", "app_mode": "shiny"},
+            {"guid": "g-etl", "name": "etl", "title": "Nightly ETL Notebook", "usage": 3, "owner": "bob", "app_mode": "jupyter-static"}]
+    html = render_page([dict(dict.fromkeys(COLUMNS), **row) for row in rows], report_charts(rows, 10))
+    bars = dict((chart, re.findall(r'<g class="bar"[^>]*><title>(.*?): \d+</title>\s*<text class="label"[^>]*>(.*?)</text>', body))
+                for chart, body in re.findall(r'<figure class="chart" id="chart-([a-z-]+)">(.*?)</figure>', html, re.S))
+    assert bars["most-used"] == [(long, "Quarterly NPS Surve\u2026"), ("Nightly ETL Notebook", "Nightly ETL Notebook")]
+    assert bars["by-owner"] == [("a-very-long-owner-username", "a-very-long-owner-u\u2026"), ("bob", "bob")]
+    assert all(len(label) <= 20 for chart in bars.values() for title, label in chart)  # what fits left of a bar
+
+
+def render_page(rows, charts):
+    """The role's index.html.j2 as Ansible renders it, for the few variables and filters it uses."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined)
+    environment.filters["regex_replace"] = regex_replace
+    return environment.get_template("index.html.j2").render(
+        connect_report=rows, connect_report_charts=charts, connect_report_days=30,
+        connect_report_all_time=False, connect_report_with_usage=True, connect_report_with_packages=False,
+        connect_report_server={"server": {"api_url": "https://connect.example.com/__api__", "version": "2025.09.0"}},
+        now=lambda **kwargs: "2026-01-01 00:00 UTC")
 
 
 def test_csv_quotes_and_nulls():

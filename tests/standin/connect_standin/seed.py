@@ -252,8 +252,8 @@ def _demo_audit(state, rng, by_name, items):
     weights = [("user_login", 40), ("deploy_application", 30), ("update_content", 10),
                ("add_content_permission", 5), ("remove_content_permission", 2), ("edit_user", 3),
                ("add_api_key", 3), ("change_content_owner", 1)]
-    actions = [a for a, _ in weights]
-    cumulative = [w for _, w in weights]
+    actions = [a for a, w in weights]
+    cumulative = [w for a, w in weights]
     while len(events) < 3000:
         when = start + rng.randint(0, 90 * DAY - 60)
         action = rng.choices(actions, cum_weights=_cumsum(cumulative))[0]
@@ -307,7 +307,7 @@ def _usage(state, rng, items, sessions, visits):
     others = [i for i in items if i["app_mode"] not in SHINY_MODES and i["bundle_id"]]
     viewers = [u for u in state.users.values() if not u["locked"]]
     if shiny:
-        starts = sorted(start + rng.randint(0, 60 * DAY - 3600) for _ in range(sessions))
+        starts = sorted(start + rng.randint(0, 60 * DAY - 3600) for session in range(sessions))
         for when in starts:
             item = rng.choice(shiny)
             user = None if item["access_type"] == "all" and rng.random() < 0.3 else rng.choice(viewers)
@@ -317,7 +317,7 @@ def _usage(state, rng, items, sessions, visits):
                 "started": when, "ended": when + rng.randint(30, 3600), "data_version": 1,
             })
     if others:
-        times = sorted(start + rng.randint(0, 60 * DAY - 60) for _ in range(visits))
+        times = sorted(start + rng.randint(0, 60 * DAY - 60) for visit in range(visits))
         for when in times:
             item = rng.choice(others)
             user = None if item["access_type"] == "all" and rng.random() < 0.3 else rng.choice(viewers)

@@ -299,7 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._fault(standin, rule)
 
         auth = self.headers.get("Authorization", "")
-        scheme, _, key = auth.partition(" ")
+        scheme, _space, key = auth.partition(" ")
         req = api.Request(self.command, path, pairs, body, self._base_url(standin),
                           key.strip() if scheme.lower() == "key" else None, standin.state,
                           {"version": standin.version, "version_tuple": version_tuple(standin.version),

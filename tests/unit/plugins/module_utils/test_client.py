@@ -20,7 +20,7 @@ from ansible_collections.posit.connect.plugins.module_utils.errors import InputE
 from connect_standin import StandIn
 from connect_standin.tls import make_ca
 
-SHARED = Path(__file__).resolve().parents[5] / "shared" / "connect-api"  # beside the repository
+SHARED = next(p for p in Path(__file__).resolve().parents if p.name == "tests") / "fixtures" / "connect-api"
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ CHECK_PLAY = """
       posit.connect.connect_content: {guid: "%(guid)s", state: absent}
     - name: batch
       posit.connect.connect_content:
-        items: [{guid: "%(guid)s", title: T1}, {name: another-new-app}, {name: quarterly-report, owner: dave, state: absent}]
+        items: [{guid: "%(guid)s", title: Title 1}, {name: another-new-app}, {name: quarterly-report, owner: dave, state: absent}]
     - name: owned_by
       posit.connect.connect_content: {owned_by: dave, owner: erin}
     - name: grant

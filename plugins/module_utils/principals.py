@@ -137,10 +137,15 @@ def list_groups(client, name=None, guid=None, prefix=None):
     return list(client.paginate_offset("v1/groups"))
 
 
+def group_members(client, group_guid):
+    """The users of one group (every page)."""
+    return list(client.paginate_offset("v1/groups/%s/members" % group_guid))
+
+
 def add_group_members(client, groups, concurrency=8):
     """Set groups[i]['members'] to the group's users, fetched concurrently."""
     def members(group):
-        return list(client.paginate_offset("v1/groups/%s/members" % group["guid"]))
+        return group_members(client, group["guid"])
 
     for group, users, error in client.map_concurrent(members, groups, concurrency):
         if error is not None:
@@ -169,6 +174,26 @@ def require_principal(client, principal, principal_type, option="principal"):
                             "guid" if is_guid(principal) else ("username" if principal_type == "user" else "name"),
                             principal, other, other))
     return found[0]
+
+
+# -- the authentication provider's directory (LDAP, OAuth2 with Google) -------
+
+REMOTE_FIELDS = {"users": "username", "groups": "name"}
+
+
+def require_remote(client, kind, name, option):
+    """The one entry of the provider's directory (GET /v1/users/remote or /v1/groups/remote) named exactly
+    `name`; an InputError listing the candidates when there is none or several."""
+    field = REMOTE_FIELDS[kind]
+    page = client.get("v1/%s/remote" % kind, params=dict(prefix=name, limit=MAX_PAGE_SIZE)) or {}
+    found = page.get("results") or []
+    exact = [entry for entry in found if entry.get(field) == name]
+    if len(exact) == 1:
+        return exact[0]
+    shown = ", ".join(sorted(repr(entry.get(field)) for entry in (exact or found)[:10])) or "none"
+    raise InputError("Option '%s': %s %r in the authentication provider's directory (candidates: %s). Give the "
+                     "exact %s of one entry." % (option, "several entries match" if exact else "no entry is exactly",
+                                                 name, shown, field))
 
 
 class UserCache:

@@ -42,7 +42,7 @@ class Members(Facet):
 
     def plan(self, engine, item, current, wanted):
         have = dict((u["guid"], u) for u in current or [])
-        add = [u for u in wanted["add"] if u["guid"] not in have]
+        add = list(dict((u["guid"], u) for u in wanted["add"] if u["guid"] not in have).values())  # once each
         keep = set(u["guid"] for u in wanted["add"])
         gone = set(u["guid"] for u in wanted["remove"])
         remove = [u for g, u in have.items() if g in gone or (wanted["purge"] and g not in keep)]

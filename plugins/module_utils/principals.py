@@ -14,6 +14,7 @@ __metaclass__ = type
 from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
 from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_rfc3339
 
 # Before this release GET /v1/groups?prefix= ignored page_number and always answered page 1.
 GROUP_PREFIX_PAGING_SINCE = (2025, 4, 0)
@@ -80,6 +81,22 @@ def list_users(client, username=None, guid=None, prefix=None, roles=None, accoun
     if prefix:
         return _prefix_search(client, "v1/users", params, prefix, USER_PREFIX_FIELDS)
     return list(client.paginate_offset("v1/users", params))
+
+
+def inactive_since(users, moment):
+    """The users whose last activity is before `moment` (aware datetime), or who never signed in."""
+    def inactive(user):
+        active = parse_rfc3339(user.get("active_time"))
+        return active is None or active < moment
+    return [user for user in users if inactive(user)]
+
+
+def active_user_counts(client):
+    """Licensed users active within the last 1, 7, 30 and 365 days by role (GET /v1/metrics/users/active,
+    administrators only): {"1d": {"total", "admin", "publisher", "viewer"}, ...}; None when the server has
+    no such endpoint (404)."""
+    found = client.get_or_none("v1/metrics/users/active")
+    return None if found is None else found.get("windows") or {}
 
 
 def current_user(client):

@@ -15,7 +15,7 @@ description:
   - Makes sure a Connect group exists (or not) and, when O(members) or O(remove_members) is set, who is in it.
   - Selects the group by O(name), or by O(guid) (then O(name) renames it).
   - A missing group is created with C(POST /v1/groups) (the API key's user owns it), or with O(remote=true)
-    from the authentication provider's directory (LDAP): the directory is searched (C(GET /v1/groups/remote))
+    from the authentication provider's directory (LDAP); the directory is searched (C(GET /v1/groups/remote))
     and the one entry with exactly this name is added (C(PUT /v1/groups) with its C(temp_ticket)).
   - Members are given by username or guid; every one is looked up before anything is written, and an
     unknown user fails the item. The group ends with at least O(members); O(purge_members=true) also

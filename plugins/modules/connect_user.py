@@ -17,7 +17,7 @@ description:
   - Selects the user by O(username), or by O(guid) (then O(username) renames the user).
   - A missing user is created. A local account (password, SAML, OAuth2, PAM or proxied authentication) is
     created with C(POST /v1/users), with O(password) or O(user_must_set_password). With O(remote=true) the
-    user is added from the server's authentication provider (LDAP, OAuth2 with Google): the directory is
+    user is added from the server's authentication provider (LDAP, OAuth2 with Google); the directory is
     searched (C(GET /v1/users/remote)) and the one entry with exactly this username is added
     (C(PUT /v1/users) with its C(temp_ticket)); no entry or several fail, listing the candidates.
   - Connect has no user deletion; to take a user's access away, lock them (O(locked=true),

@@ -75,7 +75,7 @@ options:
     type: bool
   state:
     description:
-      - Only V(present): Connect cannot delete users. Lock them with O(locked=true).
+      - Only V(present), since Connect cannot delete users. Lock them with O(locked=true).
     type: str
     choices: [present]
     default: present

@@ -24,7 +24,8 @@ description:
     C(POST /v1/users/{guid}/lock)). A locked user cannot sign in and their API keys are refused.
   - The batch form (O(items)) manages many users in one task; options given at the top level apply to
     every item. Items are read with one listing of all users and written concurrently.
-  - The API key's user must be an administrator.
+  - The API key's user must be an administrator. The role C(posit.connect.user_offboarding) uses this module to
+    lock someone who leaves, after handing off their content and removing their access.
 author:
   - posit.connect contributors (@posit-connect-ansible)
 extends_documentation_fragment:
@@ -134,7 +135,6 @@ attributes:
 seealso:
   - module: posit.connect.connect_user_info
   - module: posit.connect.connect_group
-  - role: posit.connect.user_offboarding
 """
 
 EXAMPLES = r"""

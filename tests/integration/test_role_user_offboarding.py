@@ -142,14 +142,16 @@ def test_bad_variables_fail_before_any_write(org, playbook):
         "no new owner": (dict(connect_offboard_user="dave"), "connect_offboard_to is required: dave owns 15"),
         "viewer as new owner": (dict(connect_offboard_user="dave", connect_offboard_to="victor"),
                                 "connect_offboard_to"),
+        "themselves as new owner": (dict(connect_offboard_user="dave", connect_offboard_to="dave"),
+                                    "connect_offboard_to names dave, the user who leaves"),
     }
     for name, (extra, words) in cases.items():
         run = playbook(PLAY, server=org, extra_vars=extra)
         assert run.rc != 0, name
         assert words in run.stdout, (name, run.stdout[-2000:])
     assert org.writes() == []
-    # a user without content needs no new owner
-    run = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user="wendy")).ok()
+    # a user without content needs no new owner; a guid selects as a username does
+    run = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user=guid(org, "wendy"))).ok()
     assert run["fact"]["connect_offboard"]["locked"] is True and org.state.user_by_username("wendy")["locked"]
 
 

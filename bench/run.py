@@ -1,4 +1,4 @@
-"""`make bench`: the ownership handoff and the info/audit modules, measured side by side against named
+"""`make bench`: the ownership handoff, the offboarding role and the info/audit modules, measured side by side against named
 alternatives on the Connect stand-in, in one run. Prints one table and writes bench/RESULTS.md.
 
 Every contender starts from the same seeded state (a fresh stand-in each) with the same per-request
@@ -182,6 +182,62 @@ class Bench:
                  reapply["requests"] <= 4 and reapply["writes"] == 0),
             ])
 
+    # -- offboarding --------------------------------------------------------------------
+
+    OFFBOARD = """
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.user_offboarding
+    """
+    OFFBOARD_VARS = dict(connect_offboard_user="bob", connect_offboard_to="erin")
+
+    def offboard_server(self, content):
+        """Everything owned by alice; bob, who leaves, owns 10 items, is a viewer on every 10th and in a group."""
+        server = self.server(seed_options=dict(content=content, owner="alice"))
+        bob = server.state.user_by_username("bob")
+        for n in range(10):
+            server.add_content("bob-item-%02d" % n, owner="bob")
+        for number, item in enumerate(sorted(server.state.content.values(), key=lambda c: int(c["id"]))):
+            if number % 10 == 0 and item["owner_guid"] != bob["guid"]:
+                server.state.add_permission(item, bob["guid"], "user", "viewer")
+        return server
+
+    def offboarding(self):
+        n = self.sizes["items"]
+        runs, writes = [], None
+        for _ in range(self.repeat):
+            server = self.offboard_server(n)
+            entries = sum(1 for perms in server.state.permissions.values() for p in perms)
+            runs.append(self.playbook(server, self.OFFBOARD, self.OFFBOARD_VARS)[0])
+            assert not any(server.state.permissions.values()) and server.state.user_by_username("bob")["locked"]
+            writes = len(server.writes())
+            server.clear_log()
+            self.playbook(server, self.OFFBOARD, self.OFFBOARD_VARS)
+            rerun_writes = len(server.writes())
+            server.stop()
+        role_s = min(runs)
+        fixed_runs = []
+        for _ in range(self.repeat):  # the same role and steps with no content: every task, no item
+            server = self.offboard_server(0)
+            for item in list(server.state.content):
+                server.state.content.pop(item)
+            server.state.names.clear()
+            fixed_runs.append(self.playbook(server, self.OFFBOARD, self.OFFBOARD_VARS)[0])
+            server.stop()
+        fixed_s = min(fixed_runs)
+        concurrency = 8
+        acl_reads = n  # every item bob does not own (alice's n, and his 10 once they are erin's)
+        requests_over_concurrency = acl_reads + entries + 10  # ACL reads, ACL deletes, handoff PATCHes
+        bound = requests_over_concurrency * self.sizes["latency"] / concurrency + fixed_s
+        self.results["offboarding"] = dict(
+            items=n + 10, acl_entries=entries, writes=writes, rerun_writes=rerun_writes,
+            rows=[("user_offboarding role (handoff, ACLs, groups, lock)", role_s, 1.0),
+                  ("physical bound: (ACL reads + writes) x latency / concurrency + fixed cost", bound, bound / role_s),
+                  ("fixed cost: the role with no content", fixed_s, fixed_s / role_s)],
+            checks=[("role within 1.5x of its bound", role_s / bound, "<= 1.5", role_s / bound <= 1.5),
+                    ("re-run: writes", rerun_writes, "0", rerun_writes == 0)])
+
     # -- info and audit ---------------------------------------------------------------
 
     def info(self):
@@ -277,6 +333,7 @@ class Bench:
 
     def table(self):
         h, i, a, p = self.results["handoff"], self.results["info"], self.results["audit"], self.results["packages"]
+        o = self.results["offboarding"]
         sizes = sorted(a["memory"])
         sections = [
             ("### Ownership handoff: %d items, %d ms per request" % (self.sizes["items"], self.sizes["latency"] * 1000),
@@ -286,6 +343,13 @@ class Bench:
             (None, ["target", "measured", "wanted", "met"],
              [(name, "%d (%d)" % (h["reapply"]["requests"], h["reapply"]["writes"]) if "re-apply" in name
                else "%.2fx" % value, wanted, "yes" if met else "NO") for name, value, wanted, met in h["checks"]]),
+            ("### Offboarding: %d items (%d ACL entries of the user), %d ms per request"
+             % (o["items"], o["acl_entries"], self.sizes["latency"] * 1000),
+             ["contender", "wall s", "ratio to the role"],
+             [(name, "%.2f" % seconds, "%.2fx" % ratio) for name, seconds, ratio in o["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%.2fx" % value if isinstance(value, float) else value, wanted, "yes" if met else "NO")
+              for name, value, wanted, met in o["checks"]]),
             ("### connect_content_info over %d items" % i["items"], ["contender", "wall s", "ratio to the bare GET"],
              [("one bare `GET /v1/content` with requests", "%.2f" % i["bare"], "1.00x"),
               ("the module, as its own process", "%.2f" % i["module"], "%.2fx" % (i["module"] / i["bare"])),
@@ -359,6 +423,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="connect-bench-") as work:
         bench = Bench(sizes, work, repeat=args.repeat or (1 if args.quick else 3))
         bench.handoff()
+        bench.offboarding()
         bench.info()
         bench.audit()
         bench.packages()

@@ -20,6 +20,9 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert [n.split(" ")[0] for n in names] == ["ownership_handoff", "posit-sdk", "connect_content", "physical", "fixed"]
     assert handoff["writes"] == data["sizes"]["items"]  # the role sent one PATCH per item, nothing else
     assert handoff["reapply"]["writes"] == 0 and handoff["reapply"]["requests"] <= 4
+    offboarding = data["results"]["offboarding"]
+    assert offboarding["rerun_writes"] == 0
+    assert offboarding["writes"] == 10 + offboarding["acl_entries"] + 2  # handoff PATCHes, ACL DELETEs, group, lock
     counts = data["results"]["audit"]["counts"]
     assert len({c["matched"] for c in list(counts.values())[:2]}) == 1  # both paths found the same entries
     assert counts["search path"]["requests"] < counts["fallback path"]["requests"]
@@ -28,4 +31,4 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert packages["matched"] > 0 and [c["requests"] for c in packages["contenders"]][:2] == [2, 2]
     assert packages["contenders"][2]["requests"] > packages["contenders"][0]["requests"]
     assert "### connect_package_info" in proc.stdout
-    assert "| ratio |" in proc.stdout and "### Ownership handoff" in proc.stdout
+    assert "| ratio |" in proc.stdout and "### Ownership handoff" in proc.stdout and "### Offboarding" in proc.stdout

@@ -42,6 +42,14 @@ def test_bad_input_to_every_module_fails_before_any_write(standin, playbook):
         "user bad role": ("connect_user_info", {"role": ["root"]}, ["role", "administrator, publisher, viewer"]),
         "group typo": ("connect_group_info", {"member": True}, ["member"]),
         "server typo": ("connect_server_info", {"sever": "x"}, ["sever"]),
+        "user bad role choice": ("connect_user", {"username": "carol", "user_role": "boss"},
+                                 ["user_role", "viewer, publisher, administrator"]),
+        "user bad guid": ("connect_user", {"guid": BAD_GUID, "locked": True}, ["'guid'", BAD_GUID]),
+        "user unknown guid": ("connect_user", {"guid": UNKNOWN, "username": "alice"}, ["'guid'", UNKNOWN]),
+        "user no password": ("connect_user", {"username": "newcomer"}, ["'password'", "user_must_set_password"]),
+        "group unknown member": ("connect_group", {"name": "Finance", "members": ["nobody"]}, ["'members'", "nobody"]),
+        "group batch bad item": ("connect_group", {"items": [{"name": "Finance"}, {"guid": BAD_GUID}]},
+                                 ["items[1].guid", BAD_GUID]),
         "concurrency out of range": ("connect_content", {"owned_by": "dave", "owner": "bob", "concurrency": 0},
                                      ["'concurrency'", "between 1 and 64"]),
     }
@@ -83,6 +91,16 @@ CHECK_PLAY = """
       posit.connect.connect_content_permission: {content: "%(guid)s", principal: alice, state: absent}
     - name: info
       posit.connect.connect_content_info: {include: [owner, tags, permissions]}
+    - name: user
+      posit.connect.connect_user: {username: bob, user_role: viewer, locked: true}
+    - name: new user
+      posit.connect.connect_user: {username: newcomer, user_must_set_password: true, email: n@example.com}
+    - name: group
+      posit.connect.connect_group: {name: Finance, members: [bob], remove_members: [erin]}
+    - name: new group
+      posit.connect.connect_group: {name: Newcomers, members: [alice]}
+    - name: permission batch
+      posit.connect.connect_content_permission: {principal: bob, role: owner, items: [{content: "%(guid)s"}]}
     - name: users
       posit.connect.connect_user_info:
     - name: groups
@@ -101,6 +119,9 @@ CHECK_PLAY = """
     - name: export role
       ansible.builtin.include_role: {name: posit.connect.audit_export}
       vars: {connect_audit_export_dest: "%(tmp)s/audit.jsonl", connect_audit_export_state: "%(tmp)s/audit.state"}
+    - name: offboarding role
+      ansible.builtin.include_role: {name: posit.connect.user_offboarding}
+      vars: {connect_offboard_user: dave, connect_offboard_to: erin, connect_offboard_report: "%(tmp)s/offboard.csv"}
     - name: report role
       ansible.builtin.include_role: {name: posit.connect.content_report}
       vars: {connect_report_dir: "%(tmp)s/report"}
@@ -113,7 +134,8 @@ def test_check_mode_over_every_module_and_role_writes_nothing(standin, playbook,
     before = {g: dict(c) for g, c in standin.state.content.items()}
     run = playbook(CHECK_PLAY % dict(guid=guid, tmp=tmp_path), check=True, diff=True).ok()
     assert standin.writes() == [] and {g: dict(c) for g, c in standin.state.content.items()} == before
-    for task in ("update", "create", "delete", "batch", "owned_by", "grant", "revoke"):
+    for task in ("update", "create", "delete", "batch", "owned_by", "grant", "revoke", "user", "new user", "group",
+                 "new group", "permission batch"):
         assert run[task]["changed"] is True, task  # the change is predicted, not made
     assert run["owned_by"]["changed_count"] == 15
     assert run["handoff fact"]["connect_handoff"]["changed"] == 15

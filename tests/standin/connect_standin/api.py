@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import urlencode
 
-from . import memberships, packages, search
+from . import packages, people, search
 from .errors import APIError, bad_request, forbidden, not_found
 from .model import (AUDIT_ACTIONS, INCLUDES, ROLES, audit_out, check_guid, fmt_time, keyset_page,
                     parse_time)
@@ -481,8 +481,8 @@ ROUTES = [
     ("GET", r"/v1/instrumentation/content/visits", content_visits, {}),
     ("GET", r"/v1/instrumentation/content/hits", content_hits, {}),
     *packages.ROUTES,
-    *memberships.ROUTES,
 ]
+ROUTES[:0] = people.ROUTES  # first, so that /v1/users/remote is not read as /v1/users/{guid}
 _COMPILED = [(m, re.compile(rf"^/__api__{p}/?$"), h, o) for m, p, h, o in ROUTES]
 
 

@@ -217,6 +217,7 @@ class State:
         self.audit_logs = []            # entries, ascending "id" (int) and "time" (int)
         self.shiny_usage = []           # ascending "id"; "started"/"ended" ints
         self.visits = []                # ascending "id"; "time" int
+        self.bundles, self.tasks, self.repositories = {}, {}, {}  # see bundles.py
         self._counters = {"user": 0, "content": 0, "permission": 0, "audit": 0,
                           "tag": 0, "usage": 0, "visit": 0, "bundle": 1000}
 

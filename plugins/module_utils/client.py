@@ -137,9 +137,11 @@ class ConnectClient:
         """The request path as shown in messages: no scheme, host or query."""
         return urlsplit(url).path
 
-    def request(self, method, path, params=None, body=None):
+    def request(self, method, path, params=None, body=None, data=None, headers=None, dest=None):
         """Send one request and return the decoded JSON (None for 204).
 
+        data: a file object sent as the body, streamed (rewound before a retry), with `headers`.
+        dest: a path the (binary) answer is streamed to, in chunks; returns None then.
         Retries 429/502/503/504 and connection failures with exponential
         backoff, honouring Retry-After. A request that may have reached the
         server (read error, timeout) is retried only for idempotent methods.
@@ -150,9 +152,11 @@ class ConnectClient:
         attempt = 0
         while True:
             self._wait_while_throttled()
+            if data is not None:
+                data.seek(0)
             try:
-                resp = self.session.request(method, url, params=params, json=body,
-                                            timeout=self.timeout, verify=self.verify)
+                resp = self.session.request(method, url, params=params, json=body, data=data, headers=headers,
+                                            timeout=self.timeout, verify=self.verify, stream=dest is not None)
             except requests.exceptions.SSLError as exc:
                 raise ConnectError(
                     "TLS verification failed for %s %s: %s. If Connect uses a self-signed or "
@@ -188,6 +192,11 @@ class ConnectClient:
                 continue
             if resp.status_code >= 300:
                 raise self._error(method, shown, resp)
+            if dest is not None:
+                with open(dest, "wb") as out:
+                    for chunk in resp.iter_content(1024 * 1024):
+                        out.write(chunk)
+                return None
             if resp.status_code == 204 or not resp.content:
                 return None
             return self._decode(method, shown, resp)
@@ -277,6 +286,15 @@ class ConnectClient:
 
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
+
+    def upload(self, path, filename, content_type="application/gzip"):
+        """POST a file, streamed from disk (never read whole into memory); returns the decoded JSON answer."""
+        with open(filename, "rb") as data:
+            return self.request("POST", path, data=data, headers={"Content-Type": content_type})
+
+    def download(self, path, dest):
+        """GET a binary answer (a bundle archive) streamed into the file dest."""
+        return self.request("GET", path, dest=dest)
 
     def get_or_none(self, path, params=None):
         """GET path, or None when Connect answers 404 (the object does not exist or is not visible)."""

@@ -28,6 +28,7 @@ attributes:
     description: Reads as in a normal run; a download with O(dest) is made in check mode too (it changes nothing on the server).
   diff_mode:
     support: none
+    description: Nothing changes.
 options:
   guid:
     description: The content item's guid.

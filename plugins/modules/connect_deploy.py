@@ -136,7 +136,9 @@ seealso:
   - module: posit.connect.connect_content
   - module: posit.connect.connect_bundle_info
   - module: posit.connect.connect_task_info
-  - role: posit.connect.content_promote
+  - name: The posit.connect.content_promote role
+    description: The role that promotes items from a staging server to production.
+    link: https://github.com/posit-connect-ansible/posit.connect/blob/main/docs/deploy.md#promotion-from-staging-to-production
 """
 
 EXAMPLES = r"""

@@ -15,7 +15,7 @@ description:
   - Returns one task's state and output lines (C(GET /v1/tasks/{id})), for playbooks that start a deploy with
     M(posit.connect.connect_deploy) and O(posit.connect.connect_deploy#module:wait=false) and come back for it.
   - With O(wait), follows the task (C(first) and C(wait)) until it finishes or O(wait) seconds pass.
-  - Reporting only. A failed task does not fail this module; test RV(task.code) or use O(fail_on_error).
+  - Reporting only. A failed task does not fail this module; test C(task.code) or use O(fail_on_error).
 author:
   - posit.connect contributors (@posit-connect-ansible)
 extends_documentation_fragment:
@@ -27,13 +27,14 @@ attributes:
     description: Reads as in a normal run.
   diff_mode:
     support: none
+    description: Nothing changes.
 options:
   id:
     description: The task id (RV(posit.connect.connect_deploy#module:task.id)).
     type: str
     required: true
   first:
-    description: The first output line to return (the RV(task.last) of an earlier call, to get only new lines).
+    description: The first output line to return (the C(task.last) of an earlier call, to get only new lines).
     type: int
     default: 0
   wait:

@@ -133,3 +133,15 @@ def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     assert item["uploaded"] is False and item["changed"] is False
     assert writes(source, target) == []
     assert not [e for e in source.requests if e["path"].endswith("/download")]
+
+
+def test_the_api_keys_never_show(servers, playbook):
+    source, target = servers
+    run = playbook(PLAY % dict(play_check="", block_check="", apply="", dry_run="true", name="secret"), server=target,
+                   verbosity=4, extra_vars={"connect_promote_source": connection(source),
+                                            "connect_promote_target": connection(target),
+                                            "connect_promote_items": [{"name": "no-such-item", "owner": "alice"}]})
+    assert run.rc != 0  # the item does not exist on the source: the role fails, saying so
+    assert "selects 0 items on the source server" in run.stdout
+    for key in (source.keys["admin"], target.keys["admin"]):
+        assert key not in run.stdout + run.stderr

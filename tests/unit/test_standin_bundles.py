@@ -20,9 +20,10 @@ sys.path.insert(0, str(ROOT / "tests" / "standin"))
 from connect_standin import StandIn  # noqa: E402
 from connect_standin.errors import CODES  # noqa: E402
 
-FIXTURES = ROOT / "tests" / "fixtures" / "connect-api"
+FIXTURES = ROOT / "tests" / "fixtures" / "connect-api" / "openapi"  # copies of the reference (see SOURCE.md there)
 DOCUMENTS = {"bundles": "posit-bundles-api-openapi.yml", "tasks": "posit-tasks-api-openapi.yml",
-             "content": "posit-content-deploy-repository-openapi.yml"}
+             "content": "posit-content-api-openapi.yml"}
+_LOADED = {}
 FORMATS = FormatChecker()
 
 
@@ -32,7 +33,10 @@ def _rfc3339(value):
 
 
 def conforms(response, document, path, method="GET"):
-    doc = yaml.safe_load((FIXTURES / DOCUMENTS[document]).read_text())
+    if document not in _LOADED:
+        _LOADED[document] = yaml.load((FIXTURES / DOCUMENTS[document]).read_text(),
+                                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    doc = _LOADED[document]
     responses = doc["paths"][path][method.lower()]["responses"]
     found = responses[str(response.status_code)]["content"]["application/json"]["schema"]
     validator = Draft202012Validator(dict(found, components=doc["components"]), format_checker=FORMATS)

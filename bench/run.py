@@ -31,9 +31,9 @@ from connect_standin import StandIn  # noqa: E402
 
 BIN = Path(sys.executable).parent
 FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200000, audit_small=20000,
-            package_items=1000, package_rows=50000)
+            package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50))
 QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
-             package_items=40, package_rows=2000)
+             package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5))
 OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 
 
@@ -286,7 +286,59 @@ class Bench:
             server.stop()
         self.results["audit"] = dict(entries=n, counts=counts, memory=memory)
 
-    def peak_rss(self, server, args):
+    # -- deploy -------------------------------------------------------------------------
+
+    DEPLOY = """
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: Deploy every site
+          posit.connect.connect_deploy:
+            items: "{{ lookup('ansible.builtin.file', '%s') | from_json }}"
+            concurrency: 4
+    """
+
+    def site(self, path, payload_bytes=0, text="hello"):
+        """A static site with a manifest; payload_bytes of random (incompressible) data, written in chunks."""
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "manifest.json").write_text(json.dumps({"version": 1, "metadata": {"appmode": "static"}}))
+        (path / "index.html").write_text("<p>%s</p>" % text)
+        with open(path / "data.bin", "wb") as handle:
+            left = payload_bytes
+            while left > 0:
+                handle.write(os.urandom(min(left, 1 << 20)))
+                left -= 1 << 20
+        return str(path)
+
+    def deploy(self):
+        n = self.sizes["deploy_items"]
+        server = self.server(seed_options=dict(content=10))
+        items = [dict(name="site-%03d" % k, bundle=self.site(self.work / "sites" / str(k), text=str(k))) for k in range(n)]
+        listing = self.work / "sites.json"
+        listing.write_text(json.dumps(items))
+        first_s, _ = self.playbook(server, self.DEPLOY % listing)
+        uploads = [e for e in server.writes() if e["path"].endswith("/bundles")]
+        assert len(uploads) == n, "the first deploy did not upload every site"
+        server.clear_log()
+        again_s, _ = self.playbook(server, self.DEPLOY % listing)
+        again = dict(requests=len(server.requests), writes=len(server.writes()),
+                     uploads=len([e for e in server.writes() if e["path"].endswith("/bundles")]))
+        server.stop()
+
+        memory = {}
+        for megabytes in self.sizes["bundle_mb"]:
+            server = self.server(latency=0, seed_options=dict(content=10))
+            path = self.site(self.work / ("big-%d" % megabytes), megabytes << 20)
+            memory[megabytes] = self.peak_rss(server, dict(name="big-%d" % megabytes, bundle=path), "connect_deploy")
+            assert len([e for e in server.writes() if e["path"].endswith("/bundles")]) == 1, "the big bundle was not uploaded"
+            server.stop()
+        self.results["deploy"] = dict(
+            items=n, first=first_s, again=again_s, reapply=again, memory=memory,
+            checks=[("re-deploy unchanged: uploads", again["uploads"], "0", again["uploads"] == 0),
+                    ("re-deploy unchanged: requests per item", again["requests"] / float(n), "<= 2",
+                     again["requests"] <= 2 * n and again["writes"] == 0)])
+
+    def peak_rss(self, server, args, module="connect_audit_info"):
         """Peak RSS (MiB) of the module process. A small wrapper process starts it and reads its rusage, so the
         figure is the module's own, not this process's memory (with the stand-in's data) copied at fork."""
         path = self.work / "args.json"
@@ -294,9 +346,9 @@ class Bench:
         wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
                    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
         proc = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m",
-                               "ansible_collections.posit.connect.plugins.modules.connect_audit_info", str(path)],
+                               "ansible_collections.posit.connect.plugins.modules." + module, str(path)],
                               cwd=str(COLLECTIONS), capture_output=True, text=True, check=False)
-        assert proc.returncode == 0, "connect_audit_info failed: %s" % proc.stderr[-2000:]
+        assert proc.returncode == 0, "%s failed: %s" % (module, proc.stderr[-2000:])
         return int(proc.stdout.split()[-1]) / 1024.0  # KiB -> MiB
 
     # -- packages -----------------------------------------------------------------------
@@ -365,6 +417,20 @@ class Bench:
              ["contender", "requests", "wall s", "ratio to the module"],
              [(c["name"], c["requests"], "%.2f" % c["seconds"], "%.2fx" % c["ratio"]) for c in p["contenders"]]),
         ]
+        d = self.results["deploy"]
+        small, big = sorted(d["memory"])
+        sections += [
+            ("### connect_deploy: %d sites in one batch task, %d ms per request" % (d["items"], self.sizes["latency"] * 1000),
+             ["run", "wall s", "requests", "uploads"],
+             [("first deploy (create, upload, deploy, follow the task)", "%.2f" % d["first"], "-", d["items"]),
+              ("re-deploy, nothing changed", "%.2f" % d["again"], d["reapply"]["requests"], d["reapply"]["uploads"])]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%.2f" % value if isinstance(value, float) else value, wanted, "yes" if met else "NO")
+              for name, value, wanted, met in d["checks"]]),
+            (None, ["bundle (random data)", "peak RSS of the module MiB"],
+             [("%d MB" % mb, "%.1f" % d["memory"][mb]) for mb in (small, big)]
+             + [("ratio", "%.2fx (wanted <= 1.3x)" % (d["memory"][big] / d["memory"][small]))]),
+        ]
         lines = []
         for title, columns, rows in sections:
             if title:
@@ -427,6 +493,7 @@ def main(argv=None):
         bench.info()
         bench.audit()
         bench.packages()
+        bench.deploy()
     text = "Machine: %s\n\n%s\n" % (machine(), bench.table())
     print(text)
     if args.json:

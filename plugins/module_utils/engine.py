@@ -200,6 +200,10 @@ class Resource:
         """The fields that name the item in its result entry (guid, name ...)."""
         return {}
 
+    def extras(self, item):
+        """Values the single form returns beside the object (also when it fails after a write)."""
+        return {}
+
     def predict(self, item):
         """The object a write would produce, for check mode (and a write that answers nothing)."""
         if item.status == "deleted":
@@ -376,7 +380,9 @@ class Engine:
             partial = getattr(exc, "result", None)
             if partial is not None:  # created, but a later write failed
                 item.result = partial
-            item.fail(exc, changed=item.status == "created" and item.result is not None)
+            # changed: created (perhaps partly), or an error that says its writes happened (exc.changed)
+            item.fail(exc, changed=item.status == "created" and item.result is not None
+                      or getattr(exc, "changed", False))
 
     # -- results -------------------------------------------------------------------------
 
@@ -426,9 +432,9 @@ class Engine:
         if item.status == "failed":
             error = item.error
             if item.changed:
-                error.result = {"changed": True, resource.result_key: item.result or {}}
+                error.result = dict(resource.extras(item), changed=True, **{resource.result_key: item.result or {}})
             raise error
-        result = {"changed": item.changed, resource.result_key: resource.outcome(item)}
+        result = dict(resource.extras(item), changed=item.changed, **{resource.result_key: resource.outcome(item)})
         if self.diff_mode:
             result["diff"] = resource.diff(item)
         return result

@@ -32,3 +32,8 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert packages["contenders"][2]["requests"] > packages["contenders"][0]["requests"]
     assert "### connect_package_info" in proc.stdout
     assert "| ratio |" in proc.stdout and "### Ownership handoff" in proc.stdout and "### Offboarding" in proc.stdout
+    deploy = data["results"]["deploy"]
+    assert deploy["reapply"]["uploads"] == 0 and deploy["reapply"]["writes"] == 0
+    assert deploy["reapply"]["requests"] <= 2 * data["sizes"]["deploy_items"]
+    assert sorted(deploy["memory"]) == [str(mb) for mb in data["sizes"]["bundle_mb"]]
+    assert "### connect_deploy" in proc.stdout

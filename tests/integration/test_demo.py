@@ -24,8 +24,11 @@ def test_make_demo_runs_the_tour_end_to_end(tmp_path):
     assert "Audit log: 15 ownership changes since " in out
     report = tmp_path / "report"
     assert "Content report: %s/index.html" % report in out
-    # The handoff's 15 PATCH requests are the only writes the stand-in received.
-    assert "The stand-in received 15 write requests." in out
+    # The deploy and the re-deploy that uploads nothing.
+    assert "Deployed bundle " in out and "to hello-static: Deployment completed." in out
+    assert "Re-deploy: changed False; bundle " in out
+    # The handoff's 15 PATCH requests and the deploy's 3 (create, upload, deploy) are the only writes.
+    assert "The stand-in received 18 write requests." in out
     with open(report / "handoff.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 15

@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import urlencode
 
-from . import packages, people, search
+from . import bundles, packages, people, search
 from .errors import APIError, bad_request, forbidden, not_found
 from .model import (AUDIT_ACTIONS, INCLUDES, ROLES, audit_out, check_guid, fmt_time, keyset_page,
                     parse_time)
@@ -481,6 +481,7 @@ ROUTES = [
     ("GET", r"/v1/instrumentation/content/visits", content_visits, {}),
     ("GET", r"/v1/instrumentation/content/hits", content_hits, {}),
     *packages.ROUTES,
+    *bundles.ROUTES,
 ]
 ROUTES[:0] = people.ROUTES  # first, so that /v1/users/remote is not read as /v1/users/{guid}
 _COMPILED = [(m, re.compile(rf"^/__api__{p}/?$"), h, o) for m, p, h, o in ROUTES]
@@ -511,4 +512,6 @@ def handle(req):
         status, payload = exc.status, exc.body()
     # Payloads are fresh dicts or records that are never mutated, so encoding
     # can happen outside the lock.
+    if isinstance(payload, bytes):  # a download (bundles.Binary): sent as is
+        return status, payload
     return status, None if payload is None else json.dumps(payload, separators=(",", ":")).encode()

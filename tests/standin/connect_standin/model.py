@@ -220,6 +220,7 @@ class State:
         self.packages = {}              # content guid -> [Package dict] (packages.py)
         self.auth_provider = "password"  # or "ldap": users and groups come from `directory` (people.py)
         self.directory = {"users": [], "groups": []}  # the remote provider's entries (people.py)
+        self.bundles, self.tasks, self.repositories = {}, {}, {}  # see bundles.py
         self._counters = {"user": 0, "content": 0, "permission": 0, "audit": 0,
                           "tag": 0, "usage": 0, "visit": 0, "bundle": 1000}
 

@@ -6,12 +6,13 @@ import json
 import re
 from urllib.parse import urlencode
 
-from . import search
+from . import environment, search, tags, vanities
 from .errors import APIError, bad_request, forbidden, not_found
 from .model import (AUDIT_ACTIONS, INCLUDES, ROLES, audit_out, check_guid, fmt_time, keyset_page,
                     parse_time)
 
 SEARCH_SINCE = (2025, 1, 0)         # GET /v1/search/auditlogs exists from this version
+VANITY_INCLUDE_SINCE = (2024, 6, 0)  # include=vanity_url on content from this version
 GROUP_PREFIX_FIXED = (2025, 4, 0)   # before this, groups ?prefix= ignores page_number
 MAX_PAGE = 500
 
@@ -85,6 +86,8 @@ def include_param(req):
     for part in include:
         if part not in INCLUDES:
             raise bad_request("InvalidInclude", f"Invalid include value {part!r}; expected any of {', '.join(INCLUDES)}.")
+        if part == "vanity_url" and req.settings["version_tuple"] < VANITY_INCLUDE_SINCE:
+            raise bad_request("InvalidInclude", "Invalid include value 'vanity_url'.")
     return include
 
 
@@ -481,6 +484,7 @@ ROUTES = [
     ("GET", r"/v1/instrumentation/content/visits", content_visits, {}),
     ("GET", r"/v1/instrumentation/content/hits", content_hits, {}),
 ]
+ROUTES += tags.ROUTES + vanities.ROUTES + environment.ROUTES
 _COMPILED = [(m, re.compile(rf"^/__api__{p}/?$"), h, o) for m, p, h, o in ROUTES]
 
 

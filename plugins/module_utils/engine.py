@@ -98,6 +98,10 @@ class Facet:
         """A current or wanted value as the diff shows it."""
         return value
 
+    def outcome(self, current, wanted, operations):
+        """The value after the operations, shown as the diff's after (default: the wanted value)."""
+        return wanted
+
 
 class Resource:
     """One kind of object. Override what differs; the defaults suit a simple object with fields."""
@@ -341,7 +345,8 @@ class Engine:
             if facet.name in item.facet_plans:
                 if item.current is not None:
                     before[facet.name] = facet.view(item.facet_current.get(facet.name))
-                after[facet.name] = facet.view(item.facets[facet.name])
+                after[facet.name] = facet.view(facet.outcome(item.facet_current.get(facet.name),
+                                                             item.facets[facet.name], item.facet_plans[facet.name]))
         item.before = resource.view(item, before, "before")
         item.after = resource.view(item, after, "after")
 

@@ -79,6 +79,7 @@ NON_NEGATIVE_FIELDS = frozenset((
     "amd_gpu_limit", "nvidia_gpu_limit",
 ))
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]+$")
+VANITY_INCLUDE_SINCE = (2024, 6, 0)  # GET /v1/content answers include=vanity_url from this release
 
 # Options of connect_content that set one field each (option -> Ansible type);
 # `owner` sets owner_guid after resolving a username or guid.
@@ -275,6 +276,10 @@ def content_info(client, params, concurrency=8):
     check_guid(guid)
     include = params.get("include") or []
     server_include = [name for name in ("owner", "tags") if name in include]
+    if "vanity_url" in include:
+        version = client.version()
+        if version is None or version >= VANITY_INCLUDE_SINCE:
+            server_include.append("vanity_url")  # else one GET /v1/vanities below
     owner_guid = None
     if params.get("owner") is not None:
         owner = params["owner"]
@@ -300,20 +305,32 @@ def content_info(client, params, concurrency=8):
         return True
 
     items = [item for item in items if keep(item)]
-    if "permissions" in include and items:
-        def permissions(item):
-            try:
-                return client.get("v1/content/%s/permissions" % item["guid"]) or []
-            except ConnectError as exc:
-                if exc.status == 404:  # deleted since it was listed
-                    return None
-                raise
-        kept = []
-        for item, acl, error in client.map_concurrent(permissions, items, concurrency):
-            if error is not None:
-                raise error
-            if acl is not None:
-                item["permissions"] = acl
-                kept.append(item)
-        items = kept
+    if "vanity_url" in include and "vanity_url" not in server_include and items:
+        root = client.api_root[:-len("/__api__")]
+        vanities = dict((v["content_guid"], v["path"]) for v in client.get("v1/vanities") or [])
+        for item in items:
+            if item["guid"] in vanities:
+                item["vanity_url"] = root + vanities[item["guid"]]
+    for field, path in (("permissions", "permissions"), ("environment", "environment")):
+        if field in include and items:
+            items = _add_per_item(client, items, field, path, concurrency)
     return items
+
+
+def _add_per_item(client, items, field, path, concurrency):
+    """item[field] = GET /v1/content/{guid}/<path>, concurrently; items deleted since the listing are dropped."""
+    def read(item):
+        try:
+            return client.get("v1/content/%s/%s" % (item["guid"], path)) or []
+        except ConnectError as exc:
+            if exc.status == 404:  # deleted since it was listed
+                return None
+            raise
+    kept = []
+    for item, found, error in client.map_concurrent(read, items, concurrency):
+        if error is not None:
+            raise error
+        if found is not None:
+            item[field] = found
+            kept.append(item)
+    return kept

@@ -242,3 +242,26 @@ def test_environment_value_never_in_failure_output(demo, playbook):
     assert SECRET not in run.stdout + run.stderr + json.dumps(run.results)
     finance = content_by(demo, "bob", "finance-dashboard")["guid"]
     assert demo.state.environments[finance] == {"TOKEN": SECRET}
+
+
+def test_batch_before_2024_06_reads_vanities_once(playbook):
+    from connect_standin import StandIn
+    with StandIn(version="2024.05.0") as old:
+        run = playbook("""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: batch
+              posit.connect.connect_content:
+                items:
+                  - {name: sales-dashboard, vanity_url: /sales/}
+                  - {name: finance-dashboard, vanity_url: /finance-team/}
+                  - {name: budget-report, vanity_url: /finance/}
+              check_mode: true
+              ignore_errors: true
+        """, server=old)
+        assert [r["status"] for r in run["batch"]["results"]] == ["unchanged", "updated", "failed"]
+        assert "held by content" in run["batch"]["results"][2]["msg"]
+        paths = [e["path"] for e in old.requests]
+        assert paths.count("/__api__/v1/vanities") == 1 and paths.count("/__api__/v1/content") == 1
+        assert not [p for p in paths if p.endswith("/vanity")] and old.writes() == []

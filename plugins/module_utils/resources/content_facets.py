@@ -22,11 +22,11 @@ import threading
 
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
+from ansible_collections.posit.connect.plugins.module_utils.content import VANITY_INCLUDE_SINCE
 from ansible_collections.posit.connect.plugins.module_utils.engine import Facet
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.principals import current_user
 
-VANITY_INCLUDE_SINCE = (2024, 6, 0)   # GET /v1/content answers include=vanity_url from this release
 VANITY_RE = re.compile(r"^/[A-Za-z0-9_/-]+/$")
 RESERVED_VANITY_PREFIXES = ("/__", "/favicon.ico", "/connect", "/apps", "/users", "/groups", "/setpassword",
                             "/user-completion", "/confirm", "/recent", "/reports", "/plots", "/unpublished",

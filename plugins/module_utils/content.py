@@ -311,6 +311,8 @@ def content_info(client, params, concurrency=8):
         for item in items:
             if item["guid"] in vanities:
                 item["vanity_url"] = root + vanities[item["guid"]]
+    if "tags" in include and any(item.get("tags") for item in items):
+        add_tag_paths(client, items)
     for field, path in (("permissions", "permissions"), ("environment", "environment")):
         if field in include and items:
             items = _add_per_item(client, items, field, path, concurrency)
@@ -334,3 +336,15 @@ def _add_per_item(client, items, field, path, concurrency):
             item[field] = found
             kept.append(item)
     return kept
+
+
+def add_tag_paths(client, items):
+    """Each tag of each item gains `path` ("Department/Finance"), from one GET /v1/tags."""
+    by_id = dict((str(tag["id"]), tag) for tag in client.get("v1/tags") or [])
+
+    def path(tag):
+        parent = by_id.get(str(tag.get("parent_id"))) if tag.get("parent_id") is not None else None
+        return (path(parent) + "/" if parent else "") + tag["name"]
+    for item in items:
+        for tag in item.get("tags") or []:
+            tag["path"] = path(by_id.get(str(tag["id"]), tag))

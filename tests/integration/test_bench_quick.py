@@ -20,6 +20,13 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert [n.split(" ")[0] for n in names] == ["ownership_handoff", "posit-sdk", "connect_content", "physical", "fixed"]
     assert handoff["writes"] == data["sizes"]["items"]  # the role sent one PATCH per item, nothing else
     assert handoff["reapply"]["writes"] == 0 and handoff["reapply"]["requests"] <= 4
+    cac = data["results"]["cac"]
+    assert [row[0].split(":")[0] for row in cac["rows"]] == ["plan", "plan", "plan", "export (ACLs and environment names read per item)",
+                                                            "posit-sdk", "bound", "export of one item (the export's fixed cost)"]
+    n = data["sizes"]["items"]
+    assert cac["runs"]["light"]["requests"] <= 5 and cac["runs"]["light"]["writes"] == 0
+    assert cac["runs"]["heavy"]["requests"] == 2 * n + cac["runs"]["light"]["requests"]  # one read per item per facet
+    assert all(run["drift"] == 0 and run["writes"] == 0 for run in cac["runs"].values())  # the exported spec: no drift
     counts = data["results"]["audit"]["counts"]
     assert len({c["matched"] for c in list(counts.values())[:2]}) == 1  # both paths found the same entries
     assert counts["search path"]["requests"] < counts["fallback path"]["requests"]

@@ -17,7 +17,7 @@ BIN = Path(sys.executable).parent
 
 # Prefixes that must never be in the artifact.
 FORBIDDEN = (".venv/", ".ci/", ".git/", ".pytest_cache/", ".ansible/", "build/", "bench/", "tools/", "collections/",
-             "tests/standin/", "tests/integration/", "tests/unit/", "tests/output/", "artifacts/")
+             "tests/standin/", "tests/fixtures/", "tests/integration/", "tests/unit/", "tests/output/", "artifacts/")
 FORBIDDEN_FILES = ("Makefile", "requirements-dev.txt", ".gitignore", ".ansible-lint", "docs/generate.py",
                    "tests/conftest.py")
 REQUIRED = ("MANIFEST.json", "FILES.json", "README.md", "LICENSE", "requirements.txt", "meta/runtime.yml",

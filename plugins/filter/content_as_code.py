@@ -119,8 +119,8 @@ def cac_export(content, users=None, groups=None, tags=None):
         permissions = []
         for entry in record.get("permissions") or []:
             group = entry["principal_type"] == "group"
-            shown = dict(principal=(group_names if group else user_names).get(entry["principal_guid"],
-                                                                                 entry["principal_guid"]))
+            names = group_names if group else user_names
+            shown = dict(principal=names.get(entry["principal_guid"], entry["principal_guid"]))
             if group:
                 shown["principal_type"] = "group"
             if entry.get("role") != "viewer":

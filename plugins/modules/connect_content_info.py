@@ -58,7 +58,8 @@ options:
   include:
     description:
       - Details to add to each item. V(owner) adds C(owner) (the owner's username, first and last name).
-        V(tags) adds C(tags), each tag with its C(path) from the category down (V(Department/Finance)). V(permissions) adds C(permissions), the item's access control list from
+        V(tags) adds C(tags), each tag with its C(path) from the category down (V(Department/Finance)).
+        V(permissions) adds C(permissions), the item's access control list from
         C(GET /v1/content/{guid}/permissions), fetched for all items concurrently.
       - V(vanity_url) adds C(vanity_url), the item's vanity URL, to the items that have one (in the one listing;
         before Connect 2024.06 from one C(GET /v1/vanities), which needs an administrator's key).

@@ -70,8 +70,8 @@ class TagResource(Resource):
             item.current = self.by_path.get(item.context["path"])
             if item.current is not None:
                 item.context["children"] = sorted(p for p in self.by_path if p.startswith(item.context["path"] + "/"))
-        self.engine.each(self.check_delete, [item for item in items if item.state == "absent"
-                                              and item.current is not None and not self.top.get("force")])
+        deleting = [item for item in items if item.state == "absent" and item.current is not None]
+        self.engine.each(self.check_delete, [] if self.top.get("force") else deleting)
 
     def check_delete(self, item):
         """Connect deletes a tag's children and untags its content: only with force."""

@@ -1,4 +1,4 @@
-"""`make bench`: the ownership handoff, the offboarding role and the info/audit modules, measured side by side against named
+"""`make bench`: the ownership handoff, the offboarding role, content as code and the info/audit modules, measured side by side against named
 alternatives on the Connect stand-in, in one run. Prints one table and writes bench/RESULTS.md.
 
 Every contender starts from the same seeded state (a fresh stand-in each) with the same per-request
@@ -237,6 +237,103 @@ class Bench:
                   ("fixed cost: the role with no content", fixed_s, fixed_s / role_s)],
             checks=[("role within 1.5x of its bound", role_s / bound, "<= 1.5", role_s / bound <= 1.5),
                     ("re-run: writes", rerun_writes, "0", rerun_writes == 0)])
+    # -- content as code -------------------------------------------------------------
+
+    CAC = """
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.content_as_code
+      post_tasks:
+        - name: Show the fact
+          ansible.builtin.debug:
+            msg: "CAC {{ connect_cac | to_json }}"
+    """
+
+    def cac_server(self):
+        """The bench seed with every facet in use on every item: a tag, a vanity URL, an ACL entry, a variable."""
+        server = self.server()
+        state = server.state
+        with state.lock:
+            department = state.add_tag("Department")
+            tags = [state.add_tag(name, department["id"])["id"] for name in ("Finance", "Sales")]
+            finance = next(g for g in state.groups.values() if g["name"] == "Finance")
+            for i, item in enumerate(state.content.values()):
+                state.content_tags[item["guid"]] = [tags[i % 2]]
+                state.vanity_urls[item["guid"]] = "/bench-%05d/" % i
+                state.add_permission(item, finance["guid"], "group", "viewer")
+                state.environments[item["guid"]] = {"BENCH_TOKEN": "bench-token-value"}
+        return server
+
+    def cac_run(self, server, **extra):
+        seconds, out = self.playbook(server, self.CAC, extra)
+        fact = json.loads(out.split('"msg": "CAC ', 1)[1].split('"\n', 1)[0].replace('\\"', '"'))
+        return seconds, fact
+
+    def cac(self):
+        import yaml
+        n, latency, concurrency = self.sizes["items"], self.sizes["latency"], 8
+        server = self.cac_server()
+        spec = self.work / "cac-spec.yml"
+        server.clear_log()
+        export_s, _ = self.cac_run(server, connect_cac_mode="export", connect_cac_spec_file=str(spec))
+        exported = yaml.safe_load(spec.read_text())["items"]
+        assert len(exported) == n and not server.writes(), "the export did not write every item"
+        export_requests = len(server.requests)
+        # The export's fixed cost: the same tasks (content, users, groups, spec file) for one item.
+        export_fixed_s, _ = self.cac_run(server, connect_cac_mode="export", connect_cac_spec_file=str(spec) + ".one",
+                                         connect_cac_export_name=exported[0]["name"])
+
+        runs = {}
+        # settings, tags and vanity URLs only; then with ACLs and environment names on every item
+        light = [dict((k, v) for k, v in item.items() if k != "permissions") for item in exported]
+        heavy = [dict(item, environment={"BENCH_TOKEN": "bench-token-value"}) for item in exported]
+        for label, items in (("light", light), ("exported", exported), ("heavy", heavy)):
+            path = self.work / ("cac-%s.yml" % label)
+            path.write_text(yaml.safe_dump({"items": items}))
+            best = None
+            for _ in range(self.repeat):
+                server.clear_log()
+                seconds, fact = self.cac_run(server, connect_cac_mode="plan", connect_cac_spec_file=str(path))
+                best = seconds if best is None else min(best, seconds)
+            runs[label] = dict(seconds=best, requests=len(server.requests), writes=len(server.writes()),
+                               drift=int(fact["fields"]))
+        server.clear_log()
+        sdk_runs = []
+        for _ in range(self.repeat):
+            seconds, out = self.timed([sys.executable, str(ROOT / "bench" / "posit_sdk_cac_reads.py")], self.env(server))
+            assert out.split()[-2:] == [str(n), str(n)], "posit-sdk did not read every item's permissions"
+            sdk_runs.append(seconds)
+        server.stop()
+        sdk_s = min(sdk_runs)
+
+        fixed_s = runs["light"]["seconds"]
+        bound = n * 2 * latency / concurrency + fixed_s  # two facets read per item (ACL, environment names)
+        export_bound = n * 2 * latency / concurrency + export_fixed_s
+        heavy_s = runs["heavy"]["seconds"]
+        rows = [
+            ("plan: settings, tags, vanity URLs (the fixed cost)", n, fixed_s, runs["light"]["requests"],
+             runs["light"]["drift"]),
+            ("plan: the exported spec (with ACLs)", n, runs["exported"]["seconds"], runs["exported"]["requests"],
+             runs["exported"]["drift"]),
+            ("plan: with ACLs and environment names", n, heavy_s, runs["heavy"]["requests"], runs["heavy"]["drift"]),
+            ("export (ACLs and environment names read per item)", n, export_s, export_requests, None),
+            ("posit-sdk: content list, then each item's permissions", n, sdk_s, n + 1, None),
+            ("bound: items x 2 facets x latency / concurrency + fixed cost", n, bound, None, None),
+            ("export of one item (the export's fixed cost)", 1, export_fixed_s, None, None),
+        ]
+        self.results["cac"] = dict(
+            rows=rows, runs=runs, export_requests=export_requests,
+            checks=[
+                ("plan of settings, tags, vanity URLs: requests (writes)", runs["light"]["requests"], "<= 5 (0)",
+                 runs["light"]["requests"] <= 5 and runs["light"]["writes"] == 0),
+                ("plan with ACLs and environment names within 1.5x of the bound", heavy_s / bound, "<= 1.5",
+                 heavy_s / bound <= 1.5),
+                ("export within 1.5x of items x 2 facets x latency / concurrency + its fixed cost",
+                 export_s / export_bound, "<= 1.5", export_s / export_bound <= 1.5),
+                ("the exported spec's plan: differences", runs["exported"]["drift"], "0", runs["exported"]["drift"] == 0),
+                ("posit-sdk reads / the plan with ACLs and environment", sdk_s / heavy_s, "ratio", True),
+            ])
 
     # -- info and audit ---------------------------------------------------------------
 
@@ -386,6 +483,7 @@ class Bench:
     def table(self):
         h, i, a, p = self.results["handoff"], self.results["info"], self.results["audit"], self.results["packages"]
         o = self.results["offboarding"]
+        c = self.results["cac"]
         sizes = sorted(a["memory"])
         sections = [
             ("### Ownership handoff: %d items, %d ms per request" % (self.sizes["items"], self.sizes["latency"] * 1000),
@@ -402,6 +500,15 @@ class Bench:
             (None, ["target", "measured", "wanted", "met"],
              [(name, "%.2fx" % value if isinstance(value, float) else value, wanted, "yes" if met else "NO")
               for name, value, wanted, met in o["checks"]]),
+            ("### Content as code: %d items, every facet in use, %d ms per request"
+             % (self.sizes["items"], self.sizes["latency"] * 1000),
+             ["contender", "items", "wall s", "requests", "differences"],
+             [(name, items, "%.2f" % seconds, "-" if req is None else req, "-" if drift is None else drift)
+              for name, items, seconds, req, drift in c["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%d (%d)" % (c["runs"]["light"]["requests"], c["runs"]["light"]["writes"]) if "(writes)" in name
+               else ("%d" % value if isinstance(value, int) else "%.2fx" % value), wanted, "yes" if met else "NO")
+              for name, value, wanted, met in c["checks"]]),
             ("### connect_content_info over %d items" % i["items"], ["contender", "wall s", "ratio to the bare GET"],
              [("one bare `GET /v1/content` with requests", "%.2f" % i["bare"], "1.00x"),
               ("the module, as its own process", "%.2f" % i["module"], "%.2fx" % (i["module"] / i["bare"])),
@@ -490,6 +597,7 @@ def main(argv=None):
         bench = Bench(sizes, work, repeat=args.repeat or (1 if args.quick else 3))
         bench.handoff()
         bench.offboarding()
+        bench.cac()
         bench.info()
         bench.audit()
         bench.packages()

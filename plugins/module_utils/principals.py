@@ -238,6 +238,10 @@ class UserCache:
     def require_user(self, value, option):
         return self._get(require_user, value, option)
 
+    def require_principal(self, value, principal_type, option="principal"):
+        """A user (username or guid) or group (name or guid), as require_principal finds it."""
+        return self._get(_require_group if principal_type == "group" else _require_user_principal, value, option)
+
     def name_of(self, guid):
         """The username of a user guid (None when unknown), for messages and diffs."""
         if not guid:
@@ -246,3 +250,11 @@ class UserCache:
             return self._get(require_user, guid, "owner").get("username")
         except (InputError, ConnectError):
             return None
+
+
+def _require_user_principal(client, value, option):
+    return require_principal(client, value, "user", option)
+
+
+def _require_group(client, value, option):
+    return require_principal(client, value, "group", option)

@@ -23,6 +23,14 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     offboarding = data["results"]["offboarding"]
     assert offboarding["rerun_writes"] == 0
     assert offboarding["writes"] == 10 + offboarding["acl_entries"] + 2  # handoff PATCHes, ACL DELETEs, group, lock
+    cac = data["results"]["cac"]
+    assert [row[0].split(":")[0] for row in cac["rows"]] == ["plan", "plan", "plan", "export (ACLs and environment names read per item)",
+                                                            "posit-sdk", "bound", "export of one item (the export's fixed cost)"]
+    n = data["sizes"]["items"]
+    assert cac["runs"]["light"]["requests"] <= 5 and cac["runs"]["light"]["writes"] == 0
+    # one read per item per facet, and the ACL's one group looked up once for every item
+    assert cac["runs"]["heavy"]["requests"] == 2 * n + cac["runs"]["light"]["requests"] + 1
+    assert all(run["drift"] == 0 and run["writes"] == 0 for run in cac["runs"].values())  # the exported spec: no drift
     counts = data["results"]["audit"]["counts"]
     assert len({c["matched"] for c in list(counts.values())[:2]}) == 1  # both paths found the same entries
     assert counts["search path"]["requests"] < counts["fallback path"]["requests"]

@@ -50,6 +50,13 @@ def test_bad_input_to_every_module_fails_before_any_write(standin, playbook):
         "group unknown member": ("connect_group", {"name": "Finance", "members": ["nobody"]}, ["'members'", "nobody"]),
         "group batch bad item": ("connect_group", {"items": [{"name": "Finance"}, {"guid": BAD_GUID}]},
                                  ["items[1].guid", BAD_GUID]),
+        "tag bad path": ("connect_tag", {"path": "Department//Legal"}, ["'path'", "not a tag path"]),
+        "tag no selector": ("connect_tag", {"state": "present"}, ["path", "paths"]),
+        "content unknown tag": ("connect_content", {"guid": guid, "tags": ["Nope/Nothing"]}, ["'tags'", "connect_tag"]),
+        "content reserved vanity": ("connect_content", {"guid": guid, "vanity_url": "/connect/x/"},
+                                    ["'vanity_url'", "reserves"]),
+        "content viewer collaborator": ("connect_content", {"guid": guid, "permissions": [
+            {"principal": "victor", "role": "owner"}]}, ["'permissions[0].role'", "viewer"]),
         "concurrency out of range": ("connect_content", {"owned_by": "dave", "owner": "bob", "concurrency": 0},
                                      ["'concurrency'", "between 1 and 64"]),
     }
@@ -85,6 +92,21 @@ CHECK_PLAY = """
         items: [{guid: "%(guid)s", title: Title 1}, {name: another-new-app}, {name: quarterly-report, owner: dave, state: absent}]
     - name: owned_by
       posit.connect.connect_content: {owned_by: dave, owner: erin}
+    - name: facets
+      posit.connect.connect_content:
+        guid: "%(guid)s"
+        tags: [Department/Finance]
+        vanity_url: /check-mode/
+        environment: {CHECK_VAR: value}
+        permissions: [{principal: bob, role: owner}]
+        purge_permissions: true
+    - name: tag
+      posit.connect.connect_tag: {paths: [Region/EMEA, Lifecycle/Deprecated], state: present}
+    - name: content as code role
+      ansible.builtin.include_role: {name: posit.connect.content_as_code}
+      vars:
+        connect_cac_mode: apply
+        connect_cac_spec: [{name: sales-dashboard, owner: dave, title: CAC, tags: [Department/HR]}, {name: cac-new, owner: erin}]
     - name: grant
       posit.connect.connect_content_permission: {content: "%(guid)s", principal: bob, role: owner}
     - name: revoke
@@ -134,8 +156,9 @@ def test_check_mode_over_every_module_and_role_writes_nothing(standin, playbook,
     before = {g: dict(c) for g, c in standin.state.content.items()}
     run = playbook(CHECK_PLAY % dict(guid=guid, tmp=tmp_path), check=True, diff=True).ok()
     assert standin.writes() == [] and {g: dict(c) for g, c in standin.state.content.items()} == before
-    for task in ("update", "create", "delete", "batch", "owned_by", "grant", "revoke", "user", "new user", "group",
-                 "new group", "permission batch"):
+    assert run["content as code role"]["_status"] == "ok"
+    for task in ("update", "create", "delete", "batch", "owned_by", "facets", "tag", "grant", "revoke", "user", "new user",
+                 "group", "new group", "permission batch"):
         assert run[task]["changed"] is True, task  # the change is predicted, not made
     assert run["owned_by"]["changed_count"] == 15
     assert run["handoff fact"]["connect_handoff"]["changed"] == 15

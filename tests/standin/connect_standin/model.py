@@ -214,6 +214,7 @@ class State:
         self.tags = {}                  # tag id (str) -> Tag dict
         self.content_tags = {}          # content guid -> [tag id]
         self.vanity_urls = {}           # content guid -> path
+        self.environments = {}          # content guid -> {variable name: value}
         self.audit_logs = []            # entries, ascending "id" (int) and "time" (int)
         self.shiny_usage = []           # ascending "id"; "started"/"ended" ints
         self.visits = []                # ascending "id"; "time" int
@@ -371,7 +372,7 @@ class State:
         out["content_url"] = f"{base_url}/content/{item['guid']}/"
         out["dashboard_url"] = f"{base_url}/connect/#/apps/{item['guid']}"
         if "vanity_url" in include and item["guid"] in self.vanity_urls:
-            out["vanity_url"] = self.vanity_urls[item["guid"]]
+            out["vanity_url"] = base_url + self.vanity_urls[item["guid"]]
         out["app_role"] = self.content_role(user, item) or "none"
         if "bookmarked" in include:
             out["bookmarked"] = False
@@ -499,6 +500,7 @@ class State:
         del self.permissions[item["guid"]]
         self.content_tags.pop(item["guid"], None)
         self.vanity_urls.pop(item["guid"], None)
+        self.environments.pop(item["guid"], None)
         self.record(user, "delete_content", f"Deleted content {label(item)}")
 
     # ----------------------------------------------------------- permissions

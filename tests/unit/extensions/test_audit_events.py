@@ -52,6 +52,17 @@ class Source:
         self.args = dict(server=server.url, api_key=server.keys["admin"], interval=0.1, retries=0, **args)
         self.queue = Queue()
         self.task = None
+        self.started = False  # the source logged its start position (its start-up queries are done)
+        self.handler = logging.Handler()
+        self.handler.emit = self._record
+        logger = logging.getLogger(audit_events.__name__)
+        logger.addHandler(self.handler)
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
+
+    def _record(self, record):
+        if "from position" in record.getMessage():
+            self.started = True
 
     @property
     def events(self):
@@ -65,6 +76,7 @@ class Source:
         return self
 
     async def __aexit__(self, *exc):
+        logging.getLogger(audit_events.__name__).removeHandler(self.handler)
         self.task.cancel()
         try:
             await self.task
@@ -81,7 +93,8 @@ class Source:
             await asyncio.sleep(0.02)
 
     async def polls(self, count=1):
-        """Wait until the source has sent `count` more audit log queries."""
+        """Wait until the source has started (its start-up queries done), then sent `count` more audit log queries."""
+        await self.until(lambda: self.started)
         start = self._audit_requests()
         await self.until(lambda: self._audit_requests() >= start + count)
 

@@ -221,13 +221,14 @@ class AuditPoller:
         self.user_guids = None  # resolved at the first poll that reaches the server
         self.started = False  # the position is known
         self.last_time, self.last_ids = None, set()
+        self._newest = None  # the newest entry at start-up, kept once read (a failed start-up resumes from it)
         state = self._read()
         if state is not None:
-            self.started = True
             self.last_time, self.last_ids = state.get("last_time"), set(state.get("last_ids") or [])
+            self._started("the checkpoint")
         elif options.since is not None:
-            self.started = True
             self.last_time = format_time(options.since)
+            self._started("'since'")
 
     # -- checkpoint ------------------------------------------------------------
 
@@ -278,16 +279,33 @@ class AuditPoller:
             guids.append(str(found["guid"]).lower())
         return set(guids)
 
-    def _start_now(self):
-        """Position after the newest entry of the log, as the server sees it (no clock of ours involved)."""
-        newest = list(iter_audit(self.client, AuditQuery(order="desc", limit=1))[1])
-        if newest:
-            moment = parse_rfc3339(newest[0].get("time"))
-            same = iter_audit(self.client, AuditQuery(since=moment, order="asc"))[1]
-            self.last_time = newest[0].get("time")
-            self.last_ids = set(str(e.get("id")) for e in same if parse_rfc3339(e.get("time")) == moment)
+    def _started(self, where):
         self.started = True
+        logger.info("posit.connect.audit_events: reading %s from position %s (from %s)", self.server,
+                    self.last_time or "the start of the log", where)
+
+    def _start_now(self):
+        """Position after the newest entry of the log, as the server sees it (no clock of ours involved).
+
+        The newest entry is read once: if the second query fails, the next poll resumes from it, so entries
+        recorded meanwhile are still delivered. Of the entries sharing its time, only those up to it (in log
+        order) count as already there."""
+        if self._newest is None:
+            self._newest = list(iter_audit(self.client, AuditQuery(order="desc", limit=1))[1]) or [None]
+        newest = self._newest[0]
+        if newest is not None:
+            moment = parse_rfc3339(newest.get("time"))
+            same = iter_audit(self.client, AuditQuery(since=moment, order="asc"))[1]
+            self.last_time = newest.get("time")
+            self.last_ids = set()
+            for entry in same:
+                if parse_rfc3339(entry.get("time")) != moment:
+                    break
+                self.last_ids.add(str(entry.get("id")))
+                if str(entry.get("id")) == str(newest.get("id")):
+                    break
         self.save()
+        self._started("the newest entry")
 
     def poll(self):
         """The new entries (enriched), oldest first; nothing is marked delivered until delivered() is called."""

@@ -137,10 +137,13 @@ def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
 
 def test_the_api_keys_never_show(servers, playbook):
     source, target = servers
+    # The keys come from the environment (as from a CI secret store): ansible-playbook echoes -e values at -vvvv.
+    keys = {"connect_promote_source": {"server": source.url, "api_key": "{{ lookup('ansible.builtin.env', 'SRC_KEY') }}"},
+            "connect_promote_target": {"server": target.url, "api_key": "{{ lookup('ansible.builtin.env', 'DST_KEY') }}"},
+            "connect_promote_items": [{"name": "no-such-item", "owner": "alice"}]}
     run = playbook(PLAY % dict(play_check="", block_check="", apply="", dry_run="true", name="secret"), server=target,
-                   verbosity=4, extra_vars={"connect_promote_source": connection(source),
-                                            "connect_promote_target": connection(target),
-                                            "connect_promote_items": [{"name": "no-such-item", "owner": "alice"}]})
+                   verbosity=4, extra_vars=keys,
+                   env={"SRC_KEY": source.keys["admin"], "DST_KEY": target.keys["admin"]})
     assert run.rc != 0  # the item does not exist on the source: the role fails, saying so
     assert "selects 0 items on the source server" in run.stdout
     for key in (source.keys["admin"], target.keys["admin"]):

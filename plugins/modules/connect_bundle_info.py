@@ -22,13 +22,13 @@ author:
 extends_documentation_fragment:
   - posit.connect.connect
   - posit.connect.connect.ACTION_GROUP
+  - posit.connect.attributes.INFO_MODULE
 attributes:
   check_mode:
-    support: full
-    description: Reads as in a normal run; a download with O(dest) is made in check mode too (it changes nothing on the server).
+    details: Reads as in a normal run; a download with O(dest) is made in check mode too (it changes nothing on
+      the server).
   diff_mode:
-    support: none
-    description: Nothing changes.
+    details: Nothing changes.
 options:
   guid:
     description: The content item's guid.

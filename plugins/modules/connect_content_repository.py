@@ -21,13 +21,12 @@ author:
 extends_documentation_fragment:
   - posit.connect.connect
   - posit.connect.connect.ACTION_GROUP
+  - posit.connect.attributes.WRITE_MODULE
 attributes:
   check_mode:
-    support: full
-    description: Sends no write; returns the same C(changed) and the predicted repository.
+    details: Sends no write; returns the same C(changed) and the predicted repository.
   diff_mode:
-    support: full
-    description: Returns C(before) and C(after) of the fields that change.
+    details: Returns C(before) and C(after) of the fields that change.
 options:
   guid:
     description: The content item's guid.

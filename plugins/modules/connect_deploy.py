@@ -34,13 +34,14 @@ extends_documentation_fragment:
   - posit.connect.connect
   - posit.connect.connect.ACTION_GROUP
   - posit.connect.content_fields
+  - posit.connect.attributes.WRITE_MODULE
 attributes:
   check_mode:
-    support: full
-    description: Packs and hashes the bundle, reads the active bundle, uploads nothing and reports whether it would deploy.
+    details: Packs and hashes the bundle, reads the active bundle, uploads nothing and reports whether it would
+      deploy.
   diff_mode:
-    support: full
-    description: Returns C(diff) with the bundle before and after (C(sha1) and C(size), and the active C(bundle_id)), and any setting that changes.
+    details: Returns C(diff) with the bundle before and after (C(sha1) and C(size), and the active C(bundle_id)),
+      and any setting that changes.
 options:
   guid:
     description:

@@ -32,6 +32,7 @@ author:
 extends_documentation_fragment:
   - posit.connect.connect
   - posit.connect.connect.ACTION_GROUP
+  - posit.connect.attributes.WRITE_MODULE
 options:
   name:
     description:
@@ -106,11 +107,9 @@ options:
     default: 8
 attributes:
   check_mode:
-    support: full
-    description: Reads the groups and their members and predicts every change without writing.
+    details: Reads the groups and their members and predicts every change without writing.
   diff_mode:
-    support: full
-    description: Shows the changed fields and the member usernames before and after.
+    details: Shows the changed fields and the member usernames before and after.
 seealso:
   - module: posit.connect.connect_group_info
   - module: posit.connect.connect_user

@@ -25,13 +25,13 @@ author:
 extends_documentation_fragment:
   - posit.connect.connect
   - posit.connect.connect.ACTION_GROUP
+  - posit.connect.attributes.WRITE_MODULE
 attributes:
   check_mode:
-    support: full
-    description: Sends no write request. Returns the same C(changed), and the tags a real run would produce (a new tag's C(id) is null).
+    details: Sends no write request. Returns the same C(changed), and the tags a real run would produce (a new tag's
+      C(id) is null).
   diff_mode:
-    support: full
-    description: Returns C(diff) with the tag's path and id before and after; for O(paths), one entry per changed tag.
+    details: Returns C(diff) with the tag's path and id before and after; for O(paths), one entry per changed tag.
 options:
   path:
     description:

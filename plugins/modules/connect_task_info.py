@@ -21,13 +21,12 @@ author:
 extends_documentation_fragment:
   - posit.connect.connect
   - posit.connect.connect.ACTION_GROUP
+  - posit.connect.attributes.INFO_MODULE
 attributes:
   check_mode:
-    support: full
-    description: Reads as in a normal run.
+    details: Reads as in a normal run.
   diff_mode:
-    support: none
-    description: Nothing changes.
+    details: Nothing changes.
 options:
   id:
     description: The task id (RV(posit.connect.connect_deploy#module:task.id)).

@@ -31,6 +31,7 @@ author:
 extends_documentation_fragment:
   - posit.connect.connect
   - posit.connect.connect.ACTION_GROUP
+  - posit.connect.attributes.WRITE_MODULE
 options:
   username:
     description:
@@ -127,11 +128,9 @@ options:
     default: 8
 attributes:
   check_mode:
-    support: full
-    description: Reads the users (and the directory, for O(remote)) and predicts every change without writing.
+    details: Reads the users (and the directory, for O(remote)) and predicts every change without writing.
   diff_mode:
-    support: full
-    description: Shows the changed fields before and after, under the username and guid.
+    details: Shows the changed fields before and after, under the username and guid.
 seealso:
   - module: posit.connect.connect_user_info
   - module: posit.connect.connect_group

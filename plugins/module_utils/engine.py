@@ -98,8 +98,9 @@ class Facet:
         """A current or wanted value as the diff shows it."""
         return value
 
-    def outcome(self, current, wanted, operations):
-        """The value after the operations, shown as the diff's after (default: the wanted value)."""
+    def end(self, current, wanted, operations):
+        """The value the facet has once the operations are applied (the diff's after side); by default the
+        wanted one. Override when wanted is not the whole end state (e.g. members: at least these)."""
         return wanted
 
 
@@ -345,8 +346,8 @@ class Engine:
             if facet.name in item.facet_plans:
                 if item.current is not None:
                     before[facet.name] = facet.view(item.facet_current.get(facet.name))
-                after[facet.name] = facet.view(facet.outcome(item.facet_current.get(facet.name),
-                                                             item.facets[facet.name], item.facet_plans[facet.name]))
+                after[facet.name] = facet.view(facet.end(item.facet_current.get(facet.name), item.facets[facet.name],
+                                                         item.facet_plans[facet.name]))
         item.before = resource.view(item, before, "before")
         item.after = resource.view(item, after, "after")
 

@@ -186,7 +186,7 @@ class TagsFacet(ContentFacet):
             return None
         return dict(add=add, remove=remove)
 
-    def outcome(self, current, wanted, operations):
+    def end(self, current, wanted, operations):
         after = set(current or [])
         for tag_id in operations["add"]:
             after.update(self.lineage(tag_id))
@@ -318,7 +318,7 @@ class VanityFacet(ContentFacet):
         self.claimed[path] = option
         return dict(path=path, force=force)
 
-    def outcome(self, current, wanted, operations):
+    def end(self, current, wanted, operations):
         return operations["path"]
 
     def view(self, value):
@@ -367,7 +367,7 @@ class EnvironmentFacet(ContentFacet):
             return None
         return dict(set=send, remove=sorted(remove))
 
-    def outcome(self, current, wanted, operations):
+    def end(self, current, wanted, operations):
         names = (set(current or []) - set(operations["remove"])) | set(operations["set"])
         return dict((n, MASK_SET if n in operations["set"] else MASK) for n in names)
 
@@ -467,7 +467,7 @@ class PermissionsFacet(ContentFacet):
             return None
         return dict(add=add, update=update, remove=remove)
 
-    def outcome(self, current, wanted, operations):
+    def end(self, current, wanted, operations):
         gone = set(e["id"] for e in operations["remove"])
         changed = dict((e["id"], e["role"]) for e in operations["update"])
         after = [dict(e, role=changed.get(e["id"], e["role"])) for e in current or [] if e["id"] not in gone]

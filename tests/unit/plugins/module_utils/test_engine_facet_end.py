@@ -9,7 +9,7 @@ class SerialClient:
 
 
 class Members(Facet):
-    """A set-valued facet: the wanted members are added; the diff's after is the union (outcome)."""
+    """A set-valued facet: the wanted members are added; the diff's after is the union (end)."""
 
     name = "members"
 
@@ -23,7 +23,7 @@ class Members(Facet):
     def apply(self, engine, item, operations):
         item.context["sent"] = operations
 
-    def outcome(self, current, wanted, operations):
+    def end(self, current, wanted, operations):
         return sorted(set(current or []) | set(operations))
 
 
@@ -38,7 +38,7 @@ class Group(Resource):
             item.current = {"name": "g"}
 
 
-def test_facet_outcome_is_the_diffs_after():
+def test_facet_end_is_the_diffs_after():
     engine = Engine(SerialClient(), diff_mode=True)
     resource, items = engine.run(Group, {"members": ["bob"]})
     item = items[0]
@@ -47,9 +47,9 @@ def test_facet_outcome_is_the_diffs_after():
     assert item.after == {"members": ["ann", "bob"]}  # the end state, not only what was asked for
 
 
-def test_facet_outcome_defaults_to_the_wanted_value():
+def test_facet_end_defaults_to_the_wanted_value():
     class Plain(Members):
-        outcome = Facet.outcome
+        end = Facet.end
 
     class PlainGroup(Group):
         facets = (Plain(),)

@@ -59,9 +59,17 @@ class PlaybookRun:
         return self
 
 
-def run_playbook(text, server, tmp_path, api_key=None, check=False, diff=False, extra_vars=None,
-                 env=None, verbosity=0, timeout=600):
+def run_playbook(text, server, tmp_path, timeout=600, **options):
     """Run a playbook (YAML text) with ansible-playbook against a stand-in; returns a PlaybookRun."""
+    cmd, environ, out = playbook_command(text, server, tmp_path, **options)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path), env=environ, timeout=timeout, check=False)
+    results = json.loads(out.read_text()) if out.exists() else {}
+    return PlaybookRun(proc, results)
+
+
+def playbook_command(text, server, tmp_path, api_key=None, check=False, diff=False, extra_vars=None, env=None,
+                     verbosity=0):
+    """(command, environment, results file) of an ansible-playbook run of a playbook (YAML text) against a stand-in."""
     tmp_path = Path(tmp_path)
     book = tmp_path / "play.yml"
     book.write_text(textwrap.dedent(text))
@@ -92,10 +100,9 @@ def run_playbook(text, server, tmp_path, api_key=None, check=False, diff=False, 
         "CONNECT_API_KEY": api_key if api_key is not None else server.keys["admin"],
     })
     environ.update(env or {})
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path),
-                          env=environ, timeout=timeout, check=False)
-    results = json.loads(out.read_text()) if out.exists() else {}
-    return PlaybookRun(proc, results)
+    for name in [name for name, value in environ.items() if value is None]:  # env={"NAME": None} unsets NAME
+        del environ[name]
+    return cmd, environ, out
 
 
 @pytest.fixture

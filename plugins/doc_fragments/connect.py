@@ -16,18 +16,19 @@ options:
     description:
       - URL of the Posit Connect server.
       - Any of V(https://connect.example.com), V(https://connect.example.com/),
-        V(https://connect.example.com/__api__), or a server behind a path prefix
-        such as V(https://example.com/rsc/).
-      - If not set, the environment variable E(CONNECT_SERVER) is used.
+        V(https://connect.example.com/__api__), V(https://connect.example.com/__api__/v1), or a server behind a
+        path prefix such as V(https://example.com/rsc/). Not the dashboard's address
+        (V(https://connect.example.com/connect/)); a task given that address says what to write instead.
+      - If not set, the environment variable E(CONNECT_SERVER) is used. One of the two is required; in the
+        collection's roles, the variable C(connect_server) sets it.
     type: str
-    required: true
   api_key:
     description:
       - "Connect API key, sent as C(Authorization: Key <api_key>)."
       - Never printed, returned or logged.
-      - If not set, the environment variable E(CONNECT_API_KEY) is used.
+      - If not set, the environment variable E(CONNECT_API_KEY) is used. One of the two is required; in the
+        collection's roles, the variable C(connect_api_key) sets it.
     type: str
-    required: true
   validate_certs:
     description:
       - Verify the server's TLS certificate.
@@ -40,6 +41,7 @@ options:
     description:
       - Path to a PEM CA bundle used to verify the server's certificate, for a
         self-signed certificate or a corporate CA.
+      - A path that does not exist fails the task before any request.
       - If not set, the environment variable E(CONNECT_CA_PATH) is used.
     type: path
   timeout:
@@ -50,12 +52,22 @@ options:
     default: 30
   retries:
     description:
-      - How many times to retry a request that got HTTP 429, 502, 503 or 504 or a connection
-        error, with exponential backoff that honours C(Retry-After).
+      - How many times to retry a request that got HTTP 502, 503 or 504 or whose connection dropped, with
+        exponential backoff that honours C(Retry-After). HTTP 429 is not counted here (see O(rate_limit_wait)).
       - Reads, updates and deletes are retried; a create (POST) whose response was lost is
         never blindly repeated.
+      - A refused connection or a host name that does not resolve fails at once, without retries.
+      - The task warns once with the number of retried requests and their outcome; C(-v) shows each retry.
     type: int
     default: 5
+  rate_limit_wait:
+    description:
+      - Seconds that a task may wait in total while Connect rate-limits it (HTTP 429). Each 429 is retried after
+        its C(Retry-After) (or a backoff when it has none), and every request of the task waits with it, until
+        the waits add up to this budget; then the request fails.
+      - If not set, the environment variable E(CONNECT_RATE_LIMIT_WAIT) is used.
+    type: float
+    default: 300
 requirements:
   - requests
 """

@@ -9,10 +9,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import re
 
 from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.timeutil import entry_time, format_time
 
 SEARCH_PATH = "v1/search/auditlogs"
@@ -155,17 +156,36 @@ def _take(entries, limit):
             return
 
 
+def has_search(client):
+    """Whether the server has GET /v1/search/auditlogs: probed once per run (Connect 2025.01.0 and later are
+    expected to have it, but the version only hints: some older servers serve it too)."""
+    return client.has_endpoint(SEARCH_PATH, {"page_size": 1})
+
+
 def iter_audit(client, query):
     """(source, entries): the search endpoint where the server has it, else the audit_logs fallback."""
-    if client.has_search_audit_logs():
+    if has_search(client):
         return "search", iter_search(client, query)
     return "audit_logs", iter_audit_logs(client, query)
 
 
-def explain_forbidden(exc, what, needed="an administrator's API key"):
-    """A clearer ConnectError for HTTP 403: say which key the endpoint needs."""
-    if isinstance(exc, ConnectError) and exc.status == 403:
-        return ConnectError(
-            "%s requires %s; the API key's user may not do this. (%s)" % (what, needed, exc.message),
-            method=exc.method, path=exc.path, status=exc.status, code=exc.code, payload=exc.payload)
-    return exc
+def check_actions(client, actions, option="action"):
+    """Raise InputError for an action the server does not know, naming the closest known ones.
+
+    Servers without GET /v1/audit/actions are not checked."""
+    if not actions:
+        return
+    known = client.get_or_none(ACTIONS_PATH)
+    if not known:
+        return
+    names = sorted(set(str(item.get("action")) for item in known if item.get("action")))
+    lower = set(name.lower() for name in names)
+    unknown = [action for action in actions if action.lower() not in lower]
+    if not unknown:
+        return
+    hints = []
+    for action in unknown:
+        close = difflib.get_close_matches(action.lower(), names, n=3, cutoff=0.6)
+        hints.append("%r (did you mean %s?)" % (action, " or ".join(close)) if close else repr(action))
+    raise InputError("Option '%s': this server has no audit action %s; list its %d actions with "
+                     "list_actions: true." % (option, ", ".join(hints), len(names)))

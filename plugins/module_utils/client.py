@@ -13,8 +13,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import random
 import re
+import socket
+import ssl
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -27,41 +30,54 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity 
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
+    import urllib3
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import InsecureRequestWarning, NewConnectionError
+    from urllib3.util.retry import Retry
 except ImportError as exc:  # pragma: no cover - exercised by the missing_required_lib test
-    requests = None
+    requests = urllib3 = InsecureRequestWarning = NewConnectionError = Retry = None
     HTTPAdapter = object
     REQUESTS_IMPORT_ERROR = exc
 
 from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
 MAX_PAGE_SIZE = 500
 MAX_BACKOFF = 30.0
-
-# The first Connect release that serves GET /v1/search/auditlogs.
-SEARCH_AUDIT_LOGS_SINCE = (2025, 1, 0)
+RATE_LIMIT_WAIT = 300.0  # default total seconds a client may spend paused by HTTP 429 (option rate_limit_wait)
+DASHBOARD_PATH = "/connect"  # Connect's dashboard lives at https://host/connect/ (the API at https://host/__api__)
+# What OpenSSL says when the other end of an https:// URL answered something that is not TLS (e.g. plain HTTP).
+NOT_TLS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "packet length too long",
+           "HTTP_REQUEST", "http request", "unknown protocol")
+HOSTNAME_MISMATCH = ("mismatch", "doesn't match", "not valid for")
 
 
 def normalize_server(server):
     """Return the API root (".../__api__") for any of the URL forms users write.
 
-    Accepts https://host, https://host/, https://host/__api__, https://host/__api__/
-    and servers behind a path prefix such as https://host/rsc/.
+    Accepts https://host, https://host/, https://host/__api__, https://host/__api__/, the API's
+    versioned root https://host/__api__/v1, and servers behind a path prefix such as https://host/rsc/.
     """
     if not server or not str(server).strip():
-        raise ConnectError("Option 'server' is required: set it to the Connect URL "
-                           "(e.g. https://connect.example.com) or export CONNECT_SERVER.")
+        raise InputError("Option 'server' is not set: set it to the Connect URL "
+                         "(e.g. https://connect.example.com) or export CONNECT_SERVER.")
     parts = urlsplit(str(server).strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConnectError("Option 'server' must be an http(s) URL such as "
-                           "https://connect.example.com, got %r." % str(server))
-    path = parts.path.rstrip("/")
-    if path.endswith("/__api__"):
-        path = path[:-len("/__api__")]
+        raise InputError("Option 'server' must be an http(s) URL such as "
+                         "https://connect.example.com, got %r." % str(server))
+    path = re.sub(r"/__api__(/v1)?$", "", parts.path.rstrip("/"))
     return urlunsplit((parts.scheme, parts.netloc, path + "/__api__", "", ""))
+
+
+def dashboard_server(api_root):
+    """The server URL when the one given was Connect's dashboard (https://host/connect/), else None."""
+    parts = urlsplit(api_root)
+    path = parts.path[:-len("/__api__")]
+    if not path.endswith(DASHBOARD_PATH):
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, path[:-len(DASHBOARD_PATH)], "", ""))
 
 
 def parse_version(text):
@@ -77,13 +93,11 @@ def parse_version(text):
 def _hint_for_status(status):
     if status == 401:
         return ("Check 'api_key' (CONNECT_API_KEY): the key is missing, wrong or revoked, "
-                "or its user is locked.")
+                "or its user is locked")
     if status == 403:
-        return "The API key's user lacks permission for this; it may need an administrator's key."
-    if status == 404:
-        return None
+        return "The API key's user lacks permission for this; it may need an administrator's key"
     if status in RETRY_STATUSES:
-        return "Connect is overloaded or unavailable; it was retried with backoff."
+        return "Connect is overloaded or unavailable; it was retried with backoff (option 'retries')"
     return None
 
 
@@ -92,22 +106,33 @@ class ConnectClient:
 
     Thread-safe for concurrent requests from a thread pool (one pool of
     keep-alive connections, sized by `pool_size`).
+
+    `warn` receives warnings (the module shows them); `log` receives one line per retry (the module
+    shows them at -v). `retry_summary()` sums up the retries of the whole run in one line.
     """
 
     def __init__(self, server, api_key, validate_certs=True, ca_path=None, timeout=30,
-                 retries=5, pool_size=16, warn=None, backoff=0.5):
+                 retries=5, pool_size=16, warn=None, backoff=0.5, rate_limit_wait=RATE_LIMIT_WAIT, log=None):
         if requests is None:
             raise ConnectError("The Python library 'requests' is required.")
-        if not api_key:
-            raise ConnectError("Option 'api_key' is required: set it or export CONNECT_API_KEY.")
         self.api_root = normalize_server(server)
+        if not api_key:
+            raise InputError("Option 'api_key' is not set: set it or export CONNECT_API_KEY.")
+        if ca_path and not os.path.exists(ca_path):
+            raise InputError("Option 'ca_path': %s does not exist; set it to the PEM file of the CA that signed "
+                             "Connect's certificate (or unset it to use the system's CAs)." % ca_path)
         self.timeout = timeout
         self.retries = max(0, int(retries))
         self.backoff = backoff
+        self.rate_limit_wait = max(0.0, float(rate_limit_wait))
         self.warn = warn or (lambda msg: None)
+        self.log = log or (lambda msg: None)
         # Passed on every request: Session.verify would be overridden by
         # REQUESTS_CA_BUNDLE from the environment.
         self.verify = ca_path if ca_path else bool(validate_certs)
+        if self.verify is False:
+            # The module warns once per task that the certificate is not checked; not urllib3, once per request.
+            urllib3.disable_warnings(InsecureRequestWarning)
         self.session = requests.Session()
         # Read the environment once, not on every request: proxies from HTTP(S)_PROXY and NO_PROXY for this
         # server, and never ~/.netrc, whose credentials would replace the Authorization header.
@@ -123,8 +148,10 @@ class ConnectClient:
         })
         self._lock = threading.Lock()
         self._throttled_until = 0.0  # time.monotonic() before which no request is sent (after a 429)
+        self._throttled_total = 0.0  # seconds of 429 pauses so far, against rate_limit_wait
+        self._retried = {}  # cause of the first retry ("HTTP 503") -> [requests that succeeded, that failed]
         self._settings = None
-        self._capabilities = {}
+        self._endpoints = {}
 
     # -- low level -------------------------------------------------------
 
@@ -138,59 +165,89 @@ class ConnectClient:
         return urlsplit(url).path
 
     def request(self, method, path, params=None, body=None):
-        """Send one request and return the decoded JSON (None for 204).
-
-        Retries 429/502/503/504 and connection failures with exponential
-        backoff, honouring Retry-After. A request that may have reached the
-        server (read error, timeout) is retried only for idempotent methods.
-        """
+        """Send one request and return the decoded JSON (None for 204); a failure raises ConnectError."""
         method = method.upper()
         url = self.url(path)
         shown = self._display_path(url)
-        attempt = 0
+        causes = []  # why this request was retried, one entry per retry
+        try:
+            resp = self._send(method, url, shown, params, body, causes)
+        except ConnectError:
+            self._count_retried(causes, False)
+            raise
+        self._count_retried(causes, resp.status_code < 300)
+        if resp.status_code >= 300:
+            raise self._error(method, shown, resp)
+        if resp.status_code == 204 or not resp.content:
+            return None
+        return self._decode(method, shown, resp)
+
+    # The retry loop is written here rather than left to urllib3's Retry (mounted on the adapter), because what
+    # it must do is not per request: a 429 pauses every thread of the client until its Retry-After has passed,
+    # the pauses of a whole run share one budget (rate_limit_wait) instead of a count, and the retries of the
+    # run are counted for one warning per task. Retry would need a subclass overriding increment, sleep and
+    # is_retry with state shared across its copies, which is more code than this loop. Retry's own parser is used
+    # for Retry-After (seconds or an HTTP date).
+    def _send(self, method, url, shown, params, body, causes):
+        """The response after the retries: 429 within the wait budget, 502/503/504 and dropped connections
+        `retries` times with exponential backoff (honouring Retry-After). A refused connection or an unknown
+        host fails at once (a typo in 'server' does not get better), a timeout too (waiting again would
+        multiply the time a playbook is stuck), and a request that may have reached the server is retried
+        only when its method is idempotent (a POST is never sent twice)."""
+        attempt = 0  # retries counted against `retries` (not the 429s, which count against rate_limit_wait)
         while True:
             self._wait_while_throttled()
             try:
                 resp = self.session.request(method, url, params=params, json=body,
                                             timeout=self.timeout, verify=self.verify)
             except requests.exceptions.SSLError as exc:
-                raise ConnectError(
-                    "TLS verification failed for %s %s: %s. If Connect uses a self-signed or "
-                    "internal CA certificate, set 'ca_path' to the CA bundle (PEM); as a last "
-                    "resort set 'validate_certs: false'." % (method, shown, _short(exc)),
-                    method=method, path=shown)
-            except requests.exceptions.Timeout as exc:
-                # A hung server is not retried: waiting `timeout` again would
-                # multiply the time the playbook is stuck.
+                raise self._tls_error(method, shown, exc)
+            except requests.exceptions.Timeout:
                 raise ConnectError(
                     "%s %s timed out after %gs (option 'timeout'): Connect did not answer. "
                     "Check that the server is up and reachable." % (method, shown, self.timeout),
                     method=method, path=shown)
             except requests.exceptions.ConnectionError as exc:
-                sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and _maybe_sent(exc)
-                if attempt < self.retries and (method in IDEMPOTENT_METHODS or not sent):
+                if isinstance(_reason(exc), NewConnectionError):
+                    raise self._connect_error(method, shown, exc)
+                if attempt < self.retries and method in IDEMPOTENT_METHODS:
                     attempt += 1
-                    self._sleep(attempt, None, "%s %s: connection error" % (method, shown))
+                    causes.append("a dropped connection")
+                    self._backoff(attempt, None, "%s %s: connection dropped (%s)" % (method, shown, _short(exc)))
                     continue
-                raise ConnectError(
-                    "Could not connect to Connect for %s %s: %s. Check 'server' (%s)."
-                    % (method, shown, _short(exc), self.api_root),
-                    method=method, path=shown)
+                if method not in IDEMPOTENT_METHODS:
+                    note = "; it was not sent again, as it may have reached Connect"
+                else:
+                    note = "; it was retried %d times (option 'retries')" % attempt if attempt else ""
+                raise ConnectError("Connect closed the connection during %s %s: %s%s. Check 'server' (%s)."
+                                   % (method, shown, _short(exc), note, self.api_root), method=method, path=shown)
             except requests.exceptions.RequestException as exc:
                 raise ConnectError("%s %s failed: %s" % (method, shown, _short(exc)),
                                    method=method, path=shown)
 
-            if resp.status_code in RETRY_STATUSES and attempt < self.retries:
-                attempt += 1
-                self._sleep(attempt, resp.headers.get("Retry-After"),
-                            "%s %s: HTTP %s" % (method, shown, resp.status_code),
-                            everyone=resp.status_code == 429)
+            status = resp.status_code
+            what = "%s %s: HTTP %s" % (method, shown, status)
+            retry_after = _retry_after(resp)
+            if status == 429 and self._pause_everyone(
+                    retry_after if retry_after is not None else self._delay(len(causes) + 1), what):
+                causes.append("HTTP 429")
                 continue
-            if resp.status_code >= 300:
-                raise self._error(method, shown, resp)
-            if resp.status_code == 204 or not resp.content:
-                return None
-            return self._decode(method, shown, resp)
+            if status in RETRY_STATUSES and status != 429 and attempt < self.retries:
+                attempt += 1
+                causes.append("HTTP %s" % status)
+                self._backoff(attempt, retry_after, what)
+                continue
+            return resp
+
+    def _delay(self, attempt):
+        """Exponential backoff with a little jitter: backoff, 2 x backoff, 4 x ... up to MAX_BACKOFF."""
+        delay = min(MAX_BACKOFF, self.backoff * (2 ** (attempt - 1)))
+        return delay + random.uniform(0, delay / 4)
+
+    def _backoff(self, attempt, retry_after, what):
+        delay = retry_after if retry_after is not None else self._delay(attempt)
+        self.log("%s; retry %d of %d in %.1fs" % (what, attempt, self.retries, delay))
+        time.sleep(delay)
 
     def _wait_while_throttled(self):
         """Connect answered 429 (too many requests): no thread sends until its Retry-After has passed."""
@@ -198,33 +255,100 @@ class ConnectClient:
         if wait > 0:
             time.sleep(wait)
 
-    def _sleep(self, attempt, retry_after, what, everyone=False):
-        """Back off before a retry; after a 429 every thread of this client waits (see _wait_while_throttled)."""
-        delay = None
-        if retry_after:
-            try:
-                delay = float(retry_after)
-            except ValueError:
-                delay = None
-        if delay is None:
-            delay = min(MAX_BACKOFF, self.backoff * (2 ** (attempt - 1)))
-            delay += random.uniform(0, delay / 4)
-        self.warn("%s; retry %d of %d in %.1fs" % (what, attempt, self.retries, delay))
-        if everyone:
+    def _pause_everyone(self, delay, what):
+        """After a 429 every thread of this client waits `delay` seconds (see _wait_while_throttled).
+
+        False, without waiting, when the pause would take the run's 429 pauses past rate_limit_wait."""
+        with self._lock:
+            now = time.monotonic()
+            added = max(0.0, now + delay - max(now, self._throttled_until))
+            if self._throttled_total + added > self.rate_limit_wait:
+                return False
+            self._throttled_total += added
+            self._throttled_until = max(self._throttled_until, now + delay)
+            total = self._throttled_total
+        self.log("%s; waiting %.1fs (%.0fs of rate_limit_wait %.0fs used)" % (what, delay, total, self.rate_limit_wait))
+        self._wait_while_throttled()
+        return True
+
+    def _count_retried(self, causes, succeeded):
+        if causes:
             with self._lock:
-                self._throttled_until = max(self._throttled_until, time.monotonic() + delay)
-            self._wait_while_throttled()
+                self._retried.setdefault(causes[0], [0, 0])[0 if succeeded else 1] += 1
+
+    def retry_summary(self):
+        """One line about every retry of this client's run, or None when nothing was retried.
+
+        "37 requests were retried after HTTP 503; all succeeded"."""
+        with self._lock:
+            counts = sorted(self._retried.items(), key=lambda item: (-sum(item[1]), item[0]))
+        if not counts:
+            return None
+        total = sum(sum(n) for _, n in counts)
+        failed = sum(n[1] for _, n in counts)
+        if len(counts) == 1:
+            causes = counts[0][0]
         else:
-            time.sleep(delay)
+            named = ["%s (%d)" % (cause, sum(n)) for cause, n in counts]
+            causes = ", ".join(named[:-1]) + " and " + named[-1]
+        if failed == 0:
+            outcome = "it succeeded" if total == 1 else "all succeeded"
+        elif failed == total:
+            outcome = "it still failed" if total == 1 else "all still failed"
+        else:
+            outcome = "%d succeeded, %d still failed" % (total - failed, failed)
+        return "%d request%s retried after %s; %s" % (total, " was" if total == 1 else "s were", causes, outcome)
+
+    def _host_port(self):
+        parts = urlsplit(self.api_root)
+        return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+
+    def _connect_error(self, method, shown, exc):
+        """A connection that was never made: an unknown host or nothing listening. Not retried."""
+        host, port = self._host_port()
+        text = _short(exc)
+        if "resolve" in text or "not known" in text or "nodename nor servname" in text:
+            why = "the host name %r could not be resolved (%s)" % (host, text.rsplit(": ", 1)[-1])
+        elif "refused" in text.lower():
+            why = "nothing accepts connections at %s:%s (connection refused)" % (host, port)
+        else:
+            why = text
+        return ConnectError("Could not connect to Connect for %s %s: %s. Check the host and port in 'server' (%s)."
+                            % (method, shown, why, self.api_root), method=method, path=shown)
+
+    def _tls_error(self, method, shown, exc):
+        host, port = self._host_port()
+        text = _short(exc)
+        if any(marker in text for marker in NOT_TLS):
+            message = ("%s %s: the server at %s:%s did not answer TLS (%s). 'server' (%s) says https://, but that "
+                       "port does not speak TLS: check the scheme and port in 'server' (http:// for a plain-HTTP "
+                       "port, or Connect's HTTPS port)" % (method, shown, host, port, text, self.api_root))
+        elif any(marker in text for marker in HOSTNAME_MISMATCH):
+            names = certificate_names(host, port, self.timeout)
+            message = ("TLS verification failed for %s %s: the server's certificate does not name %r%s. Set 'server' "
+                       "to a name the certificate carries, or have the certificate reissued to include %r (%s)"
+                       % (method, shown, host, "; it names %s" % ", ".join(names) if names else "", host, text))
+        else:
+            message = ("TLS verification failed for %s %s: %s. If Connect uses a self-signed or internal CA "
+                       "certificate, set 'ca_path' to the CA bundle (PEM); as a last resort set "
+                       "'validate_certs: false'" % (method, shown, text))
+        return ConnectError(message + ".", method=method, path=shown)
+
+    def _server_hint(self):
+        dashboard = dashboard_server(self.api_root)
+        if dashboard:
+            return ("'server' is Connect's dashboard address (%s/); the server URL is %s"
+                    % (dashboard + DASHBOARD_PATH, dashboard))
+        return None
 
     def _decode(self, method, shown, resp):
         ctype = resp.headers.get("Content-Type", "")
         if "json" not in ctype:
             raise ConnectError(
-                "%s %s: expected JSON from the Connect API but got %s (HTTP %s). 'server' (%s) "
-                "does not point at Connect's API, or a proxy or login page answered instead."
+                "%s %s: expected JSON from the Connect API but got %s (HTTP %s). %s."
                 % (method, shown, ctype.split(";")[0] or "no content type", resp.status_code,
-                   self.api_root),
+                   self._server_hint() or "'server' (%s) does not point at Connect's API, or a proxy or login "
+                   "page answered instead" % self.api_root),
                 method=method, path=shown, status=resp.status_code)
         try:
             return resp.json()
@@ -236,30 +360,33 @@ class ConnectClient:
 
     def _error(self, method, shown, resp):
         code = text = payload = None
-        if "json" in resp.headers.get("Content-Type", ""):
+        ctype = resp.headers.get("Content-Type", "no content type").split(";")[0]
+        if "json" in ctype:
             try:
                 data = resp.json()
             except ValueError:
                 data = None
             if isinstance(data, dict):
                 code, text, payload = data.get("code"), data.get("error"), data.get("payload")
-        parts = ["%s %s failed: HTTP %s" % (method, shown, resp.status_code)]
+        parts = []
         if code is not None:
             parts.append("Connect error %s %s" % (code, ERROR_CODES.get(code, "Unknown")))
         if text:
             parts.append(str(text))
         elif code is None and resp.status_code == 404:
-            parts.append("there is no Connect API at 'server' (%s): the answer was a %s page, not a Connect error. "
-                         "Check the URL; if Connect is served under a path prefix, include it (https://host/rsc/)"
-                         % (self.api_root, resp.headers.get("Content-Type", "no content type").split(";")[0]))
+            parts.append(self._server_hint() or (
+                "there is no Connect API at 'server' (%s): the answer was a %s page, not a Connect error. "
+                "Check the URL; if Connect is served under a path prefix, include it (https://host/rsc/)"
+                % (self.api_root, ctype)))
         elif code is None:
-            parts.append("the response was not a Connect API error (%s); check 'server' (%s)"
-                         % (resp.headers.get("Content-Type", "no content type").split(";")[0],
-                            self.api_root))
-        hint = _hint_for_status(resp.status_code)
-        if hint:
-            parts.append(hint)
-        return ConnectError(": ".join(parts[:1]) + ": " + ". ".join(parts[1:]),
+            parts.append("the response was not a Connect API error (%s); check 'server' (%s)" % (ctype, self.api_root))
+        if resp.status_code == 429:
+            parts.append("Connect kept rate-limiting requests past 'rate_limit_wait' (%gs of pauses in all); "
+                         "raise rate_limit_wait or lower the concurrency" % self.rate_limit_wait)
+        else:
+            parts.append(_hint_for_status(resp.status_code))
+        sentences = [p.strip().rstrip(".") for p in parts if p]
+        return ConnectError("%s %s failed: HTTP %s: %s." % (method, shown, resp.status_code, ". ".join(sentences)),
                             method=method, path=shown, status=resp.status_code,
                             code=code, payload=payload)
 
@@ -339,22 +466,20 @@ class ConnectClient:
         """The server's version tuple, or None when the server hides it."""
         return parse_version(self.server_settings().get("version"))
 
-    def has_search_audit_logs(self):
-        """True when GET /v1/search/auditlogs exists (by version, else by probing)."""
-        if "search_audit_logs" not in self._capabilities:
-            version = self.version()
-            if version is not None:
-                found = version >= SEARCH_AUDIT_LOGS_SINCE
-            else:
-                try:
-                    self.get("v1/search/auditlogs", params={"page_size": 1})
-                    found = True
-                except ConnectError as exc:
-                    if exc.status != 404:
-                        raise
-                    found = False
-            self._capabilities["search_audit_logs"] = found
-        return self._capabilities["search_audit_logs"]
+    def has_endpoint(self, path, params=None):
+        """True when Connect serves GET path: probed once per client (one run) and remembered.
+
+        Any 404 means the endpoint is missing: a plain-text page from Connect's router, or a Connect error.
+        A 400, 401 or 403 comes from the endpoint itself, so it exists (the real request will say what is wrong)."""
+        if path not in self._endpoints:
+            try:
+                self.get(path, params=params)
+                self._endpoints[path] = True
+            except ConnectError as exc:
+                if exc.status not in (400, 401, 403, 404):
+                    raise
+                self._endpoints[path] = exc.status != 404
+        return self._endpoints[path]
 
     def map_concurrent(self, func, items, concurrency=8):
         """Apply func to each item with a bounded thread pool sharing this session.
@@ -384,13 +509,39 @@ def _short(exc):
     return re.sub(r"\s+", " ", text).strip()[:300]
 
 
-def _maybe_sent(exc):
-    """Could the request have reached the server before this connection error?
+def _reason(exc):
+    """The urllib3 exception under a requests ConnectionError (NewConnectionError: nothing was sent)."""
+    inner = exc.args[0] if exc.args else None
+    return getattr(inner, "reason", inner)
 
-    A refused or unresolvable connection never sent anything; a reset or a
-    closed connection after connecting may have.
-    """
-    text = str(exc)
-    never_sent = ("NewConnectionError", "Connection refused", "Name or service not known",
-                  "nodename nor servname", "Failed to resolve", "No route to host")
-    return not any(marker in text for marker in never_sent)
+
+def _retry_after(resp):
+    """The response's Retry-After in seconds (a number or an HTTP date), or None."""
+    value = resp.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return Retry().parse_retry_after(value)
+    except Exception:  # urllib3's InvalidHeader: ignore a header we cannot read
+        return None
+
+
+def certificate_names(host, port, timeout):
+    """The DNS names and IP addresses that the server's certificate carries; [] when they cannot be read."""
+    try:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # only to read the names: nothing is sent over this connection
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            with context.wrap_socket(sock, server_hostname=host) as tls:
+                der = tls.getpeercert(binary_form=True)
+        from cryptography import x509  # ansible-core's own dependency
+        cert = x509.load_der_x509_certificate(der)
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        return san.get_values_for_type(x509.DNSName) + [str(ip) for ip in san.get_values_for_type(x509.IPAddress)]
+    except Exception:  # the names are a hint: without them the message still says what is wrong
+        return []

@@ -58,3 +58,17 @@ class InputError(ValueError):
 
     def to_dict(self):
         return dict(option=self.option, reason=self.reason) if self.option else {}
+
+
+def explain_forbidden(exc, operation, needed="an administrator's API key"):
+    """The one message for HTTP 403 on an operation that needs a more privileged key (audit logs, ...).
+
+    Any other error is returned as it is."""
+    if not isinstance(exc, ConnectError) or exc.status != 403:
+        return exc
+    return ConnectError(
+        "%s requires %s: the API key given belongs to a user who may not do this (%s %s: HTTP 403%s). "
+        "Use an administrator's key (CONNECT_API_KEY or 'api_key')."
+        % (operation, needed, exc.method, exc.path, ", Connect error %s %s" % (exc.code, exc.code_name)
+           if exc.code is not None else ""),
+        method=exc.method, path=exc.path, status=exc.status, code=exc.code, payload=exc.payload)

@@ -15,9 +15,9 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.posit.connect.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.client import RATE_LIMIT_WAIT, REQUESTS_IMPORT_ERROR, ConnectClient
 from ansible_collections.posit.connect.plugins.module_utils.engine import Engine
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError, explain_forbidden
 
 MAX_CONCURRENCY = 64
 
@@ -25,15 +25,30 @@ MAX_CONCURRENCY = 64
 def connect_argument_spec():
     """The connection options, documented once in the posit.connect.connect doc fragment."""
     return dict(
-        server=dict(type="str", required=True, fallback=(env_fallback, ["CONNECT_SERVER"])),
-        api_key=dict(type="str", required=True, no_log=True,
-                     fallback=(env_fallback, ["CONNECT_API_KEY"])),
+        # Required, but checked by ConnectModule: its message names the environment variables and the roles' variables.
+        server=dict(type="str", fallback=(env_fallback, ["CONNECT_SERVER"])),
+        api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["CONNECT_API_KEY"])),
         validate_certs=dict(type="bool", default=True,
                             fallback=(env_fallback, ["CONNECT_VALIDATE_CERTS"])),
         ca_path=dict(type="path", fallback=(env_fallback, ["CONNECT_CA_PATH"])),
         timeout=dict(type="float", default=30),
         retries=dict(type="int", default=5),
+        rate_limit_wait=dict(type="float", default=RATE_LIMIT_WAIT, fallback=(env_fallback, ["CONNECT_RATE_LIMIT_WAIT"])),
     )
+
+
+def missing_connection(params):
+    """The message when 'server' or 'api_key' is not set anywhere (task, module_defaults, environment), else None."""
+    missing = [(option, env, var) for option, env, var in (("server", "CONNECT_SERVER", "connect_server"),
+                                                           ("api_key", "CONNECT_API_KEY", "connect_api_key"))
+               if not (params.get(option) or "").strip()]
+    if not missing:
+        return None
+    return ("%s not set: set %s in the task (or in module_defaults for group/posit.connect.connect), or export %s; "
+            "in the posit.connect roles, set the variable%s %s."
+            % (" and ".join("'%s'" % m[0] for m in missing) + (" are" if len(missing) > 1 else " is"),
+               " and ".join("'%s'" % m[0] for m in missing), " and ".join(m[1] for m in missing),
+               "s" if len(missing) > 1 else "", " and ".join(m[2] for m in missing)))
 
 
 def concurrency_spec(default=8):
@@ -56,7 +71,10 @@ class ConnectModule:
             self.ansible.fail_json(msg=missing_required_lib("requests"),
                                    exception="".join(traceback.format_exception_only(
                                        type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)))
-        for name in ("timeout", "retries"):
+        missing = missing_connection(self.params)
+        if missing:
+            self.ansible.fail_json(msg=missing)
+        for name in ("timeout", "retries", "rate_limit_wait"):
             if self.params[name] is not None and self.params[name] < 0:
                 self.ansible.fail_json(msg="Option '%s' must be 0 or more, got %s."
                                        % (name, self.params[name]))
@@ -72,9 +90,17 @@ class ConnectModule:
                 server=self.params["server"], api_key=self.params["api_key"],
                 validate_certs=self.params["validate_certs"], ca_path=self.params["ca_path"],
                 timeout=self.params["timeout"], retries=self.params["retries"],
-                pool_size=pool_size, warn=self.ansible.warn)
-        except ConnectError as exc:
+                rate_limit_wait=self.params["rate_limit_wait"], pool_size=pool_size, warn=self.ansible.warn,
+                log=self.ansible.warn if self.ansible._verbosity >= 1 else None)  # one line per retry at -v
+        except (InputError, ConnectError) as exc:
+            self.client = None
             self.fail(exc)
+
+    def _warn_retries(self):
+        """One warning per task for all its retries ("37 requests were retried after HTTP 503; all succeeded")."""
+        summary = self.client.retry_summary() if getattr(self, "client", None) is not None else None
+        if summary:
+            self.ansible.warn(summary)
 
     def fail(self, error, **result):
         """Fail the task with the error's one-line message and its details."""
@@ -83,18 +109,24 @@ class ConnectModule:
         result["msg"] = str(error)
         if details:
             result["error"] = details
+        self._warn_retries()
         self.ansible.fail_json(**result)
 
-    def run(self, func):
+    def run(self, func, forbidden=None):
         """Call func(self) -> result dict and exit with it; a result with failed=True fails the task.
 
         InputError and ConnectError fail the task with their message (and the
         details of a Connect error); an error may carry `result` to return too.
+        `forbidden` names an operation that needs a more privileged key, as
+        (operation, key needed): an HTTP 403 then says so (errors.explain_forbidden).
         """
         try:
             result = func(self)
         except (InputError, ConnectError) as exc:
+            if forbidden:
+                exc = explain_forbidden(exc, *forbidden)
             self.fail(exc, **getattr(exc, "result", {}))
+        self._warn_retries()
         if result.pop("failed", False):
             self.ansible.fail_json(**result)
         self.ansible.exit_json(**result)

@@ -17,8 +17,10 @@ from ansible_collections.posit.connect.plugins.module_utils.errors import InputE
 RFC3339_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$")
 RELATIVE_RE = re.compile(r"^-\s*(\d+)\s*([smhdw])$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 RELATIVE_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-TIME_EXAMPLES = "an RFC3339 time such as 2025-01-31T12:00:00Z or a relative time such as -7d, -12h or -30m"
+TIME_EXAMPLES = ("an RFC3339 time such as 2025-01-31T12:00:00Z, a date such as 2025-01-31 (00:00 UTC) "
+                 "or a relative time such as -7d, -12h or -30m")
 
 
 def parse_rfc3339(text):
@@ -41,7 +43,8 @@ def parse_rfc3339(text):
 
 
 def parse_time(value, option, now=None):
-    """An option's time (RFC3339 or relative like -7d) -> aware UTC datetime; None stays None."""
+    """An option's time (RFC3339, a date meaning 00:00 UTC that day, or relative like -7d) -> aware UTC datetime;
+    None stays None."""
     if value is None or str(value).strip() == "":
         return None
     text = str(value).strip()
@@ -50,6 +53,12 @@ def parse_time(value, option, now=None):
         now = now or datetime.now(timezone.utc)
         return now - timedelta(**{RELATIVE_UNITS[match.group(2)]: int(match.group(1))})
     parsed = parse_rfc3339(text)
+    date = DATE_RE.match(text)
+    if parsed is None and date:
+        try:
+            parsed = datetime(*(int(part) for part in date.groups()), tzinfo=timezone.utc)
+        except ValueError:
+            parsed = None
     if parsed is None:
         raise InputError("Option '%s': %r is not a time; use %s." % (option, value, TIME_EXAMPLES))
     return parsed.astimezone(timezone.utc)

@@ -13,8 +13,9 @@ short_description: Read, filter and export a Posit Connect server's audit log
 version_added: 0.1.0
 description:
   - Returns the audit log entries that match the filters, paging through as many entries as there are.
-  - On servers that have it (Connect 2025.01.0 and later) the module uses C(GET /v1/search/auditlogs), which
-    filters on the server. On older servers it pages through C(GET /v1/audit_logs) and applies the same filters
+  - On servers that have it (Connect 2025.01.0 and later, and some older ones) the module uses
+    C(GET /v1/search/auditlogs), which filters on the server; one request per run finds out whether the server
+    has it. On servers without it, it pages through C(GET /v1/audit_logs) and applies the same filters
     itself, so both return the same entries; it stops paging as soon as the entries have left the time window
     in the paging order, and as soon as O(limit) entries matched.
   - With O(dest), the entries are streamed to a JSON Lines file instead of being returned, so an export of
@@ -27,6 +28,8 @@ options:
     description:
       - Only entries with one of these actions, for example V(deploy_application) or V(add_user).
         Case-insensitive.
+      - Where the server lists its actions (C(GET /v1/audit/actions)), an action it does not know fails the task
+        before audit logs are read, naming the closest known actions.
       - List the server's actions with O(list_actions=true).
     type: list
     elements: str
@@ -38,13 +41,15 @@ options:
   since:
     description:
       - Only entries at or after this time (inclusive).
-      - An RFC3339 time such as V(2025-01-31T12:00:00Z) or V(2025-01-31T07:00:00-05:00),
-        or a time relative to now such as V(-7d), V(-12h), V(-30m) (units V(s), V(m), V(h), V(d), V(w)).
+      - An RFC3339 time such as V(2025-01-31T12:00:00Z) or V(2025-01-31T07:00:00-05:00), a date such as
+        V(2025-01-31) (that day at 00:00 UTC), or a time relative to now such as V(-7d), V(-12h), V(-30m)
+        (units V(s), V(m), V(h), V(d), V(w)).
       - Times are compared with microsecond precision.
     type: str
   until:
     description:
-      - Only entries at or before this time (inclusive). Same formats as O(since).
+      - Only entries at or before this time (inclusive). Same formats as O(since); a date is the start of that
+        day, so V(until=2025-02-01) ends January.
     type: str
   search:
     description:
@@ -200,10 +205,9 @@ actions:
   sample: [{"action": "add_user", "description": "Add a user."}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import ACTIONS_PATH, AuditQuery, explain_forbidden, iter_audit, search_terms
+from ansible_collections.posit.connect.plugins.module_utils.audit import ACTIONS_PATH, AuditQuery, check_actions, iter_audit, search_terms
 from ansible_collections.posit.connect.plugins.module_utils.export import IncrementalExport, JsonLinesWriter, check_dest
 from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_window
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
 
@@ -228,6 +232,7 @@ def build_query(m):
     user_guid = None
     if p["user"]:
         user_guid = require_user(m.client, p["user"], "user")["guid"]
+    check_actions(m.client, p["action"])
     return AuditQuery(actions=p["action"], user_guid=user_guid, since=since, until=until,
                       terms=terms, order=p["order"], limit=p["limit"])
 
@@ -254,25 +259,22 @@ def run(m):
         query = build_query(m)
     except ValueError as exc:
         m.fail(exc)
+    if query is None:
+        return dict(changed=False, actions=m.client.get(ACTIONS_PATH) or [])
+    if m.params["checkpoint"]:
+        return run_incremental(m, query)
+    source, entries = iter_audit(m.client, query)
+    if not m.params["dest"]:
+        logs = list(entries)
+        return dict(changed=False, audit_logs=logs, count=len(logs), source=source)
+    writer = JsonLinesWriter(m.params["dest"], write=not m.check_mode)
     try:
-        if query is None:
-            return dict(changed=False, actions=m.client.get(ACTIONS_PATH) or [])
-        if m.params["checkpoint"]:
-            return run_incremental(m, query)
-        source, entries = iter_audit(m.client, query)
-        if not m.params["dest"]:
-            logs = list(entries)
-            return dict(changed=False, audit_logs=logs, count=len(logs), source=source)
-        writer = JsonLinesWriter(m.params["dest"], write=not m.check_mode)
-        try:
-            writer.write_all(entries)
-            changed = writer.changed() if m.check_mode else writer.commit(m.ansible.atomic_move)
-        finally:
-            writer.discard()
-        return dict(changed=changed, count=writer.count, source=source, dest=writer.dest,
-                    checksum=writer.checksum)
-    except ConnectError as exc:
-        raise explain_forbidden(exc, "Reading audit logs")
+        writer.write_all(entries)
+        changed = writer.changed() if m.check_mode else writer.commit(m.ansible.atomic_move)
+    finally:
+        writer.discard()
+    return dict(changed=changed, count=writer.count, source=source, dest=writer.dest,
+                checksum=writer.checksum)
 
 
 def main():
@@ -291,7 +293,7 @@ def main():
         ),
         required_by=dict(checkpoint="dest"),
     )
-    module.run(run)
+    module.run(run, forbidden=("Reading audit logs", "an administrator's API key"))
 
 
 if __name__ == "__main__":

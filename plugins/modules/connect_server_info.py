@@ -51,7 +51,7 @@ server:
       type: str
       sample: https://connect.example.com/__api__
     features:
-      description: Endpoints the collection chooses between by version.
+      description: Endpoints the collection chooses between, found by probing the server (not by its version).
       type: dict
       sample: {"search_audit_logs": true}
     current_user:
@@ -63,6 +63,7 @@ server:
       type: dict
 """
 
+from ansible_collections.posit.connect.plugins.module_utils.audit import has_search
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.principals import current_user
 
@@ -79,7 +80,7 @@ def main():
             version=settings.get("version") or None,
             version_info=list(version or []),
             api_url=client.api_root,
-            features=dict(search_audit_logs=client.has_search_audit_logs()),
+            features=dict(search_audit_logs=has_search(client)),
             current_user=dict((k, me.get(k)) for k in ("username", "guid", "user_role")),
             settings=settings,
         ))

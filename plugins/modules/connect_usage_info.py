@@ -33,12 +33,13 @@ options:
   since:
     description:
       - Only records at or after this time (inclusive), sent as Connect's C(from).
-      - An RFC3339 time such as V(2025-01-31T12:00:00Z), or a time relative to now such as
-        V(-7d), V(-12h), V(-30m) (units V(s), V(m), V(h), V(d), V(w)).
+      - An RFC3339 time such as V(2025-01-31T12:00:00Z), a date such as V(2025-01-31) (that day at 00:00 UTC),
+        or a time relative to now such as V(-7d), V(-12h), V(-30m) (units V(s), V(m), V(h), V(d), V(w)).
     type: str
   until:
     description:
-      - Only records at or before this time (inclusive), sent as Connect's C(to). Same formats as O(since).
+      - Only records at or before this time (inclusive), sent as Connect's C(to). Same formats as O(since);
+        a date is the start of that day, so V(until=2025-02-01) ends January.
     type: str
   content:
     description:
@@ -163,10 +164,8 @@ summary:
       sample: [{"user_guid": "08e3a41d-1f8e-47f2-8855-f05ea3b0d4b2", "username": "alice", "count": 7}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import explain_forbidden
 from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_window
 from ansible_collections.posit.connect.plugins.module_utils.usage import iter_usage, known_users, summarize_usage, usage_params, usage_rows
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
 from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
 
@@ -180,10 +179,7 @@ def run(m):
     if p["content"] is not None and not is_guid(p["content"]):
         m.fail("Option 'content': %r is not a content guid (such as 2d2e6c8a-3f0b-4a3e-9d4f-1b2c3d4e5f60); "
                "find it with posit.connect.connect_content_info." % p["content"])
-    try:
-        usage = list(iter_usage(m.client, p["type"], usage_params(since, until, p["content"])))
-    except ConnectError as exc:
-        raise explain_forbidden(exc, "Reading usage data", "an administrator's or a publisher's API key")
+    usage = list(iter_usage(m.client, p["type"], usage_params(since, until, p["content"])))
     result = dict(changed=False, usage=usage, count=len(usage))
     if p["summarize"] or p["rows"]:
         content = m.client.get("v1/content") if usage else []
@@ -210,7 +206,7 @@ def main():
         ),
         required_if=[("summary_only", True, ("summarize",))],
     )
-    module.run(run)
+    module.run(run, forbidden=("Reading usage data", "an administrator's or a publisher's API key"))
 
 
 if __name__ == "__main__":

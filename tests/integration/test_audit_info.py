@@ -7,11 +7,14 @@ entries the stand-in's state says they should.
 
 import json
 import os
+import re
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
+from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
 from connect_standin import StandIn
 
 OLD_VERSION = "2024.06.0"
@@ -41,8 +44,14 @@ def select(state, keep, order="desc", limit=None):
     return found[:limit] if limit else found
 
 
+def is_probe(request):
+    """The one request per run that finds out whether the server has GET /v1/search/auditlogs."""
+    return request["path"] == "/__api__/v1/search/auditlogs" and request["query"] == {"page_size": "1"}
+
+
 def audit_requests(server):
-    return [r for r in server.requests if "audit" in r["path"]]
+    """The audit requests of the queries themselves (not the search probe)."""
+    return [r for r in server.requests if "audit" in r["path"] and not is_probe(r)]
 
 
 FILTERS_PLAY = """
@@ -132,7 +141,9 @@ def test_filters_on_search_and_fallback(standin, old, playbook):
     new_run, old_run = runs[standin.version], runs[OLD_VERSION]
     for name in ("deployments", "by username", "absolute window", "search terms", "oldest five", "everything combined"):
         assert new_run[name]["audit_logs"] == old_run[name]["audit_logs"], name
-    assert [r for r in old.requests if "search" in r["path"]] == []
+    # The old server was only probed for the search endpoint (a 404), once per task.
+    probes = [r for r in old.requests if "search" in r["path"]]
+    assert probes and all(is_probe(r) and r["status"] == 404 for r in probes)
 
 
 REQUESTS_PLAY = """
@@ -155,6 +166,7 @@ def test_no_page_beyond_the_window_or_the_limit(standin, old, playbook):
         assert len(run["newest three"]["audit_logs"]) == 3
         assert 0 < run["last week"]["count"] < 500
         calls = audit_requests(server)
+        assert [r["status"] for r in server.requests if is_probe(r)] == [404 if server is old else 200] * 2
         if server is old:
             # 3,000 entries are 6 pages of 500; the week fits in the first.
             assert [(c["path"], c["query"]["limit"], c["query"]["ascOrder"]) for c in calls] == [
@@ -324,3 +336,87 @@ def test_actions_and_the_administrator_requirement(standin, playbook):
         assert "requires an administrator's API key" in result["msg"]
         assert result["error"]["status"] == 403
         assert standin.keys["publisher"] not in publisher.stdout
+
+
+ACTION_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: typo
+      posit.connect.connect_audit_info:
+        action: [deploy_applications]
+      ignore_errors: true
+    - name: several, one unknown
+      posit.connect.connect_audit_info:
+        action: [add_user, Remove_Content_Permision]
+        dest: "{{ dest }}"
+      ignore_errors: true
+    - name: known, any case
+      posit.connect.connect_audit_info:
+        action: [DEPLOY_APPLICATION]
+        limit: 1
+"""
+
+
+def test_an_unknown_action_fails_before_the_query_naming_the_closest_known_ones(standin, playbook, tmp_path):
+    run = playbook(ACTION_PLAY, extra_vars={"dest": str(tmp_path / "out.jsonl")})
+    typo = run["typo"]
+    assert typo["_status"] == "failed" and "error" not in typo
+    assert typo["msg"].startswith("Option 'action': this server has no audit action 'deploy_applications' "
+                                  "(did you mean deploy_application?)")
+    assert "list_actions: true" in typo["msg"]
+    several = run["several, one unknown"]
+    assert several["_status"] == "failed"
+    assert "'Remove_Content_Permision' (did you mean remove_content_permission" in several["msg"]
+    assert "add_user" not in several["msg"] and not (tmp_path / "out.jsonl").exists()
+    assert run["known, any case"]["count"] == 1
+    # The two failing tasks read the action list and nothing else.
+    assert [r["path"] for r in standin.requests][:2] == ["/__api__/v1/audit/actions"] * 2
+
+
+def test_the_action_names_in_the_docs_and_examples_are_the_servers(standin):
+    """docs/audit-export.md and the module's EXAMPLES filter on actions that Connect (the stand-in) knows."""
+    root = Path(__file__).resolve().parents[2]
+    known = {item["action"] for item in ConnectClient(standin.url, standin.keys["admin"]).get("v1/audit/actions")}
+    texts = [(root / "docs" / "audit-export.md").read_text(),
+             (root / "plugins" / "modules" / "connect_audit_info.py").read_text(),
+             (root / "roles" / "audit_export" / "README.md").read_text()]
+    named = set()
+    for text in texts:
+        for listed in re.findall(r"action(?:s)?: \[([^\]]*)\]", text):
+            named.update(a.strip() for a in listed.split(",") if a.strip())
+    assert named and named <= known, named - known
+
+
+def test_a_date_without_a_time_is_midnight_utc(standin, playbook):
+    day = datetime.fromtimestamp(standin.state.now, timezone.utc).date() - timedelta(days=3)
+    run = playbook("""
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: since a date
+          posit.connect.connect_audit_info:
+            since: "%s"
+            order: asc
+    """ % day.isoformat()).ok()
+    midnight = datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()
+    assert ids(run["since a date"]["audit_logs"]) == select(standin.state, lambda e: e["time"] >= midnight, "asc")
+
+
+def test_an_old_version_that_serves_search_gets_the_search_path(playbook):
+    """Probed, not decided by the version: a server reporting 2024.10 that has the search endpoint uses it."""
+    server = StandIn(version="2024.10.0", search_since=(2024, 1, 0)).start()
+    try:
+        run = playbook("""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: deployments
+              posit.connect.connect_audit_info:
+                action: [deploy_application]
+        """, server=server).ok()
+        assert run["deployments"]["source"] == "search" and run["deployments"]["count"] > 0
+        assert "/__api__/v1/audit_logs" not in [r["path"] for r in server.requests]
+        assert [r["status"] for r in server.requests if is_probe(r)] == [200]
+    finally:
+        server.stop()

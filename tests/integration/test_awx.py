@@ -79,6 +79,7 @@ def test_injectors_render_with_and_without_a_ca_bundle(tmp_path):
     assert full["CONNECT_VALIDATE_CERTS"] == "true"
     bare = render({"server": "https://connect.example.com", "api_key": "k"}, tmp_path)
     assert bare["CONNECT_CA_PATH"] == "" and bare["CONNECT_VALIDATE_CERTS"] == "true"
+    assert bare["CONNECT_RATE_LIMIT_WAIT"] == "300"
     insecure = render({"server": "s", "api_key": "k", "skip_tls_verify": True}, tmp_path)
     assert insecure["CONNECT_VALIDATE_CERTS"] == "false"
 

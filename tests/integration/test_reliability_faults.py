@@ -155,7 +155,7 @@ def test_wrong_url_404_api_root_bad_key_and_publisher_key(standin, behind_prefix
     run.ok()
     expected = {
         "web page": ["'server'"],
-        "not connect": ["Could not connect to Connect", "Check 'server'"],
+        "not connect": ["Could not connect to Connect", "connection refused", "Check the host and port in 'server'"],
         "prefix missing": ["HTTP 404", "there is no Connect API at 'server'", "path prefix"],
         "bad key": ["HTTP 401", "api_key"],
         "publisher key": ["HTTP 403", "administrator"],

@@ -62,7 +62,8 @@ def test_incremental_runs_append_only_new_entries_on_both_api_paths(servers, pla
         assert server.writes() == []
         # The incremental run asked only for entries from the last exported time on.
         if server.version == "2025.09.0":
-            searches = [e for e in server.requests if e["path"] == "/__api__/v1/search/auditlogs"]
+            searches = [e for e in server.requests if e["path"] == "/__api__/v1/search/auditlogs"
+                        and e["query"] != {"page_size": "1"}]  # not the probe for the endpoint
             assert searches and all("from:" in e["query"]["q"] for e in searches)
 
         third = playbook(PLAY, server=server, extra_vars=variables).ok()

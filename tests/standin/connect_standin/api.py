@@ -475,7 +475,7 @@ ROUTES = [
     ("GET", rf"/v1/groups/{GUID}", get_group, {}),
     ("GET", r"/v1/groups/(?P<group_guid>[^/]+)/members", group_members, {}),
     ("GET", r"/v1/audit_logs", audit_logs, {}),
-    ("GET", r"/v1/search/auditlogs", search_audit_logs, {"since": SEARCH_SINCE}),
+    ("GET", r"/v1/search/auditlogs", search_audit_logs, {"since": SEARCH_SINCE, "since_setting": "search_since"}),
     ("GET", r"/v1/audit/actions", audit_actions, {}),
     ("GET", r"/v1/instrumentation/shiny/usage", shiny_usage, {}),
     ("GET", r"/v1/instrumentation/content/visits", content_visits, {}),
@@ -494,7 +494,7 @@ def handle(req):
         methods = []
         for route_method, pattern, handler, options in _COMPILED:
             match = pattern.match(req.path)
-            if not match or version < options.get("since", ()):
+            if not match or version < (req.settings.get(options.get("since_setting")) or options.get("since", ())):
                 continue
             methods.append(route_method)
             if route_method == method:

@@ -34,8 +34,9 @@ class StandIn:
     """A Posit Connect stand-in server.  See tests/standin/README.md."""
 
     def __init__(self, version=DEFAULT_VERSION, latency=0.0, prefix="", tls=None, seed="demo",
-                 seed_options=None, port=0):
+                 seed_options=None, port=0, search_since=None):
         self.version = version          # str like "2025.09.0"; None hides it (and behaves as DEFAULT_VERSION)
+        self.search_since = search_since  # version tuple from which GET /v1/search/auditlogs is served (None: 2025.1.0)
         self.latency = float(latency)   # seconds slept before answering each API request
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.tls = tls                  # (certfile, keyfile) or None
@@ -301,7 +302,8 @@ class _Handler(BaseHTTPRequestHandler):
         scheme, _space, key = auth.partition(" ")
         req = api.Request(self.command, path, pairs, body, self._base_url(standin),
                           key.strip() if scheme.lower() == "key" else None, standin.state,
-                          {"version": standin.version, "version_tuple": version_tuple(standin.version)})
+                          {"version": standin.version, "version_tuple": version_tuple(standin.version),
+                           "search_since": standin.search_since})
         status, payload = api.handle(req)
         entry["user"] = req.user["username"] if req.user else None
         if rule is not None:  # drop after the request was handled: the write happened, the answer is lost

@@ -25,7 +25,8 @@ except ImportError:  # loaded by path (runpy) with the collections directory not
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 7)))
     from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, explain_forbidden, iter_audit
+from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, iter_audit
+from ansible_collections.posit.connect.plugins.module_utils.errors import explain_forbidden
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
 from ansible_collections.posit.connect.plugins.module_utils.inputs import GUID_RE, is_guid
 from ansible_collections.posit.connect.plugins.module_utils.principals import find_user

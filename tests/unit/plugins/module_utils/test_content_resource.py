@@ -184,10 +184,10 @@ def test_field_tables_match_the_openapi_update_and_create_inputs():
 
 
 def test_only_options_that_were_set_are_managed():
-    desired = desired_fields(dict(title="T", description=None, owner="bob", locked=False,
+    desired = desired_fields(dict(title="The title", description=None, owner="bob", locked=False,
                                   settings={"memory_limit": "1024", "otel_enabled": "yes"},
                                   reset=["init_timeout", "min_processes"]))
-    assert desired == dict(title="T", owner_guid="bob", locked=False, memory_limit=1024, otel_enabled=True,
+    assert desired == dict(title="The title", owner_guid="bob", locked=False, memory_limit=1024, otel_enabled=True,
                            init_timeout=None, min_processes=None)
 
 

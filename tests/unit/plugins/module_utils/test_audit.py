@@ -1,72 +1,18 @@
-"""module_utils/audit.py: time parsing, the search query, the client-side filter, JSON Lines, usage summary."""
+"""module_utils/audit.py: the search query, the client-side filter, and both paths (search and the audit_logs
+fallback) against the stand-in."""
 
-import json
-import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils import audit, export, usage
+from ansible_collections.posit.connect.plugins.module_utils import audit
 from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, search_terms
-from ansible_collections.posit.connect.plugins.module_utils.export import JsonLinesWriter
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_rfc3339, parse_time, parse_window
-from ansible_collections.posit.connect.plugins.module_utils.usage import summarize_usage
+from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_time
+from connect_standin import StandIn
 
 NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
-
-
-# -- time ------------------------------------------------------------------
-
-@pytest.mark.parametrize("text,expected", [
-    ("-7d", NOW - timedelta(days=7)),
-    ("-12h", NOW - timedelta(hours=12)),
-    ("-30m", NOW - timedelta(minutes=30)),
-    ("-45s", NOW - timedelta(seconds=45)),
-    ("-2w", NOW - timedelta(weeks=2)),
-    ("2025-01-31T12:00:00Z", datetime(2025, 1, 31, 12, tzinfo=timezone.utc)),
-    ("2025-01-31t12:00:00z", datetime(2025, 1, 31, 12, tzinfo=timezone.utc)),
-    ("2025-01-31T07:00:00-05:00", datetime(2025, 1, 31, 12, tzinfo=timezone.utc)),
-    ("2025-01-31T13:30:00+01:30", datetime(2025, 1, 31, 12, tzinfo=timezone.utc)),
-    ("2025-01-31T12:00:00.5Z", datetime(2025, 1, 31, 12, 0, 0, 500000, tzinfo=timezone.utc)),
-    # nanoseconds (Connect's precision) are truncated to microseconds
-    ("2025-01-31T12:00:00.123456789Z", datetime(2025, 1, 31, 12, 0, 0, 123456, tzinfo=timezone.utc)),
-])
-def test_parse_time_accepts_rfc3339_and_relative(text, expected):
-    parsed = parse_time(text, "since", now=NOW)
-    assert parsed == expected
-    assert parsed.utcoffset() == timedelta(0)
-
-
-@pytest.mark.parametrize("bad", ["yesterday", "7d", "-7y", "2025-01-31", "2025-01-31T12:00:00",
-                                 "2025-13-01T00:00:00Z", "2025-02-30T00:00:00Z", "-d", "+7d"])
-def test_parse_time_rejects_other_formats_naming_the_option(bad):
-    with pytest.raises(ValueError) as err:
-        parse_time(bad, "until", now=NOW)
-    message = str(err.value)
-    assert "Option 'until'" in message and repr(bad) in message
-    assert "RFC3339" in message and "-7d" in message
-
-
-def test_parse_time_none_and_empty_are_unset():
-    assert parse_time(None, "since") is None
-    assert parse_time("  ", "since") is None
-
-
-def test_window_uses_one_now_and_rejects_inverted_bounds():
-    since, until = parse_window("-2h", "-1h", now=NOW)
-    assert until - since == timedelta(hours=1)
-    with pytest.raises(ValueError, match="since is after until"):
-        parse_window("-1h", "-2h", now=NOW)
-    with pytest.raises(ValueError, match="Option 'since'"):
-        parse_window("soon", None, now=NOW)
-
-
-def test_format_time_is_utc_rfc3339():
-    assert format_time(datetime(2025, 1, 31, 7, tzinfo=timezone(-timedelta(hours=5)))) == "2025-01-31T12:00:00Z"
-    assert format_time(datetime(2025, 1, 31, 12, 0, 0, 1500, tzinfo=timezone.utc)) == "2025-01-31T12:00:00.001500Z"
-    # round trip
-    moment = datetime(2025, 1, 31, 12, 0, 0, 123456, tzinfo=timezone.utc)
-    assert parse_rfc3339(format_time(moment)) == moment
 
 
 # -- search query ----------------------------------------------------------------
@@ -159,113 +105,7 @@ def test_take_stops_pulling_once_the_limit_is_reached():
     assert list(audit._take(iter(range(4)), None)) == [0, 1, 2, 3]
 
 
-# -- JSON Lines --------------------------------------------------------------------
-
-def test_json_lines_writer_streams_and_replaces_only_on_change(tmp_path):
-    dest = tmp_path / "audit.jsonl"
-    entries = [{"id": "1", "action": "a"}, {"id": "2", "action": "b", "extra": "é"}]
-
-    writer = JsonLinesWriter(str(dest))
-    assert writer.write_all(iter(entries)) == 2
-    assert writer.commit() is True
-    lines = dest.read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line) for line in lines] == entries
-    assert os.listdir(str(tmp_path)) == ["audit.jsonl"]  # no temporary file left
-    assert writer.checksum == export.file_sha1(str(dest))
-
-    before = dest.stat().st_mtime_ns
-    again = JsonLinesWriter(str(dest))
-    again.write_all(entries)
-    assert again.commit() is False
-    assert dest.stat().st_mtime_ns == before
-    assert os.listdir(str(tmp_path)) == ["audit.jsonl"]
-
-
-def test_json_lines_writer_in_check_mode_writes_nothing(tmp_path):
-    dest = tmp_path / "audit.jsonl"
-    writer = JsonLinesWriter(str(dest), write=False)
-    writer.write_all([{"id": "1"}])
-    assert writer.changed() is True
-    writer.discard()
-    assert os.listdir(str(tmp_path)) == []
-
-
-def test_json_lines_writer_failure_leaves_dest_untouched(tmp_path):
-    dest = tmp_path / "audit.jsonl"
-    dest.write_text("old\n")
-
-    def failing():
-        yield {"id": "1"}
-        raise RuntimeError("connection lost")
-
-    writer = JsonLinesWriter(str(dest))
-    with pytest.raises(RuntimeError):
-        writer.write_all(failing())
-    writer.discard()
-    assert dest.read_text() == "old\n"
-    assert os.listdir(str(tmp_path)) == ["audit.jsonl"]
-
-
-def test_check_dest(tmp_path):
-    export.check_dest(str(tmp_path / "new.jsonl"))
-    with pytest.raises(ValueError, match="does not exist"):
-        export.check_dest(str(tmp_path / "missing" / "a.jsonl"))
-    with pytest.raises(ValueError, match="is a directory"):
-        export.check_dest(str(tmp_path))
-
-
-# -- usage ----------------------------------------------------------------------------
-
-def test_usage_params():
-    assert usage.usage_params() == {"asc_order": "true"}
-    assert usage.usage_params(since=datetime(2025, 1, 1, tzinfo=timezone.utc), until=NOW, content_guid="g") == {
-        "asc_order": "true", "from": "2025-01-01T00:00:00Z", "to": "2025-03-10T12:00:00Z", "content_guid": "g"}
-
-
-def test_summarize_usage_counts_and_joins():
-    usage = [
-        {"content_guid": "c1", "user_guid": "u1"},
-        {"content_guid": "c1", "user_guid": "u2"},
-        {"content_guid": "c1", "user_guid": "u1"},
-        {"content_guid": "c2", "user_guid": "u2"},
-        {"content_guid": "c3", "user_guid": None},
-    ]
-    content = [{"guid": "c1", "title": "Sales", "name": "sales"}, {"guid": "c2", "title": None, "name": "raw"}]
-    consumed = []
-
-    def users():
-        for user in ({"guid": "u2", "username": "bob"}, {"guid": "u1", "username": "alice"},
-                     {"guid": "u9", "username": "never-reached"}):
-            consumed.append(user["guid"])
-            yield user
-
-    summary = summarize_usage(usage, content, users())
-    assert summary["by_content"] == [
-        {"content_guid": "c1", "title": "Sales", "name": "sales", "count": 3, "users": 2},
-        {"content_guid": "c2", "title": None, "name": "raw", "count": 1, "users": 1},
-        {"content_guid": "c3", "title": None, "name": None, "count": 1, "users": 0},
-    ]
-    assert summary["by_user"] == [
-        {"user_guid": "u1", "username": "alice", "count": 2},
-        {"user_guid": "u2", "username": "bob", "count": 2},
-        {"user_guid": None, "username": None, "count": 1},
-    ]
-    assert consumed == ["u2", "u1"]  # stops reading users once all are known
-
-
-def test_summarize_empty_usage_reads_no_users():
-    def users():
-        raise AssertionError("users read")
-        yield  # pragma: no cover
-
-    assert summarize_usage([], [], users()) == {"by_content": [], "by_user": []}
-
-
 # -- both paths against the stand-in ----------------------------------------------------
-
-from connect_standin import StandIn  # noqa: E402
-
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient  # noqa: E402
 
 OLD_VERSION = "2024.06.0"  # before GET /v1/search/auditlogs
 
@@ -281,8 +121,10 @@ def servers():
 
 
 def client_for(server):
+    """A client that has read the settings and probed for the search endpoint, as a module run does first."""
     client = ConnectClient(server.url, server.keys["admin"])
     client.server_settings()
+    audit.has_search(client)
     server.clear_log()
     return client
 
@@ -412,26 +254,47 @@ def test_search_sends_the_query_and_order(servers):
     assert call["query"]["order"] == "asc"
 
 
-def test_export_memory_stays_flat(tmp_path):
-    """Streaming 10,000 entries to a file holds about one page, not the whole list."""
-    import tracemalloc
-
-    server = StandIn(version=OLD_VERSION, seed="bench", seed_options={"audit": 10000, "content": 5, "usage": 0}).start()
+def test_an_old_version_that_serves_search_gets_the_search_path():
+    """The version is only a hint: a 2024.10 server with the search endpoint is probed once and searched."""
+    server = StandIn(version="2024.10.0", search_since=(2024, 1, 0)).start()
     try:
-        client = client_for(server)
-        peaks = {}
-        for mode in ("dest", "list"):
-            tracemalloc.start()
-            entries = audit.iter_audit(client, AuditQuery(order="asc"))[1]
-            if mode == "dest":
-                writer = JsonLinesWriter(str(tmp_path / "audit.jsonl"))
-                assert writer.write_all(entries) == 10000
-                writer.commit()
-            else:
-                assert len(list(entries)) == 10000
-            peaks[mode] = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-        assert peaks["dest"] * 4 < peaks["list"], peaks
-        assert len((tmp_path / "audit.jsonl").read_text().splitlines()) == 10000
+        client = ConnectClient(server.url, server.keys["admin"])
+        for query in (AuditQuery(actions=["deploy_application"]), AuditQuery(limit=3)):
+            source, entries = audit.iter_audit(client, query)
+            assert source == "search" and list(entries)
+        probes = [r for r in api_requests(server, "v1/search/auditlogs") if r["query"] == {"page_size": "1"}]
+        assert len(probes) == 1 and probes[0]["status"] == 200
+        assert api_requests(server, "v1/audit_logs") == []
     finally:
         server.stop()
+
+
+def test_a_server_without_search_is_probed_once_per_client(servers):
+    _, old = servers
+    client = ConnectClient(old.url, old.keys["admin"])
+    old.clear_log()
+    for _ in range(3):
+        assert audit.iter_audit(client, AuditQuery(limit=1))[0] == "audit_logs"
+    assert len(api_requests(old, "v1/search/auditlogs")) == 1
+
+
+def test_unknown_actions_fail_naming_the_closest_known_ones(servers):
+    new, _ = servers
+    client = client_for(new)
+    audit.check_actions(client, ["deploy_application", "ADD_USER"])
+    audit.check_actions(client, [])
+    with pytest.raises(InputError) as err:
+        audit.check_actions(client, ["deploy_applications", "add_content_permision", "zzz"])
+    message = str(err.value)
+    assert message.startswith("Option 'action': this server has no audit action")
+    assert "'deploy_applications' (did you mean deploy_application?)" in message
+    assert "'add_content_permision' (did you mean add_content_permission" in message
+    assert "'zzz'" in message and "list_actions: true" in message
+    assert [r["path"] for r in new.requests] == ["/__api__/v1/audit/actions"] * 2
+
+
+def test_actions_are_not_checked_where_the_server_cannot_list_them(servers, monkeypatch):
+    new, _ = servers
+    client = client_for(new)
+    monkeypatch.setattr(audit, "ACTIONS_PATH", "v1/audit/no-such-list")
+    audit.check_actions(client, ["anything"])

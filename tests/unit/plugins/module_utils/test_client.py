@@ -2,6 +2,7 @@
 
 import json
 import time
+from email.utils import formatdate
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,12 @@ def sleeps(monkeypatch):
 
 
 def make_client(server, key=None, **kw):
-    warnings = []
+    """A client whose warnings and per-retry lines (what a module shows at -v) are kept in lists."""
+    warnings, lines = [], []
     kw.setdefault("warn", warnings.append)
+    kw.setdefault("log", lines.append)
     client = ConnectClient(server.url, key or server.keys["admin"], **kw)
-    client.warnings = warnings
+    client.warnings, client.lines = warnings, lines
     return client
 
 
@@ -52,6 +55,9 @@ def make_client(server, key=None, **kw):
     ("https://c.example/__api__/", "https://c.example/__api__"),
     ("https://c.example/rsc/", "https://c.example/rsc/__api__"),
     ("https://c.example/rsc/__api__", "https://c.example/rsc/__api__"),
+    ("https://c.example/__api__/v1", "https://c.example/__api__"),
+    ("https://c.example/__api__/v1/", "https://c.example/__api__"),
+    ("https://c.example/rsc/__api__/v1", "https://c.example/rsc/__api__"),
     (" http://127.0.0.1:3939 ", "http://127.0.0.1:3939/__api__"),
 ])
 def test_server_url_forms_normalize_to_the_api_root(given, expected):
@@ -60,7 +66,7 @@ def test_server_url_forms_normalize_to_the_api_root(given, expected):
 
 @pytest.mark.parametrize("bad", ["", "connect.example.com", "ftp://c.example"])
 def test_bad_server_url_names_the_option(bad):
-    with pytest.raises(ConnectError, match="'server'"):
+    with pytest.raises(InputError, match="'server'"):
         normalize_server(bad)
 
 
@@ -77,7 +83,7 @@ def test_versions_parse():
     assert parse_version(None) is None
 
 
-@pytest.mark.parametrize("suffix", ["", "/", "/__api__", "/__api__/"])
+@pytest.mark.parametrize("suffix", ["", "/", "/__api__", "/__api__/", "/__api__/v1"])
 def test_every_url_form_reaches_a_server_behind_a_path_prefix(suffix):
     server = StandIn(prefix="/rsc")
     server.start()
@@ -97,6 +103,7 @@ def test_api_key_goes_in_the_authorization_header_and_a_bad_key_gets_a_clear_401
     message = str(err.value)
     assert "GET /__api__/v1/user failed: HTTP 401" in message
     assert "'api_key'" in message and bad not in message
+    assert ".." not in message and ". Check 'api_key'" in message and message.endswith("locked.")
     assert err.value.code is not None and err.value.code_name == ERROR_CODES[err.value.code]
 
 
@@ -125,7 +132,56 @@ def test_429_is_retried_honouring_retry_after(standin, sleeps):
         assert client.get("v1/user")["username"] == "admin"
     assert sleeps == [3.0, 3.0]
     assert [r["status"] for r in standin.requests].count(429) == 2
-    assert len(client.warnings) == 2 and "HTTP 429" in client.warnings[0]
+    # One line per retry for -v; the warning is one summary for the whole run.
+    assert len(client.lines) == 2 and "HTTP 429" in client.lines[0] and client.warnings == []
+    assert client.retry_summary() == "2 requests were retried after HTTP 429; all succeeded"
+
+
+def test_retry_after_as_an_http_date_is_honoured(standin, sleeps):
+    standin.set_faults([{"kind": "503", "count": 1, "retry_after": formatdate(time.time() + 60, usegmt=True)}])
+    assert make_client(standin).get("v1/user")["username"] == "admin"
+    assert len(sleeps) == 1 and 55 <= sleeps[0] <= 61
+
+
+def test_many_retries_are_summed_up_in_one_line(standin, sleeps):
+    standin.set_faults([{"kind": "503", "every": 2}])
+    client = make_client(standin)
+    for _ in range(38):  # the 1st request passes, then every other one gets a 503 and its retry passes
+        client.get("v1/user")
+    assert client.retry_summary() == "37 requests were retried after HTTP 503; all succeeded"
+    assert len(client.lines) == 37 and client.warnings == []
+
+    standin.set_faults([{"kind": "503", "count": 6}, {"kind": "drop", "count": 1, "method": "GET"}])
+    other = make_client(standin, retries=5)
+    with pytest.raises(ConnectError):
+        other.get("v1/user")
+    other.get("v1/user")
+    assert other.retry_summary() == "2 requests were retried after HTTP 503 (1) and a dropped connection (1); 1 succeeded, 1 still failed"
+    assert make_client(standin).retry_summary() is None
+
+
+def test_a_429_on_every_third_request_does_not_fail_a_200_item_batch(standin, sleeps):
+    """429s wait out Retry-After within rate_limit_wait; they do not use up `retries` (0 here)."""
+    standin.set_faults([{"kind": "429", "every": 3, "retry_after": 1}])
+    client = make_client(standin, retries=0)
+    guids = [c["guid"] for c in client.get("v1/content")]
+    items = (guids * 5)[:200]
+    results = client.map_concurrent(lambda g: client.get("v1/content/%s" % g)["guid"], items, 8)
+    assert [error for _, _, error in results if error] == []
+    assert [r for _, r, _ in results] == items
+    throttled = [e for e in standin.requests if e["status"] == 429]
+    assert len(throttled) >= 90
+    assert "retried after HTTP 429; all succeeded" in client.retry_summary()
+
+
+def test_rate_limiting_past_the_wait_budget_fails_naming_rate_limit_wait(standin, sleeps):
+    standin.set_faults([{"kind": "429", "retry_after": 10}])
+    client = make_client(standin, rate_limit_wait=35)
+    with pytest.raises(ConnectError) as err:
+        client.get("v1/user")
+    assert sleeps == [10.0, 10.0, 10.0]  # a fourth pause would take the waits past 35 s
+    assert err.value.status == 429 and "'rate_limit_wait' (35s" in str(err.value)
+    assert client.retry_summary() == "1 request was retried after HTTP 429; it still failed"
 
 
 def test_a_429_pauses_every_thread_of_a_batch_until_retry_after(standin):
@@ -145,7 +201,7 @@ def test_503_backs_off_exponentially_then_gives_up_with_the_status(standin, slee
     client = make_client(standin, retries=3, backoff=1.0)
     with pytest.raises(ConnectError) as err:
         client.get("v1/user")
-    assert err.value.status == 503
+    assert err.value.status == 503 and "option 'retries'" in str(err.value)
     assert len(standin.requests) == 4
     assert [int(s) for s in sleeps] == [1, 2, 4]  # jitter adds at most a quarter
 
@@ -190,6 +246,74 @@ def test_a_wrong_url_pointing_at_a_web_page_says_to_check_server(standin):
     assert "'server'" in str(err.value)
 
 
+@pytest.mark.parametrize("page", ["/connect/", "/connect/#/apps", "/connect"])
+def test_the_dashboard_url_is_recognised_and_the_message_gives_the_server_url(standin, page):
+    with pytest.raises(ConnectError) as err:
+        ConnectClient(standin.url + page, standin.keys["admin"]).get("v1/user")
+    message = str(err.value)
+    assert "is Connect's dashboard address (%s/connect/); the server URL is %s." % (standin.url, standin.url) in message
+    assert "path prefix" not in message
+
+
+def test_the_dashboard_url_of_a_server_answering_404_gets_the_same_advice(standin):
+    standin.set_faults([{"kind": "html"}])
+    client = ConnectClient("http://127.0.0.1:1/connect/", "key")
+    resp = type("Response", (), {"status_code": 404, "headers": {"Content-Type": "text/plain"}, "content": b"404"})()
+    message = str(client._error("GET", "/connect/__api__/v1/user", resp))
+    assert "the server URL is http://127.0.0.1:1." in message and "path prefix" not in message
+
+
+@pytest.mark.parametrize("server", ["http://127.0.0.1:9", "http://no-such-host.invalid"])
+def test_a_refused_connection_or_an_unknown_host_fails_at_once(server, sleeps):
+    started = time.monotonic()
+    client = ConnectClient(server, "key", warn=[].append)
+    with pytest.raises(ConnectError) as err:
+        client.get("v1/user")
+    assert sleeps == [] and time.monotonic() - started < 5
+    message = str(err.value)
+    assert "Check the host and port in 'server' (%s/__api__)" % server in message
+    assert ("connection refused" in message) if ":9" in server else ("'no-such-host.invalid' could not be resolved" in message)
+    assert client.retry_summary() is None
+
+
+def test_a_missing_ca_path_fails_naming_the_option_before_any_request(standin, tmp_path):
+    missing = str(tmp_path / "nope.pem")
+    with pytest.raises(InputError) as err:
+        make_client(standin, ca_path=missing)
+    assert str(err.value).startswith("Option 'ca_path': %s does not exist" % missing)
+    assert standin.requests == []
+
+
+def test_https_to_a_plain_http_port_says_the_server_did_not_answer_tls(standin):
+    url = standin.url.replace("http://", "https://")
+    with pytest.raises(ConnectError) as err:
+        ConnectClient(url, standin.keys["admin"]).get("v1/user")
+    message = str(err.value)
+    port = url.rsplit(":", 1)[1]
+    assert "the server at 127.0.0.1:%s did not answer TLS" % port in message
+    assert "check the scheme and port in 'server'" in message and "ca_path" not in message
+
+
+def test_a_hostname_mismatch_lists_the_names_the_certificate_carries(tmp_path):
+    import trustme
+
+    ca = trustme.CA()
+    leaf = ca.issue_cert("connect.example.com", "connect-backup.example.com")
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    leaf.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
+    (tmp_path / "cert.pem").write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems))
+    server = StandIn(tls=(str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))).start()
+    try:
+        with pytest.raises(ConnectError) as err:
+            make_client(server, ca_path=str(tmp_path / "ca.pem")).get("v1/user")
+        message = str(err.value)
+        assert "the server's certificate does not name '127.0.0.1'" in message
+        assert "it names connect.example.com, connect-backup.example.com" in message
+        assert "ca_path" not in message
+    finally:
+        server.stop()
+
+
 def test_offset_paging_yields_every_user_once():
     server = StandIn(seed="bench", seed_options={"users": 1203, "content": 1})
     server.start()
@@ -216,20 +340,24 @@ def test_keyset_paging_follows_next_until_the_end(standin):
     assert all(r["query"]["limit"] == "500" for r in pages)
 
 
-def test_version_is_read_once_and_chooses_the_audit_endpoint(standin):
+def test_version_is_read_once_and_endpoints_are_probed_once(standin):
     client = make_client(standin)
-    assert client.version() >= (2025, 1, 0) and client.has_search_audit_logs()
+    assert client.version() >= (2025, 1, 0) and client.has_endpoint("v1/search/auditlogs", {"page_size": 1})
     client.version()
-    assert [r["path"] for r in standin.requests].count("/__api__/server_settings") == 1
+    client.has_endpoint("v1/search/auditlogs", {"page_size": 1})
+    paths = [r["path"] for r in standin.requests]
+    assert paths.count("/__api__/server_settings") == 1 and paths.count("/__api__/v1/search/auditlogs") == 1
 
     old = StandIn(version="2024.06.0")
     hidden = StandIn(version=None)
     old.start()
     hidden.start()
     try:
-        assert make_client(old).has_search_audit_logs() is False
+        assert make_client(old).has_endpoint("v1/search/auditlogs") is False
         probe = make_client(hidden)
-        assert probe.version() is None and probe.has_search_audit_logs() is True
+        assert probe.version() is None and probe.has_endpoint("v1/search/auditlogs") is True
+        # A publisher's 403 comes from the endpoint: it exists.
+        assert make_client(hidden, key=hidden.keys["publisher"]).has_endpoint("v1/search/auditlogs") is True
     finally:
         old.stop()
         hidden.stop()

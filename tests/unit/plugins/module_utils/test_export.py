@@ -1,0 +1,101 @@
+"""module_utils/export.py: the JSON Lines writer, the destination check, and an export's flat memory."""
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.posit.connect.plugins.module_utils import audit, export
+from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery
+from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.export import JsonLinesWriter
+from connect_standin import StandIn
+
+OLD_VERSION = "2024.06.0"  # before GET /v1/search/auditlogs
+
+
+def client_for(server):
+    client = ConnectClient(server.url, server.keys["admin"])
+    client.server_settings()
+    server.clear_log()
+    return client
+
+
+# -- JSON Lines --------------------------------------------------------------------
+
+def test_json_lines_writer_streams_and_replaces_only_on_change(tmp_path):
+    dest = tmp_path / "audit.jsonl"
+    entries = [{"id": "1", "action": "a"}, {"id": "2", "action": "b", "extra": "é"}]
+
+    writer = JsonLinesWriter(str(dest))
+    assert writer.write_all(iter(entries)) == 2
+    assert writer.commit() is True
+    lines = dest.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == entries
+    assert os.listdir(str(tmp_path)) == ["audit.jsonl"]  # no temporary file left
+    assert writer.checksum == export.file_sha1(str(dest))
+
+    before = dest.stat().st_mtime_ns
+    again = JsonLinesWriter(str(dest))
+    again.write_all(entries)
+    assert again.commit() is False
+    assert dest.stat().st_mtime_ns == before
+    assert os.listdir(str(tmp_path)) == ["audit.jsonl"]
+
+
+def test_json_lines_writer_in_check_mode_writes_nothing(tmp_path):
+    dest = tmp_path / "audit.jsonl"
+    writer = JsonLinesWriter(str(dest), write=False)
+    writer.write_all([{"id": "1"}])
+    assert writer.changed() is True
+    writer.discard()
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_json_lines_writer_failure_leaves_dest_untouched(tmp_path):
+    dest = tmp_path / "audit.jsonl"
+    dest.write_text("old\n")
+
+    def failing():
+        yield {"id": "1"}
+        raise RuntimeError("connection lost")
+
+    writer = JsonLinesWriter(str(dest))
+    with pytest.raises(RuntimeError):
+        writer.write_all(failing())
+    writer.discard()
+    assert dest.read_text() == "old\n"
+    assert os.listdir(str(tmp_path)) == ["audit.jsonl"]
+
+
+def test_check_dest(tmp_path):
+    export.check_dest(str(tmp_path / "new.jsonl"))
+    with pytest.raises(ValueError, match="does not exist"):
+        export.check_dest(str(tmp_path / "missing" / "a.jsonl"))
+    with pytest.raises(ValueError, match="is a directory"):
+        export.check_dest(str(tmp_path))
+
+
+def test_export_memory_stays_flat(tmp_path):
+    """Streaming 10,000 entries to a file holds about one page, not the whole list."""
+    import tracemalloc
+
+    server = StandIn(version=OLD_VERSION, seed="bench", seed_options={"audit": 10000, "content": 5, "usage": 0}).start()
+    try:
+        client = client_for(server)
+        peaks = {}
+        for mode in ("dest", "list"):
+            tracemalloc.start()
+            entries = audit.iter_audit(client, AuditQuery(order="asc"))[1]
+            if mode == "dest":
+                writer = JsonLinesWriter(str(tmp_path / "audit.jsonl"))
+                assert writer.write_all(entries) == 10000
+                writer.commit()
+            else:
+                assert len(list(entries)) == 10000
+            peaks[mode] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        assert peaks["dest"] * 4 < peaks["list"], peaks
+        assert len((tmp_path / "audit.jsonl").read_text().splitlines()) == 10000
+    finally:
+        server.stop()

@@ -67,8 +67,8 @@ def test_server_report_runs_on_each_server_in_parallel(tmp_path, servers):
         # Every request this server saw came from its own host's key; none from the other host.
         log = server.requests
         assert {(e["method"], e["path"]) for e in log} == {("GET", "/__api__/server_settings"),
-                                                          ("GET", "/__api__/v1/user"),
-                                                          ("GET", "/__api__/v1/search/auditlogs")}  # the probe
+                                                           ("GET", "/__api__/v1/user"),
+                                                           ("GET", "/__api__/v1/search/auditlogs")}  # the probe
         assert {e["user"] for e in log if e["path"] == "/__api__/v1/user"} == {user}
         assert server.writes() == []
 

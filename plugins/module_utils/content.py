@@ -135,7 +135,7 @@ def _coerce(field, value, label):
     except (TypeError, ValueError) as exc:
         raise InputError("%s: %s must be %s, got %r (%s)."
                          % (label, field, {"bool": "a boolean", "int": "an integer", "float": "a number"}[kind],
-                                   value, exc))
+                            value, exc))
     if not isinstance(value, str):
         raise InputError("%s: %s must be a string, got %r (%s)." % (label, field, value, type(value).__name__))
     return value

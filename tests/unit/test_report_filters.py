@@ -93,7 +93,7 @@ def render_page(rows, charts):
     environment.filters["regex_replace"] = regex_replace
     return environment.get_template("index.html.j2").render(
         connect_report=rows, connect_report_charts=charts, connect_report_days=30,
-        connect_report_all_time=False, connect_report_with_usage=True,
+        connect_report_all_time=False, connect_report_with_usage=True, connect_report_with_packages=False,
         connect_report_server={"server": {"api_url": "https://connect.example.com/__api__", "version": "2025.09.0"}},
         now=lambda **kwargs: "2026-01-01 00:00 UTC")
 

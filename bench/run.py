@@ -1,4 +1,4 @@
-"""`make bench`: the ownership handoff and the info/audit modules, measured side by side against named
+"""`make bench`: the ownership handoff, the offboarding role, content as code and the info/audit modules, measured side by side against named
 alternatives on the Connect stand-in, in one run. Prints one table and writes bench/RESULTS.md.
 
 Every contender starts from the same seeded state (a fresh stand-in each) with the same per-request
@@ -31,9 +31,9 @@ from connect_standin import StandIn  # noqa: E402
 
 BIN = Path(sys.executable).parent
 FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200000, audit_small=20000,
-            package_items=1000, package_rows=50000)
+            package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50))
 QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
-             package_items=40, package_rows=2000)
+             package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5))
 OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 
 
@@ -182,6 +182,159 @@ class Bench:
                  reapply["requests"] <= 4 and reapply["writes"] == 0),
             ])
 
+    # -- offboarding --------------------------------------------------------------------
+
+    OFFBOARD = """
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.user_offboarding
+    """
+    OFFBOARD_VARS = dict(connect_offboard_user="bob", connect_offboard_to="erin")
+
+    def offboard_server(self, content):
+        """Everything owned by alice; bob, who leaves, owns 10 items, is a viewer on every 10th and in a group."""
+        server = self.server(seed_options=dict(content=content, owner="alice"))
+        bob = server.state.user_by_username("bob")
+        for n in range(10):
+            server.add_content("bob-item-%02d" % n, owner="bob")
+        for number, item in enumerate(sorted(server.state.content.values(), key=lambda c: int(c["id"]))):
+            if number % 10 == 0 and item["owner_guid"] != bob["guid"]:
+                server.state.add_permission(item, bob["guid"], "user", "viewer")
+        return server
+
+    def offboarding(self):
+        n = self.sizes["items"]
+        runs, writes = [], None
+        for _ in range(self.repeat):
+            server = self.offboard_server(n)
+            entries = sum(1 for perms in server.state.permissions.values() for p in perms)
+            runs.append(self.playbook(server, self.OFFBOARD, self.OFFBOARD_VARS)[0])
+            assert not any(server.state.permissions.values()) and server.state.user_by_username("bob")["locked"]
+            writes = len(server.writes())
+            server.clear_log()
+            self.playbook(server, self.OFFBOARD, self.OFFBOARD_VARS)
+            rerun_writes = len(server.writes())
+            server.stop()
+        role_s = min(runs)
+        fixed_runs = []
+        for _ in range(self.repeat):  # the same role and steps with no content: every task, no item
+            server = self.offboard_server(0)
+            for item in list(server.state.content):
+                server.state.content.pop(item)
+            server.state.names.clear()
+            fixed_runs.append(self.playbook(server, self.OFFBOARD, self.OFFBOARD_VARS)[0])
+            server.stop()
+        fixed_s = min(fixed_runs)
+        concurrency = 8
+        acl_reads = n  # every item bob does not own (alice's n, and his 10 once they are erin's)
+        requests_over_concurrency = acl_reads + entries + 10  # ACL reads, ACL deletes, handoff PATCHes
+        bound = requests_over_concurrency * self.sizes["latency"] / concurrency + fixed_s
+        self.results["offboarding"] = dict(
+            items=n + 10, acl_entries=entries, writes=writes, rerun_writes=rerun_writes,
+            rows=[("user_offboarding role (handoff, ACLs, groups, lock)", role_s, 1.0),
+                  ("physical bound: (ACL reads + writes) x latency / concurrency + fixed cost", bound, bound / role_s),
+                  ("fixed cost: the role with no content", fixed_s, fixed_s / role_s)],
+            checks=[("role within 1.5x of its bound", role_s / bound, "<= 1.5", role_s / bound <= 1.5),
+                    ("re-run: writes", rerun_writes, "0", rerun_writes == 0)])
+    # -- content as code -------------------------------------------------------------
+
+    CAC = """
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.content_as_code
+      post_tasks:
+        - name: Show the fact
+          ansible.builtin.debug:
+            msg: "CAC {{ connect_cac | to_json }}"
+    """
+
+    def cac_server(self):
+        """The bench seed with every facet in use on every item: a tag, a vanity URL, an ACL entry, a variable."""
+        server = self.server()
+        state = server.state
+        with state.lock:
+            department = state.add_tag("Department")
+            tags = [state.add_tag(name, department["id"])["id"] for name in ("Finance", "Sales")]
+            finance = next(g for g in state.groups.values() if g["name"] == "Finance")
+            for i, item in enumerate(state.content.values()):
+                state.content_tags[item["guid"]] = [tags[i % 2]]
+                state.vanity_urls[item["guid"]] = "/bench-%05d/" % i
+                state.add_permission(item, finance["guid"], "group", "viewer")
+                state.environments[item["guid"]] = {"BENCH_TOKEN": "bench-token-value"}
+        return server
+
+    def cac_run(self, server, **extra):
+        seconds, out = self.playbook(server, self.CAC, extra)
+        fact = json.loads(out.split('"msg": "CAC ', 1)[1].split('"\n', 1)[0].replace('\\"', '"'))
+        return seconds, fact
+
+    def cac(self):
+        import yaml
+        n, latency, concurrency = self.sizes["items"], self.sizes["latency"], 8
+        server = self.cac_server()
+        spec = self.work / "cac-spec.yml"
+        server.clear_log()
+        export_s, _ = self.cac_run(server, connect_cac_mode="export", connect_cac_spec_file=str(spec))
+        exported = yaml.safe_load(spec.read_text())["items"]
+        assert len(exported) == n and not server.writes(), "the export did not write every item"
+        export_requests = len(server.requests)
+        # The export's fixed cost: the same tasks (content, users, groups, spec file) for one item.
+        export_fixed_s, _ = self.cac_run(server, connect_cac_mode="export", connect_cac_spec_file=str(spec) + ".one",
+                                         connect_cac_export_name=exported[0]["name"])
+
+        runs = {}
+        # settings, tags and vanity URLs only; then with ACLs and environment names on every item
+        light = [dict((k, v) for k, v in item.items() if k != "permissions") for item in exported]
+        heavy = [dict(item, environment={"BENCH_TOKEN": "bench-token-value"}) for item in exported]
+        for label, items in (("light", light), ("exported", exported), ("heavy", heavy)):
+            path = self.work / ("cac-%s.yml" % label)
+            path.write_text(yaml.safe_dump({"items": items}))
+            best = None
+            for _ in range(self.repeat):
+                server.clear_log()
+                seconds, fact = self.cac_run(server, connect_cac_mode="plan", connect_cac_spec_file=str(path))
+                best = seconds if best is None else min(best, seconds)
+            runs[label] = dict(seconds=best, requests=len(server.requests), writes=len(server.writes()),
+                               drift=int(fact["fields"]))
+        server.clear_log()
+        sdk_runs = []
+        for _ in range(self.repeat):
+            seconds, out = self.timed([sys.executable, str(ROOT / "bench" / "posit_sdk_cac_reads.py")], self.env(server))
+            assert out.split()[-2:] == [str(n), str(n)], "posit-sdk did not read every item's permissions"
+            sdk_runs.append(seconds)
+        server.stop()
+        sdk_s = min(sdk_runs)
+
+        fixed_s = runs["light"]["seconds"]
+        bound = n * 2 * latency / concurrency + fixed_s  # two facets read per item (ACL, environment names)
+        export_bound = n * 2 * latency / concurrency + export_fixed_s
+        heavy_s = runs["heavy"]["seconds"]
+        rows = [
+            ("plan: settings, tags, vanity URLs (the fixed cost)", n, fixed_s, runs["light"]["requests"],
+             runs["light"]["drift"]),
+            ("plan: the exported spec (with ACLs)", n, runs["exported"]["seconds"], runs["exported"]["requests"],
+             runs["exported"]["drift"]),
+            ("plan: with ACLs and environment names", n, heavy_s, runs["heavy"]["requests"], runs["heavy"]["drift"]),
+            ("export (ACLs and environment names read per item)", n, export_s, export_requests, None),
+            ("posit-sdk: content list, then each item's permissions", n, sdk_s, n + 1, None),
+            ("bound: items x 2 facets x latency / concurrency + fixed cost", n, bound, None, None),
+            ("export of one item (the export's fixed cost)", 1, export_fixed_s, None, None),
+        ]
+        self.results["cac"] = dict(
+            rows=rows, runs=runs, export_requests=export_requests,
+            checks=[
+                ("plan of settings, tags, vanity URLs: requests (writes)", runs["light"]["requests"], "<= 5 (0)",
+                 runs["light"]["requests"] <= 5 and runs["light"]["writes"] == 0),
+                ("plan with ACLs and environment names within 1.5x of the bound", heavy_s / bound, "<= 1.5",
+                 heavy_s / bound <= 1.5),
+                ("export within 1.5x of items x 2 facets x latency / concurrency + its fixed cost",
+                 export_s / export_bound, "<= 1.5", export_s / export_bound <= 1.5),
+                ("the exported spec's plan: differences", runs["exported"]["drift"], "0", runs["exported"]["drift"] == 0),
+                ("posit-sdk reads / the plan with ACLs and environment", sdk_s / heavy_s, "ratio", True),
+            ])
+
     # -- info and audit ---------------------------------------------------------------
 
     def info(self):
@@ -230,7 +383,59 @@ class Bench:
             server.stop()
         self.results["audit"] = dict(entries=n, counts=counts, memory=memory)
 
-    def peak_rss(self, server, args):
+    # -- deploy -------------------------------------------------------------------------
+
+    DEPLOY = """
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: Deploy every site
+          posit.connect.connect_deploy:
+            items: "{{ lookup('ansible.builtin.file', '%s') | from_json }}"
+            concurrency: 4
+    """
+
+    def site(self, path, payload_bytes=0, text="hello"):
+        """A static site with a manifest; payload_bytes of random (incompressible) data, written in chunks."""
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "manifest.json").write_text(json.dumps({"version": 1, "metadata": {"appmode": "static"}}))
+        (path / "index.html").write_text("<p>%s</p>" % text)
+        with open(path / "data.bin", "wb") as handle:
+            left = payload_bytes
+            while left > 0:
+                handle.write(os.urandom(min(left, 1 << 20)))
+                left -= 1 << 20
+        return str(path)
+
+    def deploy(self):
+        n = self.sizes["deploy_items"]
+        server = self.server(seed_options=dict(content=10))
+        items = [dict(name="site-%03d" % k, bundle=self.site(self.work / "sites" / str(k), text=str(k))) for k in range(n)]
+        listing = self.work / "sites.json"
+        listing.write_text(json.dumps(items))
+        first_s, _ = self.playbook(server, self.DEPLOY % listing)
+        uploads = [e for e in server.writes() if e["path"].endswith("/bundles")]
+        assert len(uploads) == n, "the first deploy did not upload every site"
+        server.clear_log()
+        again_s, _ = self.playbook(server, self.DEPLOY % listing)
+        again = dict(requests=len(server.requests), writes=len(server.writes()),
+                     uploads=len([e for e in server.writes() if e["path"].endswith("/bundles")]))
+        server.stop()
+
+        memory = {}
+        for megabytes in self.sizes["bundle_mb"]:
+            server = self.server(latency=0, seed_options=dict(content=10))
+            path = self.site(self.work / ("big-%d" % megabytes), megabytes << 20)
+            memory[megabytes] = self.peak_rss(server, dict(name="big-%d" % megabytes, bundle=path), "connect_deploy")
+            assert len([e for e in server.writes() if e["path"].endswith("/bundles")]) == 1, "the big bundle was not uploaded"
+            server.stop()
+        self.results["deploy"] = dict(
+            items=n, first=first_s, again=again_s, reapply=again, memory=memory,
+            checks=[("re-deploy unchanged: uploads", again["uploads"], "0", again["uploads"] == 0),
+                    ("re-deploy unchanged: requests per item", again["requests"] / float(n), "<= 2",
+                     again["requests"] <= 2 * n and again["writes"] == 0)])
+
+    def peak_rss(self, server, args, module="connect_audit_info"):
         """Peak RSS (MiB) of the module process. A small wrapper process starts it and reads its rusage, so the
         figure is the module's own, not this process's memory (with the stand-in's data) copied at fork."""
         path = self.work / "args.json"
@@ -238,9 +443,9 @@ class Bench:
         wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
                    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
         proc = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m",
-                               "ansible_collections.posit.connect.plugins.modules.connect_audit_info", str(path)],
+                               "ansible_collections.posit.connect.plugins.modules." + module, str(path)],
                               cwd=str(COLLECTIONS), capture_output=True, text=True, check=False)
-        assert proc.returncode == 0, "connect_audit_info failed: %s" % proc.stderr[-2000:]
+        assert proc.returncode == 0, "%s failed: %s" % (module, proc.stderr[-2000:])
         return int(proc.stdout.split()[-1]) / 1024.0  # KiB -> MiB
 
     # -- packages -----------------------------------------------------------------------
@@ -277,6 +482,8 @@ class Bench:
 
     def table(self):
         h, i, a, p = self.results["handoff"], self.results["info"], self.results["audit"], self.results["packages"]
+        o = self.results["offboarding"]
+        c = self.results["cac"]
         sizes = sorted(a["memory"])
         sections = [
             ("### Ownership handoff: %d items, %d ms per request" % (self.sizes["items"], self.sizes["latency"] * 1000),
@@ -286,6 +493,22 @@ class Bench:
             (None, ["target", "measured", "wanted", "met"],
              [(name, "%d (%d)" % (h["reapply"]["requests"], h["reapply"]["writes"]) if "re-apply" in name
                else "%.2fx" % value, wanted, "yes" if met else "NO") for name, value, wanted, met in h["checks"]]),
+            ("### Offboarding: %d items (%d ACL entries of the user), %d ms per request"
+             % (o["items"], o["acl_entries"], self.sizes["latency"] * 1000),
+             ["contender", "wall s", "ratio to the role"],
+             [(name, "%.2f" % seconds, "%.2fx" % ratio) for name, seconds, ratio in o["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%.2fx" % value if isinstance(value, float) else value, wanted, "yes" if met else "NO")
+              for name, value, wanted, met in o["checks"]]),
+            ("### Content as code: %d items, every facet in use, %d ms per request"
+             % (self.sizes["items"], self.sizes["latency"] * 1000),
+             ["contender", "items", "wall s", "requests", "differences"],
+             [(name, items, "%.2f" % seconds, "-" if req is None else req, "-" if drift is None else drift)
+              for name, items, seconds, req, drift in c["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%d (%d)" % (c["runs"]["light"]["requests"], c["runs"]["light"]["writes"]) if "(writes)" in name
+               else ("%d" % value if isinstance(value, int) else "%.2fx" % value), wanted, "yes" if met else "NO")
+              for name, value, wanted, met in c["checks"]]),
             ("### connect_content_info over %d items" % i["items"], ["contender", "wall s", "ratio to the bare GET"],
              [("one bare `GET /v1/content` with requests", "%.2f" % i["bare"], "1.00x"),
               ("the module, as its own process", "%.2f" % i["module"], "%.2fx" % (i["module"] / i["bare"])),
@@ -300,6 +523,20 @@ class Bench:
              % (p["name"], p["rows"], p["items"], self.sizes["latency"] * 1000, p["matched"]),
              ["contender", "requests", "wall s", "ratio to the module"],
              [(c["name"], c["requests"], "%.2f" % c["seconds"], "%.2fx" % c["ratio"]) for c in p["contenders"]]),
+        ]
+        d = self.results["deploy"]
+        small, big = sorted(d["memory"])
+        sections += [
+            ("### connect_deploy: %d sites in one batch task, %d ms per request" % (d["items"], self.sizes["latency"] * 1000),
+             ["run", "wall s", "requests", "uploads"],
+             [("first deploy (create, upload, deploy, follow the task)", "%.2f" % d["first"], "-", d["items"]),
+              ("re-deploy, nothing changed", "%.2f" % d["again"], d["reapply"]["requests"], d["reapply"]["uploads"])]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%.2f" % value if isinstance(value, float) else value, wanted, "yes" if met else "NO")
+              for name, value, wanted, met in d["checks"]]),
+            (None, ["bundle (random data)", "peak RSS of the module MiB"],
+             [("%d MB" % mb, "%.1f" % d["memory"][mb]) for mb in (small, big)]
+             + [("ratio", "%.2fx (wanted <= 1.3x)" % (d["memory"][big] / d["memory"][small]))]),
         ]
         lines = []
         for title, columns, rows in sections:
@@ -359,9 +596,12 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="connect-bench-") as work:
         bench = Bench(sizes, work, repeat=args.repeat or (1 if args.quick else 3))
         bench.handoff()
+        bench.offboarding()
+        bench.cac()
         bench.info()
         bench.audit()
         bench.packages()
+        bench.deploy()
     text = "Machine: %s\n\n%s\n" % (machine(), bench.table())
     print(text)
     if args.json:

@@ -14,7 +14,8 @@ import re
 
 from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import entry_time, format_time
+from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import entry_time, format_time, parse_window
 
 SEARCH_PATH = "v1/search/auditlogs"
 AUDIT_LOGS_PATH = "v1/audit_logs"
@@ -189,3 +190,26 @@ def check_actions(client, actions, option="action"):
         hints.append("%r (did you mean %s?)" % (action, " or ".join(close)) if close else repr(action))
     raise InputError("Option '%s': this server has no audit action %s; list its %d actions with "
                      "list_actions: true." % (option, ", ".join(hints), len(names)))
+
+
+
+# The options of connect_audit_info that filter or shape a query.
+FILTERS = ("action", "user", "since", "until", "search", "limit", "dest")
+
+
+def query_from_params(client, p):
+    """connect_audit_info's options as an AuditQuery (None for list_actions): checked, then the user looked up."""
+    if p["list_actions"]:
+        given = [name for name in FILTERS if p[name] not in (None, [])]
+        if given:
+            raise InputError("Option 'list_actions' returns the server's actions and takes no filters; "
+                             "remove %s or set list_actions to false." % ", ".join(repr(g) for g in given))
+        return None
+    if p["limit"] is not None and p["limit"] < 1:
+        raise InputError("Option 'limit' must be 1 or more, got %s; omit it for all entries." % p["limit"])
+    since, until = parse_window(p["since"], p["until"])
+    terms = search_terms(p["search"])
+    user_guid = require_user(client, p["user"], "user")["guid"] if p["user"] else None
+    check_actions(client, p["action"])
+    return AuditQuery(actions=p["action"], user_guid=user_guid, since=since, until=until,
+                      terms=terms, order=p["order"], limit=p["limit"])

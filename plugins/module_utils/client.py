@@ -164,20 +164,30 @@ class ConnectClient:
         """The request path as shown in messages: no scheme, host or query."""
         return urlsplit(url).path
 
-    def request(self, method, path, params=None, body=None):
-        """Send one request and return the decoded JSON (None for 204); a failure raises ConnectError."""
+    def request(self, method, path, params=None, body=None, data=None, headers=None, dest=None):
+        """Send one request and return the decoded JSON (None for 204); a failure raises ConnectError.
+
+        data: a file object sent as the body, streamed (rewound before a retry), with `headers`.
+        dest: a path the (binary) answer is streamed to, in chunks; returns None then.
+        """
         method = method.upper()
         url = self.url(path)
         shown = self._display_path(url)
         causes = []  # why this request was retried, one entry per retry
+        sending = dict(params=params, json=body, data=data, headers=headers, stream=dest is not None)
         try:
-            resp = self._send(method, url, shown, params, body, causes)
+            resp = self._send(method, url, shown, sending, causes)
         except ConnectError:
             self._count_retried(causes, False)
             raise
         self._count_retried(causes, resp.status_code < 300)
         if resp.status_code >= 300:
             raise self._error(method, shown, resp)
+        if dest is not None:
+            with open(dest, "wb") as out:
+                for chunk in resp.iter_content(1024 * 1024):
+                    out.write(chunk)
+            return None
         if resp.status_code == 204 or not resp.content:
             return None
         return self._decode(method, shown, resp)
@@ -188,7 +198,7 @@ class ConnectClient:
     # run are counted for one warning per task. Retry would need a subclass overriding increment, sleep and
     # is_retry with state shared across its copies, which is more code than this loop. Retry's own parser is used
     # for Retry-After (seconds or an HTTP date).
-    def _send(self, method, url, shown, params, body, causes):
+    def _send(self, method, url, shown, sending, causes):
         """The response after the retries: 429 within the wait budget, 502/503/504 and dropped connections
         `retries` times with exponential backoff (honouring Retry-After). A refused connection or an unknown
         host fails at once (a typo in 'server' does not get better), a timeout too (waiting again would
@@ -197,9 +207,10 @@ class ConnectClient:
         attempt = 0  # retries counted against `retries` (not the 429s, which count against rate_limit_wait)
         while True:
             self._wait_while_throttled()
+            if sending["data"] is not None:
+                sending["data"].seek(0)
             try:
-                resp = self.session.request(method, url, params=params, json=body,
-                                            timeout=self.timeout, verify=self.verify)
+                resp = self.session.request(method, url, timeout=self.timeout, verify=self.verify, **sending)
             except requests.exceptions.SSLError as exc:
                 raise self._tls_error(method, shown, exc)
             except requests.exceptions.Timeout:
@@ -404,6 +415,15 @@ class ConnectClient:
 
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
+
+    def upload(self, path, filename, content_type="application/gzip"):
+        """POST a file, streamed from disk (never read whole into memory); returns the decoded JSON answer."""
+        with open(filename, "rb") as data:
+            return self.request("POST", path, data=data, headers={"Content-Type": content_type})
+
+    def download(self, path, dest):
+        """GET a binary answer (a bundle archive) streamed into the file dest."""
+        return self.request("GET", path, dest=dest)
 
     def get_or_none(self, path, params=None):
         """GET path, or None when Connect answers 404 (the object does not exist or is not visible)."""

@@ -79,6 +79,7 @@ NON_NEGATIVE_FIELDS = frozenset((
     "amd_gpu_limit", "nvidia_gpu_limit",
 ))
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]+$")
+VANITY_INCLUDE_SINCE = (2024, 6, 0)  # GET /v1/content answers include=vanity_url from this release
 
 # Options of connect_content that set one field each (option -> Ansible type);
 # `owner` sets owner_guid after resolving a username or guid.
@@ -278,6 +279,10 @@ def content_info(client, params, concurrency=8):
     check_guid(guid)
     include = params.get("include") or []
     server_include = [name for name in ("owner", "tags") if name in include]
+    if "vanity_url" in include:
+        version = client.version()
+        if version is None or version >= VANITY_INCLUDE_SINCE:
+            server_include.append("vanity_url")  # else one GET /v1/vanities below
     owner_guid = None
     if params.get("owner") is not None:
         owner = params["owner"]
@@ -303,20 +308,47 @@ def content_info(client, params, concurrency=8):
         return True
 
     items = [item for item in items if keep(item)]
-    if "permissions" in include and items:
-        def permissions(item):
-            return client.get_or_none("v1/content/%s/permissions" % item["guid"])  # None: deleted since listed
-
-        kept = []
-        for item, acl, error in client.map_concurrent(permissions, items, concurrency):
-            if error is not None:
-                raise error
-            if acl is not None:
-                item["permissions"] = acl or []
-                kept.append(item)
-        items = kept
+    if "vanity_url" in include and "vanity_url" not in server_include and items:
+        root = client.api_root[:-len("/__api__")]
+        vanities = dict((v["content_guid"], v["path"]) for v in client.get("v1/vanities") or [])
+        for item in items:
+            if item["guid"] in vanities:
+                item["vanity_url"] = root + vanities[item["guid"]]
+    if "tags" in include and any(item.get("tags") for item in items):
+        add_tag_paths(client, items)
+    for field, path in (("permissions", "permissions"), ("environment", "environment")):
+        if field in include and items:
+            items = _add_per_item(client, items, field, path, concurrency)
+    if "permissions" in include:
         name_principals(client, [entry for item in items for entry in item["permissions"]])
     return items
+
+
+def _add_per_item(client, items, field, path, concurrency):
+    """item[field] = GET /v1/content/{guid}/<path>, concurrently; items deleted since the listing are dropped."""
+    def read(item):
+        return client.get_or_none("v1/content/%s/%s" % (item["guid"], path))  # None: deleted since listed
+
+    kept = []
+    for item, found, error in client.map_concurrent(read, items, concurrency):
+        if error is not None:
+            raise error
+        if found is not None:
+            item[field] = found or []
+            kept.append(item)
+    return kept
+
+
+def add_tag_paths(client, items):
+    """Each tag of each item gains `path` ("Department/Finance"), from one GET /v1/tags."""
+    by_id = dict((str(tag["id"]), tag) for tag in client.get("v1/tags") or [])
+
+    def path(tag):
+        parent = by_id.get(str(tag.get("parent_id"))) if tag.get("parent_id") is not None else None
+        return (path(parent) + "/" if parent else "") + tag["name"]
+    for item in items:
+        for tag in item.get("tags") or []:
+            tag["path"] = path(by_id.get(str(tag["id"]), tag))
 
 
 def name_principals(client, entries):

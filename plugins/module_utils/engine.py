@@ -98,6 +98,11 @@ class Facet:
         """A current or wanted value as the diff shows it."""
         return value
 
+    def end(self, current, wanted, operations):
+        """The value the facet has once the operations are applied (the diff's after side); by default the
+        wanted one. Override when wanted is not the whole end state (e.g. members: at least these)."""
+        return wanted
+
 
 class Resource:
     """One kind of object. Override what differs; the defaults suit a simple object with fields."""
@@ -193,6 +198,10 @@ class Resource:
 
     def identity(self, item):
         """The fields that name the item in its result entry (guid, name ...)."""
+        return {}
+
+    def extras(self, item):
+        """Values the single form returns beside the object (also when it fails after a write)."""
         return {}
 
     def predict(self, item):
@@ -341,7 +350,8 @@ class Engine:
             if facet.name in item.facet_plans:
                 if item.current is not None:
                     before[facet.name] = facet.view(item.facet_current.get(facet.name))
-                after[facet.name] = facet.view(item.facets[facet.name])
+                after[facet.name] = facet.view(facet.end(item.facet_current.get(facet.name), item.facets[facet.name],
+                                                         item.facet_plans[facet.name]))
         item.before = resource.view(item, before, "before")
         item.after = resource.view(item, after, "after")
 
@@ -370,7 +380,9 @@ class Engine:
             partial = getattr(exc, "result", None)
             if partial is not None:  # created, but a later write failed
                 item.result = partial
-            item.fail(exc, changed=item.status == "created" and item.result is not None)
+            # changed: created (perhaps partly), or an error that says its writes happened (exc.changed)
+            item.fail(exc, changed=item.status == "created" and item.result is not None
+                      or getattr(exc, "changed", False))
 
     # -- results -------------------------------------------------------------------------
 
@@ -420,9 +432,9 @@ class Engine:
         if item.status == "failed":
             error = item.error
             if item.changed:
-                error.result = {"changed": True, resource.result_key: item.result or {}}
+                error.result = dict(resource.extras(item), changed=True, **{resource.result_key: item.result or {}})
             raise error
-        result = {"changed": item.changed, resource.result_key: resource.outcome(item)}
+        result = dict(resource.extras(item), changed=item.changed, **{resource.result_key: resource.outcome(item)})
         if self.diff_mode:
             result["diff"] = resource.diff(item)
         return result

@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 
+from ansible_collections.posit.connect.plugins.module_utils.audit import iter_audit
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.timeutil import entry_time, parse_rfc3339
 
@@ -228,3 +229,25 @@ class IncrementalExport:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.checkpoint)
+
+
+def export_audit(client, query, p, check_mode=False):
+    """connect_audit_info with `dest`: every matching entry into dest, or with `checkpoint` only the new ones."""
+    check_dest(p["dest"])
+    if p["checkpoint"]:
+        check_dest(p["checkpoint"], "checkpoint")
+        filters = dict(action=sorted(query.actions), user=query.user_guid, search=p["search"], since=p["since"],
+                       until=p["until"])
+        with IncrementalExport(p["dest"], p["checkpoint"], filters, check_mode=check_mode) as export:
+            query.since = export.since(query.since)
+            query.order = "asc"
+            source, entries = iter_audit(client, query)
+            return dict(export.run(entries), source=source)
+    source, entries = iter_audit(client, query)
+    writer = JsonLinesWriter(p["dest"], write=not check_mode)
+    try:
+        writer.write_all(entries)
+        changed = writer.changed() if check_mode else writer.commit()
+    finally:
+        writer.discard()
+    return dict(changed=changed, count=writer.count, source=source, dest=writer.dest, checksum=writer.checksum)

@@ -14,6 +14,7 @@ __metaclass__ = type
 from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
 from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_rfc3339
 
 # Before this release GET /v1/groups?prefix= ignored page_number and always answered page 1.
 GROUP_PREFIX_PAGING_SINCE = (2025, 4, 0)
@@ -82,6 +83,22 @@ def list_users(client, username=None, guid=None, prefix=None, roles=None, accoun
     return list(client.paginate_offset("v1/users", params))
 
 
+def inactive_since(users, moment):
+    """The users whose last activity is before `moment` (aware datetime), or who never signed in."""
+    def inactive(user):
+        active = parse_rfc3339(user.get("active_time"))
+        return active is None or active < moment
+    return [user for user in users if inactive(user)]
+
+
+def active_user_counts(client):
+    """Licensed users active within the last 1, 7, 30 and 365 days by role (GET /v1/metrics/users/active,
+    administrators only): {"1d": {"total", "admin", "publisher", "viewer"}, ...}; None when the server has
+    no such endpoint (404)."""
+    found = client.get_or_none("v1/metrics/users/active")
+    return None if found is None else found.get("windows") or {}
+
+
 def current_user(client):
     """The user the API key belongs to."""
     return client.get("v1/user")
@@ -137,10 +154,15 @@ def list_groups(client, name=None, guid=None, prefix=None):
     return list(client.paginate_offset("v1/groups"))
 
 
+def group_members(client, group_guid):
+    """The users of one group (every page)."""
+    return list(client.paginate_offset("v1/groups/%s/members" % group_guid))
+
+
 def add_group_members(client, groups, concurrency=8):
     """Set groups[i]['members'] to the group's users, fetched concurrently."""
     def members(group):
-        return list(client.paginate_offset("v1/groups/%s/members" % group["guid"]))
+        return group_members(client, group["guid"])
 
     for group, users, error in client.map_concurrent(members, groups, concurrency):
         if error is not None:
@@ -171,6 +193,26 @@ def require_principal(client, principal, principal_type, option="principal"):
     return found[0]
 
 
+# -- the authentication provider's directory (LDAP, OAuth2 with Google) -------
+
+REMOTE_FIELDS = {"users": "username", "groups": "name"}
+
+
+def require_remote(client, kind, name, option):
+    """The one entry of the provider's directory (GET /v1/users/remote or /v1/groups/remote) named exactly
+    `name`; an InputError listing the candidates when there is none or several."""
+    field = REMOTE_FIELDS[kind]
+    page = client.get("v1/%s/remote" % kind, params=dict(prefix=name, limit=MAX_PAGE_SIZE)) or {}
+    found = page.get("results") or []
+    exact = [entry for entry in found if entry.get(field) == name]
+    if len(exact) == 1:
+        return exact[0]
+    shown = ", ".join(sorted(repr(entry.get(field)) for entry in (exact or found)[:10])) or "none"
+    raise InputError("Option '%s': %s %r in the authentication provider's directory (candidates: %s). Give the "
+                     "exact %s of one entry." % (option, "several entries match" if exact else "no entry is exactly",
+                                                 name, shown, field))
+
+
 class UserCache:
     """Looks each user up once per task: require_owner/require_user by username or guid, name_of(guid)."""
 
@@ -196,6 +238,10 @@ class UserCache:
     def require_user(self, value, option):
         return self._get(require_user, value, option)
 
+    def require_principal(self, value, principal_type, option="principal"):
+        """A user (username or guid) or group (name or guid), as require_principal finds it."""
+        return self._get(_require_group if principal_type == "group" else _require_user_principal, value, option)
+
     def name_of(self, guid):
         """The username of a user guid (None when unknown), for messages and diffs."""
         if not guid:
@@ -204,3 +250,11 @@ class UserCache:
             return self._get(require_user, guid, "owner").get("username")
         except (InputError, ConnectError):
             return None
+
+
+def _require_user_principal(client, value, option):
+    return require_principal(client, value, "user", option)
+
+
+def _require_group(client, value, option):
+    return require_principal(client, value, "group", option)

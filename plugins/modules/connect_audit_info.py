@@ -205,76 +205,20 @@ actions:
   sample: [{"action": "add_user", "description": "Add a user."}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import ACTIONS_PATH, AuditQuery, check_actions, iter_audit, search_terms
-from ansible_collections.posit.connect.plugins.module_utils.export import IncrementalExport, JsonLinesWriter, check_dest
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_window
+from ansible_collections.posit.connect.plugins.module_utils.audit import ACTIONS_PATH, iter_audit, query_from_params
+from ansible_collections.posit.connect.plugins.module_utils.export import export_audit
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
-
-FILTERS = ("action", "user", "since", "until", "search", "limit", "dest")
-
-
-def build_query(m):
-    """Validate the options (no request) and resolve the user (lookups only)."""
-    p = m.params
-    if p["list_actions"]:
-        given = [name for name in FILTERS if p[name] not in (None, [])]
-        if given:
-            raise ValueError("Option 'list_actions' returns the server's actions and takes no filters; "
-                             "remove %s or set list_actions to false." % ", ".join(repr(g) for g in given))
-        return None
-    if p["limit"] is not None and p["limit"] < 1:
-        raise ValueError("Option 'limit' must be 1 or more, got %s; omit it for all entries." % p["limit"])
-    since, until = parse_window(p["since"], p["until"])
-    terms = search_terms(p["search"])
-    if p["dest"]:
-        check_dest(p["dest"])
-    user_guid = None
-    if p["user"]:
-        user_guid = require_user(m.client, p["user"], "user")["guid"]
-    check_actions(m.client, p["action"])
-    return AuditQuery(actions=p["action"], user_guid=user_guid, since=since, until=until,
-                      terms=terms, order=p["order"], limit=p["limit"])
-
-
-def run_incremental(m, query):
-    p = m.params
-    filters = dict(action=sorted(query.actions), user=query.user_guid, search=p["search"], since=p["since"],
-                   until=p["until"])
-    try:
-        check_dest(p["checkpoint"], "checkpoint")
-        with IncrementalExport(p["dest"], p["checkpoint"], filters, check_mode=m.check_mode) as export:
-            query.since = export.since(query.since)
-            query.order = "asc"
-            source, entries = iter_audit(m.client, query)
-            result = export.run(entries)
-    except ValueError as exc:
-        m.fail(exc)
-    result["source"] = source
-    return result
 
 
 def run(m):
-    try:
-        query = build_query(m)
-    except ValueError as exc:
-        m.fail(exc)
+    query = query_from_params(m.client, m.params)
     if query is None:
         return dict(changed=False, actions=m.client.get(ACTIONS_PATH) or [])
-    if m.params["checkpoint"]:
-        return run_incremental(m, query)
+    if m.params["dest"]:
+        return export_audit(m.client, query, m.params, m.check_mode)
     source, entries = iter_audit(m.client, query)
-    if not m.params["dest"]:
-        logs = list(entries)
-        return dict(changed=False, audit_logs=logs, count=len(logs), source=source)
-    writer = JsonLinesWriter(m.params["dest"], write=not m.check_mode)
-    try:
-        writer.write_all(entries)
-        changed = writer.changed() if m.check_mode else writer.commit(m.ansible.atomic_move)
-    finally:
-        writer.discard()
-    return dict(changed=changed, count=writer.count, source=source, dest=writer.dest,
-                checksum=writer.checksum)
+    logs = list(entries)
+    return dict(changed=False, audit_logs=logs, count=len(logs), source=source)
 
 
 def main():

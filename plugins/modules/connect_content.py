@@ -125,6 +125,78 @@ options:
       - A field may not be both set and reset.
     type: list
     elements: str
+  tags:
+    description:
+      - Tag paths the item carries, with C(/) between a tag and its parents, for example V(Department/Finance).
+      - The item ends with at least these tags (Connect also adds a tag's parents below its category). With
+        O(purge_tags=true), tags not listed are removed too.
+      - A tag that does not exist fails the item before any write; create tags with M(posit.connect.connect_tag).
+        A top-level tag (a category) cannot be put on content.
+      - Left as it is when not given. The batch form reads every item's tags in its one C(GET /v1/content).
+    type: list
+    elements: str
+  purge_tags:
+    description: With O(tags), also remove the tags not listed.
+    type: bool
+    default: false
+  vanity_url:
+    description:
+      - The item's vanity path, such as V(/sales/); normalised as Connect does, with a leading and a trailing slash.
+        V("") removes the vanity URL.
+      - A path that another item holds fails the item before any write, naming that item, unless
+        O(force_vanity_url=true). A path Connect forbids (characters other than letters, digits, C(-), C(_) and C(/),
+        reserved prefixes such as C(/connect/), an ancestor or descendant of another item's path) fails before any write.
+      - Publishers may set the vanity URL of items they can change (Connect's default).
+    type: str
+  force_vanity_url:
+    description: Move O(vanity_url) to this item when another item holds it (Connect's C(force)).
+    type: bool
+    default: false
+  environment:
+    description:
+      - Environment variables of the item, as a dict of name and value. A null value removes the variable.
+      - Connect returns the names of an item's variables, never their values. So a missing name is set, and a name
+        that exists is left alone unless O(overwrite_environment=true). With O(purge_environment=true), names not
+        listed are removed.
+      - Values are never shown. Results, diffs, warnings and errors carry names only; the diff masks values.
+    type: dict
+  overwrite_environment:
+    description:
+      - Send the value of every variable in O(environment), also of names that already exist.
+      - Connect cannot tell whether a value differs, so the item is then reported changed on every run.
+    type: bool
+    default: false
+  purge_environment:
+    description: With O(environment), also remove the variables not listed.
+    type: bool
+    default: false
+  permissions:
+    description:
+      - ACL entries of the item. The item's ACL ends with at least these. With O(purge_permissions=true) principals not
+        listed are removed (never the owner).
+      - Checked before any write, as M(posit.connect.connect_content_permission) does. A viewer cannot be a
+        collaborator (role V(owner)), and the owner is not in the ACL.
+    type: list
+    elements: dict
+    suboptions:
+      principal:
+        description: A username, group name or guid.
+        type: str
+        required: true
+      principal_type:
+        description: Whether O(permissions[].principal) is a user or a group.
+        type: str
+        choices: [user, group]
+        default: user
+      role:
+        description: V(viewer), or V(owner) for a collaborator.
+        type: str
+        choices: [viewer, owner]
+        default: viewer
+  purge_permissions:
+    description: With O(permissions), also remove the principals not listed (never the owner).
+    type: bool
+    default: false
   owned_by:
     description:
       - The batch form for everything one user owns. Selects every content item that this user (username or
@@ -218,6 +290,50 @@ options:
         description: See O(reset).
         type: list
         elements: str
+      tags:
+        description: See O(tags).
+        type: list
+        elements: str
+      purge_tags:
+        description: See O(purge_tags). Defaults to the top-level value.
+        type: bool
+      vanity_url:
+        description: See O(vanity_url).
+        type: str
+      force_vanity_url:
+        description: See O(force_vanity_url). Defaults to the top-level value.
+        type: bool
+      environment:
+        description: See O(environment).
+        type: dict
+      overwrite_environment:
+        description: See O(overwrite_environment). Defaults to the top-level value.
+        type: bool
+      purge_environment:
+        description: See O(purge_environment). Defaults to the top-level value.
+        type: bool
+      permissions:
+        description: See O(permissions).
+        type: list
+        elements: dict
+        suboptions:
+          principal:
+            description: A username, group name or guid.
+            type: str
+            required: true
+          principal_type:
+            description: Whether O(items[].permissions[].principal) is a user or a group.
+            type: str
+            choices: [user, group]
+            default: user
+          role:
+            description: V(viewer), or V(owner) for a collaborator.
+            type: str
+            choices: [viewer, owner]
+            default: viewer
+      purge_permissions:
+        description: See O(purge_permissions). Defaults to the top-level value.
+        type: bool
   concurrency:
     description:
       - The maximum number of requests sent in parallel by the batch form, from 1 to 64.
@@ -291,6 +407,20 @@ EXAMPLES = r"""
     owner: erin
   register: handoff
 
+- name: One item as code, with its tags, vanity URL, environment and whole ACL
+  posit.connect.connect_content:
+    name: sales-dashboard
+    owner: dave
+    tags: [Department/Sales, Lifecycle/Production]
+    vanity_url: /sales/
+    environment:
+      DATABASE_URL: "{{ vault_sales_db_url }}"
+      OLD_FLAG: null
+    permissions:
+      - {principal: alice, role: owner}
+      - {principal: Finance, principal_type: group}
+    purge_permissions: true
+
 - name: Delete an item
   posit.connect.connect_content:
     guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
@@ -350,7 +480,11 @@ results:
       description: What happened. For example C(unchanged), C(updated owner_guid, title), C(created), C(deleted), C(absent), or the error.
       type: str
     changes:
-      description: The fields sent, with their new values. Empty when unchanged.
+      description:
+        - The fields sent, with their new values. Empty when unchanged.
+        - For the facets, what is (or would be) added, updated or removed, by name. C(tags) has C(add) and C(remove)
+          (tag paths), C(vanity_url) has C(path) and C(force), C(environment) has C(set) and C(remove) (names only,
+          never values), C(permissions) has C(add), C(update) and C(remove) (principal names).
       type: dict
     error:
       description: For a failed item, the error's details (method, path, status, code, code_name) when Connect answered.
@@ -400,6 +534,7 @@ failed_items:
 from ansible_collections.posit.connect.plugins.module_utils.content import field_argument_spec
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource
+from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import facet_argument_spec
 
 STATES = ["present", "absent"]
 
@@ -407,7 +542,9 @@ STATES = ["present", "absent"]
 def main():
     item_options = field_argument_spec()
     item_options.update(guid=dict(type="str"), name=dict(type="str"), state=dict(type="str", choices=STATES))
+    item_options.update(facet_argument_spec(item=True))
     argument_spec = field_argument_spec()
+    argument_spec.update(facet_argument_spec())
     argument_spec.update(
         guid=dict(type="str"),
         name=dict(type="str"),

@@ -48,14 +48,19 @@ options:
   include:
     description:
       - Details to add to each item. V(owner) adds C(owner) (the owner's username, first and last name).
-        V(tags) adds C(tags). V(permissions) adds C(permissions), the item's access control list from
+        V(tags) adds C(tags), each tag with its C(path) from the category down (V(Department/Finance)).
+        V(permissions) adds C(permissions), the item's access control list from
         C(GET /v1/content/{guid}/permissions), fetched for all items concurrently.
+      - V(vanity_url) adds C(vanity_url), the item's vanity URL, to the items that have one (in the one listing;
+        before Connect 2024.06 from one C(GET /v1/vanities), which needs an administrator's key).
+      - V(environment) adds C(environment), the names of the item's environment variables (never their values,
+        which Connect does not return), from C(GET /v1/content/{guid}/environment), fetched concurrently.
     type: list
     elements: str
-    choices: [owner, tags, permissions]
+    choices: [owner, tags, permissions, vanity_url, environment]
     default: []
   concurrency:
-    description: The maximum number of permission lists fetched in parallel for O(include=permissions), from 1 to 64.
+    description: The maximum number of per-item reads sent in parallel for O(include=permissions) and O(include=environment), from 1 to 64.
     type: int
     default: 8
 seealso:
@@ -93,7 +98,7 @@ RETURN = r"""
 content:
   description:
     - The matching items, as Connect returns them, with every field (including C(guid) and the numeric C(id)).
-    - C(owner), C(tags) and C(permissions) are added when O(include) asks for them.
+    - C(owner), C(tags), C(permissions), C(vanity_url) and C(environment) are added when O(include) asks for them.
     - Each C(permissions) entry carries C(principal_name), the username or group name beside C(principal_guid).
   returned: always
   type: list
@@ -125,7 +130,7 @@ def main():
             id=dict(type="int"),
             app_mode=dict(type="list", elements="str"),
             access_type=dict(type="list", elements="str", choices=["all", "logged_in", "acl"]),
-            include=dict(type="list", elements="str", choices=["owner", "tags", "permissions"], default=[]),
+            include=dict(type="list", elements="str", choices=["owner", "tags", "permissions", "vanity_url", "environment"], default=[]),
             **concurrency_spec()
         ),
         pool_size=64,

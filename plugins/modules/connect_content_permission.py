@@ -18,20 +18,22 @@ description:
     (the same entry, never a duplicate), or deletes it for O(state=absent).
   - The content's owner always has full access and is never in the ACL; naming the owner as
     O(principal) fails before anything is written. Change the owner with M(posit.connect.connect_content).
+  - The batch form (O(items)) manages many entries in one task, for example one user's entry on every item
+    (O(principal) and O(state) at the top level, one item per content guid). The content is listed once, each
+    principal looked up once, and the items' ACLs are read and written concurrently (O(concurrency)).
   - The API key's user must be an administrator, the content's owner, or one of its collaborators.
 author:
   - posit.connect contributors (@posit-connect-ansible)
 options:
   content:
     description:
-      - The guid of the content item.
+      - The guid of the content item. Required unless every item of O(items) gives it.
     type: str
-    required: true
   principal:
     description:
       - The user (username or guid) or group (name or guid) the entry is for, as set by O(principal_type).
+      - Required unless every item of O(items) gives it.
     type: str
-    required: true
   principal_type:
     description:
       - Whether O(principal) names a user or a group.
@@ -54,6 +56,38 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  items:
+    description:
+      - The batch form. Each entry may set O(items[].content), O(items[].principal), O(items[].principal_type),
+        O(items[].role) and O(items[].state); options given at the top level apply to every item (an item's own
+        value wins).
+      - Items that fail are listed in RV(failed_items); the others are still applied. If any item failed, the
+        task fails.
+    type: list
+    elements: dict
+    suboptions:
+      content:
+        description: See O(content).
+        type: str
+      principal:
+        description: See O(principal).
+        type: str
+      principal_type:
+        description: See O(principal_type).
+        type: str
+        choices: [user, group]
+      role:
+        description: See O(role).
+        type: str
+        choices: [viewer, owner]
+      state:
+        description: See O(state).
+        type: str
+        choices: [present, absent]
+  concurrency:
+    description: How many items of the batch form are read and written at the same time (1 to 64).
+    type: int
+    default: 8
 attributes:
   diff_mode:
     details: Shows the entry (principal and role) before and after.
@@ -79,6 +113,15 @@ EXAMPLES = r"""
     content: f2f37341-e21d-3d80-c698-a935ad614066
     principal: bob
     state: absent
+
+- name: Revoke bob's access to several items, in one task
+  posit.connect.connect_content_permission:
+    principal: bob
+    state: absent
+    items:
+      - content: f2f37341-e21d-3d80-c698-a935ad614066
+      - content: 0d4a6b7c-2e1f-4a3b-9c8d-7e6f5a4b3c2d
+  register: revoked
 """
 
 RETURN = r"""
@@ -111,21 +154,56 @@ permission:
     principal_guid: 6f300623-1e0c-48e6-a473-ddf630c0c0c3
     principal_type: group
     role: viewer
+results:
+  description:
+    - The batch form's entries, one per item, with C(index), C(guid) and C(name) (the content), C(principal),
+      C(status) (created, updated, deleted, unchanged, failed), C(changed), C(failed), C(msg), C(changes) and
+      C(diff) (with --diff).
+  returned: batch form
+  type: list
+  elements: dict
+changed_count:
+  description: How many items changed (or would change).
+  returned: batch form
+  type: int
+failed_count:
+  description: How many items failed.
+  returned: batch form
+  type: int
+failed_items:
+  description: The C(index), C(guid), C(name) and C(msg) of each failed item.
+  returned: batch form
+  type: list
+  elements: dict
+msg:
+  description: A summary of the batch.
+  returned: batch form
+  type: str
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
 from ansible_collections.posit.connect.plugins.module_utils.resources.permission import PermissionResource
 
 
 def main():
     module = ConnectModule(
         argument_spec=dict(
-            content=dict(type="str", required=True),
-            principal=dict(type="str", required=True),
+            content=dict(type="str"),
+            principal=dict(type="str"),
             principal_type=dict(type="str", choices=["user", "group"], default="user"),
             role=dict(type="str", choices=["viewer", "owner"], default="viewer"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
+            items=dict(type="list", elements="dict", options=dict(
+                content=dict(type="str"),
+                principal=dict(type="str"),
+                principal_type=dict(type="str", choices=["user", "group"]),
+                role=dict(type="str", choices=["viewer", "owner"]),
+                state=dict(type="str", choices=["present", "absent"]),
+            )),
+            **concurrency_spec()
         ),
+        pool_size=64,
+        required_one_of=[["content", "items"], ["principal", "items"]],
     )
     module.run(lambda m: m.reconcile(PermissionResource))
 

@@ -13,7 +13,8 @@ short_description: Read a Posit Connect server's version and settings
 version_added: 0.1.0
 description:
   - Returns the server's version and the settings a playbook needs to branch on,
-    from C(GET /__api__/server_settings), plus the API key's own user.
+    from C(GET /__api__/server_settings), plus the API key's own user and, for an administrator's key,
+    the counts of licensed users active recently (RV(server.active_users)).
 author:
   - posit.connect contributors (@posit-connect-ansible)
 extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
@@ -61,11 +62,19 @@ server:
     settings:
       description: The full C(server_settings) document as Connect returns it.
       type: dict
+    active_users:
+      description:
+        - Licensed users active within the last 1, 7, 30 and 365 days (keys V(1d), V(7d), V(30d), V(365d)),
+          each with C(total), C(admin), C(publisher) and C(viewer) (C(GET /v1/metrics/users/active)).
+        - Null when the API key's user is not an administrator (with a warning saying so) or when the
+          server has no such endpoint (older Connect).
+      type: dict
+      sample: {"30d": {"total": 42, "admin": 2, "publisher": 10, "viewer": 30}}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.audit import has_search
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.principals import current_user
+from ansible_collections.posit.connect.plugins.module_utils.principals import active_user_counts, current_user
 
 
 def main():
@@ -76,6 +85,13 @@ def main():
         settings = client.server_settings()
         version = client.version()
         me = current_user(client) or {}
+        active = None
+        if me.get("user_role") == "administrator":
+            active = active_user_counts(client)
+        else:
+            m.ansible.warn("server.active_users needs an administrator's API key (GET /v1/metrics/users/active); "
+                           "the key of %r, a %s, cannot read the license counts, so it is null."
+                           % (me.get("username"), me.get("user_role")))
         return dict(changed=False, server=dict(
             version=settings.get("version") or None,
             version_info=list(version or []),
@@ -83,6 +99,7 @@ def main():
             features=dict(search_audit_logs=has_search(client)),
             current_user=dict((k, me.get(k)) for k in ("username", "guid", "user_role")),
             settings=settings,
+            active_users=active,
         ))
 
     module.run(run)

@@ -166,19 +166,14 @@ summary:
 
 from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_window
 from ansible_collections.posit.connect.plugins.module_utils.usage import iter_usage, known_users, summarize_usage, usage_params, usage_rows
-from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
 
 
 def run(m):
     p = m.params
-    try:
-        since, until = parse_window(p["since"], p["until"])
-    except ValueError as exc:
-        m.fail(exc)
-    if p["content"] is not None and not is_guid(p["content"]):
-        m.fail("Option 'content': %r is not a content guid (such as 2d2e6c8a-3f0b-4a3e-9d4f-1b2c3d4e5f60); "
-               "find it with posit.connect.connect_content_info." % p["content"])
+    since, until = parse_window(p["since"], p["until"])
+    check_guid(p["content"], "content", "content", "Find it with posit.connect.connect_content_info.")
     usage = list(iter_usage(m.client, p["type"], usage_params(since, until, p["content"])))
     result = dict(changed=False, usage=usage, count=len(usage))
     if p["summarize"] or p["rows"]:

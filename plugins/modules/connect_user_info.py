@@ -49,6 +49,16 @@ options:
     type: list
     elements: str
     choices: [locked, licensed, inactive]
+  locked:
+    description:
+      - Only users who are locked (V(true)) or not locked (V(false)).
+    type: bool
+  inactive_since:
+    description:
+      - Only users whose last activity (C(active_time)) is before this time, or who never signed in.
+      - An RFC3339 time such as V(2025-01-31T12:00:00Z) or a relative time such as V(-90d), V(-12h).
+      - Computed from the listing (no extra request).
+    type: str
 extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
 """
 
@@ -67,6 +77,12 @@ EXAMPLES = r"""
     role: [publisher, administrator]
     account_status: locked
   register: locked_publishers
+
+- name: Unlocked users who have not been active for a year (or never signed in)
+  posit.connect.connect_user_info:
+    locked: false
+    inactive_since: -365d
+  register: dormant
 
 - name: Usernames of users whose name starts with "sm"
   posit.connect.connect_user_info:
@@ -124,7 +140,8 @@ users:
 
 from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.principals import list_users
+from ansible_collections.posit.connect.plugins.module_utils.principals import inactive_since, list_users
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_time
 
 
 def main():
@@ -135,6 +152,8 @@ def main():
             prefix=dict(type="str"),
             role=dict(type="list", elements="str", choices=["administrator", "publisher", "viewer"]),
             account_status=dict(type="list", elements="str", choices=["locked", "licensed", "inactive"]),
+            locked=dict(type="bool"),
+            inactive_since=dict(type="str"),
         ),
         mutually_exclusive=[("username", "guid", "prefix"), ("guid", "role"), ("guid", "account_status")],
     )
@@ -147,9 +166,14 @@ def main():
             module.fail("Option '%s' must not be empty." % name)
 
     def run(m):
+        before = parse_time(params["inactive_since"], "inactive_since")
         users = list_users(m.client, username=params["username"], guid=params["guid"],
                            prefix=params["prefix"], roles=params["role"],
                            account_status=params["account_status"])
+        if params["locked"] is not None:
+            users = [user for user in users if bool(user.get("locked")) is params["locked"]]
+        if before is not None:
+            users = inactive_since(users, before)
         return dict(changed=False, users=users)
 
     module.run(run)

@@ -361,7 +361,7 @@ ACTION_PLAY = """
 def test_an_unknown_action_fails_before_the_query_naming_the_closest_known_ones(standin, playbook, tmp_path):
     run = playbook(ACTION_PLAY, extra_vars={"dest": str(tmp_path / "out.jsonl")})
     typo = run["typo"]
-    assert typo["_status"] == "failed" and "error" not in typo
+    assert typo["_status"] == "failed" and typo["error"]["option"] == "action"  # found before any query
     assert typo["msg"].startswith("Option 'action': this server has no audit action 'deploy_applications' "
                                   "(did you mean deploy_application?)")
     assert "list_actions: true" in typo["msg"]

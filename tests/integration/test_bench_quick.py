@@ -20,6 +20,17 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert [n.split(" ")[0] for n in names] == ["ownership_handoff", "posit-sdk", "connect_content", "physical", "fixed"]
     assert handoff["writes"] == data["sizes"]["items"]  # the role sent one PATCH per item, nothing else
     assert handoff["reapply"]["writes"] == 0 and handoff["reapply"]["requests"] <= 4
+    offboarding = data["results"]["offboarding"]
+    assert offboarding["rerun_writes"] == 0
+    assert offboarding["writes"] == 10 + offboarding["acl_entries"] + 2  # handoff PATCHes, ACL DELETEs, group, lock
+    cac = data["results"]["cac"]
+    assert [row[0].split(":")[0] for row in cac["rows"]] == ["plan", "plan", "plan", "export (ACLs and environment names read per item)",
+                                                            "posit-sdk", "bound", "export of one item (the export's fixed cost)"]
+    n = data["sizes"]["items"]
+    assert cac["runs"]["light"]["requests"] <= 5 and cac["runs"]["light"]["writes"] == 0
+    # one read per item per facet, and the ACL's one group looked up once for every item
+    assert cac["runs"]["heavy"]["requests"] == 2 * n + cac["runs"]["light"]["requests"] + 1
+    assert all(run["drift"] == 0 and run["writes"] == 0 for run in cac["runs"].values())  # the exported spec: no drift
     counts = data["results"]["audit"]["counts"]
     assert len({c["matched"] for c in list(counts.values())[:2]}) == 1  # both paths found the same entries
     assert counts["search path"]["requests"] < counts["fallback path"]["requests"]
@@ -28,4 +39,9 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert packages["matched"] > 0 and [c["requests"] for c in packages["contenders"]][:2] == [2, 2]
     assert packages["contenders"][2]["requests"] > packages["contenders"][0]["requests"]
     assert "### connect_package_info" in proc.stdout
-    assert "| ratio |" in proc.stdout and "### Ownership handoff" in proc.stdout
+    assert "| ratio |" in proc.stdout and "### Ownership handoff" in proc.stdout and "### Offboarding" in proc.stdout
+    deploy = data["results"]["deploy"]
+    assert deploy["reapply"]["uploads"] == 0 and deploy["reapply"]["writes"] == 0
+    assert deploy["reapply"]["requests"] <= 2 * data["sizes"]["deploy_items"]
+    assert sorted(deploy["memory"]) == [str(mb) for mb in data["sizes"]["bundle_mb"]]
+    assert "### connect_deploy" in proc.stdout

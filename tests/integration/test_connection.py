@@ -35,7 +35,7 @@ def test_nothing_set_names_the_options_the_environment_and_the_role_variables(st
     assert module["msg"].startswith("'server' and 'api_key' are not set: set 'server' and 'api_key' in the task")
     for part in ("export CONNECT_SERVER and CONNECT_API_KEY", "the variables connect_server and connect_api_key"):
         assert part in module["msg"]
-    assert "error" not in module  # no empty "error": {} for a failure before any request
+    assert module.get("error") != {}  # no empty "error": {} for a failure before any request
     key = run["only the key missing"]["msg"]
     assert key.startswith("'api_key' is not set") and "CONNECT_API_KEY" in key and "connect_api_key" in key
     assert "CONNECT_SERVER" not in key
@@ -98,7 +98,7 @@ def test_server_and_ca_path_mistakes_name_the_fix(standin, playbook, tmp_path):
             assert part in result["msg"], (task, result["msg"])
     assert "ca_path" not in run["https to a plain HTTP port"]["msg"]
     assert "path prefix" not in run["dashboard"]["msg"]
-    assert "error" not in run["missing ca_path"]
+    assert run["missing ca_path"]["error"]["option"] == "ca_path"  # an input error: no request details
     assert run["api v1 root"]["server"]["api_url"] == root + "/__api__"
     assert not any(r.get("fault") for r in standin.requests)
 

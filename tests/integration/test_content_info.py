@@ -120,7 +120,7 @@ def test_bad_input_fails_clearly(standin, playbook):
         "malformed guid": "Option 'guid': 'not-a-guid' is not a content guid",
         "unknown owner": "Option 'owner': no Connect user with username or guid 'nobody-here'",
         "invalid access_type": "value of access_type must be one or more of: all, logged_in, acl. Got no match for: public",
-        "invalid include": "value of include must be one or more of: owner, tags, permissions. Got no match for: vanity",
+        "invalid include": "value of include must be one or more of: owner, tags, permissions, vanity_url, environment. Got no match for: vanity",
         "wrong type": "argument 'id' is of type str and we were unable to convert to int",
         "bad concurrency": "Option 'concurrency' must be between 1 and 64, got 100.",
         "no key": "GET /__api__/v1/content failed: HTTP 401",
@@ -129,3 +129,38 @@ def test_bad_input_fails_clearly(standin, playbook):
         assert text in messages[name], (name, messages[name])
     assert "wrong" not in json.dumps(run["no key"]).replace("wrong type", "")
     assert standin.writes() == []
+
+
+def test_include_vanity_url_and_environment_names(standin, playbook):
+    sales = next(c for c in standin.state.content.values() if c["name"] == "sales-dashboard")["guid"]
+    standin.state.environments[sales] = {"DB_URL": "hidden-value-1234"}
+    run = playbook("""
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: info
+          posit.connect.connect_content_info: {include: [vanity_url, environment], owner: dave}
+    """).ok()
+    items = dict((c["name"], c) for c in run["info"]["content"])
+    assert items["sales-dashboard"]["vanity_url"] == standin.url + "/sales/"
+    assert "vanity_url" not in items["quarterly-report"]
+    assert items["sales-dashboard"]["environment"] == ["DB_URL"] and items["quarterly-report"]["environment"] == []
+    assert "hidden-value-1234" not in json.dumps(run.results)
+    listings = [e for e in standin.requests if e["path"] == "/__api__/v1/content"]
+    assert [e["query"].get("include") for e in listings] == ["vanity_url"]
+    assert len([e for e in standin.requests if e["path"].endswith("/environment")]) == 15
+    standin.state.environments.pop(sales)
+
+
+def test_include_vanity_url_before_2024_06(playbook):
+    from connect_standin import StandIn
+    with StandIn(version="2024.05.0") as old:
+        run = playbook("""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: info
+              posit.connect.connect_content_info: {include: [vanity_url], name: sales-dashboard}
+        """, server=old).ok()
+        assert run["info"]["content"][0]["vanity_url"] == old.url + "/sales/"
+        assert "/__api__/v1/vanities" in [e["path"] for e in old.requests]

@@ -281,3 +281,66 @@ def test_bad_input_fails_clearly_without_writing(standin, playbook):
     assert acl(standin, item) == before
     # A malformed guid is refused before any request about it.
     assert not any("quarterly-report" in e["path"] for e in standin.requests)
+
+
+def test_batch_removes_one_users_entries_everywhere(demo, playbook):
+    """The batch form: one principal (top level) over every item; one content listing, each ACL read once."""
+    victor = user_guid(demo, "victor")
+    guids = sorted(demo.state.content)
+    holding = sorted(g for g in guids if any(p["principal_guid"] == victor for p in demo.state.permissions[g]))
+    assert len(holding) >= 2
+    unknown = "6f300623-1e0c-48e6-a473-ddf630c0c0c3"
+    items = [{"content": g} for g in guids] + [{"content": unknown}]
+    play = """
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: remove
+          posit.connect.connect_content_permission:
+            principal: victor
+            state: absent
+            items: %s
+            concurrency: 16
+          ignore_errors: true
+    """
+    import json
+    run = playbook(play % json.dumps(items), check=True, diff=True).ok()
+    result = run["remove"]
+    assert demo.writes() == []
+    assert result["changed_count"] == len(holding) and result["failed_count"] == 1
+    assert sorted(r["guid"] for r in result["results"] if r["changed"]) == holding
+    assert "'items[%d].content': no content item" % len(guids) in result["failed_items"][0]["msg"]
+    assert result["diff"][0]["before"]["principal"] == "victor"
+    reads = [e for e in demo.requests if e["path"].endswith("/permissions")]
+    assert len(reads) == len(guids)  # every item's ACL read once
+    assert len([e for e in demo.requests if e["path"] == "/__api__/v1/content"]) == 1
+
+    demo.clear_log()
+    run = playbook(play % json.dumps(items)).ok()
+    assert run["remove"]["changed_count"] == len(holding)
+    assert [e["method"] for e in demo.writes()] == ["DELETE"] * len(holding)
+    assert not any(p["principal_guid"] == victor for perms in demo.state.permissions.values() for p in perms)
+    demo.clear_log()
+    run = playbook(play % json.dumps(items[:-1])).ok()
+    assert run["remove"]["changed"] is False and demo.writes() == []
+
+
+def test_batch_names_the_item_whose_owner_is_the_principal(demo, playbook):
+    owned = [g for g, c in demo.state.content.items() if c["owner_guid"] == user_guid(demo, "dave")][:2]
+    demo.state.add_user("zed", "publisher")
+    run = playbook("""
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: present
+          posit.connect.connect_content_permission:
+            principal: dave
+            items: [{content: %(a)s}, {content: %(b)s, principal: zed, role: owner}]
+          ignore_errors: true
+    """ % dict(a=owned[0], b=owned[1])).ok()
+    present = run["present"]
+    assert present["failed_count"] == 1 and present["failed_items"][0]["index"] == 0
+    assert "'dave' owns content" in present["failed_items"][0]["msg"]
+    assert present["results"][1]["status"] == "created"
+    assert any(p["principal_guid"] == user_guid(demo, "zed") and p["role"] == "owner"
+               for p in demo.state.permissions[owned[1]])

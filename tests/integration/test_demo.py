@@ -24,8 +24,18 @@ def test_make_demo_runs_the_tour_end_to_end(tmp_path):
     assert "Audit log: 15 ownership changes since " in out
     report = tmp_path / "report"
     assert "Content report: %s/index.html" % report in out
-    # The handoff's 15 PATCH requests are the only writes the stand-in received.
-    assert "The stand-in received 15 write requests." in out
+    # The deploy and the re-deploy that uploads nothing.
+    assert "Deployed bundle " in out and "to hello-static: Deployment completed." in out
+    assert "Re-deploy: changed False; bundle " in out
+    # Content as code: export, plan (no drift), apply a new item with every facet, plan again (no drift).
+    assert "Content as code: exported 40 items; the plan finds 0 differences." in out
+    assert "Content as code: applied; 1 items changed, 1 created." in out
+    assert "Content as code: the plan after the apply finds 0 differences." in out
+    assert "not-a-real-secret" not in out  # the environment value never shows
+    assert (report / "content.yml").stat().st_size > 0 and "No drift" in (report / "drift.md").read_text()
+    # The handoff's 15 PATCH requests, content as code's new item's 6 writes (POST, PATCH of the owner, tag,
+    # vanity URL, environment, ACL entry) and the deploy's 3 (create, upload, deploy) are the only writes.
+    assert "The stand-in received 24 write requests." in out
     with open(report / "handoff.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 15

@@ -42,6 +42,21 @@ def test_bad_input_to_every_module_fails_before_any_write(standin, playbook):
         "user bad role": ("connect_user_info", {"role": ["root"]}, ["role", "administrator, publisher, viewer"]),
         "group typo": ("connect_group_info", {"member": True}, ["member"]),
         "server typo": ("connect_server_info", {"sever": "x"}, ["sever"]),
+        "user bad role choice": ("connect_user", {"username": "carol", "user_role": "boss"},
+                                 ["user_role", "viewer, publisher, administrator"]),
+        "user bad guid": ("connect_user", {"guid": BAD_GUID, "locked": True}, ["'guid'", BAD_GUID]),
+        "user unknown guid": ("connect_user", {"guid": UNKNOWN, "username": "alice"}, ["'guid'", UNKNOWN]),
+        "user no password": ("connect_user", {"username": "newcomer"}, ["'password'", "user_must_set_password"]),
+        "group unknown member": ("connect_group", {"name": "Finance", "members": ["nobody"]}, ["'members'", "nobody"]),
+        "group batch bad item": ("connect_group", {"items": [{"name": "Finance"}, {"guid": BAD_GUID}]},
+                                 ["items[1].guid", BAD_GUID]),
+        "tag bad path": ("connect_tag", {"path": "Department//Legal"}, ["'path'", "not a tag path"]),
+        "tag no selector": ("connect_tag", {"state": "present"}, ["path", "paths"]),
+        "content unknown tag": ("connect_content", {"guid": guid, "tags": ["Nope/Nothing"]}, ["'tags'", "connect_tag"]),
+        "content reserved vanity": ("connect_content", {"guid": guid, "vanity_url": "/connect/x/"},
+                                    ["'vanity_url'", "reserves"]),
+        "content viewer collaborator": ("connect_content", {"guid": guid, "permissions": [
+            {"principal": "victor", "role": "owner"}]}, ["'permissions[0].role'", "viewer"]),
         "concurrency out of range": ("connect_content", {"owned_by": "dave", "owner": "bob", "concurrency": 0},
                                      ["'concurrency'", "between 1 and 64"]),
     }
@@ -74,15 +89,40 @@ CHECK_PLAY = """
       posit.connect.connect_content: {guid: "%(guid)s", state: absent}
     - name: batch
       posit.connect.connect_content:
-        items: [{guid: "%(guid)s", title: T1}, {name: another-new-app}, {name: quarterly-report, owner: dave, state: absent}]
+        items: [{guid: "%(guid)s", title: Title 1}, {name: another-new-app}, {name: quarterly-report, owner: dave, state: absent}]
     - name: owned_by
       posit.connect.connect_content: {owned_by: dave, owner: erin}
+    - name: facets
+      posit.connect.connect_content:
+        guid: "%(guid)s"
+        tags: [Department/Finance]
+        vanity_url: /check-mode/
+        environment: {CHECK_VAR: value}
+        permissions: [{principal: bob, role: owner}]
+        purge_permissions: true
+    - name: tag
+      posit.connect.connect_tag: {paths: [Region/EMEA, Lifecycle/Deprecated], state: present}
+    - name: content as code role
+      ansible.builtin.include_role: {name: posit.connect.content_as_code}
+      vars:
+        connect_cac_mode: apply
+        connect_cac_spec: [{name: sales-dashboard, owner: dave, title: CAC, tags: [Department/HR]}, {name: cac-new, owner: erin}]
     - name: grant
       posit.connect.connect_content_permission: {content: "%(guid)s", principal: bob, role: owner}
     - name: revoke
       posit.connect.connect_content_permission: {content: "%(guid)s", principal: alice, state: absent}
     - name: info
       posit.connect.connect_content_info: {include: [owner, tags, permissions]}
+    - name: user
+      posit.connect.connect_user: {username: bob, user_role: viewer, locked: true}
+    - name: new user
+      posit.connect.connect_user: {username: newcomer, user_must_set_password: true, email: n@example.com}
+    - name: group
+      posit.connect.connect_group: {name: Finance, members: [bob], remove_members: [erin]}
+    - name: new group
+      posit.connect.connect_group: {name: Newcomers, members: [alice]}
+    - name: permission batch
+      posit.connect.connect_content_permission: {principal: bob, role: owner, items: [{content: "%(guid)s"}]}
     - name: users
       posit.connect.connect_user_info:
     - name: groups
@@ -101,6 +141,9 @@ CHECK_PLAY = """
     - name: export role
       ansible.builtin.include_role: {name: posit.connect.audit_export}
       vars: {connect_audit_export_dest: "%(tmp)s/audit.jsonl", connect_audit_export_state: "%(tmp)s/audit.state"}
+    - name: offboarding role
+      ansible.builtin.include_role: {name: posit.connect.user_offboarding}
+      vars: {connect_offboard_user: dave, connect_offboard_to: erin, connect_offboard_report: "%(tmp)s/offboard.csv"}
     - name: report role
       ansible.builtin.include_role: {name: posit.connect.content_report}
       vars: {connect_report_dir: "%(tmp)s/report"}
@@ -113,7 +156,9 @@ def test_check_mode_over_every_module_and_role_writes_nothing(standin, playbook,
     before = {g: dict(c) for g, c in standin.state.content.items()}
     run = playbook(CHECK_PLAY % dict(guid=guid, tmp=tmp_path), check=True, diff=True).ok()
     assert standin.writes() == [] and {g: dict(c) for g, c in standin.state.content.items()} == before
-    for task in ("update", "create", "delete", "batch", "owned_by", "grant", "revoke"):
+    assert run["content as code role"]["_status"] == "ok"
+    for task in ("update", "create", "delete", "batch", "owned_by", "facets", "tag", "grant", "revoke", "user", "new user",
+                 "group", "new group", "permission batch"):
         assert run[task]["changed"] is True, task  # the change is predicted, not made
     assert run["owned_by"]["changed_count"] == 15
     assert run["handoff fact"]["connect_handoff"]["changed"] == 15

@@ -241,7 +241,7 @@ def test_content_filters_and_include(demo):
     sales = admin.ok("GET", "/__api__/v1/content", params={"name": "sales-dashboard", "include": "tags,owner,vanity_url"})[0]
     assert [t["name"] for t in sales["tags"]] == ["Sales", "Production"]
     assert sales["owner"]["username"] == "dave"
-    assert sales["vanity_url"] == "/sales/"
+    assert sales["vanity_url"] == f"{demo.url}/sales/"  # a URL, as Connect answers
     assert sales["content_url"] == f"{demo.url}/content/{sales['guid']}/"
 
 

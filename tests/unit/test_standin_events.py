@@ -29,10 +29,11 @@ def test_add_group_member():
         assert post("admin", {"user_guid": zed["guid"]}).status_code == 204
         assert zed["guid"] in server.state.members[finance["guid"]]
         entry = server.state.audit_logs[-1]
-        assert (entry["action"], entry["event_description"]) == ("add_group_member", "Added user Zed (zed) to group Finance")
+        assert (entry["action"], entry["event_description"]) == ("add_group_member", "Added Zed (zed) to group Finance")
         again = post("admin", {"user_guid": zed["guid"]})
         assert again.status_code == 409 and set(again.json()) == {"code", "error", "payload"}
-        assert post("admin", {"user_guid": "0f0e0d0c-0b0a-4908-8706-050403020100"}).status_code == 404
+        unknown = post("admin", {"user_guid": "0f0e0d0c-0b0a-4908-8706-050403020100"})
+        assert unknown.status_code == 400 and "does not exist" in unknown.json()["error"]
         assert post("admin", {"user": zed["guid"]}).json()["code"] == 121
         assert post("admin", {"user_guid": zed["guid"]}, url.replace(finance["guid"], "not-a-guid")).json()["code"] == 3
         assert server.state.members[finance["guid"]].count(zed["guid"]) == 1

@@ -28,6 +28,11 @@ from ansible_collections.posit.connect.plugins.module_utils.content import (
 from ansible_collections.posit.connect.plugins.module_utils.engine import Resource, same
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.principals import UserCache, current_user
+from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import (
+    content_facets,
+    listing_include,
+    prepare_facets,
+)
 
 
 class PartlyCreatedError(ConnectError):
@@ -42,6 +47,7 @@ class ContentResource(Resource):
     def __init__(self, engine, top):
         super(ContentResource, self).__init__(engine, top)
         self.users = UserCache(self.client)
+        self.facets = content_facets(self)  # tags, vanity_url, environment, permissions (content_facets.py)
         self.top_desired = None
         self.owned_by = None        # the user whose content owned_by selects
         self.new_owner = None       # the top-level owner, checked once for every item
@@ -66,6 +72,7 @@ class ContentResource(Resource):
             check_name(spec["name"], where + "name")
             item.desired["name"] = spec["name"]  # with a guid, name is the name to give the item
         item.context.update(guid=guid, name=spec.get("name"))
+        prepare_facets(self, item)
 
     def top_fields(self):
         """The fields set at the top level of a batch, checked once for every item."""
@@ -82,8 +89,11 @@ class ContentResource(Resource):
         owner = self.top_fields().get("owner_guid")
         if owner is not None and (self.owned_by is not None or any(item.state == "present" for item in items)):
             self.new_owner = self.users.require_owner(owner)  # a bad owner for every item fails before any read
-        params = {"owner_guid": self.owned_by["guid"]} if self.owned_by else None
-        self.listing = self.client.get("v1/content", params=params) or []
+        params = {"owner_guid": self.owned_by["guid"]} if self.owned_by else {}
+        include = listing_include(self, items)
+        if include:
+            params["include"] = ",".join(include)
+        self.listing = self.client.get("v1/content", params=params or None) or []
         self.by_guid = dict((c.get("guid", "").lower(), c) for c in self.listing)
         for content in self.listing:
             self.by_name.setdefault(content.get("name"), []).append(content)

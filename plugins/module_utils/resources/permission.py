@@ -5,7 +5,9 @@
 
 The smallest complete resource, and the one to copy for the next module:
 prepare checks the input, resolve looks up names, read_one reads, `desired`
-holds the managed field (role), create/update/delete write.
+holds the managed field (role), create/update/delete write. The batch form
+(`items`, the top-level options applying to every item) lists the content once
+and looks each principal up once, then reads every item's ACL concurrently.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.acl import entry_view, find_entries
-from ansible_collections.posit.connect.plugins.module_utils.content import require_content
+from ansible_collections.posit.connect.plugins.module_utils.content import list_content, require_content
 from ansible_collections.posit.connect.plugins.module_utils.engine import Resource
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
@@ -23,17 +25,49 @@ from ansible_collections.posit.connect.plugins.module_utils.principals import re
 class PermissionResource(Resource):
     kind = "ACL entry"
     result_key = "permission"
+    OPTIONS = ("content", "principal", "principal_type", "role", "state")
+
+    def __init__(self, engine, top):
+        super(PermissionResource, self).__init__(engine, top)
+        self.listing = None         # the batch's content by guid (one GET /v1/content)
+        self.principals = {}        # (principal, type) -> the user or group, or the InputError, once per task
 
     def prepare(self, item):
-        if not item.spec["principal"].strip():
-            raise InputError("Option 'principal' must not be empty: give a username, group name or guid.")
-        check_guid(item.spec["content"], "content", "content")
+        if item.index is not None:  # an item's own value, else the task's
+            item.spec = dict((k, self.top.get(k) if item.spec.get(k) is None else item.spec[k]) for k in self.OPTIONS)
+        for option in ("content", "principal"):
+            if not (item.spec[option] or "").strip():
+                raise InputError("Option '%s%s' must not be empty: give %s." % (
+                    item.where, option, "a content guid" if option == "content" else "a username, group name or guid"))
+        check_guid(item.spec["content"], item.where + "content", "content")
         item.desired = dict(role=item.spec["role"])
+
+    def prepare_all(self, items):
+        if items and items[0].index is not None:
+            self.listing = dict((c.get("guid"), c) for c in list_content(self.client))
+        return items
+
+    def principal(self, item):
+        key = (item.spec["principal"], item.spec["principal_type"])
+        if key not in self.principals:
+            try:
+                self.principals[key] = require_principal(self.client, key[0], key[1], item.where + "principal")
+            except InputError as exc:
+                self.principals[key] = exc
+        if isinstance(self.principals[key], InputError):
+            raise self.principals[key]
+        return self.principals[key]
 
     def resolve(self, item):
         spec, kind = item.spec, item.spec["principal_type"]
-        content = require_content(self.client, spec["content"])
-        principal = require_principal(self.client, spec["principal"], kind)
+        if self.listing is None:
+            content = require_content(self.client, spec["content"])
+        else:
+            content = self.listing.get(spec["content"].lower())
+            if content is None:
+                raise InputError("Option '%scontent': no content item with guid %r (or the API key's user cannot "
+                                 "see it)." % (item.where, spec["content"]))
+        principal = self.principal(item)
         label = "%s %r" % (kind, principal.get("username") if kind == "user" else principal.get("name"))
         item.context.update(content=content, principal=principal, label=label)
         if kind == "user" and principal.get("guid") == content.get("owner_guid"):
@@ -46,6 +80,22 @@ class PermissionResource(Resource):
             raise InputError(
                 "Option 'role': %s is a viewer and cannot be a collaborator (role 'owner') of content %s. Use "
                 "'role: viewer', or make the user a publisher first." % (label, content["guid"]))
+
+    def key(self, item):
+        return (item.context["content"]["guid"], item.context["principal"]["guid"], item.spec["principal_type"])
+
+    def identity(self, item):
+        return dict(guid=item.context["content"]["guid"], name=item.context["content"].get("name"),
+                    principal=item.context["label"]) if "label" in item.context else dict(guid=item.spec["content"])
+
+    def view(self, item, values, side):
+        if "principal_guid" in values:  # the whole entry (a deleted one): its principal's name beside the guid
+            principal = item.context["principal"]
+            values = dict(values, principal=principal.get("username" if item.spec["principal_type"] == "user" else "name"))
+        return values
+
+    def header(self, item):
+        return "%s: %s" % (item.context["content"]["guid"], item.context["label"])
 
     def read_one(self, item):
         entries = find_entries(self.client.get(self.path(item)), item.context["principal"]["guid"],

@@ -6,12 +6,13 @@ import json
 import re
 from urllib.parse import urlencode
 
-from . import memberships, packages, search
+from . import bundles, environment, packages, people, search, tags, vanities
 from .errors import APIError, bad_request, forbidden, not_found
 from .model import (AUDIT_ACTIONS, INCLUDES, ROLES, audit_out, check_guid, fmt_time, keyset_page,
                     parse_time)
 
 SEARCH_SINCE = (2025, 1, 0)         # GET /v1/search/auditlogs exists from this version
+VANITY_INCLUDE_SINCE = (2024, 6, 0)  # include=vanity_url on content from this version
 GROUP_PREFIX_FIXED = (2025, 4, 0)   # before this, groups ?prefix= ignores page_number
 MAX_PAGE = 500
 
@@ -85,6 +86,8 @@ def include_param(req):
     for part in include:
         if part not in INCLUDES:
             raise bad_request("InvalidInclude", f"Invalid include value {part!r}; expected any of {', '.join(INCLUDES)}.")
+        if part == "vanity_url" and req.settings["version_tuple"] < VANITY_INCLUDE_SINCE:
+            raise bad_request("InvalidInclude", "Invalid include value 'vanity_url'.")
     return include
 
 
@@ -481,8 +484,10 @@ ROUTES = [
     ("GET", r"/v1/instrumentation/content/visits", content_visits, {}),
     ("GET", r"/v1/instrumentation/content/hits", content_hits, {}),
     *packages.ROUTES,
-    *memberships.ROUTES,
+    *bundles.ROUTES,
 ]
+ROUTES += tags.ROUTES + vanities.ROUTES + environment.ROUTES
+ROUTES[:0] = people.ROUTES  # first, so that /v1/users/remote is not read as /v1/users/{guid}
 _COMPILED = [(m, re.compile(rf"^/__api__{p}/?$"), h, o) for m, p, h, o in ROUTES]
 
 
@@ -511,4 +516,6 @@ def handle(req):
         status, payload = exc.status, exc.body()
     # Payloads are fresh dicts or records that are never mutated, so encoding
     # can happen outside the lock.
+    if isinstance(payload, bytes):  # a download (bundles.Binary): sent as is
+        return status, payload
     return status, None if payload is None else json.dumps(payload, separators=(",", ":")).encode()

@@ -214,10 +214,14 @@ class State:
         self.tags = {}                  # tag id (str) -> Tag dict
         self.content_tags = {}          # content guid -> [tag id]
         self.vanity_urls = {}           # content guid -> path
+        self.environments = {}          # content guid -> {variable name: value}
         self.audit_logs = []            # entries, ascending "id" (int) and "time" (int)
         self.shiny_usage = []           # ascending "id"; "started"/"ended" ints
         self.visits = []                # ascending "id"; "time" int
         self.packages = {}              # content guid -> [Package dict] (packages.py)
+        self.auth_provider = "password"  # or "ldap": users and groups come from `directory` (people.py)
+        self.directory = {"users": [], "groups": []}  # the remote provider's entries (people.py)
+        self.bundles, self.tasks, self.repositories = {}, {}, {}  # see bundles.py
         self._counters = {"user": 0, "content": 0, "permission": 0, "audit": 0,
                           "tag": 0, "usage": 0, "visit": 0, "bundle": 1000}
 
@@ -368,7 +372,7 @@ class State:
         out["content_url"] = f"{base_url}/content/{item['guid']}/"
         out["dashboard_url"] = f"{base_url}/connect/#/apps/{item['guid']}"
         if "vanity_url" in include and item["guid"] in self.vanity_urls:
-            out["vanity_url"] = self.vanity_urls[item["guid"]]
+            out["vanity_url"] = base_url + self.vanity_urls[item["guid"]]
         out["app_role"] = self.content_role(user, item) or "none"
         if "bookmarked" in include:
             out["bookmarked"] = False
@@ -496,6 +500,7 @@ class State:
         del self.permissions[item["guid"]]
         self.content_tags.pop(item["guid"], None)
         self.vanity_urls.pop(item["guid"], None)
+        self.environments.pop(item["guid"], None)
         self.record(user, "delete_content", f"Deleted content {label(item)}")
 
     # ----------------------------------------------------------- permissions

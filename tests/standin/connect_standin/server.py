@@ -309,7 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
         if rule is not None:  # drop after the request was handled: the write happened, the answer is lost
             entry["handled_status"] = status
             return None
-        return status, payload, "application/json; charset=utf-8", []
+        return status, payload, getattr(payload, "content_type", "application/json; charset=utf-8"), []
 
     def _fault(self, standin, rule):
         kind = rule.kind

@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bundles: packing a directory into a reproducible .tar.gz, hashing an archive, and describing Connect's bundles.
+
+The same files always give the same bytes (so the same archive_sha1, which is
+how connect_deploy sees that nothing changed): entries sorted by path, mtime 0,
+owner and group 0 with no names, modes 0644 (0755 for directories and
+executable files), the gzip header's mtime 0 and no file name. Archives are
+written to a temporary file and hashed as they are written, never held in
+memory. Nothing here depends on AnsibleModule.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import atexit
+import fnmatch
+import gzip
+import hashlib
+import os
+import stat
+import tarfile
+import tempfile
+
+from ansible_collections.posit.connect.plugins.module_utils.content import list_content, pick_by_name, require_content
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
+
+ALWAYS_EXCLUDED = (".git", "__pycache__", ".Rproj.user")
+CHUNK = 1024 * 1024
+
+
+class _HashingWriter:
+    """A file wrapper that hashes (sha1, md5) and counts what is written through it."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.sha1 = hashlib.sha1()
+        self.md5 = hashlib.md5()
+        self.size = 0
+
+    def write(self, data):
+        self.sha1.update(data)
+        self.md5.update(data)
+        self.size += len(data)
+        return self.raw.write(data)
+
+    def flush(self):
+        self.raw.flush()
+
+
+def _excluded(relative, patterns):
+    parts = relative.split("/")
+    if any(part in ALWAYS_EXCLUDED for part in parts):
+        return True
+    return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(parts[-1], pattern)
+               or fnmatch.fnmatch(relative, pattern.rstrip("/") + "/*") for pattern in patterns)
+
+
+def files_of(directory, exclude=()):
+    """The (relative path, absolute path) of every file to pack, sorted; excluded directories are not entered."""
+    found = []
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        relative_root = os.path.relpath(root, directory)
+        relative_root = "" if relative_root == "." else relative_root.replace(os.sep, "/") + "/"
+        dirs[:] = [d for d in dirs if not _excluded(relative_root + d, exclude)]
+        for name in files:
+            relative = relative_root + name
+            if not _excluded(relative, exclude):
+                found.append((relative, os.path.join(root, name)))
+    return sorted(found)
+
+
+def _temporary(suffix=".tar.gz"):
+    handle, path = tempfile.mkstemp(prefix="connect-bundle-", suffix=suffix)
+    os.close(handle)
+    atexit.register(_remove, path)
+    return path
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def pack(directory, exclude=(), option="bundle"):
+    """Pack a directory holding manifest.json into a reproducible .tar.gz in a temporary file.
+
+    Returns dict(path, sha1, md5, size, files); the file is removed when the process exits.
+    """
+    if not os.path.isfile(os.path.join(directory, "manifest.json")):
+        raise InputError("Option '%s': the directory %s holds no manifest.json. Create one (for example with "
+                         "`rsconnect write-manifest`), or give a .tar.gz bundle." % (option, directory))
+    entries = files_of(directory, exclude)
+    path = _temporary()
+    with open(path, "wb") as raw:
+        writer = _HashingWriter(raw)
+        with gzip.GzipFile(filename="", mode="wb", fileobj=writer, mtime=0) as gz:
+            with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                for relative, absolute in entries:
+                    info = tarfile.TarInfo(relative)
+                    mode = os.stat(absolute).st_mode
+                    info.size = os.path.getsize(absolute)
+                    info.mode = 0o755 if mode & stat.S_IXUSR else 0o644
+                    info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+                    with open(absolute, "rb") as source:
+                        tar.addfile(info, source)
+    return dict(path=path, sha1=writer.sha1.hexdigest(), md5=writer.md5.hexdigest(), size=writer.size,
+                files=len(entries))
+
+
+def hash_archive(path, option="bundle"):
+    """Check that a file is a .tar.gz holding manifest.json (streamed) and hash it; dict(path, sha1, md5, size)."""
+    try:
+        with tarfile.open(path, mode="r|gz") as tar:
+            found = any(member.name.lstrip("./") == "manifest.json" for member in tar)
+    except (OSError, EOFError, tarfile.TarError) as exc:
+        raise InputError("Option '%s': %s is not a gzip compressed tar archive (%s). Give a .tar.gz bundle or "
+                         "a directory holding manifest.json." % (option, path, exc))
+    if not found:
+        raise InputError("Option '%s': %s holds no manifest.json at its root, which Connect requires." % (option, path))
+    sha1, md5, size = hashlib.sha1(), hashlib.md5(), 0
+    with open(path, "rb") as source:
+        for chunk in iter(lambda: source.read(CHUNK), b""):
+            sha1.update(chunk)
+            md5.update(chunk)
+            size += len(chunk)
+    return dict(path=path, sha1=sha1.hexdigest(), md5=md5.hexdigest(), size=size, files=None)
+
+
+def prepare_bundle(path, exclude=(), option="bundle"):
+    """A directory is packed, a file is checked and hashed; an InputError names the option otherwise."""
+    if path is None:
+        return None
+    if os.path.isdir(path):
+        return pack(path, exclude or (), option)
+    if os.path.isfile(path):
+        return hash_archive(path, option)
+    raise InputError("Option '%s': %s does not exist; give a directory holding manifest.json or a .tar.gz file."
+                     % (option, path))
+
+
+def bundle_summary(bundle):
+    """A Connect Bundle as the modules return it."""
+    if not bundle:
+        return None
+    metadata = bundle.get("metadata") or {}
+    return dict(id=bundle.get("id"), content_guid=bundle.get("content_guid"), created_time=bundle.get("created_time"),
+                created_by=bundle.get("created_by"), size=bundle.get("size"), active=bundle.get("active"),
+                sha1=metadata.get("archive_sha1"), md5=metadata.get("archive_md5"), source=metadata.get("source"),
+                source_repo=metadata.get("source_repo"), source_branch=metadata.get("source_branch"),
+                source_commit=metadata.get("source_commit"))
+
+
+def list_bundles(client, guid):
+    """Every bundle of an item, newest first (paged by page_number)."""
+    found, page = [], 1
+    while True:
+        batch = client.get("v1/content/%s/bundles" % guid, params={"page_number": page, "page_size": 500}) or []
+        found.extend(batch)
+        if len(batch) < 500:
+            return sorted(found, key=lambda b: int(b.get("id") or 0), reverse=True)
+        page += 1
+
+
+def select_content(client, guid=None, name=None, owner=None):
+    """The one existing item chosen by guid, or by name (and owner where names repeat); InputError otherwise."""
+    if guid is not None:
+        return require_content(client, guid, "guid")
+    owner_guid = require_user(client, owner, "owner")["guid"] if owner is not None else None
+    found = pick_by_name(list_content(client, name=name, include=["owner"]), name, owner_guid)
+    if found is None or (owner_guid is not None and found.get("owner_guid") != owner_guid):
+        raise InputError("Option 'name': no content named %r%s (or the API key's user cannot see it)."
+                         % (name, " owned by %s" % owner if owner else ""))
+    found = dict(found)
+    found.pop("owner", None)
+    return found

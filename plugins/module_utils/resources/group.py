@@ -1,0 +1,210 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""connect_group's resource: Connect groups, selected by name or guid, and their members (a Facet).
+
+Reads: the single form looks its group up (principals.list_groups, which terminates and is complete on
+servers before 2025.04 that ignore page_number with prefix); a batch lists every group once. The members
+are read only for items that set members or remove_members. Writes: POST /v1/groups (or, with `remote`,
+GET /v1/groups/remote and PUT /v1/groups with its temp_ticket), PATCH /v1/groups/{guid} for a rename,
+DELETE /v1/groups/{guid}, and member POST/DELETE.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.posit.connect.plugins.module_utils.engine import Facet, Resource
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.principals import (
+    UserCache,
+    group_members,
+    list_groups,
+    require_remote,
+)
+
+
+def _guid(group):
+    return (group or {}).get("guid")
+
+
+class Members(Facet):
+    """The group's users. Wanted: dict(add=[users], remove=[users], purge=bool), users resolved in resolve.
+
+    The group ends with at least `add`, without `remove`, and with purge without anyone not in `add`.
+    """
+
+    name = "members"
+
+    def read(self, engine, item):
+        return group_members(engine.client, item.current["guid"])
+
+    def plan(self, engine, item, current, wanted):
+        have = dict((u["guid"], u) for u in current or [])
+        add = list(dict((u["guid"], u) for u in wanted["add"] if u["guid"] not in have).values())  # once each
+        keep = set(u["guid"] for u in wanted["add"])
+        gone = set(u["guid"] for u in wanted["remove"])
+        remove = [u for g, u in have.items() if g in gone or (wanted["purge"] and g not in keep)]
+        return dict(add=add, remove=remove) if add or remove else None
+
+    def apply(self, engine, item, operations):
+        guid = _guid(item.result) or _guid(item.current)
+        for user in operations["add"]:
+            engine.client.post("v1/groups/%s/members" % guid, body=dict(user_guid=user["guid"]))
+        for user in operations["remove"]:
+            engine.client.delete("v1/groups/%s/members/%s" % (guid, user["guid"]))
+        if item.result is not None and "member_count" in item.result:
+            item.result = dict(item.result, member_count=item.result["member_count"] + len(operations["add"])
+                               - len(operations["remove"]))
+
+    def summary(self, operations):
+        return dict((op, sorted(u.get("username") for u in users)) for op, users in operations.items() if users)
+
+    def end(self, current, wanted, operations):
+        removed = set(u["guid"] for u in operations["remove"])
+        return [u for u in current or [] if u["guid"] not in removed] + operations["add"]
+
+    def view(self, value):
+        if isinstance(value, dict):  # the wanted value of a group that is created
+            value = value["add"]
+        return sorted(u.get("username") for u in value or [])
+
+
+class GroupResource(Resource):
+    kind = "group"
+    result_key = "group"
+    facets = (Members(),)
+
+    def __init__(self, engine, top):
+        super(GroupResource, self).__init__(engine, top)
+        self.users = UserCache(self.client)
+        self.by_guid = None          # the batch's one listing of every group
+        self.by_name = None
+
+    def option(self, item, name):
+        value = item.spec.get(name)
+        return self.top.get(name) if value is None and item.index is not None else value
+
+    # -- input ------------------------------------------------------------------
+
+    def prepare(self, item):
+        where = item.where
+        guid = check_guid(item.spec.get("guid"), where + "guid", "group")
+        name = item.spec.get("name")
+        if guid is None and not (name or "").strip():
+            raise InputError("Option '%sname' must not be empty: give the group's name, or 'guid'." % where)
+        if guid is not None and name is not None:
+            if not name.strip():
+                raise InputError("Option '%sname' must not be empty: it is the group's new name." % where)
+            item.desired["name"] = name  # a rename
+        members, remove = self.option(item, "members"), self.option(item, "remove_members")
+        if members is not None or remove is not None:
+            both = set(members or []) & set(remove or [])
+            if both:
+                raise InputError("Options '%smembers' and '%sremove_members' both name %s; keep each user in one."
+                                 % (where, where, ", ".join(sorted(both))))
+            item.facets["members"] = dict(add=members or [], remove=remove or [],
+                                          purge=bool(self.option(item, "purge_members")))
+        item.context.update(guid=guid, name=name, remote=bool(self.option(item, "remote")))
+
+    def prepare_all(self, items):
+        if items and items[0].index is not None:
+            groups = list_groups(self.client)
+            self.by_guid = dict((g.get("guid"), g) for g in groups)
+            self.by_name = dict((g.get("name"), g) for g in groups)
+        return items
+
+    def resolve(self, item):
+        """Members by username or guid: an unknown user fails the item before any write."""
+        wanted = item.facets.get("members")
+        if wanted is None or item.state == "absent":
+            return
+        for op, option in (("add", "members"), ("remove", "remove_members")):
+            wanted[op] = [self.users.require_user(value, item.where + option) for value in wanted[op]]
+
+    # -- reads ------------------------------------------------------------------
+
+    def read_one(self, item):
+        guid, name = item.context["guid"], item.context["name"]
+        if self.by_guid is not None:
+            return self.by_guid.get(guid) if guid else self.by_name.get(name)
+        found = list_groups(self.client, guid=guid) if guid else list_groups(self.client, name=name)
+        return found[0] if found else None
+
+    def read(self, items):
+        super(GroupResource, self).read(items)
+        for item in items:
+            if item.state == "absent":
+                item.facets.pop("members", None)  # a deleted group's members are not managed
+
+    def key(self, item):
+        if item.current is not None:
+            return item.current["guid"]
+        return item.context["guid"] or "name:%s" % item.context["name"]
+
+    # -- plan -------------------------------------------------------------------
+
+    def missing(self, item):
+        where, context = item.where, item.context
+        if context["guid"] is not None:
+            raise InputError("Option '%sguid': no Connect group with guid %s. To create a group, give 'name' "
+                             "without 'guid'." % (where, context["guid"]))
+        item.desired["name"] = context["name"]
+        if context["remote"]:
+            context["entry"] = require_remote(self.client, "groups", context["name"], where + "name")
+
+    def check(self, item, changes):
+        new = changes.get("name")
+        if new is None or item.current is None:
+            return
+        if self.by_name is not None:
+            other = self.by_name.get(new)
+        else:
+            found = list_groups(self.client, name=new)
+            other = found[0] if found else None
+        if other is not None and other.get("guid") != item.current.get("guid"):
+            raise InputError("Option '%sname': a group named %r already exists (%s); Connect refuses two groups "
+                             "of one name (409 DuplicateGroupName). Choose another name."
+                             % (item.where, new, other.get("guid")))
+
+    # -- diff and results ------------------------------------------------------------
+
+    def view(self, item, values, side):
+        if "owner_guid" in values:
+            values = dict(values, owner=self.users.name_of(values["owner_guid"]))
+        return values
+
+    def header(self, item):
+        current = item.current or {}
+        return "%s (%s)" % (current.get("name") or item.context["name"], current.get("guid") or "new")
+
+    def identity(self, item):
+        group = item.result or item.current or {}
+        return dict(guid=group.get("guid") or item.context["guid"],
+                    name=group.get("name") or item.desired.get("name") or item.context["name"])
+
+    def outcome(self, item):
+        return item.result if item.status != "deleted" else None
+
+    def predict(self, item):
+        if item.status == "deleted":
+            return {}
+        predicted = dict(item.current or dict(guid=None, owner_guid=None), **item.desired)
+        plan = item.facet_plans.get("members")
+        if plan:
+            predicted["member_count"] = (predicted.get("member_count") or 0) + len(plan["add"]) - len(plan["remove"])
+        return predicted
+
+    # -- writes --------------------------------------------------------------------
+
+    def create(self, item):
+        if item.context["remote"]:
+            return self.client.put("v1/groups", body=dict(temp_ticket=item.context["entry"]["temp_ticket"]))
+        return self.client.post("v1/groups", body=dict(name=item.desired["name"]))
+
+    def update(self, item, changes):
+        return self.client.patch("v1/groups/%s" % item.current["guid"], body=changes)
+
+    def delete(self, item):
+        self.client.delete("v1/groups/%s" % item.current["guid"])

@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""connect_tag's resource: tags of the tag tree, by path ("Department/Finance").
+
+Reads: the whole tree with one GET /v1/tags, and for a tag to delete without
+force, its content (GET /v1/tags/{id}/content). Writes: POST /v1/tags for the
+path and every missing parent (one at a time, so that items sharing a new
+parent create it once), DELETE /v1/tags/{id}.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.posit.connect.plugins.module_utils.engine import Resource
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+
+MAX_TAG_NAME = 255
+
+
+def split_path(path, option):
+    """A tag path's names; raise InputError for an empty name or one Connect refuses."""
+    names = [name.strip() for name in str(path or "").split("/")]
+    if not all(names):
+        raise InputError("Option '%s': %r is not a tag path; write the tag after its parents with '/' between them, "
+                         "e.g. 'Department/Finance'." % (option, path))
+    for name in names:
+        if len(name) > MAX_TAG_NAME:
+            raise InputError("Option '%s': the tag name %r is longer than %d characters, which Connect refuses."
+                             % (option, name[:40] + "...", MAX_TAG_NAME))
+    return names
+
+
+class TagResource(Resource):
+    kind = "tag"
+    result_key = "tag"
+
+    def __init__(self, engine, top):
+        super(TagResource, self).__init__(engine, top)
+        self.by_path = None
+        self.lock = threading.Lock()
+
+    def prepare(self, item):
+        option = "paths[%d]" % item.index if item.index is not None else "path"
+        item.context["names"] = split_path(item.spec.get("path"), option)
+        item.context["path"] = "/".join(item.context["names"])
+        item.desired = dict(path=item.context["path"])
+
+    def prepare_all(self, items):
+        if items and items[0].index is None:
+            return items
+        items = [self.engine.item(index, dict(path=path)) for index, path in enumerate(self.top.get("paths") or [])]
+        for item in items:
+            self.prepare(item)
+        return items
+
+    def read(self, items):
+        tags = self.client.get("v1/tags") or []
+        by_id = dict((str(t["id"]), t) for t in tags)
+
+        def path(tag):
+            parent = by_id.get(str(tag.get("parent_id"))) if tag.get("parent_id") is not None else None
+            return (path(parent) + "/" if parent else "") + tag["name"]
+
+        self.by_path = dict((path(t), dict(t, path=path(t))) for t in tags)
+        for item in items:
+            item.current = self.by_path.get(item.context["path"])
+            if item.current is not None:
+                item.context["children"] = sorted(p for p in self.by_path if p.startswith(item.context["path"] + "/"))
+        deleting = [item for item in items if item.state == "absent" and item.current is not None]
+        self.engine.each(self.check_delete, [] if self.top.get("force") else deleting)
+
+    def check_delete(self, item):
+        """Connect deletes a tag's children and untags its content: only with force."""
+        content = self.client.get("v1/tags/%s/content" % item.current["id"]) or []
+        children = item.context["children"]
+        if children or content:
+            raise InputError(
+                "Option 'force': tag %r has %s; deleting it deletes its child tags and removes it from that content. "
+                "Set force: true to delete it anyway." % (item.context["path"], " and ".join(filter(None, [
+                    "%d child tag%s (%s)" % (len(children), "" if len(children) == 1 else "s", ", ".join(children[:5]))
+                    if children else "", "%d tagged content item%s" % (len(content), "" if len(content) == 1 else "s")
+                    if content else ""]))))
+
+    def key(self, item):
+        return item.context["path"]
+
+    def compare(self, item):
+        return {}
+
+    def identity(self, item):
+        result = item.result or item.current or {}
+        return dict(path=item.context["path"], id=result.get("id"))
+
+    def header(self, item):
+        return item.context["path"]
+
+    def view(self, item, values, side):
+        return dict(path=item.context["path"], id=(item.current or {}).get("id")) if values else {}
+
+    def predict(self, item):
+        if item.status == "deleted":
+            return {}
+        if item.status == "created":
+            return dict(id=None, name=item.context["names"][-1], path=item.context["path"])
+        return dict(item.current)
+
+    def outcome(self, item):
+        return item.result if item.result is not None else {}
+
+    def create(self, item):
+        with self.lock:  # one at a time: items that share a new parent create it once
+            parent, path = None, ""
+            for name in item.context["names"]:
+                path = path + "/" + name if path else name
+                tag = self.by_path.get(path)
+                if tag is None:
+                    tag = self.client.post("v1/tags", body=dict(name=name, parent_id=parent))
+                    tag = self.by_path[path] = dict(tag, path=path)
+                parent = str(tag["id"])
+            return tag
+
+    def delete(self, item):
+        try:
+            self.client.delete("v1/tags/%s" % item.current["id"])
+        except ConnectError as exc:
+            if exc.status != 404:  # already gone with a parent this task deleted
+                raise

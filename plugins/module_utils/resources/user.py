@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""connect_user's resource: Connect users, selected by username or guid (Connect has no user deletion).
+
+Reads: the single form looks its user up (principals.find_user); a batch lists every user once.
+Writes: PUT /v1/users/{guid} for the profile fields and the username, POST /v1/users/{guid}/lock for
+`locked`; a missing user is created with POST /v1/users (a local account) or, with `remote`, from the
+authentication provider's directory (GET /v1/users/remote, then PUT /v1/users with its temp_ticket).
+The password is only ever sent in the create request: never in desired, changes, diffs or results.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.posit.connect.plugins.module_utils.engine import Resource, same
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.principals import find_user, list_users, require_remote
+
+PROFILE_FIELDS = ("user_role", "email", "first_name", "last_name")
+CREATE_OPTIONS = ("password", "user_must_set_password", "remote")
+
+
+class UserResource(Resource):
+    kind = "user"
+    result_key = "user"
+    create_missing = True
+
+    def __init__(self, engine, top):
+        super(UserResource, self).__init__(engine, top)
+        self.by_guid = None         # the batch's one listing of every user
+        self.by_username = None
+
+    def option(self, item, name):
+        """An item's own value, else the task's (top-level options apply to every item)."""
+        value = item.spec.get(name)
+        return self.top.get(name) if value is None and item.index is not None else value
+
+    # -- input ------------------------------------------------------------------
+
+    def prepare(self, item):
+        where = item.where
+        guid = check_guid(item.spec.get("guid"), where + "guid", "user")
+        username = item.spec.get("username")
+        if guid is None and not (username or "").strip():
+            raise InputError("Option '%susername' must not be empty: give the user's username, or 'guid'." % where)
+        item.desired = dict((f, self.option(item, f)) for f in PROFILE_FIELDS + ("locked",)
+                            if self.option(item, f) is not None)
+        if guid is not None and username is not None:
+            item.desired["username"] = username  # a rename
+        create = dict((f, self.option(item, f)) for f in CREATE_OPTIONS)
+        if create["remote"] and (create["password"] or create["user_must_set_password"]):
+            raise InputError("Option '%spassword': a remote user signs in through the authentication provider; "
+                             "remove 'password' and 'user_must_set_password', or set 'remote: false'." % where)
+        if create["password"] and create["user_must_set_password"]:
+            raise InputError("Options '%spassword' and '%suser_must_set_password' exclude each other: give one."
+                             % (where, where))
+        item.context.update(guid=guid, username=username, **create)
+
+    def prepare_all(self, items):
+        if items and items[0].index is not None:
+            users = list_users(self.client)
+            self.by_guid = dict((u.get("guid"), u) for u in users)
+            self.by_username = dict((u.get("username"), u) for u in users)
+        return items
+
+    # -- reads ------------------------------------------------------------------
+
+    def read_one(self, item):
+        guid, username = item.context["guid"], item.context["username"]
+        if self.by_guid is not None:
+            return self.by_guid.get(guid) if guid else self.by_username.get(username)
+        return find_user(self.client, guid or username)
+
+    def key(self, item):
+        if item.current is not None:
+            return item.current["guid"]
+        return item.context["guid"] or "username:%s" % item.context["username"]
+
+    # -- plan -------------------------------------------------------------------
+
+    def missing(self, item):
+        where, context = item.where, item.context
+        if context["guid"] is not None:
+            raise InputError("Option '%sguid': no Connect user with guid %s. To create a user, give 'username' "
+                             "without 'guid'." % (where, context["guid"]))
+        item.desired["username"] = context["username"]
+        if context["remote"]:
+            context["entry"] = require_remote(self.client, "users", context["username"], where + "username")
+        elif not (context["password"] or context["user_must_set_password"]):
+            raise InputError("Option '%spassword': user %r does not exist; to create a local account give "
+                             "'password' or 'user_must_set_password: true', or 'remote: true' to add them from "
+                             "the authentication provider." % (where, context["username"]))
+
+    def check(self, item, changes):
+        new = changes.get("username")
+        if new is None or item.current is None:
+            return
+        other = self.by_username.get(new) if self.by_username is not None else find_user(self.client, new)
+        if other is not None and other.get("guid") != item.current.get("guid"):
+            raise InputError("Option '%susername': user %r already exists (%s); Connect refuses two users of one "
+                             "username (409 DuplicateUserName). Choose another username."
+                             % (item.where, new, other.get("guid")))
+
+    # -- diff and results ------------------------------------------------------------
+
+    def header(self, item):
+        current = item.current or {}
+        return "%s (%s)" % (current.get("username") or item.context["username"], current.get("guid") or "new")
+
+    def identity(self, item):
+        user = item.result or item.current or {}
+        username = user.get("username") or item.desired.get("username") or item.context["username"]
+        return dict(guid=user.get("guid") or item.context["guid"], username=username, name=username)
+
+    def predict(self, item):
+        predicted = super(UserResource, self).predict(item)
+        if item.status == "created":
+            predicted.setdefault("guid", None)
+            predicted.setdefault("locked", False)
+        return predicted
+
+    # -- writes --------------------------------------------------------------------
+
+    def create(self, item):
+        context, desired = item.context, item.desired
+        if context["remote"]:
+            user = self.client.put("v1/users", body=dict(temp_ticket=context["entry"]["temp_ticket"]))
+        else:
+            body = dict((f, v) for f, v in desired.items() if f != "locked")
+            if context["password"]:
+                body["password"] = context["password"]
+            else:
+                body["user_must_set_password"] = True
+            user = self.client.post("v1/users", body=body)
+        rest = dict((f, v) for f, v in desired.items() if not same(user.get(f), v))
+        return self._write(user, rest) if rest else user
+
+    def update(self, item, changes):
+        return self._write(item.current, changes)
+
+    def _write(self, user, changes):
+        """PUT the profile fields and POST the lock state; the user as it then is."""
+        user = dict(user)
+        fields = dict((f, v) for f, v in changes.items() if f != "locked")
+        if fields:
+            user.update(self.client.put("v1/users/%s" % user["guid"], body=fields) or fields)
+        if "locked" in changes:
+            self.client.post("v1/users/%s/lock" % user["guid"], body=dict(locked=changes["locked"]))
+            user["locked"] = changes["locked"]
+        return user

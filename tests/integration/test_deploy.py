@@ -1,0 +1,187 @@
+"""posit.connect.connect_deploy, connect_bundle_info and connect_task_info against the stand-in: real
+ansible-playbook runs over real directories and archives, asserting results, the request log and the state."""
+
+import gzip
+import hashlib
+import io
+import json
+import tarfile
+
+import pytest
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+%s
+"""
+
+
+def play(*tasks):
+    return PLAY % "\n".join(tasks)
+
+
+def task(name, module, args, extra=""):
+    lines = ["    - name: %s" % name, "      register: %s" % name, "      posit.connect.%s:" % module]
+    lines += ["        %s: %s" % (key, json.dumps(value)) for key, value in args.items()]
+    if extra:
+        lines += ["      " + line for line in extra.splitlines()]
+    return "\n".join(lines)
+
+
+def app(root, text="<p>v1</p>", **standin):
+    """A small static site with a manifest (standin: options of the stand-in's build)."""
+    root.mkdir(parents=True, exist_ok=True)
+    manifest = {"version": 1, "metadata": {"appmode": "static", "primary_html": "index.html"}}
+    if standin:
+        manifest["standin"] = standin
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    (root / "index.html").write_text(text)
+    (root / "__pycache__").mkdir(exist_ok=True)
+    (root / "__pycache__" / "x.pyc").write_text("cache")
+    (root / "notes.log").write_text("local noise")
+    return str(root)
+
+
+def item_named(standin, name):
+    return next(c for c in standin.state.content.values() if c["name"] == name)
+
+
+def methods(entries):
+    return [(e["method"], e["path"].replace("/__api__/", "")) for e in entries]
+
+
+@pytest.fixture
+def demo(standin):
+    standin.reset(seed="demo")
+    return standin
+
+
+def test_check_mode_packs_and_hashes_only_then_deploys_then_uploads_nothing(demo, playbook, tmp_path):
+    site = app(tmp_path / "site")
+    args = dict(name="ci-site", title="CI site", access_type="logged_in", bundle=site, exclude=["*.log"])
+    run = playbook(play(task("deploy", "connect_deploy", args)), check=True, diff=True).ok()
+    result = run["deploy"]
+    assert result["changed"] is True and result["bundle_id"] is None
+    assert result["diff"]["after"]["bundle"]["sha1"] == result["bundle"]["sha1"]
+    assert demo.writes() == []
+
+    run = playbook(play(task("deploy", "connect_deploy", args))).ok()
+    result = run["deploy"]
+    item = item_named(demo, "ci-site")
+    assert result["changed"] is True and result["content"]["guid"] == item["guid"]
+    assert item["bundle_id"] == result["bundle_id"] and item["title"] == "CI site"
+    assert item["access_type"] == "logged_in" and item["app_mode"] == "static"
+    assert result["task"]["finished"] is True and result["task"]["code"] == 0
+    assert result["output"][0].startswith("Building") and result["output"][-1] == "Deployment completed."
+    assert [m for m in methods(demo.writes())] == [
+        ("POST", "v1/content"), ("POST", "v1/content/%s/bundles" % item["guid"]), ("POST", "v1/content/%s/deploy" % item["guid"])]
+    stored = demo.state.bundles[item["guid"]][-1]
+    assert stored["metadata"]["archive_sha1"] == result["bundle"]["sha1"]
+    with tarfile.open(fileobj=io.BytesIO(stored["archive"]), mode="r:gz") as tar:
+        assert tar.getnames() == ["index.html", "manifest.json"]  # __pycache__ and *.log left out
+
+    demo.clear_log()
+    (tmp_path / "site" / "notes.log").write_text("other noise")  # excluded: the bundle is the same
+    run = playbook(play(task("deploy", "connect_deploy", args)), diff=True).ok()
+    result = run["deploy"]
+    assert result["changed"] is False and result["bundle_id"] == item["bundle_id"] and "task" not in result
+    assert methods(demo.requests) == [("GET", "v1/content"),
+                                      ("GET", "v1/content/%s/bundles/%s" % (item["guid"], item["bundle_id"]))]
+
+    (tmp_path / "site" / "index.html").write_text("<p>v2</p>")
+    run = playbook(play(task("deploy", "connect_deploy", args)), check=True, diff=True).ok()
+    diff = run["deploy"]["diff"]
+    assert diff["before"]["bundle"] == dict(bundle_id=item["bundle_id"], sha1=stored["metadata"]["archive_sha1"],
+                                            size=stored["size"])
+    assert diff["after"]["bundle"]["sha1"] != diff["before"]["bundle"]["sha1"]
+    assert not [e for e in demo.writes()]
+
+
+def test_a_failed_build_fails_with_the_last_lines_and_keeps_the_active_bundle(demo, playbook, tmp_path):
+    good = app(tmp_path / "good")
+    bad = app(tmp_path / "bad", "<p>v2</p>", fail="package 'nope' is not available")
+    run = playbook(play(task("good", "connect_deploy", dict(name="fragile", bundle=good)),
+                        task("bad", "connect_deploy", dict(name="fragile", bundle=bad), "ignore_errors: true"))).ok()
+    active = run["good"]["bundle_id"]
+    result = run["bad"]
+    assert result["_status"] == "failed" and result["changed"] is True
+    assert "failed" in result["msg"] and "Error: package 'nope' is not available" in result["msg"]
+    assert "bundle %s stays active" % active in result["msg"]
+    assert result["task"]["code"] == 1 and result["output"][-1] == "Error: package 'nope' is not available"
+    assert result["bundle_id"] != active
+    assert item_named(demo, "fragile")["bundle_id"] == active
+
+
+def test_a_tarball_wait_false_task_info_and_keep_bundles(demo, playbook, tmp_path):
+    versions = []
+    for number in range(3):
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            for name, text in (("manifest.json", json.dumps({"metadata": {"appmode": "static"},
+                                                             "standin": {"seconds": 0.5}})),
+                               ("index.html", "v%d" % number)):
+                info = tarfile.TarInfo(name)
+                info.size = len(text)
+                tar.addfile(info, io.BytesIO(text.encode()))
+        path = tmp_path / ("v%d.tar.gz" % number)
+        path.write_bytes(gzip.compress(buffer.getvalue()))
+        versions.append(str(path))
+    tasks = [task("v%d" % n, "connect_deploy", dict(name="tarred", bundle=v, keep_bundles=1)) for n, v in enumerate(versions)]
+    tasks.append(task("again", "connect_deploy", dict(name="tarred", bundle=versions[0], wait=False)))
+    tasks.append(task("follow", "connect_task_info", dict(id="{{ again.task.id }}", wait=10, fail_on_error=True)))
+    tasks.append(task("bundles", "connect_bundle_info", dict(name="tarred", dest=str(tmp_path / "active.tar.gz"))))
+    run = playbook(play(*tasks)).ok()
+    assert run["v0"]["bundle"]["sha1"] == hashlib.sha1(open(versions[0], "rb").read()).hexdigest()
+    started = run["again"]
+    assert started["changed"] is True and started["task"]["finished"] is False and started["output"] == []
+    assert run["follow"]["task"]["finished"] is True and run["follow"]["output"][-1] == "Deployment completed."
+    listed = run["bundles"]["bundles"]
+    # keep_bundles 1: after v2, v0 was deleted (v1 kept); the re-upload of v0 is the newest
+    assert [b["id"] for b in listed] == [started["bundle_id"], run["v2"]["bundle_id"], run["v1"]["bundle_id"]]
+    assert run["bundles"]["active"]["id"] == started["bundle_id"] and run["bundles"]["downloaded"] is True
+    assert open(tmp_path / "active.tar.gz", "rb").read() == open(versions[0], "rb").read()
+    deletes = [e for e in demo.writes() if e["method"] == "DELETE"]
+    assert [e["path"].rsplit("/", 1)[1] for e in deletes] == [run["v0"]["bundle_id"]]
+
+
+def test_a_slow_build_fails_after_wait_timeout(demo, playbook, tmp_path):
+    slow = app(tmp_path / "slow", seconds=4)
+    run = playbook(play(task("slow", "connect_deploy", dict(name="slowpoke", bundle=slow, wait_timeout=1),
+                             "ignore_errors: true")))
+    result = run["slow"]
+    assert result["_status"] == "failed" and "did not finish within wait_timeout (1s)" in result["msg"]
+    assert result["task"]["finished"] is False
+
+
+def test_batch_deploys_concurrently_then_costs_one_read_per_item(demo, playbook, tmp_path):
+    items = [dict(name="report-%d" % n, bundle=app(tmp_path / ("r%d" % n), "<p>%d</p>" % n)) for n in range(4)]
+    items.append(dict(name="report-broken", bundle=app(tmp_path / "broken", fail="syntax error in report.qmd")))
+    args = dict(owner="svc-deploy", access_type="acl", items=items, concurrency=4)
+    run = playbook(play(task("batch", "connect_deploy", args, "ignore_errors: true")))
+    result = run["batch"]
+    assert result["_status"] == "failed" and result["failed_count"] == 1 and result["changed_count"] == 5
+    broken = result["results"][4]
+    assert broken["status"] == "failed" and "syntax error in report.qmd" in broken["msg"] and broken["changed"]
+    assert [r["status"] for r in result["results"][:4]] == ["created"] * 4
+    assert all(r["task"]["code"] == 0 for r in result["results"][:4])
+    owner = demo.state.user_by_username("svc-deploy")["guid"]
+    assert {item_named(demo, "report-%d" % n)["owner_guid"] for n in range(4)} == {owner}
+
+    demo.clear_log()
+    run = playbook(play(task("batch", "connect_deploy", dict(args, items=items[:4])))).ok()
+    result = run["batch"]
+    assert result["changed"] is False and [r["status"] for r in result["results"]] == ["unchanged"] * 4
+    assert demo.writes() == [] and len(demo.requests) == 2 + 4  # the listing, the owner, one bundle each
+
+
+def test_bad_input_fails_before_any_request(demo, playbook, tmp_path):
+    (tmp_path / "nomanifest").mkdir()
+    (tmp_path / "nomanifest" / "app.py").write_text("print(1)")
+    run = playbook(play(task("deploy", "connect_deploy", dict(name="x", bundle=str(tmp_path / "nomanifest")),
+                             "ignore_errors: true"),
+                        task("batch", "connect_deploy", dict(items=[dict(name="y", bundle=str(tmp_path / "nope"))]),
+                             "ignore_errors: true")))
+    assert "Option 'bundle'" in run["deploy"]["msg"] and "manifest.json" in run["deploy"]["msg"]
+    assert "Option 'items[0].bundle'" in run["batch"]["msg"] and "does not exist" in run["batch"]["msg"]
+    assert demo.requests == []

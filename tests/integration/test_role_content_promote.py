@@ -1,0 +1,147 @@
+"""The content_promote role between two stand-ins of different versions: a first promotion (created, uploaded,
+settings and ACL by name copied, an unmatched principal reported), a second that uploads nothing, and check mode
+and the dry run writing nothing on either server."""
+
+import json
+
+import pytest
+
+from connect_standin import StandIn
+
+SOURCE_VERSION, TARGET_VERSION = "2024.06.0", "2025.09.0"
+
+
+@pytest.fixture(scope="module")
+def servers():
+    source, target = StandIn(version=SOURCE_VERSION).start(), StandIn(version=TARGET_VERSION).start()
+    source.add_user("sourceonly", "viewer")
+    yield source, target
+    source.stop()
+    target.stop()
+
+
+def site(root, text):
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "manifest.json").write_text(json.dumps({"version": 1, "metadata": {"appmode": "static"}}))
+    (root / "index.html").write_text(text)
+    return str(root)
+
+
+def connection(server):
+    return {"server": server.url, "api_key": server.keys["admin"]}
+
+
+SETUP = """
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/posit.connect.connect: %(source)s
+  tasks:
+    - name: deploy on the source
+      posit.connect.connect_deploy:
+        name: kpi-board
+        owner: alice
+        title: KPI board
+        access_type: acl
+        bundle: %(bundle)s
+        settings: {max_processes: 3}
+      register: deployed
+    - name: acl on the source
+      posit.connect.connect_content_permission:
+        content: "{{ deployed.content.guid }}"
+        principal: "{{ item.principal }}"
+        principal_type: "{{ item.type }}"
+        role: "{{ item.role }}"
+      loop:
+        - {principal: bob, type: user, role: owner}
+        - {principal: sourceonly, type: user, role: viewer}
+        - {principal: Finance, type: group, role: viewer}
+"""
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  %(play_check)s
+  tasks:
+    - name: block %(name)s
+      %(block_check)s
+      block:
+        - name: role %(name)s
+          vars:
+            connect_promote_dry_run: %(dry_run)s
+          ansible.builtin.include_role:
+            name: posit.connect.content_promote
+            %(apply)s
+    - name: fact %(name)s
+      ansible.builtin.debug:
+        var: connect_promote
+"""
+DRY_RUNS = {  # every way of asking for check mode, and the role's own dry run
+    "play": dict(play_check="check_mode: true"), "block": dict(block_check="check_mode: true"),
+    "apply": dict(apply="apply: {check_mode: true}"), "dry_run": dict(dry_run="true"),
+}
+
+
+def promote(playbook, servers, check=False, plays=None):
+    """Run the role once per play (name -> template options); returns each play's connect_promote fact."""
+    source, target = servers
+    plays = plays or {"real": {}}
+    text = "".join(PLAY % dict(dict(play_check="", block_check="", apply="", dry_run="false"), name=name, **options)
+                   for name, options in plays.items())
+    extra = {"connect_promote_source": connection(source), "connect_promote_target": connection(target),
+             "connect_promote_items": [{"name": "kpi-board", "owner": "alice"}]}
+    run = playbook(text, server=target, check=check, extra_vars=extra).ok()
+    return dict((name, run["fact %s" % name]["connect_promote"]) for name in plays)
+
+
+def writes(*servers):
+    return [(e["method"], e["path"]) for server in servers for e in server.writes()]
+
+
+def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
+    source, target = servers
+    playbook(SETUP % {"source": json.dumps(connection(source)), "bundle": site(tmp_path / "kpi", "<p>KPI</p>")},
+             server=source).ok()
+    source.clear_log()
+    before = len(target.state.content)
+
+    facts = promote(playbook, servers, check=True)
+    facts.update(promote(playbook, servers, plays=DRY_RUNS))
+    for kind, fact in facts.items():
+        assert fact["items"][0]["uploaded"] is True and int(fact["changed"]) == 1, kind
+    assert writes(source, target) == []
+    assert len(target.state.content) == before
+
+    item = promote(playbook, servers)["real"]["items"][0]
+    src = next(c for c in source.state.content.values() if c["name"] == "kpi-board")
+    dst = next(c for c in target.state.content.values() if c["name"] == "kpi-board")
+    assert item["uploaded"] is True and item["changed"] is True and item["target"]["guid"] == dst["guid"]
+    assert dst["owner_guid"] == target.state.user_by_username("alice")["guid"]
+    assert (dst["title"], dst["access_type"], dst["max_processes"]) == ("KPI board", "acl", 3)
+    src_bundle = next(b for b in source.state.bundles[src["guid"]] if b["id"] == src["bundle_id"])
+    dst_bundle = next(b for b in target.state.bundles[dst["guid"]] if b["id"] == dst["bundle_id"])
+    assert dst_bundle["archive"] == src_bundle["archive"] and item["sha1"] == src_bundle["metadata"]["archive_sha1"]
+    acl = {(p["principal_type"], p["role"], p["principal_guid"]) for p in target.state.permissions[dst["guid"]]}
+    finance = next(g for g in target.state.groups.values() if g["name"] == "Finance")["guid"]
+    assert acl == {("user", "owner", target.state.user_by_username("bob")["guid"]), ("group", "viewer", finance)}
+    assert item["acl_unmatched"] == ["sourceonly"]
+    assert writes(source) == []
+
+    source.clear_log()
+    target.clear_log()
+    item = promote(playbook, servers)["real"]["items"][0]
+    assert item["uploaded"] is False and item["changed"] is False
+    assert writes(source, target) == []
+    assert not [e for e in source.requests if e["path"].endswith("/download")]
+
+
+def test_the_api_keys_never_show(servers, playbook):
+    source, target = servers
+    run = playbook(PLAY % dict(play_check="", block_check="", apply="", dry_run="true", name="secret"), server=target,
+                   verbosity=4, extra_vars={"connect_promote_source": connection(source),
+                                            "connect_promote_target": connection(target),
+                                            "connect_promote_items": [{"name": "no-such-item", "owner": "alice"}]})
+    assert run.rc != 0  # the item does not exist on the source: the role fails, saying so
+    assert "selects 0 items on the source server" in run.stdout
+    for key in (source.keys["admin"], target.keys["admin"]):
+        assert key not in run.stdout + run.stderr

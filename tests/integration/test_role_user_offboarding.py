@@ -1,0 +1,173 @@
+"""posit.connect.user_offboarding against the stand-in: dry run and every way of setting check mode write
+nothing, the run (handoff, ACLs, groups, lock, in that order), the report, the re-run, and bad variables."""
+
+import csv
+
+import pytest
+
+from conftest import role_play
+from connect_standin import StandIn
+
+PLAY = role_play("user_offboarding", "connect_offboard")
+VARS = dict(connect_offboard_user="dave", connect_offboard_to="erin")
+
+
+@pytest.fixture(scope="module")
+def server():
+    standin = StandIn(seed="demo").start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def org(server):
+    server.reset(seed="demo")
+    return server
+
+
+def guid(server, username):
+    return server.state.user_by_username(username)["guid"]
+
+
+def owned(server, username):
+    return sorted(c["guid"] for c in server.state.content.values() if c["owner_guid"] == guid(server, username))
+
+
+def acl_items(server, username):
+    user = guid(server, username)
+    return sorted(g for g, perms in server.state.permissions.items() if any(p["principal_guid"] == user for p in perms))
+
+
+def groups_of(server, username):
+    return sorted(server.state.groups[g]["name"] for g in server.state.groups_of(guid(server, username)))
+
+
+def rows(path):
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_dry_run_then_run_then_rerun(org, playbook, tmp_path):
+    org.add_content("shared-notes", owner="alice", title="Shared notes")
+    shared = next(g for g, c in org.state.content.items() if c["name"] == "shared-notes")
+    org.state.add_permission(org.state.content[shared], guid(org, "dave"), "user", "viewer")
+    daves, acl, groups = owned(org, "dave"), acl_items(org, "dave"), groups_of(org, "dave")
+    assert len(daves) == 15 and acl == [shared] and groups == ["Data Science"]
+
+    report = tmp_path / "dry.csv"
+    dry = playbook(PLAY, server=org, extra_vars=dict(VARS, connect_offboard_dry_run=True,
+                                                     connect_offboard_report=str(report))).ok()
+    fact = dry["fact"]["connect_offboard"]
+    assert org.writes() == []
+    assert (fact["handoff"]["changed"], fact["access"]["changed"], fact["groups"]["changed"], fact["locked"]) == \
+        (15, 1, 1, True)
+    got = rows(report)
+    assert [r["step"] for r in got] == ["handoff"] * 15 + ["access", "group", "lock"]
+    assert {r["result"] for r in got[:15]} == {"would move to erin"}
+    assert got[15]["guid"] == shared and got[15]["result"] == "would remove from the access list"
+    assert got[16]["name"] == "Data Science" and got[17]["result"] == "would lock"
+
+    org.clear_log()
+    report = tmp_path / "run.csv"
+    run = playbook(PLAY, server=org, extra_vars=dict(VARS, connect_offboard_report=str(report))).ok()
+    fact = run["fact"]["connect_offboard"]
+    assert (fact["handoff"]["changed"], fact["access"]["changed"], fact["groups"]["changed"], fact["locked"]) == \
+        (15, 1, 1, True)
+    assert owned(org, "dave") == [] and acl_items(org, "dave") == [] and groups_of(org, "dave") == []
+    assert org.state.user_by_username("dave")["locked"] is True
+    kinds = [(w["method"], w["path"].split("/")[3]) for w in org.writes()]
+    assert kinds == [("PATCH", "content")] * 15 + [("DELETE", "content"), ("DELETE", "groups"), ("POST", "users")]
+    assert [r["result"] for r in rows(report)][-3:] == ["removed from the access list", "removed from the group",
+                                                        "locked"]
+    acl_reads = [e for e in org.requests if e["path"].endswith("/permissions")]
+    assert len(acl_reads) == len(org.state.content) - 0  # every item's ACL read once (dave owns none by then)
+
+    org.clear_log()
+    again = playbook(PLAY, server=org, extra_vars=dict(VARS, connect_offboard_report=str(report))).ok()
+    fact = again["fact"]["connect_offboard"]
+    assert org.writes() == []
+    assert (fact["handoff"]["changed"], fact["access"]["changed"], fact["groups"]["changed"], fact["locked"]) == \
+        (0, 0, 0, False)
+    assert [r["result"] for r in rows(report)] == ["already locked"]
+
+
+CHECK_PLAYS = {
+    "--check": (PLAY, dict(check=True)),
+    "play check_mode": (PLAY.replace("gather_facts: false", "gather_facts: false\n  check_mode: true"), {}),
+    "block check_mode": ("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: block
+      check_mode: true
+      block:
+        - name: role
+          ansible.builtin.include_role:
+            name: posit.connect.user_offboarding
+    - name: fact
+      ansible.builtin.debug:
+        var: connect_offboard
+""", {}),
+    "include_role apply": ("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: role
+      ansible.builtin.include_role:
+        name: posit.connect.user_offboarding
+        apply:
+          check_mode: true
+    - name: fact
+      ansible.builtin.debug:
+        var: connect_offboard
+""", {}),
+}
+
+
+@pytest.mark.parametrize("how", sorted(CHECK_PLAYS))
+def test_check_mode_however_set_writes_nothing(org, playbook, tmp_path, how):
+    text, options = CHECK_PLAYS[how]
+    report = tmp_path / "checked.csv"
+    run = playbook(text, server=org, extra_vars=dict(VARS, connect_offboard_report=str(report)), **options).ok()
+    fact = run["fact"]["connect_offboard"]
+    assert org.writes() == [], how
+    assert (fact["handoff"]["changed"], fact["groups"]["changed"], fact["locked"]) == (15, 1, True), how
+    assert not report.exists()
+
+
+def test_bad_variables_fail_before_any_write(org, playbook):
+    cases = {
+        "unknown user": (dict(connect_offboard_user="nobody", connect_offboard_to="erin"),
+                         "connect_offboard_user: no Connect user with username 'nobody'"),
+        "no new owner": (dict(connect_offboard_user="dave"), "connect_offboard_to is required: dave owns 15"),
+        "viewer as new owner": (dict(connect_offboard_user="dave", connect_offboard_to="victor"),
+                                "connect_offboard_to"),
+        "themselves as new owner": (dict(connect_offboard_user="dave", connect_offboard_to="dave"),
+                                    "connect_offboard_to names dave, the user who leaves"),
+    }
+    for name, (extra, words) in cases.items():
+        run = playbook(PLAY, server=org, extra_vars=extra)
+        assert run.rc != 0, name
+        assert words in run.stdout, (name, run.stdout[-2000:])
+    assert org.writes() == []
+    # a user without content needs no new owner; a guid selects as a username does
+    run = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user=guid(org, "wendy"))).ok()
+    assert run["fact"]["connect_offboard"]["locked"] is True and org.state.user_by_username("wendy")["locked"]
+
+
+def test_a_name_clash_is_reported_and_the_rest_done_and_the_rerun_finishes(org, playbook, tmp_path):
+    # dave and alice both own a quarterly-report: handing dave's to alice clashes
+    report = tmp_path / "clash.csv"
+    run = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user="dave", connect_offboard_to="alice",
+                                                     connect_offboard_report=str(report)))
+    assert run.rc != 0 and "handoff: 1 of 15 content items failed" in run.stdout
+    got = rows(report)
+    failed = [r for r in got if r["result"].startswith("failed")]
+    assert len(failed) == 1 and failed[0]["name"] == "quarterly-report" and "DuplicateName" in failed[0]["result"]
+    assert len(owned(org, "dave")) == 1 and org.state.user_by_username("dave")["locked"] is True
+    assert groups_of(org, "dave") == []
+    # rename the clashing item, then the re-run finishes the handoff
+    org.state.content[owned(org, "dave")[0]]["name"] = "quarterly-report-dave"
+    org.state.names = dict(((c["owner_guid"], c["name"]), g) for g, c in org.state.content.items())
+    again = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user="dave", connect_offboard_to="alice")).ok()
+    assert again["fact"]["connect_offboard"]["handoff"]["changed"] == 1 and owned(org, "dave") == []

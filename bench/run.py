@@ -469,14 +469,14 @@ class Bench:
         server.stop()
         expected = sorted((r["content_guid"], r["version"], r["title"], r["owner_username"])
                           for r in result["packages"])
-        for label, (_, _, found) in rows.items():
+        for label, (_seconds, _count, found) in rows.items():
             assert sorted((r["content_guid"], r["version"], r["title"], r["owner_username"]) for r in found) == expected, \
                 "%s found other rows than the module" % label
         module_s = rows["connect_package_info (the module, as its own process)"][0]
         self.results["packages"] = dict(
             items=n, rows=total, name=name, matched=len(expected),
             contenders=[dict(name=label, seconds=seconds, requests=count, ratio=seconds / module_s)
-                        for label, (seconds, count, _) in rows.items()])
+                        for label, (seconds, count, _found) in rows.items()])
 
     # -- output -----------------------------------------------------------------------
 

@@ -192,7 +192,6 @@ def check_actions(client, actions, option="action"):
                      "list_actions: true." % (option, ", ".join(hints), len(names)))
 
 
-
 # The options of connect_audit_info that filter or shape a query.
 FILTERS = ("action", "user", "since", "until", "search", "limit", "dest")
 

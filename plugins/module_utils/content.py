@@ -17,7 +17,7 @@ import re
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid as _check_guid
 from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.principals import list_groups, list_users, require_user
@@ -135,8 +135,8 @@ def _coerce(field, value, label):
             return check_type_float(value)
     except (TypeError, ValueError) as exc:
         raise InputError("%s: %s must be %s, got %r (%s)."
-                                % (label, field, {"bool": "a boolean", "int": "an integer", "float": "a number"}[kind],
-                                   value, exc))
+                         % (label, field, {"bool": "a boolean", "int": "an integer", "float": "a number"}[kind],
+                            value, exc))
     if not isinstance(value, str):
         raise InputError("%s: %s must be a string, got %r (%s)." % (label, field, value, type(value).__name__))
     return value
@@ -158,10 +158,10 @@ def desired_fields(params, where=""):
         label = "%ssettings.%s" % (where, field)
         if field not in WRITABLE_FIELDS:
             raise InputError("Option '%ssettings': %r is not a writable content field. Writable fields: %s."
-                                    % (where, field, ", ".join(sorted(WRITABLE_FIELDS))))
+                             % (where, field, ", ".join(sorted(WRITABLE_FIELDS))))
         if field in desired:
             raise InputError("Option '%s' sets %s, which option '%s' already sets; set it once."
-                                    % (label, field, source[field]))
+                             % (label, field, source[field]))
         value = _coerce(field, value, "Option '%s'" % label)
         if field == "default_environment_guid" and value:
             value = value.lower()  # as Connect stores it
@@ -169,10 +169,10 @@ def desired_fields(params, where=""):
     for field in params.get("reset") or []:
         if field not in RESETTABLE_FIELDS:
             raise InputError("Option '%sreset': %r cannot be reset to the server default. Fields that can: %s."
-                                    % (where, field, ", ".join(sorted(RESETTABLE_FIELDS))))
+                             % (where, field, ", ".join(sorted(RESETTABLE_FIELDS))))
         if field in source:
             raise InputError("Option '%sreset' lists %s, which option '%s' sets; do one or the other."
-                                    % (where, field, source[field]))
+                             % (where, field, source[field]))
         desired[field], source[field] = None, where + "reset"
     _check_values(desired, source)
     return desired
@@ -186,14 +186,14 @@ def _check_values(desired, source):
             raise InputError("Option '%s' must be 0 or more, got %s." % (source[field], value))
         if field in FIELD_CHOICES and value not in FIELD_CHOICES[field]:
             raise InputError("Option '%s' must be one of %s, got %r."
-                                    % (source[field], ", ".join(repr(c) for c in FIELD_CHOICES[field]), value))
+                             % (source[field], ", ".join(repr(c) for c in FIELD_CHOICES[field]), value))
     if desired.get("max_processes") == 0:
         raise InputError("Option '%s' must be 1 or more, got 0." % source["max_processes"])
     if desired.get("load_factor") is not None and desired["load_factor"] > 1:
         raise InputError("Option '%s' must be between 0 and 1, got %s." % (source["load_factor"], desired["load_factor"]))
     if desired.get("default_environment_guid") is not None and not is_guid(desired["default_environment_guid"]):
         raise InputError("Option '%s' must be an environment guid, got %r."
-                                % (source["default_environment_guid"], desired["default_environment_guid"]))
+                         % (source["default_environment_guid"], desired["default_environment_guid"]))
     if desired.get("title") is not None and not 3 <= len(desired["title"]) <= 1024:
         raise InputError("Option '%s' must be 3 to 1024 characters long (Connect refuses other titles), got %r."
                          % (source["title"], desired["title"]))
@@ -206,7 +206,7 @@ def _check_values(desired, source):
 def check_name(name, option="name"):
     if not NAME_RE.match(name) or len(name) > 64:
         raise InputError("Option '%s': %r is not a valid content name; use 1 to 64 letters, digits, '.', '-' and '_'."
-                                % (option, name))
+                         % (option, name))
 
 
 def check_guid(guid, option="guid"):
@@ -221,7 +221,7 @@ def check_process_limits(current, desired, where=""):
         def told(field, value):
             return "%s (%s%s)" % (field, value, "" if field in desired else ", its current value")
         raise InputError("%s%s is greater than %s; lower min_processes or raise max_processes."
-                                % (where, told("min_processes", low), told("max_processes", high)))
+                         % (where, told("min_processes", low), told("max_processes", high)))
 
 
 # -- reads -------------------------------------------------------------------
@@ -266,7 +266,7 @@ def pick_by_name(matches, name, owner_guid=None, where=""):
         listed = ", ".join("%s (owner %s)" % (item.get("guid"), (item.get("owner") or {}).get("username")
                                               or item.get("owner_guid")) for item in matches)
         raise InputError("Option '%sname': %d content items are named %r: %s. Set 'guid' to choose one, "
-                                "or 'owner' to choose the one that user owns." % (where, len(matches), name, listed))
+                         "or 'owner' to choose the one that user owns." % (where, len(matches), name, listed))
     return matches[0] if matches else None
 
 

@@ -25,7 +25,7 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert offboarding["writes"] == 10 + offboarding["acl_entries"] + 2  # handoff PATCHes, ACL DELETEs, group, lock
     cac = data["results"]["cac"]
     assert [row[0].split(":")[0] for row in cac["rows"]] == ["plan", "plan", "plan", "export (ACLs and environment names read per item)",
-                                                            "posit-sdk", "bound", "export of one item (the export's fixed cost)"]
+                                                             "posit-sdk", "bound", "export of one item (the export's fixed cost)"]
     n = data["sizes"]["items"]
     assert cac["runs"]["light"]["requests"] <= 5 and cac["runs"]["light"]["writes"] == 0
     # one read per item per facet, and the ACL's one group looked up once for every item

@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from conftest import role_play
 from connect_standin import StandIn
 from connect_standin.tls import make_ca
 

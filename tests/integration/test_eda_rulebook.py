@@ -21,21 +21,21 @@ COLLECTIONS = ROOT / "build" / "collections"
 RULEBOOK = shutil.which("ansible-rulebook", path=str(Path(sys.executable).parent))
 
 
-
 class Webhook(ThreadingHTTPServer):
     """Collects the JSON bodies POSTed to it."""
 
     def __init__(self):
         self.posts = []
+        posts = self.posts
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(handler):
-                body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
-                self.posts.append(json.loads(body))
-                handler.send_response(204)
-                handler.end_headers()
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                posts.append(json.loads(body))
+                self.send_response(204)
+                self.end_headers()
 
-            def log_message(handler, *args):
+            def log_message(self, *args):
                 pass
 
         super().__init__(("127.0.0.1", 0), Handler)

@@ -34,7 +34,7 @@ def descendants(pid):
 def test_a_handoff_killed_half_way_is_finished_by_a_rerun(playbook, tmp_path):
     with StandIn(seed="bench", seed_options=dict(content=500, audit=10, usage=0, owner="dave"), latency=0.01) as server:
         dave = server.state.user_by_username("dave")["guid"]
-        cmd, env, _ = playbook_command(HANDOFF, server, tmp_path, extra_vars=MOVE)
+        cmd, env, _results = playbook_command(HANDOFF, server, tmp_path, extra_vars=MOVE)
         proc = subprocess.Popen(cmd, cwd=str(tmp_path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         deadline = time.monotonic() + 120

@@ -32,7 +32,7 @@ def test_packages_section(standin, playbook, tmp_path):
     section = page[page.index('<section id="packages">'):]
     listed = re.findall(r"<tr><td>([^<]+)</td><td>(python|r)</td><td class=\"num\">(\d+)</td>", section)
     assert len(listed) == 10
-    counts = [int(n) for _, _, n in listed]
+    counts = [int(entry[2]) for entry in listed]
     assert counts == sorted(counts, reverse=True) and counts[0] == max(len(v) for v in versions.values())
     assert all(len(versions[(name, language)]) == int(n) for name, language, n in listed)
     assert "<th data-type=\"num\">Packages</th>" in page

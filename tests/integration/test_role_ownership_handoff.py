@@ -71,7 +71,7 @@ def test_dry_run_check_mode_and_diff_write_nothing_then_the_move_and_rerun(org, 
     assert sorted(writes(org)) == sorted(("PATCH", "/__api__/v1/content/%s" % g) for g in daves)
     # current state read with one list request, no GET per item, and one of the new owner's items (name clashes)
     assert [e["query"] for e in content_lists(org)] == [{"owner_guid": org.state.user_by_username("dave")["guid"]},
-                                                       {"owner_guid": org.state.user_by_username("erin")["guid"]}]
+                                                        {"owner_guid": org.state.user_by_username("erin")["guid"]}]
     assert not [e for e in org.requests if e["path"].startswith("/__api__/v1/content/") and e["method"] == "GET"]
     with open(report, newline="") as handle:
         assert [r["result"] for r in csv.DictReader(handle)] == ["moved"] * 15

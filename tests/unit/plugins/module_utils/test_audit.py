@@ -198,7 +198,7 @@ def test_time_bounds_are_inclusive_on_both_paths(servers):
 
 
 def test_fallback_desc_with_since_stops_at_the_window(servers):
-    _, old = servers
+    _new, old = servers
     client = client_for(old)
     since = parse_time("-7d", "since")
     found = list(audit.iter_audit(client, AuditQuery(since=since))[1])
@@ -212,7 +212,7 @@ def test_fallback_desc_with_since_stops_at_the_window(servers):
 
 
 def test_fallback_asc_with_until_stops_past_the_window(servers):
-    _, old = servers
+    _new, old = servers
     client = client_for(old)
     until = datetime.fromtimestamp(old.state.audit_logs[700]["time"], timezone.utc)
     found = list(audit.iter_audit(client, AuditQuery(until=until, order="asc"))[1])
@@ -245,7 +245,7 @@ def test_limit_fetches_no_extra_page(servers):
 
 
 def test_search_sends_the_query_and_order(servers):
-    new, _ = servers
+    new, _old = servers
     client = client_for(new)
     guid = new.state.user_by_username("alice")["guid"]
     list(audit.iter_audit(client, AuditQuery(actions=["add_user"], user_guid=guid, terms=["x"], order="asc"))[1])
@@ -270,16 +270,16 @@ def test_an_old_version_that_serves_search_gets_the_search_path():
 
 
 def test_a_server_without_search_is_probed_once_per_client(servers):
-    _, old = servers
+    _new, old = servers
     client = ConnectClient(old.url, old.keys["admin"])
     old.clear_log()
-    for _ in range(3):
+    for _attempt in range(3):
         assert audit.iter_audit(client, AuditQuery(limit=1))[0] == "audit_logs"
     assert len(api_requests(old, "v1/search/auditlogs")) == 1
 
 
 def test_unknown_actions_fail_naming_the_closest_known_ones(servers):
-    new, _ = servers
+    new, _old = servers
     client = client_for(new)
     audit.check_actions(client, ["deploy_application", "ADD_USER"])
     audit.check_actions(client, [])
@@ -294,7 +294,7 @@ def test_unknown_actions_fail_naming_the_closest_known_ones(servers):
 
 
 def test_actions_are_not_checked_where_the_server_cannot_list_them(servers, monkeypatch):
-    new, _ = servers
+    new, _old = servers
     client = client_for(new)
     monkeypatch.setattr(audit, "ACTIONS_PATH", "v1/audit/no-such-list")
     audit.check_actions(client, ["anything"])

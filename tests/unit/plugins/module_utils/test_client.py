@@ -128,7 +128,7 @@ def test_publisher_key_on_an_admin_endpoint_gets_a_403_hint(standin):
 def test_429_is_retried_honouring_retry_after(standin, sleeps):
     standin.set_faults([{"kind": "429", "every": 2, "count": 2, "retry_after": 3}])
     client = make_client(standin)
-    for _ in range(4):
+    for _attempt in range(4):
         assert client.get("v1/user")["username"] == "admin"
     assert sleeps == [3.0, 3.0]
     assert [r["status"] for r in standin.requests].count(429) == 2
@@ -146,7 +146,7 @@ def test_retry_after_as_an_http_date_is_honoured(standin, sleeps):
 def test_many_retries_are_summed_up_in_one_line(standin, sleeps):
     standin.set_faults([{"kind": "503", "every": 2}])
     client = make_client(standin)
-    for _ in range(38):  # the 1st request passes, then every other one gets a 503 and its retry passes
+    for _request in range(38):  # the 1st request passes, then every other one gets a 503 and its retry passes
         client.get("v1/user")
     assert client.retry_summary() == "37 requests were retried after HTTP 503; all succeeded"
     assert len(client.lines) == 37 and client.warnings == []
@@ -167,8 +167,8 @@ def test_a_429_on_every_third_request_does_not_fail_a_200_item_batch(standin, sl
     guids = [c["guid"] for c in client.get("v1/content")]
     items = (guids * 5)[:200]
     results = client.map_concurrent(lambda g: client.get("v1/content/%s" % g)["guid"], items, 8)
-    assert [error for _, _, error in results if error] == []
-    assert [r for _, r, _ in results] == items
+    assert [entry[2] for entry in results if entry[2]] == []
+    assert [entry[1] for entry in results] == items
     throttled = [e for e in standin.requests if e["status"] == 429]
     assert len(throttled) >= 90
     assert "retried after HTTP 429; all succeeded" in client.retry_summary()
@@ -188,7 +188,7 @@ def test_a_429_pauses_every_thread_of_a_batch_until_retry_after(standin):
     standin.set_faults([{"kind": "429", "every": 10, "count": 1, "retry_after": 1}])
     client = make_client(standin)
     results = client.map_concurrent(lambda _: client.get("v1/user")["username"], range(40), 4)
-    assert [r for _, r, e in results] == ["admin"] * 40
+    assert [entry[1] for entry in results] == ["admin"] * 40
     log = standin.requests
     throttled = next(e["time"] for e in log if e["status"] == 429)
     # Requests already on their way may land just after the 429; then nothing until Retry-After has passed.
@@ -385,7 +385,7 @@ def test_concurrent_requests_share_one_session(standin):
     client = make_client(standin, pool_size=8)
     guids = [c["guid"] for c in client.get("v1/content")][:16]
     out = client.map_concurrent(lambda g: client.get("v1/content/%s" % g)["guid"], guids + ["bad"], 8)
-    assert [r for _, r, _ in out[:-1]] == guids
+    assert [entry[1] for entry in out[:-1]] == guids
     assert out[-1][2].status == 400
 
 

@@ -48,8 +48,8 @@ def test_summarize_usage_counts_and_joins():
 
 
 def test_summarize_empty_usage_reads_no_users():
-    def users():
-        raise AssertionError("users read")
-        yield  # pragma: no cover
+    class Users:
+        def __iter__(self):
+            raise AssertionError("users read")
 
-    assert summarize_usage([], [], users()) == {"by_content": [], "by_user": []}
+    assert summarize_usage([], [], Users()) == {"by_content": [], "by_user": []}

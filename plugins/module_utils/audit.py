@@ -189,4 +189,3 @@ def check_actions(client, actions, option="action"):
         hints.append("%r (did you mean %s?)" % (action, " or ".join(close)) if close else repr(action))
     raise InputError("Option '%s': this server has no audit action %s; list its %d actions with "
                      "list_actions: true." % (option, ", ".join(hints), len(names)))
-

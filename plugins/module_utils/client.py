@@ -284,8 +284,8 @@ class ConnectClient:
             counts = sorted(self._retried.items(), key=lambda item: (-sum(item[1]), item[0]))
         if not counts:
             return None
-        total = sum(sum(n) for _, n in counts)
-        failed = sum(n[1] for _, n in counts)
+        total = sum(sum(n) for cause, n in counts)
+        failed = sum(n[1] for cause, n in counts)
         if len(counts) == 1:
             causes = counts[0][0]
         else:

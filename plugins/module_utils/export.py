@@ -228,4 +228,3 @@ class IncrementalExport:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.checkpoint)
-

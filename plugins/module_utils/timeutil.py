@@ -87,4 +87,3 @@ def format_time(moment):
 def entry_time(entry, field="time"):
     """The parsed time of an audit or usage record, or None."""
     return parse_rfc3339(entry.get(field))
-

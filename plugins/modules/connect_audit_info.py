@@ -212,6 +212,7 @@ actions:
 from ansible_collections.posit.connect.plugins.module_utils.audit import ACTIONS_PATH, AuditQuery, check_actions, iter_audit, search_terms
 from ansible_collections.posit.connect.plugins.module_utils.export import IncrementalExport, JsonLinesWriter, check_dest
 from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_window
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
 
@@ -224,11 +225,11 @@ def build_query(m):
     if p["list_actions"]:
         given = [name for name in FILTERS if p[name] not in (None, [])]
         if given:
-            raise ValueError("Option 'list_actions' returns the server's actions and takes no filters; "
+            raise InputError("Option 'list_actions' returns the server's actions and takes no filters; "
                              "remove %s or set list_actions to false." % ", ".join(repr(g) for g in given))
         return None
     if p["limit"] is not None and p["limit"] < 1:
-        raise ValueError("Option 'limit' must be 1 or more, got %s; omit it for all entries." % p["limit"])
+        raise InputError("Option 'limit' must be 1 or more, got %s; omit it for all entries." % p["limit"])
     since, until = parse_window(p["since"], p["until"])
     terms = search_terms(p["search"])
     if p["dest"]:
@@ -259,10 +260,7 @@ def run_incremental(m, query):
 
 
 def run(m):
-    try:
-        query = build_query(m)
-    except ValueError as exc:
-        m.fail(exc)
+    query = build_query(m)
     if query is None:
         return dict(changed=False, actions=m.client.get(ACTIONS_PATH) or [])
     if m.params["checkpoint"]:

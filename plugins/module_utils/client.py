@@ -5,8 +5,8 @@
 
 Transport only: the requests session, TLS, retries and backoff, paging, errors,
 and the server's version and capabilities. It knows nothing about Ansible or about
-Connect's objects: it raises ConnectError, and the module layer
-(module_utils/module.py) turns that into fail_json.
+Connect's objects: it raises ConnectError (its one-line messages are built in
+module_utils/failures.py), and the module layer (module_utils/module.py) turns that into fail_json.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,8 +16,6 @@ __metaclass__ = type
 import os
 import random
 import re
-import socket
-import ssl
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -39,19 +37,14 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing_requir
     HTTPAdapter = object
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.failures import (
+    RETRY_STATUSES, connect_error, http_error, not_json_error, short, tls_error)
 
-RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
 MAX_PAGE_SIZE = 500
 MAX_BACKOFF = 30.0
 RATE_LIMIT_WAIT = 300.0  # default total seconds a client may spend paused by HTTP 429 (option rate_limit_wait)
-DASHBOARD_PATH = "/connect"  # Connect's dashboard lives at https://host/connect/ (the API at https://host/__api__)
-# What OpenSSL says when the other end of an https:// URL answered something that is not TLS (e.g. plain HTTP).
-NOT_TLS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "packet length too long",
-           "HTTP_REQUEST", "http request", "unknown protocol")
-HOSTNAME_MISMATCH = ("mismatch", "doesn't match", "not valid for")
 
 
 def normalize_server(server):
@@ -71,15 +64,6 @@ def normalize_server(server):
     return urlunsplit((parts.scheme, parts.netloc, path + "/__api__", "", ""))
 
 
-def dashboard_server(api_root):
-    """The server URL when the one given was Connect's dashboard (https://host/connect/), else None."""
-    parts = urlsplit(api_root)
-    path = parts.path[:-len("/__api__")]
-    if not path.endswith(DASHBOARD_PATH):
-        return None
-    return urlunsplit((parts.scheme, parts.netloc, path[:-len(DASHBOARD_PATH)], "", ""))
-
-
 def parse_version(text):
     """'2025.09.0' -> (2025, 9, 0); None when hidden or unparsable."""
     if not text:
@@ -88,17 +72,6 @@ def parse_version(text):
     if not numbers:
         return None
     return tuple(int(n) for n in numbers[:3])
-
-
-def _hint_for_status(status):
-    if status == 401:
-        return ("Check 'api_key' (CONNECT_API_KEY): the key is missing, wrong or revoked, "
-                "or its user is locked")
-    if status == 403:
-        return "The API key's user lacks permission for this; it may need an administrator's key"
-    if status in RETRY_STATUSES:
-        return "Connect is overloaded or unavailable; it was retried with backoff (option 'retries')"
-    return None
 
 
 class ConnectClient:
@@ -182,7 +155,7 @@ class ConnectClient:
             raise
         self._count_retried(causes, resp.status_code < 300)
         if resp.status_code >= 300:
-            raise self._error(method, shown, resp)
+            raise http_error(method, shown, resp, self.api_root, self.rate_limit_wait)
         if dest is not None:
             with open(dest, "wb") as out:
                 for chunk in resp.iter_content(1024 * 1024):
@@ -212,7 +185,7 @@ class ConnectClient:
             try:
                 resp = self.session.request(method, url, timeout=self.timeout, verify=self.verify, **sending)
             except requests.exceptions.SSLError as exc:
-                raise self._tls_error(method, shown, exc)
+                raise tls_error(method, shown, exc, self.api_root, self.timeout)
             except requests.exceptions.Timeout:
                 raise ConnectError(
                     "%s %s timed out after %gs (option 'timeout'): Connect did not answer. "
@@ -220,20 +193,20 @@ class ConnectClient:
                     method=method, path=shown)
             except requests.exceptions.ConnectionError as exc:
                 if isinstance(_reason(exc), NewConnectionError):
-                    raise self._connect_error(method, shown, exc)
+                    raise connect_error(method, shown, exc, self.api_root)
                 if attempt < self.retries and method in IDEMPOTENT_METHODS:
                     attempt += 1
                     causes.append("a dropped connection")
-                    self._backoff(attempt, None, "%s %s: connection dropped (%s)" % (method, shown, _short(exc)))
+                    self._backoff(attempt, None, "%s %s: connection dropped (%s)" % (method, shown, short(exc)))
                     continue
                 if method not in IDEMPOTENT_METHODS:
                     note = "; it was not sent again, as it may have reached Connect"
                 else:
                     note = "; it was retried %d times (option 'retries')" % attempt if attempt else ""
                 raise ConnectError("Connect closed the connection during %s %s: %s%s. Check 'server' (%s)."
-                                   % (method, shown, _short(exc), note, self.api_root), method=method, path=shown)
+                                   % (method, shown, short(exc), note, self.api_root), method=method, path=shown)
             except requests.exceptions.RequestException as exc:
-                raise ConnectError("%s %s failed: %s" % (method, shown, _short(exc)),
+                raise ConnectError("%s %s failed: %s" % (method, shown, short(exc)),
                                    method=method, path=shown)
 
             status = resp.status_code
@@ -310,57 +283,9 @@ class ConnectClient:
             outcome = "%d succeeded, %d still failed" % (total - failed, failed)
         return "%d request%s retried after %s; %s" % (total, " was" if total == 1 else "s were", causes, outcome)
 
-    def _host_port(self):
-        parts = urlsplit(self.api_root)
-        return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-
-    def _connect_error(self, method, shown, exc):
-        """A connection that was never made: an unknown host or nothing listening. Not retried."""
-        host, port = self._host_port()
-        text = _short(exc)
-        if "resolve" in text or "not known" in text or "nodename nor servname" in text:
-            why = "the host name %r could not be resolved (%s)" % (host, text.rsplit(": ", 1)[-1])
-        elif "refused" in text.lower():
-            why = "nothing accepts connections at %s:%s (connection refused)" % (host, port)
-        else:
-            why = text
-        return ConnectError("Could not connect to Connect for %s %s: %s. Check the host and port in 'server' (%s)."
-                            % (method, shown, why, self.api_root), method=method, path=shown)
-
-    def _tls_error(self, method, shown, exc):
-        host, port = self._host_port()
-        text = _short(exc)
-        if any(marker in text for marker in NOT_TLS):
-            message = ("%s %s: the server at %s:%s did not answer TLS (%s). 'server' (%s) says https://, but that "
-                       "port does not speak TLS: check the scheme and port in 'server' (http:// for a plain-HTTP "
-                       "port, or Connect's HTTPS port)" % (method, shown, host, port, text, self.api_root))
-        elif any(marker in text for marker in HOSTNAME_MISMATCH):
-            names = certificate_names(host, port, self.timeout)
-            message = ("TLS verification failed for %s %s: the server's certificate does not name %r%s. Set 'server' "
-                       "to a name the certificate carries, or have the certificate reissued to include %r (%s)"
-                       % (method, shown, host, "; it names %s" % ", ".join(names) if names else "", host, text))
-        else:
-            message = ("TLS verification failed for %s %s: %s. If Connect uses a self-signed or internal CA "
-                       "certificate, set 'ca_path' to the CA bundle (PEM); as a last resort set "
-                       "'validate_certs: false'" % (method, shown, text))
-        return ConnectError(message + ".", method=method, path=shown)
-
-    def _server_hint(self):
-        dashboard = dashboard_server(self.api_root)
-        if dashboard:
-            return ("'server' is Connect's dashboard address (%s/); the server URL is %s"
-                    % (dashboard + DASHBOARD_PATH, dashboard))
-        return None
-
     def _decode(self, method, shown, resp):
-        ctype = resp.headers.get("Content-Type", "")
-        if "json" not in ctype:
-            raise ConnectError(
-                "%s %s: expected JSON from the Connect API but got %s (HTTP %s). %s."
-                % (method, shown, ctype.split(";")[0] or "no content type", resp.status_code,
-                   self._server_hint() or "'server' (%s) does not point at Connect's API, or a proxy or login "
-                   "page answered instead" % self.api_root),
-                method=method, path=shown, status=resp.status_code)
+        if "json" not in resp.headers.get("Content-Type", ""):
+            raise not_json_error(method, shown, resp, self.api_root)
         try:
             return resp.json()
         except ValueError:
@@ -368,38 +293,6 @@ class ConnectClient:
                 "%s %s: Connect answered HTTP %s with malformed JSON (%d bytes). A proxy may be "
                 "altering responses." % (method, shown, resp.status_code, len(resp.content)),
                 method=method, path=shown, status=resp.status_code)
-
-    def _error(self, method, shown, resp):
-        code = text = payload = None
-        ctype = resp.headers.get("Content-Type", "no content type").split(";")[0]
-        if "json" in ctype:
-            try:
-                data = resp.json()
-            except ValueError:
-                data = None
-            if isinstance(data, dict):
-                code, text, payload = data.get("code"), data.get("error"), data.get("payload")
-        parts = []
-        if code is not None:
-            parts.append("Connect error %s %s" % (code, ERROR_CODES.get(code, "Unknown")))
-        if text:
-            parts.append(str(text))
-        elif code is None and resp.status_code == 404:
-            parts.append(self._server_hint() or (
-                "there is no Connect API at 'server' (%s): the answer was a %s page, not a Connect error. "
-                "Check the URL; if Connect is served under a path prefix, include it (https://host/rsc/)"
-                % (self.api_root, ctype)))
-        elif code is None:
-            parts.append("the response was not a Connect API error (%s); check 'server' (%s)" % (ctype, self.api_root))
-        if resp.status_code == 429:
-            parts.append("Connect kept rate-limiting requests past 'rate_limit_wait' (%gs of pauses in all); "
-                         "raise rate_limit_wait or lower the concurrency" % self.rate_limit_wait)
-        else:
-            parts.append(_hint_for_status(resp.status_code))
-        sentences = [p.strip().rstrip(".") for p in parts if p]
-        return ConnectError("%s %s failed: HTTP %s: %s." % (method, shown, resp.status_code, ". ".join(sentences)),
-                            method=method, path=shown, status=resp.status_code,
-                            code=code, payload=payload)
 
     def get(self, path, params=None, **kw):
         return self.request("GET", path, params=params, **kw)
@@ -520,15 +413,6 @@ class ConnectClient:
             return list(pool.map(run, items))
 
 
-def _short(exc):
-    """The innermost reason of a requests/urllib3 exception, in one line."""
-    text = str(exc)
-    match = re.search(r"\(Caused by \w+\((.*)\)\)$", text)
-    if match:
-        text = match.group(1)
-    return re.sub(r"\s+", " ", text).strip()[:300]
-
-
 def _reason(exc):
     """The urllib3 exception under a requests ConnectionError (NewConnectionError: nothing was sent)."""
     inner = exc.args[0] if exc.args else None
@@ -548,20 +432,3 @@ def _retry_after(resp):
         return Retry().parse_retry_after(value)
     except Exception:  # urllib3's InvalidHeader: ignore a header we cannot read
         return None
-
-
-def certificate_names(host, port, timeout):
-    """The DNS names and IP addresses that the server's certificate carries; [] when they cannot be read."""
-    try:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE  # only to read the names: nothing is sent over this connection
-        with socket.create_connection((host, port), timeout=timeout) as sock:
-            with context.wrap_socket(sock, server_hostname=host) as tls:
-                der = tls.getpeercert(binary_form=True)
-        from cryptography import x509  # ansible-core's own dependency
-        cert = x509.load_der_x509_certificate(der)
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        return san.get_values_for_type(x509.DNSName) + [str(ip) for ip in san.get_values_for_type(x509.IPAddress)]
-    except Exception:  # the names are a hint: without them the message still says what is wrong
-        return []

@@ -68,7 +68,7 @@ def explain_forbidden(exc, operation, needed="an administrator's API key"):
         return exc
     return ConnectError(
         "%s requires %s: the API key given belongs to a user who may not do this (%s %s: HTTP 403%s). "
-        "Use an administrator's key (CONNECT_API_KEY or 'api_key')."
+        "Set 'api_key' (or CONNECT_API_KEY) to %s."
         % (operation, needed, exc.method, exc.path, ", Connect error %s %s" % (exc.code, exc.code_name)
-           if exc.code is not None else ""),
+           if exc.code is not None else "", needed),
         method=exc.method, path=exc.path, status=exc.status, code=exc.code, payload=exc.payload)

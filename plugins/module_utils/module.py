@@ -37,18 +37,22 @@ def connect_argument_spec():
     )
 
 
+# The required connection options: (option, environment variable, the roles' variable).
+REQUIRED_CONNECTION = (("server", "CONNECT_SERVER", "connect_server"), ("api_key", "CONNECT_API_KEY", "connect_api_key"))
+
+
 def missing_connection(params):
     """The message when 'server' or 'api_key' is not set anywhere (task, module_defaults, environment), else None."""
-    missing = [(option, env, var) for option, env, var in (("server", "CONNECT_SERVER", "connect_server"),
-                                                           ("api_key", "CONNECT_API_KEY", "connect_api_key"))
-               if not (params.get(option) or "").strip()]
+    missing = [row for row in REQUIRED_CONNECTION if not (params.get(row[0]) or "").strip()]
     if not missing:
         return None
-    return ("%s not set: set %s in the task (or in module_defaults for group/posit.connect.connect), or export %s; "
+    options = " and ".join("'%s'" % row[0] for row in missing)
+    environment = " and ".join(row[1] for row in missing)
+    variables = " and ".join(row[2] for row in missing)
+    plural = len(missing) > 1
+    return ("%s %s not set: set %s in the task (or in module_defaults for group/posit.connect.connect), or export %s; "
             "in the posit.connect roles, set the variable%s %s."
-            % (" and ".join("'%s'" % m[0] for m in missing) + (" are" if len(missing) > 1 else " is"),
-               " and ".join("'%s'" % m[0] for m in missing), " and ".join(m[1] for m in missing),
-               "s" if len(missing) > 1 else "", " and ".join(m[2] for m in missing)))
+            % (options, "are" if plural else "is", options, environment, "s" if plural else "", variables))
 
 
 def concurrency_spec(default=8):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.posit.connect.plugins.module_utils import client as client_mod
+from ansible_collections.posit.connect.plugins.module_utils import failures
 from ansible_collections.posit.connect.plugins.module_utils.client import (
     ConnectClient,
     ConnectError,
@@ -255,11 +256,10 @@ def test_the_dashboard_url_is_recognised_and_the_message_gives_the_server_url(st
     assert "path prefix" not in message
 
 
-def test_the_dashboard_url_of_a_server_answering_404_gets_the_same_advice(standin):
-    standin.set_faults([{"kind": "html"}])
-    client = ConnectClient("http://127.0.0.1:1/connect/", "key")
+def test_the_dashboard_url_of_a_server_answering_404_gets_the_same_advice():
     resp = type("Response", (), {"status_code": 404, "headers": {"Content-Type": "text/plain"}, "content": b"404"})()
-    message = str(client._error("GET", "/connect/__api__/v1/user", resp))
+    api_root = normalize_server("http://127.0.0.1:1/connect/")
+    message = str(failures.http_error("GET", "/connect/__api__/v1/user", resp, api_root, 300))
     assert "the server URL is http://127.0.0.1:1." in message and "path prefix" not in message
 
 

@@ -145,7 +145,7 @@ def test_batch_reads_stay_bulk(demo, playbook):
     assert batch["results"][2]["changes"] == {"environment": {"set": ["TOKEN"], "remove": []}}
     reads = [(e["path"], e["query"].get("include")) for e in demo.requests]
     assert reads.count(("/__api__/v1/content", "tags,vanity_url")) == 1
-    per_item = sorted(p for p, _ in reads if p.startswith("/__api__/v1/content/"))
+    per_item = sorted(path for path, include in reads if path.startswith("/__api__/v1/content/"))
     assert per_item == ["/__api__/v1/content/%s/environment" % pricing, "/__api__/v1/content/%s/permissions" % pricing]
     assert len(demo.requests) <= 8 and demo.writes() == []
 

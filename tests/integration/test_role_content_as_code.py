@@ -2,7 +2,6 @@
 reports, apply, check mode in every form writing nothing, prune's double guard, secrets never shown."""
 
 import csv
-import json
 
 import pytest
 import yaml

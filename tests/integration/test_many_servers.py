@@ -66,9 +66,10 @@ def test_server_report_runs_on_each_server_in_parallel(tmp_path, servers):
         }
         # Every request this server saw came from its own host's key; none from the other host.
         log = server.requests
-        assert {(e["method"], e["path"]) for e in log} == {("GET", "/__api__/server_settings"),
-                                                           ("GET", "/__api__/v1/user"),
-                                                           ("GET", "/__api__/v1/search/auditlogs")}  # the probe
+        expected = {("GET", "/__api__/server_settings"), ("GET", "/__api__/v1/user"),
+                    ("GET", "/__api__/v1/search/auditlogs"),  # the probe
+                    ("GET", "/__api__/v1/metrics/users/active")}  # licensed active users (absent: 404, no failure)
+        assert {(e["method"], e["path"]) for e in log} == expected
         assert {e["user"] for e in log if e["path"] == "/__api__/v1/user"} == {user}
         assert server.writes() == []
 

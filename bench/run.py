@@ -206,7 +206,7 @@ class Bench:
     def offboarding(self):
         n = self.sizes["items"]
         runs, writes = [], None
-        for _ in range(self.repeat):
+        for _run in range(self.repeat):
             server = self.offboard_server(n)
             entries = sum(1 for perms in server.state.permissions.values() for p in perms)
             runs.append(self.playbook(server, self.OFFBOARD, self.OFFBOARD_VARS)[0])
@@ -218,7 +218,7 @@ class Bench:
             server.stop()
         role_s = min(runs)
         fixed_runs = []
-        for _ in range(self.repeat):  # the same role and steps with no content: every task, no item
+        for _run in range(self.repeat):  # the same role and steps with no content: every task, no item
             server = self.offboard_server(0)
             for item in list(server.state.content):
                 server.state.content.pop(item)
@@ -276,12 +276,12 @@ class Bench:
         server = self.cac_server()
         spec = self.work / "cac-spec.yml"
         server.clear_log()
-        export_s, _ = self.cac_run(server, connect_cac_mode="export", connect_cac_spec_file=str(spec))
+        export_s, _out = self.cac_run(server, connect_cac_mode="export", connect_cac_spec_file=str(spec))
         exported = yaml.safe_load(spec.read_text())["items"]
         assert len(exported) == n and not server.writes(), "the export did not write every item"
         export_requests = len(server.requests)
         # The export's fixed cost: the same tasks (content, users, groups, spec file) for one item.
-        export_fixed_s, _ = self.cac_run(server, connect_cac_mode="export", connect_cac_spec_file=str(spec) + ".one",
+        export_fixed_s, _out = self.cac_run(server, connect_cac_mode="export", connect_cac_spec_file=str(spec) + ".one",
                                          connect_cac_export_name=exported[0]["name"])
 
         runs = {}
@@ -292,7 +292,7 @@ class Bench:
             path = self.work / ("cac-%s.yml" % label)
             path.write_text(yaml.safe_dump({"items": items}))
             best = None
-            for _ in range(self.repeat):
+            for _run in range(self.repeat):
                 server.clear_log()
                 seconds, fact = self.cac_run(server, connect_cac_mode="plan", connect_cac_spec_file=str(path))
                 best = seconds if best is None else min(best, seconds)
@@ -300,7 +300,7 @@ class Bench:
                                drift=int(fact["fields"]))
         server.clear_log()
         sdk_runs = []
-        for _ in range(self.repeat):
+        for _run in range(self.repeat):
             seconds, out = self.timed([sys.executable, str(ROOT / "bench" / "posit_sdk_cac_reads.py")], self.env(server))
             assert out.split()[-2:] == [str(n), str(n)], "posit-sdk did not read every item's permissions"
             sdk_runs.append(seconds)
@@ -413,11 +413,11 @@ class Bench:
         items = [dict(name="site-%03d" % k, bundle=self.site(self.work / "sites" / str(k), text=str(k))) for k in range(n)]
         listing = self.work / "sites.json"
         listing.write_text(json.dumps(items))
-        first_s, _ = self.playbook(server, self.DEPLOY % listing)
+        first_s, _out = self.playbook(server, self.DEPLOY % listing)
         uploads = [e for e in server.writes() if e["path"].endswith("/bundles")]
         assert len(uploads) == n, "the first deploy did not upload every site"
         server.clear_log()
-        again_s, _ = self.playbook(server, self.DEPLOY % listing)
+        again_s, _out = self.playbook(server, self.DEPLOY % listing)
         again = dict(requests=len(server.requests), writes=len(server.writes()),
                      uploads=len([e for e in server.writes() if e["path"].endswith("/bundles")]))
         server.stop()

@@ -74,7 +74,7 @@ def test_check_mode_packs_and_hashes_only_then_deploys_then_uploads_nothing(demo
     assert item["access_type"] == "logged_in" and item["app_mode"] == "static"
     assert result["task"]["finished"] is True and result["task"]["code"] == 0
     assert result["output"][0].startswith("Building") and result["output"][-1] == "Deployment completed."
-    assert [m for m in methods(demo.writes())] == [
+    assert list(methods(demo.writes())) == [
         ("POST", "v1/content"), ("POST", "v1/content/%s/bundles" % item["guid"]), ("POST", "v1/content/%s/deploy" % item["guid"])]
     stored = demo.state.bundles[item["guid"]][-1]
     assert stored["metadata"]["archive_sha1"] == result["bundle"]["sha1"]
@@ -95,7 +95,7 @@ def test_check_mode_packs_and_hashes_only_then_deploys_then_uploads_nothing(demo
     assert diff["before"]["bundle"] == dict(bundle_id=item["bundle_id"], sha1=stored["metadata"]["archive_sha1"],
                                             size=stored["size"])
     assert diff["after"]["bundle"]["sha1"] != diff["before"]["bundle"]["sha1"]
-    assert not [e for e in demo.writes()]
+    assert not demo.writes()
 
 
 def test_a_failed_build_fails_with_the_last_lines_and_keeps_the_active_bundle(demo, playbook, tmp_path):

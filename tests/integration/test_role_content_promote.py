@@ -95,9 +95,10 @@ DRY_RUNS = {  # every way of asking for check mode, and the role's own dry run
 }
 
 
-def promote(playbook, servers, check=False, plays=None, options=OPTIONS, raw=False):
+def promote(playbook, servers, check=False, plays=None, options=None, raw=False):
     """Run the role once per play (name -> template options); returns each play's connect_promote fact."""
     source, target = servers
+    options = OPTIONS if options is None else options
     plays = plays or {"real": {}}
     text = "".join(PLAY % dict(dict(play_check="", block_check="", apply="", dry_run="false"), name=name, **opts)
                    for name, opts in plays.items())

@@ -1,6 +1,7 @@
 """The content_promote role between two stand-ins of different versions: a first promotion (created, uploaded,
-settings and ACL by name copied, an unmatched principal reported), a second that uploads nothing, and check mode
-and the dry run writing nothing on either server."""
+settings, tags, vanity URL and ACL by name copied, an unmatched principal reported, environment values set and
+the names left to provide reported), a second that uploads nothing, a tag the target lacks failing before any write,
+and check mode and the dry run writing nothing on either server."""
 
 import json
 
@@ -56,7 +57,19 @@ SETUP = """
         - {principal: bob, type: user, role: owner}
         - {principal: sourceonly, type: user, role: viewer}
         - {principal: Finance, type: group, role: viewer}
+    - name: tags on the source
+      posit.connect.connect_tag:
+        paths: [Promo/Quarterly]
+    - name: tags, vanity URL and environment on the source
+      posit.connect.connect_content:
+        guid: "{{ deployed.content.guid }}"
+        tags: [Promo/Quarterly]
+        vanity_url: /kpi/
+        environment: {DB_PASSWORD: source-only-value, API_TOKEN: source-token-value}
 """
+ENV_VALUE = "target-db-password-8c1f"
+OPTIONS = {"connect_promote_create_tags": True, "connect_promote_vanity": True,
+           "connect_promote_environment": {"DB_PASSWORD": ENV_VALUE}}
 
 PLAY = """
 - hosts: localhost
@@ -82,16 +95,34 @@ DRY_RUNS = {  # every way of asking for check mode, and the role's own dry run
 }
 
 
-def promote(playbook, servers, check=False, plays=None):
+def promote(playbook, servers, check=False, plays=None, options=None, raw=False):
     """Run the role once per play (name -> template options); returns each play's connect_promote fact."""
     source, target = servers
+    options = OPTIONS if options is None else options
     plays = plays or {"real": {}}
-    text = "".join(PLAY % dict(dict(play_check="", block_check="", apply="", dry_run="false"), name=name, **options)
-                   for name, options in plays.items())
-    extra = {"connect_promote_source": connection(source), "connect_promote_target": connection(target),
-             "connect_promote_items": [{"name": "kpi-board", "owner": "alice"}]}
-    run = playbook(text, server=target, check=check, extra_vars=extra).ok()
+    text = "".join(PLAY % dict(dict(play_check="", block_check="", apply="", dry_run="false"), name=name, **opts)
+                   for name, opts in plays.items())
+    extra = dict(options, connect_promote_source=connection(source), connect_promote_target=connection(target),
+                 connect_promote_items=[{"name": "kpi-board", "owner": "alice"}])
+    run = playbook(text, server=target, check=check, extra_vars=extra)
+    if raw:
+        return run
+    run.ok()
+    assert ENV_VALUE not in run.stdout + run.stderr
     return dict((name, run["fact %s" % name]["connect_promote"]) for name in plays)
+
+
+def tag_paths(state, guid):
+    def path(tag):
+        return (path(state.tags[tag["parent_id"]]) + "/" if tag["parent_id"] else "") + tag["name"]
+    return sorted(path(state.tags[t]) for t in state.content_tags.get(guid, []))
+
+
+def seed(playbook, servers, tmp_path):
+    source, target = servers
+    if "/kpi/" not in source.state.vanity_urls.values():  # the seed has its own kpi-board
+        playbook(SETUP % {"source": json.dumps(connection(source)), "bundle": site(tmp_path / "kpi", "<p>KPI</p>")},
+                 server=source).ok()
 
 
 def writes(*servers):
@@ -100,17 +131,27 @@ def writes(*servers):
 
 def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     source, target = servers
-    playbook(SETUP % {"source": json.dumps(connection(source)), "bundle": site(tmp_path / "kpi", "<p>KPI</p>")},
-             server=source).ok()
+    seed(playbook, servers, tmp_path)
     source.clear_log()
+    target.clear_log()
     before = len(target.state.content)
+
+    # The target lacks the item's tag: without connect_promote_create_tags the role fails, naming it, writing nothing.
+    run = promote(playbook, servers, options=dict(OPTIONS, connect_promote_create_tags=False), raw=True)
+    assert run.rc != 0 and "lacks: Promo/Quarterly" in run.stdout, run.stdout[-3000:]
+    assert "connect_promote_create_tags" in run.stdout
+    assert writes(source, target) == [] and len(target.state.content) == before
 
     facts = promote(playbook, servers, check=True)
     facts.update(promote(playbook, servers, plays=DRY_RUNS))
     for kind, fact in facts.items():
-        assert fact["items"][0]["uploaded"] is True and int(fact["changed"]) == 1, kind
+        item = fact["items"][0]
+        assert item["uploaded"] is True and int(fact["changed"]) == 1, kind
+        assert (item["tags"], item["tags_created"], item["vanity_url"]) == (["Promo/Quarterly"], ["Promo/Quarterly"], "/kpi/"), kind
+        assert (item["environment_set"], item["environment_to_provide"]) == (["DB_PASSWORD"], ["API_TOKEN"]), kind
     assert writes(source, target) == []
     assert len(target.state.content) == before
+    assert not [t for t in target.state.tags.values() if t["name"] in ("Promo", "Quarterly")]
 
     item = promote(playbook, servers)["real"]["items"][0]
     src = next(c for c in source.state.content.values() if c["name"] == "kpi-board")
@@ -125,6 +166,11 @@ def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     finance = next(g for g in target.state.groups.values() if g["name"] == "Finance")["guid"]
     assert acl == {("user", "owner", target.state.user_by_username("bob")["guid"]), ("group", "viewer", finance)}
     assert item["acl_unmatched"] == ["sourceonly"]
+    assert tag_paths(target.state, dst["guid"]) == ["Promo", "Promo/Quarterly"] or \
+        tag_paths(target.state, dst["guid"]) == ["Promo/Quarterly"]
+    assert target.state.vanity_urls[dst["guid"]] == "/kpi/"
+    assert target.state.environments[dst["guid"]] == {"DB_PASSWORD": ENV_VALUE}
+    assert item["environment_to_provide"] == ["API_TOKEN"] and item["tags_created"] == ["Promo/Quarterly"]
     assert writes(source) == []
 
     source.clear_log()
@@ -135,8 +181,9 @@ def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     assert not [e for e in source.requests if e["path"].endswith("/download")]
 
 
-def test_the_api_keys_never_show(servers, playbook):
+def test_the_api_keys_and_environment_values_never_show(servers, playbook, tmp_path):
     source, target = servers
+    seed(playbook, servers, tmp_path)
     # The keys come from the environment (as from a CI secret store): ansible-playbook echoes -e values at -vvvv.
     keys = {"connect_promote_source": {"server": source.url, "api_key": "{{ lookup('ansible.builtin.env', 'SRC_KEY') }}"},
             "connect_promote_target": {"server": target.url, "api_key": "{{ lookup('ansible.builtin.env', 'DST_KEY') }}"},
@@ -148,3 +195,17 @@ def test_the_api_keys_never_show(servers, playbook):
     assert "selects 0 items on the source server" in run.stdout
     for key in (source.keys["admin"], target.keys["admin"]):
         assert key not in run.stdout + run.stderr
+
+    # Environment values from the environment too, set on the target at -vvvv: neither they nor the keys show.
+    keys.update(connect_promote_items=[{"name": "kpi-board", "owner": "alice"}], connect_promote_create_tags=True,
+                connect_promote_environment={"API_TOKEN": "{{ lookup('ansible.builtin.env', 'TOKEN') }}"})
+    secret = "promote-token-value-5d2e"
+    run = playbook(PLAY % dict(play_check="", block_check="", apply="", dry_run="false", name="secret"), server=target,
+                   verbosity=4, extra_vars=keys,
+                   env={"SRC_KEY": source.keys["admin"], "DST_KEY": target.keys["admin"], "TOKEN": secret})
+    run.ok()
+    dst = next(c for c in target.state.content.values() if c["name"] == "kpi-board")
+    assert target.state.environments[dst["guid"]]["API_TOKEN"] == secret
+    assert run["fact secret"]["connect_promote"]["items"][0]["environment_set"] == ["API_TOKEN"]
+    for value in (source.keys["admin"], target.keys["admin"], secret):
+        assert value not in run.stdout + run.stderr

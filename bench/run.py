@@ -282,7 +282,7 @@ class Bench:
         export_requests = len(server.requests)
         # The export's fixed cost: the same tasks (content, users, groups, spec file) for one item.
         export_fixed_s, _out = self.cac_run(server, connect_cac_mode="export", connect_cac_spec_file=str(spec) + ".one",
-                                         connect_cac_export_name=exported[0]["name"])
+                                            connect_cac_export_name=exported[0]["name"])
 
         runs = {}
         # settings, tags and vanity URLs only; then with ACLs and environment names on every item

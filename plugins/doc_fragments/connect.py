@@ -9,8 +9,11 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # The connection options of every module (module_utils/module.py: connect_argument_spec).
+    # What every module of the collection shares: its authors, the connection options
+    # (module_utils/module.py: connect_argument_spec) and the action group.
     DOCUMENTATION = r"""
+author:
+  - posit.connect contributors (@posit-connect-ansible)
 options:
   server:
     description:
@@ -70,10 +73,6 @@ options:
     default: 300
 requirements:
   - requests
-"""
-
-    # Attributes shared by every module of the collection.
-    ACTION_GROUP = r"""
 attributes:
   action_group:
     description: Use C(group/posit.connect.connect) in C(module_defaults) to set the connection options once.

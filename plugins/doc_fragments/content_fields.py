@@ -6,13 +6,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 
-class ModuleDocFragment(object):
 
-    # The content settings of connect_content (module_utils/content.py: field_argument_spec), besides owner,
-    # for the modules that create or update content items along with something else (connect_deploy).
-    DOCUMENTATION = r"""
-options:
+def _items(item_options, *shared):
+    """`items` suboptions: the item's own options, then the shared top-level ones without their defaults.
+
+    A top-level default would override every item, so an item's option has none: the top-level value applies
+    where the item leaves it out (module_utils: field_argument_spec and facet_argument_spec(item=True)).
+    """
+    nested = re.sub(r"(?m)^(?=.)", "    ", "".join(shared))
+    return "\n  items:\n    suboptions:" + item_options + re.sub(r"(?m)^        default: .*\n", "", nested)
+
+
+# The content fields (module_utils/content.py: field_argument_spec), besides owner, which each module words itself.
+FIELDS = r"""
   title:
     description: The item's title.
     type: str
@@ -82,3 +90,111 @@ options:
     type: list
     elements: str
 """
+
+# The options of connect_content for an item's tags, vanity URL, environment and ACL, and its owner
+# (module_utils/resources/content_facets.py: facet_argument_spec).
+FACETS = r"""
+  owner:
+    description:
+      - The new owner, by username or user guid. Sets C(owner_guid).
+      - The owner must be a publisher or administrator. Only administrators may change ownership.
+      - An unknown user or a viewer fails the task before anything is written.
+      - With O(name) matching several items, also chooses the one that this user owns.
+    type: str
+  tags:
+    description:
+      - Tag paths the item carries, with C(/) between a tag and its parents, for example V(Department/Finance).
+      - The item ends with at least these tags (Connect also adds a tag's parents below its category). With
+        O(purge_tags=true), tags not listed are removed too.
+      - A tag that does not exist fails the item before any write; create tags with M(posit.connect.connect_tag).
+        A top-level tag (a category) cannot be put on content.
+      - Left as it is when not given. The batch form reads every item's tags in its one C(GET /v1/content).
+    type: list
+    elements: str
+  purge_tags:
+    description: With O(tags), also remove the tags not listed.
+    type: bool
+    default: false
+  vanity_url:
+    description:
+      - The item's vanity path, such as V(/sales/); normalised as Connect does, with a leading and a trailing slash.
+        V("") removes the vanity URL.
+      - A path that another item holds fails the item before any write, naming that item, unless
+        O(force_vanity_url=true). A path Connect forbids (characters other than letters, digits, C(-), C(_) and C(/),
+        reserved prefixes such as C(/connect/), an ancestor or descendant of another item's path) fails before any write.
+      - Publishers may set the vanity URL of items they can change (Connect's default).
+    type: str
+  force_vanity_url:
+    description: Move O(vanity_url) to this item when another item holds it (Connect's C(force)).
+    type: bool
+    default: false
+  environment:
+    description:
+      - Environment variables of the item, as a dict of name and value. A null value removes the variable.
+      - Connect returns the names of an item's variables, never their values. So a missing name is set, and a name
+        that exists is left alone unless O(overwrite_environment=true). With O(purge_environment=true), names not
+        listed are removed.
+      - Values are never shown. Results, diffs, warnings and errors carry names only; the diff masks values.
+    type: dict
+  overwrite_environment:
+    description:
+      - Send the value of every variable in O(environment), also of names that already exist.
+      - Connect cannot tell whether a value differs, so the item is then reported changed on every run.
+    type: bool
+    default: false
+  purge_environment:
+    description: With O(environment), also remove the variables not listed.
+    type: bool
+    default: false
+  permissions:
+    description:
+      - ACL entries of the item. The item's ACL ends with at least these. With O(purge_permissions=true) principals not
+        listed are removed (never the owner).
+      - Checked before any write, as M(posit.connect.connect_content_permission) does. A viewer cannot be a
+        collaborator (role V(owner)), and the owner is not in the ACL.
+    type: list
+    elements: dict
+    suboptions:
+      principal:
+        description: A username, group name or guid.
+        type: str
+        required: true
+      principal_type:
+        description: Whether O(permissions[].principal) is a user or a group.
+        type: str
+        choices: [user, group]
+        default: user
+      role:
+        description: V(viewer), or V(owner) for a collaborator.
+        type: str
+        choices: [viewer, owner]
+        default: viewer
+  purge_permissions:
+    description: With O(permissions), also remove the principals not listed (never the owner).
+    type: bool
+    default: false
+"""
+
+
+class ModuleDocFragment(object):
+
+    # The content fields, at the top level: connect_content and connect_deploy.
+    DOCUMENTATION = "options:" + FIELDS
+
+    # connect_content: its owner and facet options, and the suboptions of its `items`.
+    CONTENT = "options:" + FACETS + _items(r"""
+      guid: {description: "The item's guid. Set O(items[].name) too to rename the item.", type: str}
+      name:
+        description: Without O(items[].guid), selects the item by name. If no item has this name, it is created (when present).
+        type: str
+      state: {description: V(present) or V(absent) for this item. Defaults to the top-level O(state)., type: str, choices: [present, absent]}
+""", FIELDS, FACETS)
+
+    # connect_deploy: the suboptions of its `items`.
+    DEPLOY = "options:" + _items(r"""
+      guid: {description: The item's guid., type: str}
+      name: {description: Selects the item by name; created when missing., type: str}
+      owner: {description: See O(owner)., type: str}
+      bundle: {description: See O(bundle)., type: path, required: true}
+      exclude: {description: Patterns added to the top-level O(exclude) for this item., type: list, elements: str}
+""", FIELDS)

@@ -21,8 +21,6 @@ description:
   - With O(dest), the entries are streamed to a JSON Lines file instead of being returned, so an export of
     millions of entries does not pass through Ansible's result or memory.
   - Reading audit logs requires an administrator's API key.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
 options:
   action:
     description:
@@ -108,7 +106,7 @@ notes:
   - Without O(dest) the module never reports C(changed).
 seealso:
   - module: posit.connect.connect_user_info
-extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

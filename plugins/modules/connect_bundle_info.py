@@ -17,12 +17,7 @@ description:
     git-backed bundles.
   - With O(dest), also downloads the active bundle (or O(bundle_id)) to that file, streamed
     (C(GET /v1/content/{guid}/bundles/{id}/download)). Nothing on the server changes.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
-  - posit.connect.attributes.INFO_MODULE
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 attributes:
   check_mode:
     details: Reads as in a normal run; a download with O(dest) is made in check mode too (it changes nothing on

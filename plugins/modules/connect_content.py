@@ -22,8 +22,6 @@ description:
     malformed guids, and an O(owner) who does not exist or cannot own content.
   - The batch form reads the current state of all items with one C(GET /v1/content). It then sends
     concurrent requests for only the items that differ. Use it instead of a C(loop:) of one task per item.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
 attributes:
   diff_mode:
     details: For a batch, the diff has one entry per changed item.
@@ -50,85 +48,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  owner:
-    description:
-      - The new owner, by username or user guid. Sets C(owner_guid).
-      - The owner must be a publisher or administrator. Only administrators may change ownership.
-      - An unknown user or a viewer fails the task before anything is written.
-      - With O(name) matching several items, also chooses the one that this user owns.
-    type: str
-  tags:
-    description:
-      - Tag paths the item carries, with C(/) between a tag and its parents, for example V(Department/Finance).
-      - The item ends with at least these tags (Connect also adds a tag's parents below its category). With
-        O(purge_tags=true), tags not listed are removed too.
-      - A tag that does not exist fails the item before any write; create tags with M(posit.connect.connect_tag).
-        A top-level tag (a category) cannot be put on content.
-      - Left as it is when not given. The batch form reads every item's tags in its one C(GET /v1/content).
-    type: list
-    elements: str
-  purge_tags:
-    description: With O(tags), also remove the tags not listed.
-    type: bool
-    default: false
-  vanity_url:
-    description:
-      - The item's vanity path, such as V(/sales/); normalised as Connect does, with a leading and a trailing slash.
-        V("") removes the vanity URL.
-      - A path that another item holds fails the item before any write, naming that item, unless
-        O(force_vanity_url=true). A path Connect forbids (characters other than letters, digits, C(-), C(_) and C(/),
-        reserved prefixes such as C(/connect/), an ancestor or descendant of another item's path) fails before any write.
-      - Publishers may set the vanity URL of items they can change (Connect's default).
-    type: str
-  force_vanity_url:
-    description: Move O(vanity_url) to this item when another item holds it (Connect's C(force)).
-    type: bool
-    default: false
-  environment:
-    description:
-      - Environment variables of the item, as a dict of name and value. A null value removes the variable.
-      - Connect returns the names of an item's variables, never their values. So a missing name is set, and a name
-        that exists is left alone unless O(overwrite_environment=true). With O(purge_environment=true), names not
-        listed are removed.
-      - Values are never shown. Results, diffs, warnings and errors carry names only; the diff masks values.
-    type: dict
-  overwrite_environment:
-    description:
-      - Send the value of every variable in O(environment), also of names that already exist.
-      - Connect cannot tell whether a value differs, so the item is then reported changed on every run.
-    type: bool
-    default: false
-  purge_environment:
-    description: With O(environment), also remove the variables not listed.
-    type: bool
-    default: false
-  permissions:
-    description:
-      - ACL entries of the item. The item's ACL ends with at least these. With O(purge_permissions=true) principals not
-        listed are removed (never the owner).
-      - Checked before any write, as M(posit.connect.connect_content_permission) does. A viewer cannot be a
-        collaborator (role V(owner)), and the owner is not in the ACL.
-    type: list
-    elements: dict
-    suboptions:
-      principal:
-        description: A username, group name or guid.
-        type: str
-        required: true
-      principal_type:
-        description: Whether O(permissions[].principal) is a user or a group.
-        type: str
-        choices: [user, group]
-        default: user
-      role:
-        description: V(viewer), or V(owner) for a collaborator.
-        type: str
-        choices: [viewer, owner]
-        default: viewer
-  purge_permissions:
-    description: With O(permissions), also remove the principals not listed (never the owner).
-    type: bool
-    default: false
   owned_by:
     description:
       - The batch form for everything one user owns. Selects every content item that this user (username or
@@ -152,120 +71,6 @@ options:
       - Mutually exclusive with O(guid) and O(name).
     type: list
     elements: dict
-    suboptions:
-      guid:
-        description: The item's guid. Set O(items[].name) too to rename the item.
-        type: str
-      name:
-        description: Without O(items[].guid), selects the item by name. If no item has this name, it is created (when present).
-        type: str
-      state:
-        description: V(present) or V(absent) for this item. Defaults to the top-level O(state).
-        type: str
-        choices: [present, absent]
-      title:
-        description: See O(title).
-        type: str
-      description:
-        description: See O(description).
-        type: str
-      access_type:
-        description: See O(access_type).
-        type: str
-        choices: [all, logged_in, acl]
-      owner:
-        description: See O(owner).
-        type: str
-      locked:
-        description: See O(locked).
-        type: bool
-      locked_message:
-        description: See O(locked_message).
-        type: str
-      min_processes:
-        description: See O(min_processes).
-        type: int
-      max_processes:
-        description: See O(max_processes).
-        type: int
-      max_conns_per_process:
-        description: See O(max_conns_per_process).
-        type: int
-      load_factor:
-        description: See O(load_factor).
-        type: float
-      init_timeout:
-        description: See O(init_timeout).
-        type: int
-      idle_timeout:
-        description: See O(idle_timeout).
-        type: int
-      connection_timeout:
-        description: See O(connection_timeout).
-        type: int
-      read_timeout:
-        description: See O(read_timeout).
-        type: int
-      run_as:
-        description: See O(run_as).
-        type: str
-      run_as_current_user:
-        description: See O(run_as_current_user).
-        type: bool
-      default_image_name:
-        description: See O(default_image_name).
-        type: str
-      settings:
-        description: See O(settings).
-        type: dict
-      reset:
-        description: See O(reset).
-        type: list
-        elements: str
-      tags:
-        description: See O(tags).
-        type: list
-        elements: str
-      purge_tags:
-        description: See O(purge_tags). Defaults to the top-level value.
-        type: bool
-      vanity_url:
-        description: See O(vanity_url).
-        type: str
-      force_vanity_url:
-        description: See O(force_vanity_url). Defaults to the top-level value.
-        type: bool
-      environment:
-        description: See O(environment).
-        type: dict
-      overwrite_environment:
-        description: See O(overwrite_environment). Defaults to the top-level value.
-        type: bool
-      purge_environment:
-        description: See O(purge_environment). Defaults to the top-level value.
-        type: bool
-      permissions:
-        description: See O(permissions).
-        type: list
-        elements: dict
-        suboptions:
-          principal:
-            description: A username, group name or guid.
-            type: str
-            required: true
-          principal_type:
-            description: Whether O(items[].permissions[].principal) is a user or a group.
-            type: str
-            choices: [user, group]
-            default: user
-          role:
-            description: V(viewer), or V(owner) for a collaborator.
-            type: str
-            choices: [viewer, owner]
-            default: viewer
-      purge_permissions:
-        description: See O(purge_permissions). Defaults to the top-level value.
-        type: bool
   concurrency:
     description:
       - The maximum number of requests sent in parallel by the batch form, from 1 to 64.
@@ -276,8 +81,8 @@ notes:
   - Content names are unique per owner, so two owners may each have an item with the same name.
 seealso:
   - module: posit.connect.connect_content_info
-extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.WRITE_MODULE,
-                                 posit.connect.content_fields]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.WRITE_MODULE, posit.connect.content_fields,
+                                 posit.connect.content_fields.CONTENT]
 """
 
 EXAMPLES = r"""
@@ -436,16 +241,9 @@ matched:
   returned: when O(items) or O(owned_by) is used
   type: int
   sample: 1000
-changed_count:
-  description: For O(items), how many items changed (or would change in check mode).
-  returned: when O(items) or O(owned_by) is used
-  type: int
-  sample: 12
-failed_count:
-  description: For O(items), how many items failed.
-  returned: when O(items) or O(owned_by) is used
-  type: int
-  sample: 0
+changed_count: {description: 'For O(items), how many items changed (or would change in check mode).',
+  returned: when O(items) or O(owned_by) is used, type: int, sample: 12}
+failed_count: {description: 'For O(items), how many items failed.', returned: when O(items) or O(owned_by) is used, type: int, sample: 0}
 owned_by:
   description: For O(owned_by), the user whose content was selected.
   returned: when O(owned_by) is used
@@ -456,12 +254,9 @@ owner:
   returned: when O(items) or O(owned_by) is used with O(owner)
   type: dict
   sample: {"guid": "32db99f1-7d4c-47e7-878b-47c162ea8000", "username": "erin"}
-failed_items:
-  description: For O(items), the items that failed, each with C(index), C(guid), C(name) and C(msg).
-  returned: when O(items) or O(owned_by) is used
-  type: list
-  elements: dict
-  sample: [{"index": 3, "guid": null, "name": "old-dashboard", "msg": "Option 'items[3].name': 2 content items are named ..."}]
+failed_items: {description: 'For O(items), the items that failed, each with C(index), C(guid), C(name) and C(msg).',
+  returned: when O(items) or O(owned_by) is used, type: list, elements: dict,
+  sample: [{index: 3, guid: null, name: old-dashboard, msg: 'Option ''items[3].name'': 2 content items are named ...'}]}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.content import field_argument_spec

@@ -17,8 +17,6 @@ description:
   - Filters combine. O(name) and O(owner) are applied by the server. O(id), O(app_mode) and
     O(access_type) are applied to the list that the server returns.
   - Always returns a list, even for one O(guid). An unknown guid returns an empty list.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
 options:
   guid:
     description: Only the item with this guid (C(GET /v1/content/{guid})).
@@ -65,7 +63,7 @@ options:
     default: 8
 seealso:
   - module: posit.connect.connect_content
-extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

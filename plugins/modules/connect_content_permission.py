@@ -22,18 +22,17 @@ description:
     (O(principal) and O(state) at the top level, one item per content guid). The content is listed once, each
     principal looked up once, and the items' ACLs are read and written concurrently (O(concurrency)).
   - The API key's user must be an administrator, the content's owner, or one of its collaborators.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
 options:
-  content:
-    description:
-      - The guid of the content item. Required unless every item of O(items) gives it.
-    type: str
-  principal:
-    description:
-      - The user (username or guid) or group (name or guid) the entry is for, as set by O(principal_type).
-      - Required unless every item of O(items) gives it.
-    type: str
+  <<: &entry  # the options that have no default, at the top level and in each item
+    content:
+      description:
+        - The guid of the content item. Required unless every item of O(items) gives it.
+      type: str
+    principal:
+      description:
+        - The user (username or guid) or group (name or guid) the entry is for, as set by O(principal_type).
+        - Required unless every item of O(items) gives it.
+      type: str
   principal_type:
     description:
       - Whether O(principal) names a user or a group.
@@ -66,24 +65,10 @@ options:
     type: list
     elements: dict
     suboptions:
-      content:
-        description: See O(content).
-        type: str
-      principal:
-        description: See O(principal).
-        type: str
-      principal_type:
-        description: See O(principal_type).
-        type: str
-        choices: [user, group]
-      role:
-        description: See O(role).
-        type: str
-        choices: [viewer, owner]
-      state:
-        description: See O(state).
-        type: str
-        choices: [present, absent]
+      <<: *entry
+      principal_type: {description: See O(principal_type)., type: str, choices: [user, group]}
+      role: {description: See O(role)., type: str, choices: [viewer, owner]}
+      state: {description: See O(state)., type: str, choices: [present, absent]}
   concurrency:
     description: How many items of the batch form are read and written at the same time (1 to 64).
     type: int
@@ -91,7 +76,7 @@ options:
 attributes:
   diff_mode:
     details: Shows the entry (principal and role) before and after.
-extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.WRITE_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.WRITE_MODULE]
 """
 
 EXAMPLES = r"""
@@ -162,23 +147,11 @@ results:
   returned: batch form
   type: list
   elements: dict
-changed_count:
-  description: How many items changed (or would change).
-  returned: batch form
-  type: int
-failed_count:
-  description: How many items failed.
-  returned: batch form
-  type: int
-failed_items:
-  description: The C(index), C(guid), C(name) and C(msg) of each failed item.
-  returned: batch form
-  type: list
-  elements: dict
-msg:
-  description: A summary of the batch.
-  returned: batch form
-  type: str
+changed_count: {description: How many items changed (or would change)., returned: batch form, type: int}
+failed_count: {description: How many items failed., returned: batch form, type: int}
+failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.',
+  returned: batch form, type: list, elements: dict}
+msg: {description: A summary of the batch., returned: batch form, type: str}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec

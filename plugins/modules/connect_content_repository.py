@@ -16,12 +16,7 @@ description:
     polls it for new commits (C(GET/PUT/PATCH/DELETE /v1/content/{guid}/repository)).
   - Idempotent. Only the options given are compared and sent; when nothing differs nothing is written.
   - The content item must exist (create it with M(posit.connect.connect_content)).
-author:
-  - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
-  - posit.connect.attributes.WRITE_MODULE
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.WRITE_MODULE]
 attributes:
   check_mode:
     details: Sends no write; returns the same C(changed) and the predicted repository.

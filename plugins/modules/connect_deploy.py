@@ -28,13 +28,8 @@ description:
   - The batch form (O(items), one entry per directory) reads every item with one C(GET /v1/content) and each
     active bundle with one request. Unchanged items cost nothing more; the others upload and deploy concurrently
     (at most O(concurrency) at a time), each with its own status.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
-  - posit.connect.content_fields
-  - posit.connect.attributes.WRITE_MODULE
+extends_documentation_fragment: [posit.connect.connect, posit.connect.content_fields,
+                                 posit.connect.content_fields.DEPLOY, posit.connect.attributes.WRITE_MODULE]
 attributes:
   check_mode:
     details: Packs and hashes the bundle, reads the active bundle, uploads nothing and reports whether it would
@@ -96,37 +91,6 @@ options:
       - Mutually exclusive with O(guid), O(name) and O(bundle).
     type: list
     elements: dict
-    suboptions:
-      guid:
-        description: The item's guid.
-        type: str
-      name:
-        description: Selects the item by name; created when missing.
-        type: str
-      owner:
-        description: See O(owner).
-        type: str
-      bundle:
-        description: See O(bundle).
-        type: path
-        required: true
-      exclude:
-        description: Patterns added to the top-level O(exclude) for this item.
-        type: list
-        elements: str
-      title:
-        description: See O(title).
-        type: str
-      description:
-        description: See O(description).
-        type: str
-      access_type:
-        description: See O(access_type).
-        type: str
-        choices: [all, logged_in, acl]
-      settings:
-        description: See O(settings).
-        type: dict
   concurrency:
     description: The maximum number of items uploaded and deployed at once by the batch form, from 1 to 64.
     type: int
@@ -218,19 +182,10 @@ results:
   returned: when O(items) is used
   type: list
   elements: dict
-changed_count:
-  description: For O(items), how many items changed (or would change).
-  returned: when O(items) is used
-  type: int
-failed_count:
-  description: For O(items), how many items failed.
-  returned: when O(items) is used
-  type: int
-failed_items:
-  description: For O(items), the items that failed, each with C(index), C(guid), C(name) and C(msg).
-  returned: when O(items) is used
-  type: list
-  elements: dict
+changed_count: {description: 'For O(items), how many items changed (or would change).', returned: when O(items) is used, type: int}
+failed_count: {description: 'For O(items), how many items failed.', returned: when O(items) is used, type: int}
+failed_items: {description: 'For O(items), the items that failed, each with C(index), C(guid), C(name) and C(msg).',
+  returned: when O(items) is used, type: list, elements: dict}
 matched:
   description: For O(items), how many items were found on the server.
   returned: when O(items) is used
@@ -243,8 +198,7 @@ from ansible_collections.posit.connect.plugins.module_utils.resources.deploy imp
 
 
 def main():
-    item_options = dict((option, spec) for option, spec in field_argument_spec().items()
-                        if option in ("owner", "title", "description", "access_type", "settings"))
+    item_options = field_argument_spec()
     item_options.update(guid=dict(type="str"), name=dict(type="str"), bundle=dict(type="path", required=True),
                         exclude=dict(type="list", elements="str"))
     argument_spec = field_argument_spec()

@@ -27,47 +27,43 @@ description:
   - Creating groups needs a publisher or administrator; changing a group you do not own needs an administrator.
     Connect cannot change the members of groups its authentication provider manages (LDAP); the task then
     fails with Connect's error.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
-  - posit.connect.attributes.WRITE_MODULE
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.WRITE_MODULE]
 options:
-  name:
+  <<: &group  # the options of one group, at the top level and in each item
+    name:
+      description:
+        - The group's name (case-sensitive). Selects the group, or, with O(guid), is its new name.
+      type: str
+    guid:
+      description:
+        - Select the group by guid. A group selected by guid is never created.
+      type: str
+    members:
+      description:
+        - Users (usernames or guids) who end up in the group. Others stay, unless O(purge_members=true).
+      type: list
+      elements: str
+    remove_members:
+      description:
+        - Users (usernames or guids) who end up outside the group, for example someone who leaves.
+      type: list
+      elements: str
+  purge_members:
     description:
-      - The group's name (case-sensitive). Selects the group, or, with O(guid), is its new name.
-    type: str
-  guid:
+      - Also remove the members not listed in O(members).
+    type: bool
+    default: false
+  remote:
     description:
-      - Select the group by guid. A group selected by guid is never created.
-    type: str
+      - Create a missing group from the authentication provider's directory (LDAP) instead of locally.
+    type: bool
+    default: false
   state:
     description:
       - V(present) makes sure the group exists; V(absent) deletes it (its members and ACL entries go with it).
     type: str
     choices: [present, absent]
     default: present
-  members:
-    description:
-      - Users (usernames or guids) who end up in the group. Others stay, unless O(purge_members=true).
-    type: list
-    elements: str
-  purge_members:
-    description:
-      - Also remove the members not listed in O(members).
-    type: bool
-    default: false
-  remove_members:
-    description:
-      - Users (usernames or guids) who end up outside the group, for example someone who leaves.
-    type: list
-    elements: str
-  remote:
-    description:
-      - Create a missing group from the authentication provider's directory (LDAP) instead of locally.
-    type: bool
-    default: false
   items:
     description:
       - The batch form. Each entry selects one group by O(items[].name) or O(items[].guid) and may set the
@@ -77,30 +73,13 @@ options:
     type: list
     elements: dict
     suboptions:
-      name:
-        description: See O(name).
-        type: str
-      guid:
-        description: See O(guid).
-        type: str
+      <<: *group
       state:
         description: V(present) or V(absent) for this group. Defaults to the top-level O(state).
         type: str
         choices: [present, absent]
-      members:
-        description: See O(members).
-        type: list
-        elements: str
-      purge_members:
-        description: See O(purge_members).
-        type: bool
-      remove_members:
-        description: See O(remove_members).
-        type: list
-        elements: str
-      remote:
-        description: See O(remote).
-        type: bool
+      purge_members: {description: See O(purge_members). Defaults to the top-level value., type: bool}
+      remote: {description: See O(remote). Defaults to the top-level value., type: bool}
   concurrency:
     description: How many groups of the batch form are written at the same time (1 to 64).
     type: int
@@ -162,23 +141,11 @@ results:
   returned: batch form
   type: list
   elements: dict
-changed_count:
-  description: How many items changed (or would change).
-  returned: batch form
-  type: int
-failed_count:
-  description: How many items failed.
-  returned: batch form
-  type: int
-failed_items:
-  description: The C(index), C(guid), C(name) and C(msg) of each failed item.
-  returned: batch form
-  type: list
-  elements: dict
-msg:
-  description: A summary of the batch.
-  returned: batch form
-  type: str
+changed_count: {description: How many items changed (or would change)., returned: batch form, type: int}
+failed_count: {description: How many items failed., returned: batch form, type: int}
+failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.',
+  returned: batch form, type: list, elements: dict}
+msg: {description: A summary of the batch., returned: batch form, type: str}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec

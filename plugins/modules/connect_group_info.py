@@ -18,8 +18,6 @@ description:
     first page. On those servers (and when the server hides its version), a prefix search whose
     first page is full is completed by paging through all groups and matching the prefix on the client,
     so the module neither loops nor repeats groups.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
 options:
   name:
     description:
@@ -44,7 +42,7 @@ options:
       - Connect cannot list the members of LDAP groups; the task then fails with Connect's error.
     type: bool
     default: false
-extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

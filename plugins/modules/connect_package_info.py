@@ -22,8 +22,6 @@ description:
     (C(r_environment_management) or C(py_environment_management) false), nor for content never deployed.
   - Use an administrator's API key to cover all content; with another key the rows are what Connect lets that
     key see.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
 options:
   name:
     description:
@@ -61,7 +59,7 @@ notes:
   - The module never reports C(changed).
 seealso:
   - module: posit.connect.connect_content_info
-extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

@@ -15,9 +15,7 @@ description:
   - Returns the server's version and the settings a playbook needs to branch on,
     from C(GET /__api__/server_settings), plus the API key's own user and, for an administrator's key,
     the counts of licensed users active recently (RV(server.active_users)).
-author:
-  - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

@@ -20,12 +20,7 @@ description:
     tagged content is therefore deleted only with O(force=true); otherwise the task fails before any write.
   - Only administrators may create and delete tags. Put tags on content with the O(posit.connect.connect_content#module:tags)
     option of M(posit.connect.connect_content).
-author:
-  - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
-  - posit.connect.attributes.WRITE_MODULE
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.WRITE_MODULE]
 attributes:
   check_mode:
     details: Sends no write request. Returns the same C(changed), and the tags a real run would produce (a new tag's
@@ -115,19 +110,10 @@ results:
       description: What happened, or the error.
       type: str
   sample: [{"index": 0, "path": "Department/Finance", "id": "12", "status": "unchanged", "changed": false}]
-changed_count:
-  description: With O(paths), how many tags changed.
-  returned: when O(paths) is used
-  type: int
-failed_count:
-  description: With O(paths), how many paths failed.
-  returned: when O(paths) is used
-  type: int
-failed_items:
-  description: With O(paths), the paths that failed, each with C(index) and C(msg).
-  returned: when O(paths) is used
-  type: list
-  elements: dict
+changed_count: {description: 'With O(paths), how many tags changed.', returned: when O(paths) is used, type: int}
+failed_count: {description: 'With O(paths), how many paths failed.', returned: when O(paths) is used, type: int}
+failed_items: {description: 'With O(paths), the paths that failed, each with C(index) and C(msg).',
+  returned: when O(paths) is used, type: list, elements: dict}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec

@@ -16,12 +16,7 @@ description:
     M(posit.connect.connect_deploy) and O(posit.connect.connect_deploy#module:wait=false) and come back for it.
   - With O(wait), follows the task (C(first) and C(wait)) until it finishes or O(wait) seconds pass.
   - Reporting only. A failed task does not fail this module; test C(task.code) or use O(fail_on_error).
-author:
-  - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
-  - posit.connect.attributes.INFO_MODULE
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 attributes:
   check_mode:
     details: Reads as in a normal run.

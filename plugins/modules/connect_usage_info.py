@@ -20,8 +20,6 @@ description:
     username beside the guids (the same two lookups, made once when both options are set).
   - Requires an administrator's or a publisher's API key; Connect limits a publisher to the content they own
     or collaborate on.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
 options:
   type:
     description:
@@ -65,7 +63,7 @@ options:
     default: false
 seealso:
   - module: posit.connect.connect_audit_info
-extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.ACTION_GROUP, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

@@ -26,55 +26,51 @@ description:
     every item. Items are read with one listing of all users and written concurrently.
   - The API key's user must be an administrator. The role C(posit.connect.user_offboarding) uses this module to
     lock someone who leaves, after handing off their content and removing their access.
-author:
-  - posit.connect contributors (@posit-connect-ansible)
-extends_documentation_fragment:
-  - posit.connect.connect
-  - posit.connect.connect.ACTION_GROUP
-  - posit.connect.attributes.WRITE_MODULE
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.WRITE_MODULE]
 options:
-  username:
-    description:
-      - The user's username (case-sensitive). Selects the user, or, with O(guid), is the new username.
-    type: str
-  guid:
-    description:
-      - Select the user by guid. A user selected by guid is never created.
-    type: str
-  user_role:
-    description:
-      - The user's role.
-    type: str
-    choices: [viewer, publisher, administrator]
-  email:
-    description: The user's email address.
-    type: str
-  first_name:
-    description: The user's first name.
-    type: str
-  last_name:
-    description: The user's last name.
-    type: str
-  locked:
-    description:
-      - V(true) locks the user (they cannot sign in, their API keys are refused, they count against no
-        license seat); V(false) unlocks them.
-    type: bool
-  password:
-    description:
-      - The initial password of a local account created by this task (password authentication). Ignored
-        for users who exist. Never logged or returned.
-      - Mutually exclusive with O(user_must_set_password) and O(remote).
-    type: str
-  user_must_set_password:
-    description:
-      - Create a local account without a password; the user sets it on first sign-in.
-    type: bool
-  remote:
-    description:
-      - Create a missing user from the authentication provider's directory (LDAP, OAuth2 with Google)
-        instead of as a local account.
-    type: bool
+  <<: &user  # the options of one user, at the top level and in each item
+    username:
+      description:
+        - The user's username (case-sensitive). Selects the user, or, with O(guid), is the new username.
+      type: str
+    guid:
+      description:
+        - Select the user by guid. A user selected by guid is never created.
+      type: str
+    user_role:
+      description:
+        - The user's role.
+      type: str
+      choices: [viewer, publisher, administrator]
+    email:
+      description: The user's email address.
+      type: str
+    first_name:
+      description: The user's first name.
+      type: str
+    last_name:
+      description: The user's last name.
+      type: str
+    locked:
+      description:
+        - V(true) locks the user (they cannot sign in, their API keys are refused, they count against no
+          license seat); V(false) unlocks them.
+      type: bool
+    password:
+      description:
+        - The initial password of a local account created by this task (password authentication). Ignored
+          for users who exist. Never logged or returned.
+        - Mutually exclusive with O(user_must_set_password) and O(remote).
+      type: str
+    user_must_set_password:
+      description:
+        - Create a local account without a password; the user sets it on first sign-in.
+      type: bool
+    remote:
+      description:
+        - Create a missing user from the authentication provider's directory (LDAP, OAuth2 with Google)
+          instead of as a local account.
+      type: bool
   state:
     description:
       - Only V(present), since Connect cannot delete users. Lock them with O(locked=true).
@@ -90,38 +86,7 @@ options:
         the task fails. Mutually exclusive with O(username) and O(guid).
     type: list
     elements: dict
-    suboptions:
-      username:
-        description: See O(username).
-        type: str
-      guid:
-        description: See O(guid).
-        type: str
-      user_role:
-        description: See O(user_role).
-        type: str
-        choices: [viewer, publisher, administrator]
-      email:
-        description: See O(email).
-        type: str
-      first_name:
-        description: See O(first_name).
-        type: str
-      last_name:
-        description: See O(last_name).
-        type: str
-      locked:
-        description: See O(locked).
-        type: bool
-      password:
-        description: See O(password).
-        type: str
-      user_must_set_password:
-        description: See O(user_must_set_password).
-        type: bool
-      remote:
-        description: See O(remote).
-        type: bool
+    suboptions: *user
   concurrency:
     description: How many users of the batch form are written at the same time (1 to 64).
     type: int
@@ -182,23 +147,11 @@ results:
   returned: batch form
   type: list
   elements: dict
-changed_count:
-  description: How many items changed (or would change).
-  returned: batch form
-  type: int
-failed_count:
-  description: How many items failed.
-  returned: batch form
-  type: int
-failed_items:
-  description: The C(index), C(guid), C(name) and C(msg) of each failed item.
-  returned: batch form
-  type: list
-  elements: dict
-msg:
-  description: A summary of the batch.
-  returned: batch form
-  type: str
+changed_count: {description: How many items changed (or would change)., returned: batch form, type: int}
+failed_count: {description: How many items failed., returned: batch form, type: int}
+failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.',
+  returned: batch form, type: list, elements: dict}
+msg: {description: A summary of the batch., returned: batch form, type: str}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec

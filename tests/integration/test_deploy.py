@@ -185,3 +185,13 @@ def test_bad_input_fails_before_any_request(demo, playbook, tmp_path):
     assert "Option 'bundle'" in run["deploy"]["msg"] and "manifest.json" in run["deploy"]["msg"]
     assert "Option 'items[0].bundle'" in run["batch"]["msg"] and "does not exist" in run["batch"]["msg"]
     assert demo.requests == []
+
+
+def test_batch_items_take_every_content_field_and_override_the_top_level(demo, playbook, tmp_path):
+    items = [dict(name="tuned", bundle=app(tmp_path / "tuned"), min_processes=2, locked=True),
+             dict(name="plain", bundle=app(tmp_path / "plain"))]
+    run = playbook(play(task("batch", "connect_deploy", dict(items=items, min_processes=1, title="Shared title")))).ok()
+    assert [r["status"] for r in run["batch"]["results"]] == ["created", "created"]
+    tuned, plain = item_named(demo, "tuned"), item_named(demo, "plain")
+    assert (tuned["min_processes"], tuned["locked"], tuned["title"]) == (2, True, "Shared title")
+    assert (plain["min_processes"], plain["locked"], plain["title"]) == (1, False, "Shared title")

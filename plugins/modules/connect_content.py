@@ -208,6 +208,11 @@ results:
     title:
       description: The content title, before the change.
       type: str
+    status:
+      description:
+        - What happened to the item, one of C(created), C(updated), C(deleted), C(unchanged), C(skipped) (for example
+          an item of O(items) that the O(owned_by) user does not own) or C(failed). Roles read it instead of RV(results[].msg).
+      type: str
     changed:
       description: Whether this item was (or, in check mode, would be) changed.
       type: bool
@@ -234,7 +239,7 @@ results:
       returned: in diff mode, for changed items
   sample:
     - {"index": 0, "guid": "ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5", "name": "shakespeare", "title": "Word Clouds",
-       "changed": true, "failed": false, "msg": "updated owner_guid",
+       "status": "updated", "changed": true, "failed": false, "msg": "updated owner_guid",
        "changes": {"owner_guid": "32db99f1-7d4c-47e7-878b-47c162ea8000"}}
 matched:
   description: For O(items) and O(owned_by), how many items were found on the server.

@@ -110,6 +110,9 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changed_count: {description: How many entries changed (or would change)., returned: batch form, type: int}
+failed_count: {description: How many entries failed., returned: batch form, type: int}
+failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.', returned: batch form, type: list, elements: dict}
 permission:
   description:
     - The principal's ACL entry after the task, as Connect returns it; null when there is none (O(state=absent)).
@@ -147,11 +150,6 @@ results:
   returned: batch form
   type: list
   elements: dict
-changed_count: {description: How many items changed (or would change)., returned: batch form, type: int}
-failed_count: {description: How many items failed., returned: batch form, type: int}
-failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.',
-  returned: batch form, type: list, elements: dict}
-msg: {description: A summary of the batch., returned: batch form, type: str}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec

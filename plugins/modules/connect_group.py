@@ -125,6 +125,9 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changed_count: {description: How many groups changed (or would change)., returned: batch form, type: int}
+failed_count: {description: How many groups failed., returned: batch form, type: int}
+failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.', returned: batch form, type: list, elements: dict}
 group:
   description:
     - The single form's group after the task (guid, name, owner_guid, member_count), as Connect returns it;
@@ -141,11 +144,6 @@ results:
   returned: batch form
   type: list
   elements: dict
-changed_count: {description: How many items changed (or would change)., returned: batch form, type: int}
-failed_count: {description: How many items failed., returned: batch form, type: int}
-failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.',
-  returned: batch form, type: list, elements: dict}
-msg: {description: A summary of the batch., returned: batch form, type: str}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec

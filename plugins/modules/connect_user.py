@@ -131,6 +131,9 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changed_count: {description: How many users changed (or would change)., returned: batch form, type: int}
+failed_count: {description: How many users failed., returned: batch form, type: int}
+failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.', returned: batch form, type: list, elements: dict}
 user:
   description:
     - The single form's user after the task, as Connect returns it (the predicted one in check mode; a
@@ -147,11 +150,6 @@ results:
   returned: batch form
   type: list
   elements: dict
-changed_count: {description: How many items changed (or would change)., returned: batch form, type: int}
-failed_count: {description: How many items failed., returned: batch form, type: int}
-failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.',
-  returned: batch form, type: list, elements: dict}
-msg: {description: A summary of the batch., returned: batch form, type: str}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec

@@ -99,41 +99,17 @@ users:
   type: list
   elements: dict
   contains:
-    guid:
-      description: The user's guid.
-      type: str
-      sample: 6f300623-1e0c-48e6-a473-ddf630c0c0c3
-    username:
-      description: The user's username.
-      type: str
-      sample: alice
-    email:
-      description: The user's email (empty for non-administrators when the server hides addresses).
-      type: str
-    first_name:
-      description: First name.
-      type: str
-    last_name:
-      description: Last name.
-      type: str
-    user_role:
-      description: V(administrator), V(publisher) or V(viewer).
-      type: str
-    locked:
-      description: Whether the user is locked.
-      type: bool
-    confirmed:
-      description: Whether the user confirmed their account (password authentication).
-      type: bool
-    created_time:
-      description: When the user was created (RFC3339).
-      type: str
-    updated_time:
-      description: When the user was last updated (RFC3339).
-      type: str
-    active_time:
-      description: When the user was last active (RFC3339), or null.
-      type: str
+    guid: {description: The user's guid., type: str, sample: 6f300623-1e0c-48e6-a473-ddf630c0c0c3}
+    username: {description: The user's username., type: str, sample: alice}
+    email: {description: The user's email (empty for non-administrators when the server hides addresses)., type: str}
+    first_name: {description: First name., type: str}
+    last_name: {description: Last name., type: str}
+    user_role: {description: 'V(administrator), V(publisher) or V(viewer).', type: str}
+    locked: {description: Whether the user is locked., type: bool}
+    confirmed: {description: Whether the user confirmed their account (password authentication)., type: bool}
+    created_time: {description: When the user was created (RFC3339)., type: str}
+    updated_time: {description: When the user was last updated (RFC3339)., type: str}
+    active_time: {description: 'When the user was last active (RFC3339), or null.', type: str}
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid

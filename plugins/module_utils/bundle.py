@@ -26,6 +26,7 @@ import tempfile
 
 from ansible_collections.posit.connect.plugins.module_utils.content import list_content, pick_by_name, require_content
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.export import check_dest, file_sha1
 from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
 
 ALWAYS_EXCLUDED = (".git", "__pycache__", ".Rproj.user")
@@ -179,3 +180,29 @@ def select_content(client, guid=None, name=None, owner=None):
     found = dict(found)
     found.pop("owner", None)
     return found
+
+
+def bundle_info(client, params):
+    """connect_bundle_info: the item's bundles, newest first, and with `dest` the active one (or `bundle_id`)
+    downloaded, unless the file there already has its sha1."""
+    content = select_content(client, params["guid"], params["name"], params["owner"])
+    guid = content["guid"]
+    if params["bundle_id"] is not None:
+        bundles = [bundle_summary(client.get("v1/content/%s/bundles/%s" % (guid, params["bundle_id"])))]
+    else:
+        bundles = [bundle_summary(b) for b in list_bundles(client, guid)]
+    active = next((b for b in bundles if b["active"]), None)
+    result = dict(changed=False, bundles=bundles, active=active,
+                  content=dict((k, content.get(k)) for k in ("guid", "name", "title", "bundle_id")))
+    dest = params["dest"]
+    if dest is None:
+        return result
+    chosen = bundles[0] if params["bundle_id"] is not None else active
+    if chosen is None:
+        raise InputError("Option 'dest': content %s (%s) has no active bundle to download; give 'bundle_id'."
+                         % (guid, content.get("name")))
+    check_dest(dest, example="bundle.tar.gz")
+    fresh = chosen["sha1"] is None or file_sha1(dest) != chosen["sha1"]
+    if fresh:
+        client.download("v1/content/%s/bundles/%s/download" % (guid, chosen["id"]), dest)
+    return dict(result, dest=dest, downloaded=fresh)

@@ -21,12 +21,12 @@ from ansible_collections.posit.connect.plugins.module_utils.errors import InputE
 from ansible_collections.posit.connect.plugins.module_utils.timeutil import entry_time, parse_rfc3339
 
 
-def check_dest(dest, option="dest"):
+def check_dest(dest, option="dest", example="audit.jsonl"):
     """Raise InputError unless dest's directory exists and is writable and dest is not a directory."""
     directory = os.path.dirname(os.path.abspath(dest))
     if os.path.isdir(dest):
         raise InputError("Option '%s': %s is a directory; give a file path such as %s."
-                         % (option, dest, os.path.join(dest, "audit.jsonl")))
+                         % (option, dest, os.path.join(dest, example)))
     if not os.path.isdir(directory):
         raise InputError("Option '%s': directory %s does not exist; create it first." % (option, directory))
     if not os.access(directory, os.W_OK):

@@ -98,47 +98,8 @@ downloaded:
   type: bool
 """
 
-import hashlib
-import os
-
-from ansible_collections.posit.connect.plugins.module_utils.bundle import bundle_summary, list_bundles, select_content
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.bundle import bundle_info
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-
-
-def file_sha1(path):
-    digest = hashlib.sha1()
-    with open(path, "rb") as source:
-        for chunk in iter(lambda: source.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def bundle_info(module):
-    client, params = module.client, module.params
-    content = select_content(client, params["guid"], params["name"], params["owner"])
-    guid = content["guid"]
-    if params["bundle_id"] is not None:
-        bundles = [client.get("v1/content/%s/bundles/%s" % (guid, params["bundle_id"]))]
-    else:
-        bundles = list_bundles(client, guid)
-    bundles = [bundle_summary(b) for b in bundles]
-    active = next((b for b in bundles if b["active"]), None)
-    result = dict(changed=False, bundles=bundles, active=active,
-                  content=dict((k, content.get(k)) for k in ("guid", "name", "title", "bundle_id")))
-    if params["dest"] is not None:
-        chosen = bundles[0] if params["bundle_id"] is not None else active
-        if chosen is None:
-            raise InputError("Option 'dest': content %s (%s) has no active bundle to download; give 'bundle_id'."
-                             % (guid, content.get("name")))
-        dest = params["dest"]
-        if not os.path.isdir(os.path.dirname(os.path.abspath(dest))):
-            raise InputError("Option 'dest': the directory of %s does not exist." % dest)
-        fresh = chosen["sha1"] is None or not os.path.isfile(dest) or file_sha1(dest) != chosen["sha1"]
-        if fresh:
-            client.download("v1/content/%s/bundles/%s/download" % (guid, chosen["id"]), dest)
-        result.update(dest=dest, downloaded=fresh)
-    return result
 
 
 def main():
@@ -148,7 +109,7 @@ def main():
         required_one_of=[["guid", "name"]],
         mutually_exclusive=[["guid", "name"]],
     )
-    module.run(bundle_info)
+    module.run(lambda m: bundle_info(m.client, m.params))
 
 
 if __name__ == "__main__":

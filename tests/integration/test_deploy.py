@@ -195,3 +195,18 @@ def test_batch_items_take_every_content_field_and_override_the_top_level(demo, p
     tuned, plain = item_named(demo, "tuned"), item_named(demo, "plain")
     assert (tuned["min_processes"], tuned["locked"], tuned["title"]) == (2, True, "Shared title")
     assert (plain["min_processes"], plain["locked"], plain["title"]) == (1, False, "Shared title")
+
+
+def test_bundle_info_dest_errors_name_the_option_and_download_nothing(demo, playbook, tmp_path):
+    run = playbook(play(task("deployed", "connect_deploy", dict(name="shipped", bundle=app(tmp_path / "app"))),
+                        task("nodir", "connect_bundle_info", dict(name="shipped", dest=str(tmp_path / "no" / "b.tar.gz")),
+                             "ignore_errors: true"),
+                        task("isdir", "connect_bundle_info", dict(name="shipped", dest=str(tmp_path)),
+                             "ignore_errors: true"),
+                        task("again", "connect_bundle_info", dict(name="shipped", dest=str(tmp_path / "b.tar.gz"))),
+                        task("same", "connect_bundle_info", dict(name="shipped", dest=str(tmp_path / "b.tar.gz")))))
+    assert "Option 'dest'" in run["nodir"]["msg"] and "does not exist" in run["nodir"]["msg"]
+    assert "Option 'dest'" in run["isdir"]["msg"] and "bundle.tar.gz" in run["isdir"]["msg"]
+    assert run["again"]["downloaded"] is True and run["same"]["downloaded"] is False
+    downloads = [e for e in demo.requests if e["path"].endswith("/download")]
+    assert len(downloads) == 1

@@ -16,7 +16,7 @@ import re
 
 from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
 
-OPTION_RE = re.compile(r"^Option '([^']+)': (.+)$", re.S)
+OPTION_RE = re.compile(r"^Option '([^']+)'(?::)? (.+)$", re.S)  # "Option 'X': reason" or "Option 'X' must ..."
 
 
 class ConnectError(Exception):

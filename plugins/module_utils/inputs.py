@@ -25,3 +25,10 @@ def check_guid(value, option, kind="content", hint=None):
         raise InputError("Option '%s': %r is not a %s guid (a guid looks like %s).%s"
                          % (option, value, kind, GUID_EXAMPLE, " " + hint if hint else ""))
     return value.lower() if value is not None else None
+
+
+def check_not_empty(params, *options):
+    """Raise InputError for the first of `options` that is set to blank text."""
+    for option in options:
+        if params.get(option) is not None and not str(params[option]).strip():
+            raise InputError("Option '%s': must not be empty; give a value or leave the option out." % option)

@@ -63,7 +63,8 @@ def concurrency_spec(default=8):
 class ConnectModule:
     """Wraps AnsibleModule: merges the connection spec, builds the client, maps errors."""
 
-    def __init__(self, argument_spec, supports_check_mode=True, pool_size=16, **kwargs):
+    def __init__(self, argument_spec, supports_check_mode=True, pool_size=16, libraries=None, **kwargs):
+        """`libraries` maps the names of further Python libraries the module needs to their import error."""
         spec = connect_argument_spec()
         spec.update(argument_spec)
         self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode,
@@ -71,10 +72,10 @@ class ConnectModule:
         self.params = self.ansible.params
         self.check_mode = self.ansible.check_mode
         self.diff_mode = self.ansible._diff
-        if REQUESTS_IMPORT_ERROR is not None:
-            self.ansible.fail_json(msg=missing_required_lib("requests"),
-                                   exception="".join(traceback.format_exception_only(
-                                       type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)))
+        for library, error in dict(requests=REQUESTS_IMPORT_ERROR, **(libraries or {})).items():
+            if error is not None:
+                self.ansible.fail_json(msg=missing_required_lib(library),
+                                       exception="".join(traceback.format_exception_only(type(error), error)))
         missing = missing_connection(self.params)
         if missing:
             self.ansible.fail_json(msg=missing)

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which content uses which packages: the query behind connect_package_info, and version matching.
 
-Knows nothing about Ansible: bad input raises ValueError naming the option, Connect failures are the
+Knows nothing about Ansible: bad input raises InputError naming the option, Connect failures are the
 client's ConnectError.
 
 Versions: Python versions are compared with the packaging library (PEP 440 specifiers such as
@@ -29,6 +29,9 @@ except ImportError as exc:  # pragma: no cover - packaging ships with ansible-co
     PACKAGING_IMPORT_ERROR = exc
 
 from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
+from ansible_collections.posit.connect.plugins.module_utils.content import get_content, list_content
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
 
 PACKAGES_PATH = "v1/packages"
 CONTENT_PACKAGES_PATH = "v1/content/%s/packages"
@@ -59,7 +62,7 @@ def _r_matcher(spec):
         match = R_CLAUSE_RE.match(clause)
         wanted = r_version(match.group(2)) if match else None
         if wanted is None:
-            raise ValueError("Option 'version': %r is not an R version specifier; use clauses such as <2.3.1, "
+            raise InputError("Option 'version': %r is not an R version specifier; use clauses such as <2.3.1, "
                              ">=1.0-5 or ==1.0.0 joined by commas (operators ==, !=, <, <=, >, >=)." % spec)
         clauses.append((R_OPERATORS[match.group(1)], wanted))
 
@@ -73,7 +76,7 @@ def _python_matcher(spec):
     try:
         specifiers = SpecifierSet(spec)
     except InvalidSpecifier:
-        raise ValueError("Option 'version': %r is not a Python version specifier (PEP 440); use for example "
+        raise InputError("Option 'version': %r is not a Python version specifier (PEP 440); use for example "
                          "<2.32, >=1.0,<2, ~=1.4 or ==1.0.0." % spec)
 
     def matches(version):
@@ -93,7 +96,7 @@ def version_matchers(spec, language=None):
         return None
     spec = str(spec).strip()
     if not spec:
-        raise ValueError("Option 'version' is empty; give a specifier such as <2.32 or ==1.0.0, or omit it.")
+        raise InputError("Option 'version' is empty; give a specifier such as <2.32 or ==1.0.0, or omit it.")
     languages = [language] if language else list(LANGUAGES)
     matchers = {}
     for lang in languages:
@@ -102,7 +105,7 @@ def version_matchers(spec, language=None):
         except ValueError as exc:
             if language:
                 raise
-            raise ValueError("%s Set 'language' to the package's language (python or r) to compare with that "
+            raise InputError("%s Set 'language' to the package's language (python or r) to compare with that "
                              "language's rules only." % exc)
     return matchers
 
@@ -125,7 +128,7 @@ class PackageQuery:
 
     def __init__(self, name=None, language=None, version=None, content=None):
         if name is not None and not str(name).strip():
-            raise ValueError("Option 'name' is empty; give a package name such as requests or shiny, or omit it.")
+            raise InputError("Option 'name' is empty; give a package name such as requests or shiny, or omit it.")
         self.name = name
         self.language = language
         self.content = content
@@ -198,3 +201,23 @@ def summarize(rows):
         summary.append(dict(language=language, name=name, items=len(items),
                             versions=[dict(version=v, items=len(versions[v])) for v in ordered]))
     return summary
+
+
+def package_info(client, params):
+    """connect_package_info: the rows of the packages matching the query, joined with their content items."""
+    query = PackageQuery(name=params["name"], language=params["language"], version=params["version"],
+                         content=check_guid(params["content"], "content"))
+    items = None
+    if query.content:
+        item = get_content(client, query.content, params={"include": "owner"})
+        if item is None:
+            raise InputError("Option 'content': no content item with guid %r (or the API key's user cannot "
+                             "see it)." % query.content)
+        items = [item]
+    rows = list(iter_package_rows(client, query))
+    if items is None:
+        items = list_content(client, include=["owner"]) if rows else []
+    result = dict(changed=False, packages=join_content(rows, items), count=len(rows))
+    if params["summarize"]:
+        result["summary"] = summarize(rows)
+    return result

@@ -12,9 +12,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
-from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid, check_not_empty, is_guid
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_rfc3339
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_rfc3339, parse_time
 
 # Before this release GET /v1/groups?prefix= ignored page_number and always answered page 1.
 GROUP_PREFIX_PAGING_SINCE = (2025, 4, 0)
@@ -258,3 +258,30 @@ def _require_user_principal(client, value, option):
 
 def _require_group(client, value, option):
     return require_principal(client, value, "group", option)
+
+
+# -- the info modules -------------------------------------------------------------------
+
+
+def user_info(client, params):
+    """connect_user_info: the users matching its filters (every input checked before the first request)."""
+    check_guid(params["guid"], "guid", "user", "To find a user by name use 'username'.")
+    check_not_empty(params, "username", "prefix")
+    before = parse_time(params["inactive_since"], "inactive_since")
+    users = list_users(client, username=params["username"], guid=params["guid"], prefix=params["prefix"],
+                       roles=params["role"], account_status=params["account_status"])
+    if params["locked"] is not None:
+        users = [user for user in users if bool(user.get("locked")) is params["locked"]]
+    if before is not None:
+        users = inactive_since(users, before)
+    return dict(changed=False, users=users)
+
+
+def group_info(client, params):
+    """connect_group_info: the groups matching its filters, with their members when asked."""
+    check_guid(params["guid"], "guid", "group", "To find a group by name use 'name'.")
+    check_not_empty(params, "name", "prefix")
+    groups = list_groups(client, name=params["name"], guid=params["guid"], prefix=params["prefix"])
+    if params["members"]:
+        add_group_members(client, groups)
+    return dict(changed=False, groups=groups)

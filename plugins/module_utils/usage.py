@@ -7,7 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time
+from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_window
 
 USAGE_PATHS = {
     "shiny": "v1/instrumentation/shiny/usage",
@@ -98,3 +99,21 @@ def summarize_usage(usage, content, users):
 def _label_key(label):
     """Sort named rows alphabetically (case-insensitive), unnamed ones after them."""
     return (label is None, (label or "").lower())
+
+
+def usage_info(client, params):
+    """connect_usage_info: the records of the window, with the summary and the joined rows when asked."""
+    since, until = parse_window(params["since"], params["until"])
+    check_guid(params["content"], "content", "content", "Find it with posit.connect.connect_content_info.")
+    usage = list(iter_usage(client, params["type"], usage_params(since, until, params["content"])))
+    result = dict(changed=False, usage=usage, count=len(usage))
+    if params["summarize"] or params["rows"]:
+        content = client.get("v1/content") if usage else []
+        users = known_users(usage, client.paginate_offset("v1/users"))
+        if params["summarize"]:
+            result["summary"] = summarize_usage(usage, content, users)
+        if params["rows"]:
+            result["rows"] = usage_rows(usage, content, users)
+    if params["summary_only"]:
+        del result["usage"]
+    return result

@@ -73,20 +73,10 @@ groups:
   type: list
   elements: dict
   contains:
-    guid:
-      description: The group's guid.
-      type: str
-      sample: 6f300623-1e0c-48e6-a473-ddf630c0c0c3
-    name:
-      description: The group's name.
-      type: str
-      sample: Data Science
-    owner_guid:
-      description: The guid of the user who owns the group, or null.
-      type: str
-    member_count:
-      description: The number of members, when the server reports it.
-      type: int
+    guid: {description: The group's guid., type: str, sample: 6f300623-1e0c-48e6-a473-ddf630c0c0c3}
+    name: {description: The group's name., type: str, sample: Data Science}
+    owner_guid: {description: 'The guid of the user who owns the group, or null.', type: str}
+    member_count: {description: 'The number of members, when the server reports it.', type: int}
     members:
       description:
         - The group's members (user objects, as in the C(users) result of M(posit.connect.connect_user_info)).
@@ -95,36 +85,17 @@ groups:
       elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.principals import add_group_members, list_groups
+from ansible_collections.posit.connect.plugins.module_utils.principals import group_info
 
 
 def main():
     module = ConnectModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            guid=dict(type="str"),
-            prefix=dict(type="str"),
-            members=dict(type="bool", default=False),
-        ),
+        argument_spec=dict(name=dict(type="str"), guid=dict(type="str"), prefix=dict(type="str"),
+                           members=dict(type="bool", default=False)),
         mutually_exclusive=[("name", "guid", "prefix")],
     )
-    params = module.params
-    if params["guid"] is not None and not is_guid(params["guid"]):
-        module.fail("Option 'guid' must be a group guid such as '6f300623-1e0c-48e6-a473-ddf630c0c0c3', "
-                    "got %r. To find a group by name use 'name'." % params["guid"])
-    for option in ("name", "prefix"):
-        if params[option] is not None and not params[option].strip():
-            module.fail("Option '%s' must not be empty." % option)
-
-    def run(m):
-        groups = list_groups(m.client, name=params["name"], guid=params["guid"], prefix=params["prefix"])
-        if params["members"]:
-            add_group_members(m.client, groups)
-        return dict(changed=False, groups=groups)
-
-    module.run(run)
+    module.run(lambda m: group_info(m.client, m.params))
 
 
 if __name__ == "__main__":

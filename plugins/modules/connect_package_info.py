@@ -93,45 +93,19 @@ packages:
   type: list
   elements: dict
   contains:
-    language:
-      description: V(python) or V(r).
-      type: str
-    language_version:
-      description: The version of R or Python the item uses.
-      type: str
-    name:
-      description: The package name.
-      type: str
-    version:
-      description: The package version.
-      type: str
-    hash:
-      description: The R package's description hash; null for Python.
-      type: str
-    bundle_id:
-      description: The bundle that installed the package.
-      type: str
-    content_id:
-      description: The item's numeric id.
-      type: str
-    content_guid:
-      description: The item's guid.
-      type: str
-    content_name:
-      description: The item's name.
-      type: str
-    title:
-      description: The item's title (null when untitled).
-      type: str
-    owner_username:
-      description: The username of the item's owner.
-      type: str
-    content_url:
-      description: The item's URL.
-      type: str
-    dashboard_url:
-      description: The item's page in Connect's dashboard.
-      type: str
+    language: {description: V(python) or V(r)., type: str}
+    language_version: {description: The version of R or Python the item uses., type: str}
+    name: {description: The package name., type: str}
+    version: {description: The package version., type: str}
+    hash: {description: The R package's description hash; null for Python., type: str}
+    bundle_id: {description: The bundle that installed the package., type: str}
+    content_id: {description: The item's numeric id., type: str}
+    content_guid: {description: The item's guid., type: str}
+    content_name: {description: The item's name., type: str}
+    title: {description: The item's title (null when untitled)., type: str}
+    owner_username: {description: The username of the item's owner., type: str}
+    content_url: {description: The item's URL., type: str}
+    dashboard_url: {description: The item's page in Connect's dashboard., type: str}
   sample:
     - language: python
       language_version: 3.11.7
@@ -167,45 +141,8 @@ summary:
           items: 9
 """
 
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.content import get_content, list_content
-from ansible_collections.posit.connect.plugins.module_utils.packages import (
-    PACKAGING_IMPORT_ERROR,
-    PackageQuery,
-    iter_package_rows,
-    join_content,
-    summarize,
-)
-
-
-def run(m):
-    p = m.params
-    if PACKAGING_IMPORT_ERROR is not None:
-        m.ansible.fail_json(msg=missing_required_lib("packaging"))
-    try:
-        if p["content"] is not None and not is_guid(p["content"]):
-            raise ValueError("Option 'content' must be a content guid such as "
-                             "'f2f37341-e21d-3d80-c698-a935ad614066', got %r." % p["content"])
-        query = PackageQuery(name=p["name"], language=p["language"], version=p["version"], content=p["content"])
-    except ValueError as exc:
-        m.fail(exc)
-    if query.content:
-        item = get_content(m.client, query.content, params={"include": "owner"})
-        if item is None:
-            raise ConnectError("Option 'content': no content item with guid %r (or the API key's user cannot "
-                               "see it)." % query.content)
-        items = [item]
-    rows = list(iter_package_rows(m.client, query))
-    if not query.content:
-        items = list_content(m.client, include=["owner"]) if rows else []
-    result = dict(changed=False, packages=join_content(rows, items), count=len(rows))
-    if p["summarize"]:
-        result["summary"] = summarize(rows)
-    return result
+from ansible_collections.posit.connect.plugins.module_utils.packages import PACKAGING_IMPORT_ERROR, package_info
 
 
 def main():
@@ -217,8 +154,9 @@ def main():
             content=dict(type="str"),
             summarize=dict(type="bool", default=False),
         ),
+        libraries=dict(packaging=PACKAGING_IMPORT_ERROR),
     )
-    module.run(run)
+    module.run(lambda m: package_info(m.client, m.params))
 
 
 if __name__ == "__main__":

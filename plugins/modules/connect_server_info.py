@@ -70,37 +70,13 @@ server:
       sample: {"30d": {"total": 42, "admin": 2, "publisher": 10, "viewer": 30}}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import has_search
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.principals import active_user_counts, current_user
+from ansible_collections.posit.connect.plugins.module_utils.server import server_info
 
 
 def main():
     module = ConnectModule(argument_spec={})
-
-    def run(m):
-        client = m.client
-        settings = client.server_settings()
-        version = client.version()
-        me = current_user(client) or {}
-        active = None
-        if me.get("user_role") == "administrator":
-            active = active_user_counts(client)
-        else:
-            m.ansible.warn("server.active_users needs an administrator's API key (GET /v1/metrics/users/active); "
-                           "the key of %r, a %s, cannot read the license counts, so it is null."
-                           % (me.get("username"), me.get("user_role")))
-        return dict(changed=False, server=dict(
-            version=settings.get("version") or None,
-            version_info=list(version or []),
-            api_url=client.api_root,
-            features=dict(search_audit_logs=has_search(client)),
-            current_user=dict((k, me.get(k)) for k in ("username", "guid", "user_role")),
-            settings=settings,
-            active_users=active,
-        ))
-
-    module.run(run)
+    module.run(lambda m: server_info(m.client, m.ansible.warn))
 
 
 if __name__ == "__main__":

@@ -66,30 +66,20 @@ output:
   sample: ["Building static content...", "Deployment completed."]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import SHOWN_LINES, follow_task, task_summary
-
-
-def task_info(module):
-    params = module.params
-    for option in ("first", "wait"):
-        if params[option] < 0:
-            raise InputError("Option '%s' must be 0 or more, got %s." % (option, params[option]))
-    task, output = follow_task(module.client, params["id"], params["wait"], params["first"])
-    result = dict(changed=False, task=task_summary(task, params["id"]), output=output)
-    if params["fail_on_error"] and task.get("finished") and task.get("code"):
-        result.update(failed=True, msg="Task %s failed (code %s): %s. Last output: %s" % (
-            params["id"], task.get("code"), task.get("error"), " | ".join(output[-SHOWN_LINES:])))
-    return result
+from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import task_info
 
 
 def main():
     module = ConnectModule(
-        argument_spec=dict(id=dict(type="str", required=True), first=dict(type="int", default=0),
-                           wait=dict(type="int", default=0), fail_on_error=dict(type="bool", default=False)),
+        argument_spec=dict(
+            id=dict(type="str", required=True),
+            first=dict(type="int", default=0),
+            wait=dict(type="int", default=0),
+            fail_on_error=dict(type="bool", default=False),
+        ),
     )
-    module.run(task_info)
+    module.run(lambda m: task_info(m.client, m.params))
 
 
 if __name__ == "__main__":

@@ -162,28 +162,8 @@ summary:
       sample: [{"user_guid": "08e3a41d-1f8e-47f2-8855-f05ea3b0d4b2", "username": "alice", "count": 7}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_window
-from ansible_collections.posit.connect.plugins.module_utils.usage import iter_usage, known_users, summarize_usage, usage_params, usage_rows
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-
-
-def run(m):
-    p = m.params
-    since, until = parse_window(p["since"], p["until"])
-    check_guid(p["content"], "content", "content", "Find it with posit.connect.connect_content_info.")
-    usage = list(iter_usage(m.client, p["type"], usage_params(since, until, p["content"])))
-    result = dict(changed=False, usage=usage, count=len(usage))
-    if p["summarize"] or p["rows"]:
-        content = m.client.get("v1/content") if usage else []
-        users = known_users(usage, m.client.paginate_offset("v1/users"))
-        if p["summarize"]:
-            result["summary"] = summarize_usage(usage, content, users)
-        if p["rows"]:
-            result["rows"] = usage_rows(usage, content, users)
-    if p["summary_only"]:
-        del result["usage"]
-    return result
+from ansible_collections.posit.connect.plugins.module_utils.usage import usage_info
 
 
 def main():
@@ -199,7 +179,8 @@ def main():
         ),
         required_if=[("summary_only", True, ("summarize",))],
     )
-    module.run(run, forbidden=("Reading usage data", "an administrator's or a publisher's API key"))
+    module.run(lambda m: usage_info(m.client, m.params),
+               forbidden=("Reading usage data", "an administrator's or a publisher's API key"))
 
 
 if __name__ == "__main__":

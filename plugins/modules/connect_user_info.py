@@ -112,18 +112,14 @@ users:
     active_time: {description: 'When the user was last active (RFC3339), or null.', type: str}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.principals import inactive_since, list_users
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_time
+from ansible_collections.posit.connect.plugins.module_utils.principals import user_info
 
 
 def main():
     module = ConnectModule(
         argument_spec=dict(
-            username=dict(type="str"),
-            guid=dict(type="str"),
-            prefix=dict(type="str"),
+            username=dict(type="str"), guid=dict(type="str"), prefix=dict(type="str"),
             role=dict(type="list", elements="str", choices=["administrator", "publisher", "viewer"]),
             account_status=dict(type="list", elements="str", choices=["locked", "licensed", "inactive"]),
             locked=dict(type="bool"),
@@ -131,26 +127,7 @@ def main():
         ),
         mutually_exclusive=[("username", "guid", "prefix"), ("guid", "role"), ("guid", "account_status")],
     )
-    params = module.params
-    if params["guid"] is not None and not is_guid(params["guid"]):
-        module.fail("Option 'guid' must be a user guid such as '6f300623-1e0c-48e6-a473-ddf630c0c0c3', "
-                    "got %r. To find a user by name use 'username'." % params["guid"])
-    for name in ("username", "prefix"):
-        if params[name] is not None and not params[name].strip():
-            module.fail("Option '%s' must not be empty." % name)
-
-    def run(m):
-        before = parse_time(params["inactive_since"], "inactive_since")
-        users = list_users(m.client, username=params["username"], guid=params["guid"],
-                           prefix=params["prefix"], roles=params["role"],
-                           account_status=params["account_status"])
-        if params["locked"] is not None:
-            users = [user for user in users if bool(user.get("locked")) is params["locked"]]
-        if before is not None:
-            users = inactive_since(users, before)
-        return dict(changed=False, users=users)
-
-    module.run(run)
+    module.run(lambda m: user_info(m.client, m.params))
 
 
 if __name__ == "__main__":

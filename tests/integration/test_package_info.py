@@ -82,7 +82,7 @@ def test_package_queries(standin, playbook):
 def test_bad_input_fails_before_any_request(standin, playbook):
     for args, message in ((dict(version="~=1.0"), "Option 'version': '~=1.0' is not an R version specifier"),
                           (dict(version="<<2", language="python"), "is not a Python version specifier"),
-                          (dict(content="sales-dashboard"), "Option 'content' must be a content guid"),
+                          (dict(content="sales-dashboard"), "Option 'content': 'sales-dashboard' is not a content guid"),
                           (dict(language="julia"), "language")):
         standin.clear_log()
         run = playbook("""

@@ -169,3 +169,16 @@ class DeployResource(ContentResource):
 
 def _label(content):
     return "%s (%s)" % (content.get("guid"), content.get("name"))
+
+
+def task_info(client, params):
+    """connect_task_info: one task's state and output from `first`, followed for up to `wait` seconds."""
+    for option in ("first", "wait"):
+        if params[option] < 0:
+            raise InputError("Option '%s' must be 0 or more, got %s." % (option, params[option]))
+    task, output = follow_task(client, params["id"], params["wait"], params["first"])
+    result = dict(changed=False, task=task_summary(task, params["id"]), output=output)
+    if params["fail_on_error"] and task.get("finished") and task.get("code"):
+        result.update(failed=True, msg="Task %s failed (code %s): %s. Last output: %s" % (
+            params["id"], task.get("code"), task.get("error"), " | ".join(output[-SHOWN_LINES:])))
+    return result

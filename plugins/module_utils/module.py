@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -58,6 +59,22 @@ def missing_connection(params):
 def concurrency_spec(default=8):
     """The `concurrency` option of the batch forms (checked by ConnectModule: 1 to MAX_CONCURRENCY)."""
     return dict(concurrency=dict(type="int", default=default))
+
+
+def batch_form(item_options, keys, top_level=None, concurrency=8):
+    """The ConnectModule arguments of a write module with a single and a batch form.
+
+    `item_options` are the options of one object, given at the top level and in each entry of `items`,
+    where they have no defaults (an item's unset option takes the top-level value). `top_level` adds
+    options, or replaces them with their top-level form (with a default). The single form selects its
+    object by one of `keys`, and so does each item; `items` excludes the single form's keys.
+    Callers may extend the returned lists (another selector, more exclusions).
+    """
+    spec = dict(item_options, **(top_level or {}))
+    spec.update(items=dict(type="list", elements="dict", options=copy.deepcopy(item_options),
+                           required_one_of=[list(keys)]), **concurrency_spec(concurrency))
+    return dict(argument_spec=spec, required_one_of=[list(keys) + ["items"]],
+                mutually_exclusive=[["items", key] for key in keys])
 
 
 class ConnectModule:

@@ -265,7 +265,7 @@ failed_items: {description: 'For O(items), the items that failed, each with C(in
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.content import field_argument_spec
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import facet_argument_spec
 
@@ -273,25 +273,16 @@ STATES = ["present", "absent"]
 
 
 def main():
-    item_options = field_argument_spec()
-    item_options.update(guid=dict(type="str"), name=dict(type="str"), state=dict(type="str", choices=STATES))
-    item_options.update(facet_argument_spec(item=True))
-    argument_spec = field_argument_spec()
-    argument_spec.update(facet_argument_spec())
-    argument_spec.update(
-        guid=dict(type="str"),
-        name=dict(type="str"),
-        state=dict(type="str", choices=STATES, default="present"),
-        items=dict(type="list", elements="dict", options=item_options, required_one_of=[["guid", "name"]]),
-        owned_by=dict(type="str"),
-        **concurrency_spec()
+    form = batch_form(
+        dict(field_argument_spec(), guid=dict(type="str"), name=dict(type="str"), state=dict(type="str", choices=STATES),
+             **facet_argument_spec(item=True)),
+        ("guid", "name"),
+        top_level=dict(facet_argument_spec(), state=dict(type="str", choices=STATES, default="present"),
+                       owned_by=dict(type="str")),
     )
-    module = ConnectModule(
-        argument_spec=argument_spec,
-        pool_size=64,
-        required_one_of=[["guid", "name", "items", "owned_by"]],
-        mutually_exclusive=[["items", "guid"], ["items", "name"], ["owned_by", "guid"], ["owned_by", "name"]],
-    )
+    form["required_one_of"][0].append("owned_by")  # the batch of everything one user owns
+    form["mutually_exclusive"] += [["owned_by", "guid"], ["owned_by", "name"]]
+    module = ConnectModule(pool_size=64, **form)
     batch = module.params["items"] is not None or module.params["owned_by"] is not None
     module.run(lambda m: m.reconcile(ContentResource, batch=batch))
 

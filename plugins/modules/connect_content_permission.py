@@ -110,9 +110,6 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-changed_count: {description: How many entries changed (or would change)., returned: batch form, type: int}
-failed_count: {description: How many entries failed., returned: batch form, type: int}
-failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.', returned: batch form, type: list, elements: dict}
 permission:
   description:
     - The principal's ACL entry after the task, as Connect returns it; null when there is none (O(state=absent)).
@@ -142,6 +139,9 @@ permission:
     principal_guid: 6f300623-1e0c-48e6-a473-ddf630c0c0c3
     principal_type: group
     role: viewer
+changed_count: {description: How many entries changed (or would change)., returned: batch form, type: int}
+failed_count: {description: How many entries failed., returned: batch form, type: int}
+failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.', returned: batch form, type: list, elements: dict}
 results:
   description:
     - The batch form's entries, one per item, with C(index), C(guid) and C(name) (the content), C(principal),

@@ -193,33 +193,22 @@ matched:
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.content import field_argument_spec
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import DeployResource
 
 
 def main():
-    item_options = field_argument_spec()
-    item_options.update(guid=dict(type="str"), name=dict(type="str"), bundle=dict(type="path", required=True),
-                        exclude=dict(type="list", elements="str"))
-    argument_spec = field_argument_spec()
-    argument_spec.update(
-        guid=dict(type="str"),
-        name=dict(type="str"),
-        bundle=dict(type="path"),
-        exclude=dict(type="list", elements="str", default=[]),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=600),
-        keep_bundles=dict(type="int"),
-        items=dict(type="list", elements="dict", options=item_options, required_one_of=[["guid", "name"]]),
-        **concurrency_spec(default=4)
+    form = batch_form(
+        dict(field_argument_spec(), guid=dict(type="str"), name=dict(type="str"), bundle=dict(type="path", required=True),
+             exclude=dict(type="list", elements="str")),
+        ("guid", "name"),
+        top_level=dict(bundle=dict(type="path"), exclude=dict(type="list", elements="str", default=[]),
+                       wait=dict(type="bool", default=True), wait_timeout=dict(type="int", default=600),
+                       keep_bundles=dict(type="int")),
+        concurrency=4,
     )
-    module = ConnectModule(
-        argument_spec=argument_spec,
-        pool_size=64,
-        required_one_of=[["guid", "name", "items"]],
-        required_by={"guid": "bundle", "name": "bundle"},
-        mutually_exclusive=[["items", "guid"], ["items", "name"], ["items", "bundle"]],
-    )
+    form["mutually_exclusive"].append(["items", "bundle"])
+    module = ConnectModule(pool_size=64, required_by={"guid": "bundle", "name": "bundle"}, **form)
     module.run(lambda m: m.reconcile(DeployResource))
 
 

@@ -31,12 +31,12 @@ extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes
 options:
   <<: &group  # the options of one group, at the top level and in each item
     name:
-      description:
-        - The group's name (case-sensitive). Selects the group, or, with O(guid), is its new name.
+      description: The group's name (case-sensitive). Selects the group, or, with O(guid), is its new name.
       type: str
     guid:
       description:
-        - Select the group by guid. A group selected by guid is never created.
+        - Selects the group by guid, as RV(posit.connect.connect_group_info#module:groups[].guid) returns it.
+        - A group selected by guid is never created.
       type: str
     members:
       description:
@@ -125,9 +125,6 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-changed_count: {description: How many groups changed (or would change)., returned: batch form, type: int}
-failed_count: {description: How many groups failed., returned: batch form, type: int}
-failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.', returned: batch form, type: list, elements: dict}
 group:
   description:
     - The single form's group after the task (guid, name, owner_guid, member_count), as Connect returns it;
@@ -136,6 +133,9 @@ group:
   type: dict
   sample: {"guid": "6f300623-1e0c-48e6-a473-ddf630c0c0c3", "name": "Analysts",
            "owner_guid": "1b5a8d0e-0f73-4c4b-9d0c-7c3f1c2e4d5a", "member_count": 2}
+changed_count: {description: How many groups changed (or would change)., returned: batch form, type: int}
+failed_count: {description: How many groups failed., returned: batch form, type: int}
+failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.', returned: batch form, type: list, elements: dict}
 results:
   description:
     - The batch form's entries, one per item, with C(index), C(guid), C(name), C(status) (created, updated,
@@ -146,7 +146,7 @@ results:
   elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.group import GroupResource
 
 STATES = ["present", "absent"]
@@ -164,21 +164,12 @@ def group_options():
 
 
 def main():
-    item_options = group_options()
-    item_options.update(state=dict(type="str", choices=STATES))
-    argument_spec = group_options()
-    argument_spec.update(
-        state=dict(type="str", choices=STATES, default="present"),
-        purge_members=dict(type="bool", default=False),
-        remote=dict(type="bool", default=False),
-        items=dict(type="list", elements="dict", options=item_options, required_one_of=[["name", "guid"]]),
-        **concurrency_spec()
-    )
-    module = ConnectModule(
-        argument_spec=argument_spec,
-        required_one_of=[["name", "guid", "items"]],
-        mutually_exclusive=[["items", "name"], ["items", "guid"]],
-    )
+    module = ConnectModule(**batch_form(
+        dict(group_options(), state=dict(type="str", choices=STATES)), ("name", "guid"),
+        top_level=dict(state=dict(type="str", choices=STATES, default="present"),
+                       purge_members=dict(type="bool", default=False),
+                       remote=dict(type="bool", default=False)),
+    ))
     module.run(lambda m: m.reconcile(GroupResource))
 
 

@@ -18,16 +18,14 @@ description:
     first page. On those servers (and when the server hides its version), a prefix search whose
     first page is full is completed by paging through all groups and matching the prefix on the client,
     so the module neither loops nor repeats groups.
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 options:
   name:
-    description:
-      - Only the group with exactly this name (case-sensitive).
-      - Mutually exclusive with O(guid) and O(prefix).
+    description: Only the group with exactly this name (case-sensitive). Mutually exclusive with O(guid) and O(prefix).
     type: str
   guid:
-    description:
-      - Only the group with this guid. An unknown guid returns an empty list.
-      - Mutually exclusive with O(name) and O(prefix).
+    description: Only the group with this guid; an unknown guid returns an empty list. Mutually exclusive with O(name)
+      and O(prefix).
     type: str
   prefix:
     description:
@@ -42,14 +40,9 @@ options:
       - Connect cannot list the members of LDAP groups; the task then fails with Connect's error.
     type: bool
     default: false
-extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""
-- name: List every group
-  posit.connect.connect_group_info:
-  register: all_groups
-
 - name: One group and its members
   posit.connect.connect_group_info:
     name: Data Science
@@ -64,12 +57,17 @@ EXAMPLES = r"""
   posit.connect.connect_group_info:
     prefix: team-
   register: teams
+
+- name: List every group
+  posit.connect.connect_group_info:
+  register: all_groups
 """
 
 RETURN = r"""
 groups:
-  description: The matching groups, as Connect returns them. Empty when none match.
-  returned: success
+  description:
+    - The matching groups, as Connect returns them, in its order. Empty when none match.
+  returned: always
   type: list
   elements: dict
   contains:

@@ -34,8 +34,8 @@ options:
         - The user's username (case-sensitive). Selects the user, or, with O(guid), is the new username.
       type: str
     guid:
-      description:
-        - Select the user by guid. A user selected by guid is never created.
+      description: Selects the user by guid, as RV(posit.connect.connect_user_info#module:users[].guid) returns it.
+        A user selected by guid is never created.
       type: str
     user_role:
       description:
@@ -152,7 +152,7 @@ results:
   elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.user import UserResource
 
 ROLES = ["viewer", "publisher", "administrator"]
@@ -175,17 +175,8 @@ def user_options():
 
 
 def main():
-    argument_spec = user_options()
-    argument_spec.update(
-        state=dict(type="str", choices=["present"], default="present"),
-        items=dict(type="list", elements="dict", options=user_options(), required_one_of=[["username", "guid"]]),
-        **concurrency_spec()
-    )
-    module = ConnectModule(
-        argument_spec=argument_spec,
-        required_one_of=[["username", "guid", "items"]],
-        mutually_exclusive=[["items", "username"], ["items", "guid"]],
-    )
+    module = ConnectModule(**batch_form(user_options(), ("username", "guid"),
+                                        top_level=dict(state=dict(type="str", choices=["present"], default="present"))))
     module.run(lambda m: m.reconcile(UserResource))
 
 

@@ -15,6 +15,7 @@ description:
   - Lists the users of a Connect server, all of them or those matching the filters given.
   - Pages through every user (C(GET /v1/users), 500 per page); nothing is silently truncated.
   - Filters combine with AND; the values of one list option combine with OR.
+extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 options:
   username:
     description:
@@ -57,7 +58,6 @@ options:
       - An RFC3339 time such as V(2025-01-31T12:00:00Z) or a relative time such as V(-90d), V(-12h).
       - Computed from the listing (no extra request).
     type: str
-extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""

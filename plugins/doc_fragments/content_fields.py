@@ -177,12 +177,18 @@ FACETS = r"""
 
 
 class ModuleDocFragment(object):
+    """The variants below are built from FIELDS and FACETS after the class.
 
-    # The content fields, at the top level: connect_content and connect_deploy.
-    DOCUMENTATION = "options:" + FIELDS
+    ansible-test's yamllint sanity test reads a fragment's class attributes as string literals, so built ones are
+    set on the class instead; tests/unit/test_docs.py lints every variant with the same yamllint rules.
+    """
 
-    # connect_content: its owner and facet options, and the suboptions of its `items`.
-    CONTENT = "options:" + FACETS + _items(r"""
+
+# The content fields, at the top level: connect_content and connect_deploy.
+ModuleDocFragment.DOCUMENTATION = "options:" + FIELDS
+
+# connect_content: its owner and facet options, and the suboptions of its `items`.
+ModuleDocFragment.CONTENT = "options:" + FACETS + _items(r"""
       guid: {description: "The item's guid. Set O(items[].name) too to rename the item.", type: str}
       name:
         description: Without O(items[].guid), selects the item by name. If no item has this name, it is created (when present).
@@ -190,8 +196,8 @@ class ModuleDocFragment(object):
       state: {description: V(present) or V(absent) for this item. Defaults to the top-level O(state)., type: str, choices: [present, absent]}
 """, FIELDS, FACETS)
 
-    # connect_deploy: the suboptions of its `items`.
-    DEPLOY = "options:" + _items(r"""
+# connect_deploy: the suboptions of its `items`.
+ModuleDocFragment.DEPLOY = "options:" + _items(r"""
       guid: {description: The item's guid., type: str}
       name: {description: Selects the item by name; created when missing., type: str}
       owner: {description: See O(owner)., type: str}

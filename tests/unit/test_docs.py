@@ -77,3 +77,27 @@ def test_batch_modules_document_the_same_summary(module):
     assert "C(msg)" in returns["failed_items"]["description"]
     results = returns["results"]
     assert "status" in results.get("contains", {}) or "C(status)" in str(results["description"]), "results: no status"
+
+
+def fragment_variants():
+    """(fragment, variant) for every documentation string of every doc fragment, built or literal."""
+    from importlib import import_module
+    for path in sorted((ROOT / "plugins" / "doc_fragments").glob("*.py")):
+        fragment = import_module("ansible_collections.posit.connect.plugins.doc_fragments." + path.stem)
+        for name, value in sorted(vars(fragment.ModuleDocFragment).items()):
+            if name.isupper() and isinstance(value, str):
+                yield path.stem, name, value
+
+
+@pytest.mark.parametrize("fragment,variant,text", list(fragment_variants()), ids=lambda v: v if len(v) < 40 else "")
+def test_doc_fragments_pass_ansible_tests_yamllint(fragment, variant, text):
+    """Every fragment variant, also those built after the class, passes the yamllint rules ansible-test uses."""
+    import ansible_test
+    from yamllint import linter
+    from yamllint.config import YamlLintConfig
+    rules = Path(ansible_test.__file__).parent / "_util" / "controller" / "sanity" / "yamllint" / "config" / "modules.yml"
+    problems = list(linter.run(text.lstrip("\n"), YamlLintConfig(file=str(rules))))
+    assert not problems, "%s.%s: %s" % (fragment, variant, "; ".join("%s:%s %s" % (p.line, p.column, p.desc) for p in problems))
+    parsed = yaml.safe_load(text)
+    assert isinstance(parsed, dict) and parsed, "%s.%s is no YAML mapping" % (fragment, variant)
+

@@ -3,12 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The reconcile engine: the one flow of every write module, single and batch forms alike.
 
-A Resource declares one kind of object: how to check an item's input, how to
-read the current objects (many at once where the API has a list), which fields
-it manages and how each compares, and how to create, update and delete. Facets
-are further parts of an object with their own reads and writes (an item's tags,
-its ACL, a group's members); each is read, compared and written only when the
-user set it.
+A Resource (resources/base.py) declares one kind of object: how to check an
+item's input, how to read the current objects (many at once where the API has
+a list), which fields it manages and how each compares, and how to create,
+update and delete. Facets are further parts of an object with their own reads
+and writes (an item's tags, its ACL, a group's members); each is read,
+compared and written only when the user set it.
 
 The engine does the rest, once: validate every item before any request;
 resolve names; read; compare only what the user set; plan; in check mode stop
@@ -66,173 +66,6 @@ class Item:
     def done(self):
         """Failed or skipped: nothing more is planned or written for this item."""
         return self.status in ("failed", "skipped")
-
-
-class Facet:
-    """A part of an object that is read, compared and written on its own (tags, ACL, members ...).
-
-    Subclasses set `name` (the option the user sets) and implement read, plan
-    and apply. plan returns None when nothing differs, else the operations
-    (any value apply understands); view(value) is what diff shows.
-    """
-
-    name = None
-
-    def read(self, engine, item):
-        """The facet's current value for an existing item (called concurrently, only when the user set it)."""
-        raise NotImplementedError
-
-    def plan(self, engine, item, current, wanted):
-        """The operations that bring current to wanted, or None; raise InputError for what Connect would refuse."""
-        raise NotImplementedError
-
-    def apply(self, engine, item, operations):
-        """Send the operations (not called in check mode)."""
-        raise NotImplementedError
-
-    def summary(self, operations):
-        """What `changes` shows for this facet (no secret values)."""
-        return operations
-
-    def view(self, value):
-        """A current or wanted value as the diff shows it."""
-        return value
-
-    def end(self, current, wanted, operations):
-        """The value the facet has once the operations are applied (the diff's after side); by default the
-        wanted one. Override when wanted is not the whole end state (e.g. members: at least these)."""
-        return wanted
-
-
-class Resource:
-    """One kind of object. Override what differs; the defaults suit a simple object with fields."""
-
-    kind = "object"              # for messages: "content", "ACL entry", "user"
-    noun = None                  # the batch's items in its summary message (default kind + "s")
-    result_key = "object"        # the single form returns the object under this key
-    facets = ()                  # Facet instances
-    create_missing = True        # False: a missing object is an error, not a create
-
-    def __init__(self, engine, top):
-        self.engine = engine
-        self.client = engine.client
-        self.top = top              # the task's top-level options (the single form: all of them)
-
-    # -- input, before any request ---------------------------------------------------
-
-    def prepare(self, item):
-        """Check the item's input and fill item.desired and item.facets; raise InputError."""
-        raise NotImplementedError
-
-    def prepare_all(self, items):
-        """Checks and lookups that concern every item (run once, before any read); raise to fail the task.
-
-        Returns the items to reconcile: those given, or others it selected (e.g. everything a user owns).
-        """
-        return items
-
-    def resolve(self, item):
-        """Per-item lookups by name before the read (principals, owners); raise to fail this item."""
-
-    # -- reads -------------------------------------------------------------------
-
-    def read(self, items):
-        """Set item.current for every item (one list request where the API has one).
-
-        The default reads items one by one, concurrently, with read_one.
-        """
-        def one(item):
-            item.current = self.read_one(item)
-
-        self.engine.each(one, items)
-
-    def read_one(self, item):
-        raise NotImplementedError
-
-    def key(self, item):
-        """What identifies the object an item selects (two items may not select the same one)."""
-        return None
-
-    # -- comparison ---------------------------------------------------------------
-
-    def normalise(self, field, value):
-        """A field's value as compared (both sides go through it)."""
-        return value
-
-    def compare(self, item):
-        """The desired fields whose value differs from the current object's."""
-        current = item.current or {}
-        changes = {}
-        for field, value in item.desired.items():
-            if not same(self.normalise(field, current.get(field)), self.normalise(field, value)):
-                changes[field] = value
-        return changes
-
-    def check(self, item, changes):
-        """Refuse, with InputError, what Connect would refuse for this plan (name clashes, limits ...)."""
-
-    def missing(self, item):
-        """Raise InputError when a missing object may not be created (e.g. selected by guid)."""
-
-    # -- diff and results ---------------------------------------------------------------
-
-    def view(self, item, values, side):
-        """The fields shown in the diff; add names beside guids here. side: 'before' or 'after'."""
-        return values
-
-    def header(self, item):
-        """The diff header of a batch entry."""
-        return None
-
-    def outcome(self, item):
-        """The single form's object after the run (the predicted one in check mode)."""
-        return item.result if item.result is not None else {}
-
-    def diff(self, item):
-        """The single form's diff: before and after of what changed."""
-        return diff(item.before, item.after)
-
-    def batch_extras(self, items):
-        """Values the batch result carries besides results and counts."""
-        return {}
-
-    def identity(self, item):
-        """The fields that name the item in its result entry (guid, name ...)."""
-        return {}
-
-    def extras(self, item):
-        """Values the single form returns beside the object (also when it fails after a write)."""
-        return {}
-
-    def predict(self, item):
-        """The object a write would produce, for check mode (and a write that answers nothing)."""
-        if item.status == "deleted":
-            return {}
-        if item.status == "created":
-            return dict(item.desired)
-        predicted = dict(item.current or {})
-        predicted.update(dict((f, v) for f, v in item.changes.items() if f in item.desired))
-        return predicted
-
-    # -- writes ---------------------------------------------------------------------
-
-    def create(self, item):
-        """Create the object from item.desired; return it as Connect answered."""
-        raise NotImplementedError
-
-    def update(self, item, changes):
-        """Send the changed fields; return the object as Connect answered (or None)."""
-        raise NotImplementedError
-
-    def delete(self, item):
-        raise NotImplementedError
-
-
-def same(current, wanted):
-    """Equal as Connect compares them: booleans only equal booleans (1 is not true)."""
-    if isinstance(current, bool) or isinstance(wanted, bool):
-        return current is wanted
-    return current == wanted
 
 
 class Engine:

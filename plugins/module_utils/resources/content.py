@@ -25,14 +25,14 @@ from ansible_collections.posit.connect.plugins.module_utils.content import (
     list_content,
     pick_by_name,
 )
-from ansible_collections.posit.connect.plugins.module_utils.engine import Resource, same
+from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource, same
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.principals import UserCache, current_user
-from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import (
-    content_facets,
-    listing_include,
-    prepare_facets,
-)
+from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import listing_include, prepare_facets
+from ansible_collections.posit.connect.plugins.module_utils.resources.facet_environment import EnvironmentFacet
+from ansible_collections.posit.connect.plugins.module_utils.resources.facet_permissions import PermissionsFacet
+from ansible_collections.posit.connect.plugins.module_utils.resources.facet_tags import TagsFacet
+from ansible_collections.posit.connect.plugins.module_utils.resources.facet_vanity import VanityFacet
 
 
 class PartlyCreatedError(ConnectError):
@@ -47,7 +47,7 @@ class ContentResource(Resource):
     def __init__(self, engine, top):
         super(ContentResource, self).__init__(engine, top)
         self.users = UserCache(self.client)
-        self.facets = content_facets(self)  # tags, vanity_url, environment, permissions (content_facets.py)
+        self.facets = (TagsFacet(self), VanityFacet(self), EnvironmentFacet(self), PermissionsFacet(self))
         self.top_desired = None
         self.owned_by = None        # the user whose content owned_by selects
         self.new_owner = None       # the top-level owner, checked once for every item
@@ -209,11 +209,6 @@ class ContentResource(Resource):
                else "be renamed to %r" % name, self.users.name_of(owner) or owner, clash))
 
     # -- diff and results ---------------------------------------------------------------
-
-    def view(self, item, values, side):
-        if "owner_guid" in values:
-            values = dict(values, owner=self.users.name_of(values["owner_guid"]))
-        return values
 
     def header(self, item):
         current = item.current or {}

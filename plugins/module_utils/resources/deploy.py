@@ -16,7 +16,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.posit.connect.plugins.module_utils.bundle import list_bundles, prepare_bundle
-from ansible_collections.posit.connect.plugins.module_utils.engine import Facet
+from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource
 

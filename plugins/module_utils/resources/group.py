@@ -14,9 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Facet, Resource
+from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.principals import (
     UserCache,
     group_members,
@@ -82,18 +81,11 @@ class GroupResource(Resource):
         self.by_guid = None          # the batch's one listing of every group
         self.by_name = None
 
-    def option(self, item, name):
-        value = item.spec.get(name)
-        return self.top.get(name) if value is None and item.index is not None else value
-
     # -- input ------------------------------------------------------------------
 
     def prepare(self, item):
         where = item.where
-        guid = check_guid(item.spec.get("guid"), where + "guid", "group")
-        name = item.spec.get("name")
-        if guid is None and not (name or "").strip():
-            raise InputError("Option '%sname' must not be empty: give the group's name, or 'guid'." % where)
+        guid, name = self.select(item, "name")
         if guid is not None and name is not None:
             if not name.strip():
                 raise InputError("Option '%sname' must not be empty: it is the group's new name." % where)
@@ -169,11 +161,6 @@ class GroupResource(Resource):
                              % (item.where, new, other.get("guid")))
 
     # -- diff and results ------------------------------------------------------------
-
-    def view(self, item, values, side):
-        if "owner_guid" in values:
-            values = dict(values, owner=self.users.name_of(values["owner_guid"]))
-        return values
 
     def header(self, item):
         current = item.current or {}

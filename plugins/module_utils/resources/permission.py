@@ -16,7 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.acl import entry_view, find_entries
 from ansible_collections.posit.connect.plugins.module_utils.content import list_content, require_content
-from ansible_collections.posit.connect.plugins.module_utils.engine import Resource
+from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.principals import require_principal

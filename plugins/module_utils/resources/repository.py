@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.bundle import select_content
 from ansible_collections.posit.connect.plugins.module_utils.content import check_guid
-from ansible_collections.posit.connect.plugins.module_utils.engine import Resource
+from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
 
 FIELDS = ("repository", "branch", "directory", "polling")

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Resource
+from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 
 MAX_TAG_NAME = 255

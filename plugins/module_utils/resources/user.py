@@ -14,9 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Resource, same
+from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource, same
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.principals import find_user, list_users, require_remote
 
 PROFILE_FIELDS = ("user_role", "email", "first_name", "last_name")
@@ -33,19 +32,11 @@ class UserResource(Resource):
         self.by_guid = None         # the batch's one listing of every user
         self.by_username = None
 
-    def option(self, item, name):
-        """An item's own value, else the task's (top-level options apply to every item)."""
-        value = item.spec.get(name)
-        return self.top.get(name) if value is None and item.index is not None else value
-
     # -- input ------------------------------------------------------------------
 
     def prepare(self, item):
         where = item.where
-        guid = check_guid(item.spec.get("guid"), where + "guid", "user")
-        username = item.spec.get("username")
-        if guid is None and not (username or "").strip():
-            raise InputError("Option '%susername' must not be empty: give the user's username, or 'guid'." % where)
+        guid, username = self.select(item, "username")
         item.desired = dict((f, self.option(item, f)) for f in PROFILE_FIELDS + ("locked",)
                             if self.option(item, f) is not None)
         if guid is not None and username is not None:

@@ -6,7 +6,8 @@ concurrency helper the engine borrows (map_concurrent).
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Engine, Facet, Resource
+from ansible_collections.posit.connect.plugins.module_utils.engine import Engine
+from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 
 

@@ -1,0 +1,202 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a resource of the reconcile engine (module_utils/engine.py) declares: Resource and Facet.
+
+A write module's resource subclasses Resource and overrides what differs from
+the defaults below; the engine calls these hooks in its one flow. The engine's
+Item carries one declared object through that flow.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.posit.connect.plugins.module_utils.engine import diff
+from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
+
+
+class Facet:
+    """A part of an object that is read, compared and written on its own (tags, ACL, members ...).
+
+    Subclasses set `name` (the option the user sets) and implement read, plan
+    and apply. plan returns None when nothing differs, else the operations
+    (any value apply understands); view(value) is what diff shows.
+    """
+
+    name = None
+
+    def read(self, engine, item):
+        """The facet's current value for an existing item (called concurrently, only when the user set it)."""
+        raise NotImplementedError
+
+    def plan(self, engine, item, current, wanted):
+        """The operations that bring current to wanted, or None; raise InputError for what Connect would refuse."""
+        raise NotImplementedError
+
+    def apply(self, engine, item, operations):
+        """Send the operations (not called in check mode)."""
+        raise NotImplementedError
+
+    def summary(self, operations):
+        """What `changes` shows for this facet (no secret values)."""
+        return operations
+
+    def view(self, value):
+        """A current or wanted value as the diff shows it."""
+        return value
+
+    def end(self, current, wanted, operations):
+        """The value the facet has once the operations are applied (the diff's after side); by default the
+        wanted one. Override when wanted is not the whole end state (e.g. members: at least these)."""
+        return wanted
+
+
+class Resource:
+    """One kind of object. Override what differs; the defaults suit a simple object with fields."""
+
+    kind = "object"              # for messages: "content", "ACL entry", "user"
+    noun = None                  # the batch's items in its summary message (default kind + "s")
+    result_key = "object"        # the single form returns the object under this key
+    facets = ()                  # Facet instances
+    create_missing = True        # False: a missing object is an error, not a create
+    users = None                 # a principals.UserCache where diffs show owner usernames beside owner_guid
+
+    def __init__(self, engine, top):
+        self.engine = engine
+        self.client = engine.client
+        self.top = top              # the task's top-level options (the single form: all of them)
+
+    # -- input, before any request ---------------------------------------------------
+
+    def option(self, item, name):
+        """An item's own value, else the task's (top-level options apply to every item of a batch)."""
+        value = item.spec.get(name)
+        return self.top.get(name) if value is None and item.index is not None else value
+
+    def select(self, item, name_option):
+        """(guid, name) that select an item's object: a valid guid, or else a name that is not empty."""
+        guid = check_guid(item.spec.get("guid"), item.where + "guid", self.kind)
+        name = item.spec.get(name_option)
+        if guid is None and not (name or "").strip():
+            raise InputError("Option '%s%s' must not be empty: give the %s's %s, or 'guid'."
+                             % (item.where, name_option, self.kind, name_option))
+        return guid, name
+
+    def prepare(self, item):
+        """Check the item's input and fill item.desired and item.facets; raise InputError."""
+        raise NotImplementedError
+
+    def prepare_all(self, items):
+        """Checks and lookups that concern every item (run once, before any read); raise to fail the task.
+
+        Returns the items to reconcile: those given, or others it selected (e.g. everything a user owns).
+        """
+        return items
+
+    def resolve(self, item):
+        """Per-item lookups by name before the read (principals, owners); raise to fail this item."""
+
+    # -- reads -------------------------------------------------------------------
+
+    def read(self, items):
+        """Set item.current for every item (one list request where the API has one).
+
+        The default reads items one by one, concurrently, with read_one.
+        """
+        def one(item):
+            item.current = self.read_one(item)
+
+        self.engine.each(one, items)
+
+    def read_one(self, item):
+        raise NotImplementedError
+
+    def key(self, item):
+        """What identifies the object an item selects (two items may not select the same one)."""
+        return None
+
+    # -- comparison ---------------------------------------------------------------
+
+    def normalise(self, field, value):
+        """A field's value as compared (both sides go through it)."""
+        return value
+
+    def compare(self, item):
+        """The desired fields whose value differs from the current object's."""
+        current = item.current or {}
+        changes = {}
+        for field, value in item.desired.items():
+            if not same(self.normalise(field, current.get(field)), self.normalise(field, value)):
+                changes[field] = value
+        return changes
+
+    def check(self, item, changes):
+        """Refuse, with InputError, what Connect would refuse for this plan (name clashes, limits ...)."""
+
+    def missing(self, item):
+        """Raise InputError when a missing object may not be created (e.g. selected by guid)."""
+
+    # -- diff and results ---------------------------------------------------------------
+
+    def view(self, item, values, side):
+        """The fields shown in the diff, the owner's username beside owner_guid; add other names beside guids
+        here. side: 'before' or 'after'."""
+        if "owner_guid" in values and self.users is not None:
+            values = dict(values, owner=self.users.name_of(values["owner_guid"]))
+        return values
+
+    def header(self, item):
+        """The diff header of a batch entry."""
+        return None
+
+    def outcome(self, item):
+        """The single form's object after the run (the predicted one in check mode)."""
+        return item.result if item.result is not None else {}
+
+    def diff(self, item):
+        """The single form's diff: before and after of what changed."""
+        return diff(item.before, item.after)
+
+    def batch_extras(self, items):
+        """Values the batch result carries besides results and counts."""
+        return {}
+
+    def identity(self, item):
+        """The fields that name the item in its result entry (guid, name ...)."""
+        return {}
+
+    def extras(self, item):
+        """Values the single form returns beside the object (also when it fails after a write)."""
+        return {}
+
+    def predict(self, item):
+        """The object a write would produce, for check mode (and a write that answers nothing)."""
+        if item.status == "deleted":
+            return {}
+        if item.status == "created":
+            return dict(item.desired)
+        predicted = dict(item.current or {})
+        predicted.update(dict((f, v) for f, v in item.changes.items() if f in item.desired))
+        return predicted
+
+    # -- writes ---------------------------------------------------------------------
+
+    def create(self, item):
+        """Create the object from item.desired; return it as Connect answered."""
+        raise NotImplementedError
+
+    def update(self, item, changes):
+        """Send the changed fields; return the object as Connect answered (or None)."""
+        raise NotImplementedError
+
+    def delete(self, item):
+        raise NotImplementedError
+
+
+def same(current, wanted):
+    """Equal as Connect compares them: booleans only equal booleans (1 is not true)."""
+    if isinstance(current, bool) or isinstance(wanted, bool):
+        return current is wanted
+    return current == wanted

@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""connect_content's vanity URL facet: the path, checked as Connect checks it, and who holds it."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import ContentFacet, item_guid
+
+VANITY_RE = re.compile(r"^/[A-Za-z0-9_/-]+/$")
+RESERVED_VANITY_PREFIXES = ("/__", "/favicon.ico", "/connect", "/apps", "/users", "/groups", "/setpassword",
+                            "/user-completion", "/confirm", "/recent", "/reports", "/plots", "/unpublished",
+                            "/settings", "/metrics", "/tokens", "/help", "/login", "/welcome", "/register",
+                            "/resetpassword", "/content")
+
+
+def normalise_vanity(path):
+    """A vanity path as Connect stores it: a leading and a trailing slash; "" stays "" (no vanity URL)."""
+    path = (path or "").strip()
+    return "" if not path else "/" + path.strip("/") + "/"
+
+
+def check_vanity(path, option):
+    """Raise InputError for a path Connect forbids (characters, the root, reserved prefixes)."""
+    if path == "/" or not VANITY_RE.match(path):
+        raise InputError("Option '%s': %r is not a vanity path Connect accepts: use letters, digits, '-', '_' and "
+                         "'/', e.g. '/sales/' (and \"\" to remove the vanity URL)." % (option, path))
+    lowered = path.lower()
+    for prefix in RESERVED_VANITY_PREFIXES:
+        if lowered.startswith(prefix + ("" if prefix == "/__" else "/")):
+            raise InputError("Option '%s': %r starts with %r, a path Connect reserves for itself; choose another "
+                             "path." % (option, path, prefix))
+
+
+class VanityFacet(ContentFacet):
+    """The vanity path ("/sales/"); "" removes it. A path another item holds needs force_vanity_url."""
+
+    name = "vanity_url"
+    flags = ("force_vanity_url",)
+
+    def __init__(self, resource):
+        super(VanityFacet, self).__init__(resource)
+        self._vanities = False   # guid -> path from GET /v1/vanities; None when refused
+        self.claimed = {}        # path -> the option of this task's item that takes it
+
+    def prepare(self, value, option, flags):
+        path = normalise_vanity(value)
+        if path:
+            check_vanity(path, option)
+        return dict(path=path, option=option, force=flags["force_vanity_url"])
+
+    def path_of(self, url):
+        """The path of a vanity_url as GET /v1/content answers it (a URL under the server's root)."""
+        if not url:
+            return None
+        path = urlsplit(url).path if "://" in url else url
+        root = urlsplit(self.client.api_root).path[:-len("/__api__")]
+        if root and path.startswith(root + "/"):
+            path = path[len(root):]
+        return normalise_vanity(path)
+
+    def vanities(self):
+        """Every vanity path by content guid (one GET /v1/vanities, administrators only), or None."""
+        with self.lock:
+            if self._vanities is False:
+                try:
+                    self._vanities = dict((v["content_guid"], normalise_vanity(v["path"]))
+                                          for v in self.client.get("v1/vanities") or [])
+                except ConnectError as exc:
+                    if exc.status not in (401, 403):
+                        raise
+                    self._vanities = None
+        return self._vanities
+
+    def read(self, engine, item):
+        guid = item.current["guid"]
+        if "vanity_url" in item.current or self.included:
+            return self.path_of(item.current.get("vanity_url"))
+        if self.resource.listing is not None:
+            vanities = self.vanities()
+            if vanities is not None:
+                return vanities.get(guid)
+        found = self.client.get_or_none("v1/content/%s/vanity" % guid)
+        return normalise_vanity(found.get("path")) if found else None
+
+    def holders(self):
+        """path -> (guid, name) of every item holding a vanity path, as far as this key can see."""
+        listing = self.resource.listing
+        if listing is not None and self.included:
+            return dict((self.path_of(c["vanity_url"]), (c["guid"], c.get("name"))) for c in listing
+                        if c.get("vanity_url"))
+        vanities = self.vanities() or {}
+        names = dict((c["guid"], c.get("name")) for c in listing or [])
+        return dict((path, (guid, names.get(guid))) for guid, path in vanities.items())
+
+    def plan(self, engine, item, current, wanted):
+        path, option = wanted["path"], wanted["option"]
+        if (current or "") == path:
+            return None
+        if not path:
+            return dict(path="", force=False)
+        mine = item_guid(item)
+        force = False
+        for taken, (guid, name) in sorted(self.holders().items()):
+            if guid == mine:
+                continue
+            if taken == path:
+                if not wanted["force"]:
+                    raise InputError("Option '%s': the vanity path %s is held by content %s (%s). Choose another "
+                                     "path, or set force_vanity_url: true to move it to this item." % (option, path, guid, name))
+                force = True
+            elif taken.startswith(path) or path.startswith(taken):
+                raise InputError("Option '%s': %s is %s of the vanity path %s of content %s (%s), and Connect refuses a "
+                                 "vanity path that is an ancestor or descendant of another; choose another path."
+                                 % (option, path, "an ancestor" if taken.startswith(path) else "a descendant", taken,
+                                    guid, name))
+        other = self.claimed.get(path)
+        if other is not None:
+            raise InputError("Option '%s': %s is also the vanity path of %s in this task; give each path to one item."
+                             % (option, path, other))
+        self.claimed[path] = option
+        return dict(path=path, force=force)
+
+    def end(self, current, wanted, operations):
+        return operations["path"]
+
+    def view(self, value):
+        return value or ""
+
+    def apply(self, engine, item, operations):
+        guid = item_guid(item)
+        if not operations["path"]:
+            self.client.delete("v1/content/%s/vanity" % guid)
+        else:
+            self.client.put("v1/content/%s/vanity" % guid, body=dict(path=operations["path"], force=operations["force"]))

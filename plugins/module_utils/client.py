@@ -14,10 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import random
 import re
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 try:
@@ -31,20 +28,18 @@ try:
     import urllib3
     from requests.adapters import HTTPAdapter
     from urllib3.exceptions import InsecureRequestWarning, NewConnectionError
-    from urllib3.util.retry import Retry
 except ImportError as exc:  # pragma: no cover - exercised by the missing_required_lib test
-    requests = urllib3 = InsecureRequestWarning = NewConnectionError = Retry = None
+    requests = urllib3 = InsecureRequestWarning = NewConnectionError = None
     HTTPAdapter = object
     REQUESTS_IMPORT_ERROR = exc
 
+from ansible_collections.posit.connect.plugins.module_utils.backoff import RATE_LIMIT_WAIT, Backoff, retry_after_of
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.failures import (
     RETRY_STATUSES, connect_error, http_error, not_json_error, short, tls_error)
 
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
 MAX_PAGE_SIZE = 500
-MAX_BACKOFF = 30.0
-RATE_LIMIT_WAIT = 300.0  # default total seconds a client may spend paused by HTTP 429 (option rate_limit_wait)
 
 
 def normalize_server(server):
@@ -95,11 +90,8 @@ class ConnectClient:
             raise InputError("Option 'ca_path': %s does not exist; set it to the PEM file of the CA that signed "
                              "Connect's certificate (or unset it to use the system's CAs)." % ca_path)
         self.timeout = timeout
-        self.retries = max(0, int(retries))
-        self.backoff = backoff
-        self.rate_limit_wait = max(0.0, float(rate_limit_wait))
         self.warn = warn or (lambda msg: None)
-        self.log = log or (lambda msg: None)
+        self.pacing = Backoff(retries, backoff, rate_limit_wait, log or (lambda msg: None))
         # Passed on every request: Session.verify would be overridden by
         # REQUESTS_CA_BUNDLE from the environment.
         self.verify = ca_path if ca_path else bool(validate_certs)
@@ -119,10 +111,6 @@ class ConnectClient:
             "Accept": "application/json",
             "User-Agent": "posit.connect-ansible",
         })
-        self._lock = threading.Lock()
-        self._throttled_until = 0.0  # time.monotonic() before which no request is sent (after a 429)
-        self._throttled_total = 0.0  # seconds of 429 pauses so far, against rate_limit_wait
-        self._retried = {}  # cause of the first retry ("HTTP 503") -> [requests that succeeded, that failed]
         self._settings = None
         self._endpoints = {}
 
@@ -151,11 +139,11 @@ class ConnectClient:
         try:
             resp = self._send(method, url, shown, sending, causes)
         except ConnectError:
-            self._count_retried(causes, False)
+            self.pacing.count(causes, False)
             raise
-        self._count_retried(causes, resp.status_code < 300)
+        self.pacing.count(causes, resp.status_code < 300)
         if resp.status_code >= 300:
-            raise http_error(method, shown, resp, self.api_root, self.rate_limit_wait)
+            raise http_error(method, shown, resp, self.api_root, self.pacing.rate_limit_wait)
         if dest is not None:
             with open(dest, "wb") as out:
                 for chunk in resp.iter_content(1024 * 1024):
@@ -170,7 +158,7 @@ class ConnectClient:
     # the pauses of a whole run share one budget (rate_limit_wait) instead of a count, and the retries of the
     # run are counted for one warning per task. Retry would need a subclass overriding increment, sleep and
     # is_retry with state shared across its copies, which is more code than this loop. Retry's own parser is used
-    # for Retry-After (seconds or an HTTP date).
+    # for Retry-After (seconds or an HTTP date). The pacing and its shared state are in module_utils/backoff.py.
     def _send(self, method, url, shown, sending, causes):
         """The response after the retries: 429 within the wait budget, 502/503/504 and dropped connections
         `retries` times with exponential backoff (honouring Retry-After). A refused connection or an unknown
@@ -178,8 +166,9 @@ class ConnectClient:
         multiply the time a playbook is stuck), and a request that may have reached the server is retried
         only when its method is idempotent (a POST is never sent twice)."""
         attempt = 0  # retries counted against `retries` (not the 429s, which count against rate_limit_wait)
+        pacing = self.pacing
         while True:
-            self._wait_while_throttled()
+            pacing.wait_while_throttled()
             if sending["data"] is not None:
                 sending["data"].seek(0)
             try:
@@ -194,10 +183,10 @@ class ConnectClient:
             except requests.exceptions.ConnectionError as exc:
                 if isinstance(_reason(exc), NewConnectionError):
                     raise connect_error(method, shown, exc, self.api_root)
-                if attempt < self.retries and method in IDEMPOTENT_METHODS:
+                if attempt < pacing.retries and method in IDEMPOTENT_METHODS:
                     attempt += 1
                     causes.append("a dropped connection")
-                    self._backoff(attempt, None, "%s %s: connection dropped (%s)" % (method, shown, short(exc)))
+                    pacing.pause(attempt, None, "%s %s: connection dropped (%s)" % (method, shown, short(exc)))
                     continue
                 if method not in IDEMPOTENT_METHODS:
                     note = "; it was not sent again, as it may have reached Connect"
@@ -211,77 +200,21 @@ class ConnectClient:
 
             status = resp.status_code
             what = "%s %s: HTTP %s" % (method, shown, status)
-            retry_after = _retry_after(resp)
-            if status == 429 and self._pause_everyone(
-                    retry_after if retry_after is not None else self._delay(len(causes) + 1), what):
+            retry_after = retry_after_of(resp)
+            if status == 429 and pacing.pause_everyone(
+                    retry_after if retry_after is not None else pacing.delay(len(causes) + 1), what):
                 causes.append("HTTP 429")
                 continue
-            if status in RETRY_STATUSES and status != 429 and attempt < self.retries:
+            if status in RETRY_STATUSES and status != 429 and attempt < pacing.retries:
                 attempt += 1
                 causes.append("HTTP %s" % status)
-                self._backoff(attempt, retry_after, what)
+                pacing.pause(attempt, retry_after, what)
                 continue
             return resp
 
-    def _delay(self, attempt):
-        """Exponential backoff with a little jitter: backoff, 2 x backoff, 4 x ... up to MAX_BACKOFF."""
-        delay = min(MAX_BACKOFF, self.backoff * (2 ** (attempt - 1)))
-        return delay + random.uniform(0, delay / 4)
-
-    def _backoff(self, attempt, retry_after, what):
-        delay = retry_after if retry_after is not None else self._delay(attempt)
-        self.log("%s; retry %d of %d in %.1fs" % (what, attempt, self.retries, delay))
-        time.sleep(delay)
-
-    def _wait_while_throttled(self):
-        """Connect answered 429 (too many requests): no thread sends until its Retry-After has passed."""
-        wait = self._throttled_until - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-
-    def _pause_everyone(self, delay, what):
-        """After a 429 every thread of this client waits `delay` seconds (see _wait_while_throttled).
-
-        False, without waiting, when the pause would take the run's 429 pauses past rate_limit_wait."""
-        with self._lock:
-            now = time.monotonic()
-            added = max(0.0, now + delay - max(now, self._throttled_until))
-            if self._throttled_total + added > self.rate_limit_wait:
-                return False
-            self._throttled_total += added
-            self._throttled_until = max(self._throttled_until, now + delay)
-            total = self._throttled_total
-        self.log("%s; waiting %.1fs (%.0fs of rate_limit_wait %.0fs used)" % (what, delay, total, self.rate_limit_wait))
-        self._wait_while_throttled()
-        return True
-
-    def _count_retried(self, causes, succeeded):
-        if causes:
-            with self._lock:
-                self._retried.setdefault(causes[0], [0, 0])[0 if succeeded else 1] += 1
-
     def retry_summary(self):
-        """One line about every retry of this client's run, or None when nothing was retried.
-
-        "37 requests were retried after HTTP 503; all succeeded"."""
-        with self._lock:
-            counts = sorted(self._retried.items(), key=lambda item: (-sum(item[1]), item[0]))
-        if not counts:
-            return None
-        total = sum(sum(item[1]) for item in counts)
-        failed = sum(item[1][1] for item in counts)
-        if len(counts) == 1:
-            causes = counts[0][0]
-        else:
-            named = ["%s (%d)" % (cause, sum(n)) for cause, n in counts]
-            causes = ", ".join(named[:-1]) + " and " + named[-1]
-        if failed == 0:
-            outcome = "it succeeded" if total == 1 else "all succeeded"
-        elif failed == total:
-            outcome = "it still failed" if total == 1 else "all still failed"
-        else:
-            outcome = "%d succeeded, %d still failed" % (total - failed, failed)
-        return "%d request%s retried after %s; %s" % (total, " was" if total == 1 else "s were", causes, outcome)
+        """One line about every retry of this client's run, or None (see Backoff.summary)."""
+        return self.pacing.summary()
 
     def _decode(self, method, shown, resp):
         if "json" not in resp.headers.get("Content-Type", ""):
@@ -417,18 +350,3 @@ def _reason(exc):
     """The urllib3 exception under a requests ConnectionError (NewConnectionError: nothing was sent)."""
     inner = exc.args[0] if exc.args else None
     return getattr(inner, "reason", inner)
-
-
-def _retry_after(resp):
-    """The response's Retry-After in seconds (a number or an HTTP date), or None."""
-    value = resp.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return Retry().parse_retry_after(value)
-    except Exception:  # urllib3's InvalidHeader: ignore a header we cannot read
-        return None

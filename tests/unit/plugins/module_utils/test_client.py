@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils import client as client_mod
+from ansible_collections.posit.connect.plugins.module_utils import backoff
 from ansible_collections.posit.connect.plugins.module_utils import failures
 from ansible_collections.posit.connect.plugins.module_utils.client import (
     ConnectClient,
@@ -26,7 +26,7 @@ SHARED = next(p for p in Path(__file__).resolve().parents if p.name == "tests") 
 
 @pytest.fixture
 def sleeps(monkeypatch):
-    """Record the client's backoff sleeps instead of sleeping; its clock moves on by each sleep."""
+    """Record the client's backoff sleeps (module_utils/backoff.py) instead of sleeping; its clock moves on by each sleep."""
     recorded = []
     clock = [1000.0]
 
@@ -34,8 +34,8 @@ def sleeps(monkeypatch):
         recorded.append(round(seconds, 3))
         clock[0] += seconds
 
-    monkeypatch.setattr(client_mod.time, "sleep", sleep)
-    monkeypatch.setattr(client_mod.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(backoff.time, "sleep", sleep)
+    monkeypatch.setattr(backoff.time, "monotonic", lambda: clock[0])
     return recorded
 
 

@@ -2,6 +2,7 @@
 
 import filecmp
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,10 @@ def test_doc_fragments_pass_ansible_tests_yamllint(fragment, variant, text):
     parsed = yaml.safe_load(text)
     assert isinstance(parsed, dict) and parsed, "%s.%s is no YAML mapping" % (fragment, variant)
 
+
+def test_readme_layout_names_every_module_utils_file():
+    """The README's layout paragraph names every file of plugins/module_utils (the architecture at a glance)."""
+    layout = (ROOT / "README.md").read_text().split("The layout, by job:", 1)[1].split("\n\n", 2)[1]
+    files = sorted(p.relative_to(ROOT / "plugins" / "module_utils") for p in (ROOT / "plugins" / "module_utils").rglob("*.py")
+                   if p.name != "__init__.py")
+    assert [str(f) for f in files if not re.search(r"[`/]%s`" % re.escape(f.name), layout)] == []

@@ -12,7 +12,7 @@ import json
 
 import yaml
 
-from ansible_collections.posit.connect.plugins.module_utils.content import FIELD_CHOICES, FIELD_OPTIONS, WRITABLE_FIELDS
+from ansible_collections.posit.connect.plugins.module_utils.fields import FIELD_CHOICES, FIELD_OPTIONS, WRITABLE_FIELDS
 
 # What Connect gives a new item; export writes only the fields that differ.
 FALSE_DEFAULTS = ("locked", "run_as_current_user", "otel_enabled")

@@ -16,7 +16,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.content import (
-    CREATABLE_FIELDS,
     check_guid,
     check_name,
     check_process_limits,
@@ -27,6 +26,7 @@ from ansible_collections.posit.connect.plugins.module_utils.content import (
 )
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource, same
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.fields import CREATABLE_FIELDS
 from ansible_collections.posit.connect.plugins.module_utils.principals import UserCache, current_user
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import listing_include, prepare_facets
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_environment import EnvironmentFacet

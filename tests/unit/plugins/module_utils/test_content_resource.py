@@ -11,14 +11,8 @@ import pytest
 
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError as ContentInputError
-from ansible_collections.posit.connect.plugins.module_utils.content import (
-    CREATABLE_FIELDS,
-    RESETTABLE_FIELDS,
-    WRITABLE_FIELDS,
-    check_process_limits,
-    desired_fields,
-    pick_by_name,
-)
+from ansible_collections.posit.connect.plugins.module_utils.content import check_process_limits, desired_fields, pick_by_name
+from ansible_collections.posit.connect.plugins.module_utils.fields import CREATABLE_FIELDS, RESETTABLE_FIELDS, WRITABLE_FIELDS
 
 from ansible_collections.posit.connect.plugins.module_utils.engine import Engine, Item
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource, PartlyCreatedError

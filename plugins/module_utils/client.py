@@ -86,6 +86,9 @@ class ConnectClient:
         self.api_root = normalize_server(server)
         if not api_key:
             raise InputError("Option 'api_key' is not set: set it or export CONNECT_API_KEY.")
+        if re.search(r"\s", api_key):
+            raise InputError("Option 'api_key' contains a space or a line break, which no Connect API key has: "
+                             "give the key alone (a key read from a file: lookup('ansible.builtin.file', path) | trim).")
         if ca_path and not os.path.exists(ca_path):
             raise InputError("Option 'ca_path': %s does not exist; set it to the PEM file of the CA that signed "
                              "Connect's certificate (or unset it to use the system's CAs)." % ca_path)
@@ -135,9 +138,16 @@ class ConnectClient:
         url = self.url(path)
         shown = self._display_path(url)
         causes = []  # why this request was retried, one entry per retry
-        sending = dict(params=params, json=body, data=data, headers=headers, stream=dest is not None)
+        # Prepared from the session's headers alone: no session cookies are merged (an API key needs none), which
+        # also spares Session.request's per-request merging, the larger part of requests' own cost in a batch.
+        prepared = requests.PreparedRequest()
         try:
-            resp = self._send(method, url, shown, sending, causes)
+            prepared.prepare(method=method, url=url, params=params, json=body, data=data,
+                             headers=dict(self.session.headers, **(headers or {})))
+        except requests.exceptions.RequestException as exc:  # a malformed URL (headers are checked in __init__)
+            raise ConnectError("%s %s failed: %s" % (method, shown, short(exc)), method=method, path=shown)
+        try:
+            resp = self._send(method, shown, prepared, data, dest is not None, causes)
         except ConnectError:
             self.pacing.count(causes, False)
             raise
@@ -159,7 +169,7 @@ class ConnectClient:
     # run are counted for one warning per task. Retry would need a subclass overriding increment, sleep and
     # is_retry with state shared across its copies, which is more code than this loop. Retry's own parser is used
     # for Retry-After (seconds or an HTTP date). The pacing and its shared state are in module_utils/backoff.py.
-    def _send(self, method, url, shown, sending, causes):
+    def _send(self, method, shown, prepared, data, stream, causes):
         """The response after the retries: 429 within the wait budget, 502/503/504 and dropped connections
         `retries` times with exponential backoff (honouring Retry-After). A refused connection or an unknown
         host fails at once (a typo in 'server' does not get better), a timeout too (waiting again would
@@ -169,10 +179,11 @@ class ConnectClient:
         pacing = self.pacing
         while True:
             pacing.wait_while_throttled()
-            if sending["data"] is not None:
-                sending["data"].seek(0)
+            if data is not None:
+                data.seek(0)  # the prepared body is this file: a retry sends it from the start
             try:
-                resp = self.session.request(method, url, timeout=self.timeout, verify=self.verify, **sending)
+                resp = self.session.send(prepared, timeout=self.timeout, verify=self.verify, stream=stream,
+                                         proxies=self.session.proxies)
             except requests.exceptions.SSLError as exc:
                 raise tls_error(method, shown, exc, self.api_root, self.timeout)
             except requests.exceptions.Timeout:

@@ -399,3 +399,12 @@ def test_user_lookup_by_username_or_guid(standin):
     viewer = next(u for u in standin.state.users.values() if u["user_role"] == "viewer" and not u["locked"])
     with pytest.raises(InputError, match="viewer"):
         require_owner(client, viewer["username"])
+
+
+@pytest.mark.parametrize("key", ["abc def", "abcdef\n", "\tabcdef"])
+def test_an_api_key_with_whitespace_fails_naming_the_option_without_showing_the_key(standin, key):
+    standin.clear_log()
+    with pytest.raises(InputError) as err:
+        ConnectClient(standin.url, key)
+    assert "Option 'api_key'" in str(err.value) and "trim" in str(err.value) and key.strip() not in str(err.value)
+    assert standin.requests == []

@@ -113,7 +113,8 @@ class ConnectModule:
                 server=self.params["server"], api_key=self.params["api_key"],
                 validate_certs=self.params["validate_certs"], ca_path=self.params["ca_path"],
                 timeout=self.params["timeout"], retries=self.params["retries"],
-                rate_limit_wait=self.params["rate_limit_wait"], pool_size=pool_size, warn=self.ansible.warn,
+                rate_limit_wait=self.params["rate_limit_wait"], pool_size=max(pool_size, concurrency or 0),
+                warn=self.ansible.warn,
                 log=self.ansible.warn if self.ansible._verbosity >= 1 else None)  # one line per retry at -v
         except (InputError, ConnectError) as exc:
             self.client = None

@@ -62,6 +62,7 @@ class Resource:
     facets = ()                  # Facet instances
     create_missing = True        # False: a missing object is an error, not a create
     users = None                 # a principals.UserCache where diffs show owner usernames beside owner_guid
+    name_option = None           # the option naming an object selected without a guid ("name", "username"); select()
 
     def __init__(self, engine, top):
         self.engine = engine
@@ -75,13 +76,15 @@ class Resource:
         value = item.spec.get(name)
         return self.top.get(name) if value is None and item.index is not None else value
 
-    def select(self, item, name_option):
-        """(guid, name) that select an item's object: a valid guid, or else a name that is not empty."""
+    def select(self, item):
+        """(guid, name) that select an item's object: a valid guid, or else a name (name_option) that is not empty.
+        Both go to item.context, where key() and create_by_name() find them."""
         guid = check_guid(item.spec.get("guid"), item.where + "guid", self.kind)
-        name = item.spec.get(name_option)
+        name = item.spec.get(self.name_option)
         if guid is None and not (name or "").strip():
             raise InputError("Option '%s%s' must not be empty: give the %s's %s, or 'guid'."
-                             % (item.where, name_option, self.kind, name_option))
+                             % (item.where, self.name_option, self.kind, self.name_option))
+        item.context.update({"guid": guid, self.name_option: name})
         return guid, name
 
     def prepare(self, item):
@@ -114,8 +117,13 @@ class Resource:
         raise NotImplementedError
 
     def key(self, item):
-        """What identifies the object an item selects (two items may not select the same one)."""
-        return None
+        """What identifies the object an item selects (two items may not select the same one): with select(), its
+        guid, else its name; None (not checked) otherwise."""
+        if self.name_option is None:
+            return None
+        if item.current is not None:
+            return item.current["guid"]
+        return item.context["guid"] or "%s:%s" % (self.name_option, item.context[self.name_option])
 
     # -- comparison ---------------------------------------------------------------
 
@@ -137,6 +145,15 @@ class Resource:
 
     def missing(self, item):
         """Raise InputError when a missing object may not be created (e.g. selected by guid)."""
+
+    def create_by_name(self, item):
+        """For missing(): an object selected by guid that does not exist is an error; one selected by name is
+        created with that name."""
+        guid = item.context["guid"]
+        if guid is not None:
+            raise InputError("Option '%sguid': no Connect %s with guid %s. To create a %s, give '%s' without 'guid'."
+                             % (item.where, self.kind, guid, self.kind, self.name_option))
+        item.desired[self.name_option] = item.context[self.name_option]
 
     # -- diff and results ---------------------------------------------------------------
 

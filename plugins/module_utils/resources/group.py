@@ -72,6 +72,7 @@ class Members(Facet):
 
 class GroupResource(Resource):
     kind = "group"
+    name_option = "name"
     result_key = "group"
     facets = (Members(),)
 
@@ -85,7 +86,7 @@ class GroupResource(Resource):
 
     def prepare(self, item):
         where = item.where
-        guid, name = self.select(item, "name")
+        guid, name = self.select(item)
         if guid is not None and name is not None:
             if not name.strip():
                 raise InputError("Option '%sname' must not be empty: it is the group's new name." % where)
@@ -98,7 +99,7 @@ class GroupResource(Resource):
                                  % (where, where, ", ".join(sorted(both))))
             item.facets["members"] = dict(add=members or [], remove=remove or [],
                                           purge=bool(self.option(item, "purge_members")))
-        item.context.update(guid=guid, name=name, remote=bool(self.option(item, "remote")))
+        item.context["remote"] = bool(self.option(item, "remote"))
 
     def prepare_all(self, items):
         if items and items[0].index is not None:
@@ -130,19 +131,11 @@ class GroupResource(Resource):
             if item.state == "absent":
                 item.facets.pop("members", None)  # a deleted group's members are not managed
 
-    def key(self, item):
-        if item.current is not None:
-            return item.current["guid"]
-        return item.context["guid"] or "name:%s" % item.context["name"]
-
     # -- plan -------------------------------------------------------------------
 
     def missing(self, item):
         where, context = item.where, item.context
-        if context["guid"] is not None:
-            raise InputError("Option '%sguid': no Connect group with guid %s. To create a group, give 'name' "
-                             "without 'guid'." % (where, context["guid"]))
-        item.desired["name"] = context["name"]
+        self.create_by_name(item)
         if context["remote"]:
             context["entry"] = require_remote(self.client, "groups", context["name"], where + "name")
 

@@ -24,6 +24,7 @@ CREATE_OPTIONS = ("password", "user_must_set_password", "remote")
 
 class UserResource(Resource):
     kind = "user"
+    name_option = "username"
     result_key = "user"
     create_missing = True
 
@@ -36,7 +37,7 @@ class UserResource(Resource):
 
     def prepare(self, item):
         where = item.where
-        guid, username = self.select(item, "username")
+        guid, username = self.select(item)
         item.desired = dict((f, self.option(item, f)) for f in PROFILE_FIELDS + ("locked",)
                             if self.option(item, f) is not None)
         if guid is not None and username is not None:
@@ -48,7 +49,7 @@ class UserResource(Resource):
         if create["password"] and create["user_must_set_password"]:
             raise InputError("Options '%spassword' and '%suser_must_set_password' exclude each other: give one."
                              % (where, where))
-        item.context.update(guid=guid, username=username, **create)
+        item.context.update(**create)
 
     def prepare_all(self, items):
         if items and items[0].index is not None:
@@ -65,19 +66,11 @@ class UserResource(Resource):
             return self.by_guid.get(guid) if guid else self.by_username.get(username)
         return find_user(self.client, guid or username)
 
-    def key(self, item):
-        if item.current is not None:
-            return item.current["guid"]
-        return item.context["guid"] or "username:%s" % item.context["username"]
-
     # -- plan -------------------------------------------------------------------
 
     def missing(self, item):
         where, context = item.where, item.context
-        if context["guid"] is not None:
-            raise InputError("Option '%sguid': no Connect user with guid %s. To create a user, give 'username' "
-                             "without 'guid'." % (where, context["guid"]))
-        item.desired["username"] = context["username"]
+        self.create_by_name(item)
         if context["remote"]:
             context["entry"] = require_remote(self.client, "users", context["username"], where + "username")
         elif not (context["password"] or context["user_must_set_password"]):

@@ -17,7 +17,8 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     data = json.loads(out.read_text())
     handoff = data["results"]["handoff"]
     names = [row[0] for row in handoff["rows"]]
-    assert [n.split(" ")[0] for n in names] == ["ownership_handoff", "posit-sdk", "connect_content", "physical", "fixed"]
+    assert [n.split(" ")[0] for n in names] == ["ownership_handoff", "posit-sdk", "connect_content", "physical", "fixed",
+                                                "ansible-playbook's"]
     assert handoff["writes"] == data["sizes"]["items"]  # the role sent one PATCH per item, nothing else
     assert handoff["reapply"]["writes"] == 0 and handoff["reapply"]["requests"] <= 4
     offboarding = data["results"]["offboarding"]

@@ -41,8 +41,8 @@ def test_a_change_is_applied_once_then_unchanged(standin, connect_module, item):
     ({"A=B": "x"}, "Option 'environment': 'A=B' is not an environment variable name"),
     ({"TOKEN": ["s3cr3t-token-value"]}, "Option 'environment.TOKEN': give the value as a string"),
 ])
-def test_bad_environment_input_fails_naming_the_option_and_writes_nothing(standin, connect_module, item,
-                                                                           environment, message):
+def test_bad_environment_input_fails_naming_the_option_and_writes_nothing(standin, connect_module, item, environment,
+                                                                          message):
     result = connect_module("connect_content", guid=item["guid"], environment=environment)
     assert result.get("failed") and message in result["msg"], result
     assert "s3cr3t-token-value" not in repr(result)

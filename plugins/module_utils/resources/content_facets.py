@@ -41,21 +41,15 @@ def facet_argument_spec(item=False):
     )
 
 
-def _option(resource, item, name):
-    """(value, option label): an item's own value, else the batch's top-level one."""
-    if item.index is not None and item.spec.get(name) is not None:
-        return item.spec[name], item.where + name
-    return resource.top.get(name), name
-
-
 def prepare_facets(resource, item):
     """Check each facet option the item sets and put its wanted value in item.facets."""
     for facet in resource.facets:
         if not isinstance(facet, ContentFacet):
             continue  # a subclass's own facet (connect_deploy's bundle) prepares itself
-        value, option = _option(resource, item, facet.name)
+        value = resource.option(item, facet.name)  # the item's own value, else the batch's top-level one
         if value is not None:
-            flags = dict((flag, bool(_option(resource, item, flag)[0])) for flag in facet.flags)
+            option = item.where + facet.name if item.spec.get(facet.name) is not None else facet.name
+            flags = dict((flag, bool(resource.option(item, flag))) for flag in facet.flags)
             item.facets[facet.name] = facet.prepare(value, option, flags)
 
 

@@ -408,3 +408,40 @@ def test_an_api_key_with_whitespace_fails_naming_the_option_without_showing_the_
         ConnectClient(standin.url, key)
     assert "Option 'api_key'" in str(err.value) and "trim" in str(err.value) and key.strip() not in str(err.value)
     assert standin.requests == []
+
+
+def test_a_redirect_is_not_followed_and_names_where_it_points():
+    """A redirect (http:// to https://, a moved proxy) fails with its target; the write is not resent as a GET."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_PATCH(self):
+            seen.append((self.command, self.path))
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(301)
+            self.send_header("Location", "https://connect.example.com" + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_PATCH
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = ConnectClient("http://127.0.0.1:%d" % server.server_address[1], "k")
+        with pytest.raises(ConnectError) as err:
+            client.patch("v1/content/abc", body={"title": "t"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert err.value.status == 301
+    assert "redirects to https://connect.example.com/__api__/v1/content/abc" in str(err.value)
+    assert "set 'server'" in str(err.value)
+    assert seen == [("PATCH", "/__api__/v1/content/abc")]

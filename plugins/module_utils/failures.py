@@ -95,12 +95,12 @@ def http_error(method, shown, resp, api_root, rate_limit_wait):
             "there is no Connect API at 'server' (%s): the answer was a %s page, not a Connect error. "
             "Check the URL; if Connect is served under a path prefix, include it (https://host/rsc/)"
             % (api_root, ctype)))
-    elif code is None:
-        parts.append("the response was not a Connect API error (%s); check 'server' (%s)" % (ctype, api_root))
-    if 300 <= resp.status_code < 400:
+    elif code is None and 300 <= resp.status_code < 400:
         parts.append("Connect, or a proxy in front of it, redirects to %s: set 'server' to the address it redirects "
                      "to (API requests do not follow redirects, which would resend a write as a GET)"
                      % (resp.headers.get("Location") or "another address"))
+    elif code is None:
+        parts.append("the response was not a Connect API error (%s); check 'server' (%s)" % (ctype, api_root))
     parts.append(_hint_for_status(resp.status_code, rate_limit_wait))
     sentences = [p.strip().rstrip(".") for p in parts if p]
     return ConnectError("%s %s failed: HTTP %s: %s." % (method, shown, resp.status_code, ". ".join(sentences)),

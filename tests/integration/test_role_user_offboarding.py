@@ -141,7 +141,7 @@ def test_bad_variables_fail_before_any_write(org, playbook):
                          "connect_offboard_user: no Connect user with username 'nobody'"),
         "no new owner": (dict(connect_offboard_user="dave"), "connect_offboard_to is required: dave owns 15"),
         "viewer as new owner": (dict(connect_offboard_user="dave", connect_offboard_to="victor"),
-                                "connect_offboard_to"),
+                                "user_offboarding: connect_offboard_to: user 'victor' is a viewer"),
         "themselves as new owner": (dict(connect_offboard_user="dave", connect_offboard_to="dave"),
                                     "connect_offboard_to names dave, the user who leaves"),
     }
@@ -149,6 +149,7 @@ def test_bad_variables_fail_before_any_write(org, playbook):
         run = playbook(PLAY, server=org, extra_vars=extra)
         assert run.rc != 0, name
         assert words in run.stdout, (name, run.stdout[-2000:])
+        assert "Option '" not in run.stdout, (name, "the role names its own variable, not the module's option")
     assert org.writes() == []
     # a user without content needs no new owner; a guid selects as a username does
     run = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user=guid(org, "wendy"))).ok()

@@ -26,11 +26,10 @@ import tempfile
 
 from ansible_collections.posit.connect.plugins.module_utils.content import list_content, pick_by_name, require_content
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.export import check_dest, file_sha1
+from ansible_collections.posit.connect.plugins.module_utils.export import check_dest, file_sha1, hash_file
 from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
 
 ALWAYS_EXCLUDED = (".git", "__pycache__", ".Rproj.user")
-CHUNK = 1024 * 1024
 
 
 class _HashingWriter:
@@ -124,13 +123,7 @@ def hash_archive(path, option="bundle"):
                          "a directory holding manifest.json." % (option, path, exc))
     if not found:
         raise InputError("Option '%s': %s holds no manifest.json at its root, which Connect requires." % (option, path))
-    sha1, md5, size = hashlib.sha1(), hashlib.md5(), 0
-    with open(path, "rb") as source:
-        for chunk in iter(lambda: source.read(CHUNK), b""):
-            sha1.update(chunk)
-            md5.update(chunk)
-            size += len(chunk)
-    return dict(path=path, sha1=sha1.hexdigest(), md5=md5.hexdigest(), size=size, files=None)
+    return dict(hash_file(path, ("sha1", "md5")), path=path, files=None)
 
 
 def prepare_bundle(path, exclude=(), option="bundle"):

@@ -33,15 +33,23 @@ def check_dest(dest, option="dest", example="audit.jsonl"):
         raise InputError("Option '%s': directory %s is not writable." % (option, directory))
 
 
-def file_sha1(path):
-    """SHA-1 of a file's content, or None when it does not exist."""
+def hash_file(path, names=("sha1",)):
+    """{name: hex digest, ..., "size": bytes} of a file's content, read in blocks; None when it is not a file."""
     if not os.path.isfile(path):
         return None
-    digest = hashlib.sha1()
+    digests, size = [hashlib.new(name) for name in names], 0
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            for digest in digests:
+                digest.update(block)
+            size += len(block)
+    return dict(zip(names, (digest.hexdigest() for digest in digests)), size=size)
+
+
+def file_sha1(path):
+    """SHA-1 of a file's content, or None when it does not exist."""
+    found = hash_file(path)
+    return found and found["sha1"]
 
 
 def json_line(entry):

@@ -1,5 +1,6 @@
 """module_utils/export.py: the JSON Lines writer, the destination check, and an export's flat memory."""
 
+import hashlib
 import json
 import os
 
@@ -22,6 +23,16 @@ def client_for(server):
 
 
 # -- JSON Lines --------------------------------------------------------------------
+
+def test_hash_file_reads_every_block_and_says_none_for_a_missing_file(tmp_path):
+    path = tmp_path / "data.bin"
+    data = os.urandom(3 * (1 << 20) + 17)  # more than one block, not a whole number of them
+    path.write_bytes(data)
+    assert export.hash_file(str(path), ("sha1", "md5")) == dict(
+        sha1=hashlib.sha1(data).hexdigest(), md5=hashlib.md5(data).hexdigest(), size=len(data))
+    assert export.file_sha1(str(path)) == hashlib.sha1(data).hexdigest()
+    assert export.hash_file(str(tmp_path / "missing")) is None and export.file_sha1(str(tmp_path)) is None
+
 
 def test_json_lines_writer_streams_and_replaces_only_on_change(tmp_path):
     dest = tmp_path / "audit.jsonl"

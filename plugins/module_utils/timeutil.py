@@ -84,6 +84,6 @@ def format_time(moment):
     return text + "Z"
 
 
-def entry_time(entry, field="time"):
-    """The parsed time of an audit or usage record, or None."""
-    return parse_rfc3339(entry.get(field))
+def entry_time(entry):
+    """The parsed time of an audit log entry (its `time`), or None."""
+    return parse_rfc3339(entry.get("time"))

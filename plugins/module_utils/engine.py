@@ -86,6 +86,13 @@ class Engine:
         self.client.map_concurrent(lambda item: _guarded(func, item, on_error=item.fail),
                                    [item for item in items if not item.done], self.concurrency)
 
+    def not_yet(self, what):
+        """For a message about something missing: in check mode, say that an earlier task's would-be creation
+        has not happened (nothing is written in check mode, so later tasks cannot see it)."""
+        if not self.check_mode:
+            return ""
+        return "; in check mode, %s that an earlier task would create does not exist yet" % what
+
     def item(self, index, spec):
         """The Item of one `items` entry (the state defaults to the task's)."""
         return Item(index, spec, "items[%d]." % index, self.state)
@@ -153,7 +160,7 @@ class Engine:
                 item.status, item.msg = "unchanged", "absent"
                 return
             item.status, item.changed = "deleted", True
-            item.before, item.after = resource.view(item, dict(item.current), "before"), {}
+            item.before, item.after = resource.view(item, resource.deleted_view(item), "before"), {}
             return
         if item.current is None:
             resource.missing(item)

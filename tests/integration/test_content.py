@@ -96,11 +96,13 @@ def test_update_check_diff_apply_then_unchanged(demo, playbook):
 
     for name in ("apply again", "apply again in check mode"):
         assert run[name]["changed"] is False and run[name]["content"]["title"] == "Sales Dashboard (EMEA)"
-    assert run["apply again"]["diff"] == dict(before={}, after={})
+    header = "content 'sales-dashboard' (%s)" % guid
+    assert run["apply again"]["diff"] == dict(before={}, after={}, before_header=header, after_header=header)
 
     reset = run["reset as in the seed's recipe"]
     assert reset["changed"] and reset["diff"] == dict(before=dict(init_timeout=120, min_processes=2),
-                                                      after=dict(init_timeout=None, min_processes=None))
+                                                      after=dict(init_timeout=None, min_processes=None),
+                                                      before_header=header, after_header=header)
     stored = demo.state.content[guid]
     assert stored["init_timeout"] is None and stored["min_processes"] is None and stored["max_processes"] == 5
     assert stored["memory_limit"] == 1073741824 and stored["owner_guid"] == user_guid(demo, "bob")
@@ -164,7 +166,9 @@ def test_create_update_delete_by_name(demo, playbook):
                   max_processes=3, cpu_limit=1.5)
     predicted = run["create in check mode"]
     assert predicted["changed"] and predicted["content"] == wanted and "guid" not in predicted["content"]
-    assert predicted["diff"] == dict(before={}, after=dict(wanted, owner="carol"))
+    assert predicted["diff"] == dict(before={}, after=dict(wanted, owner="carol"),
+                                     before_header="content 'capacity-plan' (new)",
+                                     after_header="content 'capacity-plan' (new)")
     created = run["create"]
     assert created["changed"] and created["diff"] == predicted["diff"]
     guid = created["content"]["guid"]

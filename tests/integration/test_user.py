@@ -145,7 +145,7 @@ def test_rename_by_guid_and_errors_before_any_write(demo, playbook):
     assert "'username': user 'alice' already exists" in run["rename onto an existing username"]["msg"]
     assert "DuplicateUserName" in run["rename onto an existing username"]["msg"]
     assert "user_role" in run["unknown role"]["msg"] and "boss" in run["unknown role"]["msg"]
-    assert "Option 'password': user 'newcomer' does not exist" in run["missing user without a password"]["msg"]
+    assert "Option 'username': user 'newcomer' does not exist" in run["missing user without a password"]["msg"]
     assert "Option 'guid': no Connect user with guid" in run["unknown guid"]["msg"]
     assert "Option 'password': a remote user" in run["password and remote"]["msg"]
     assert writes(demo) == [("PUT", "/__api__/v1/users/%s" % bob)]
@@ -181,9 +181,10 @@ def test_batch_with_a_failing_item(demo, playbook):
     batch = run["batch"]
     assert batch["_status"] == "failed" and batch["failed_count"] == 1 and batch["changed_count"] == 3
     assert [r["status"] for r in batch["results"]] == ["updated", "updated", "failed", "created"]
-    assert batch["failed_items"][0]["index"] == 2 and "'items[2].password'" in batch["failed_items"][0]["msg"]
+    assert batch["failed_items"][0]["index"] == 2
+    assert "'items[2].username': user 'ghost' does not exist" in batch["failed_items"][0]["msg"]
     assert batch["results"][1]["changes"] == {"user_role": "publisher", "first_name": "Wendy W"}
-    assert batch["diff"][0]["before_header"].startswith("victor (")
+    assert batch["diff"][0]["before_header"].startswith("user 'victor' (")
     assert user(demo, "victor")["user_role"] == "publisher" and user(demo, "newbie")["confirmed"] is False
     assert run["batch again"]["changed"] is False and run["batch again"]["changed_count"] == 0
     gets = [e for e in demo.requests if e["method"] == "GET" and e["path"] == "/__api__/v1/users"]

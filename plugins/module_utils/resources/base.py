@@ -63,6 +63,7 @@ class Resource:
     create_missing = True        # False: a missing object is an error, not a create
     users = None                 # a principals.UserCache where diffs show owner usernames beside owner_guid
     name_option = None           # the option naming an object selected without a guid ("name", "username"); select()
+    identifying = None           # the fields a delete's diff shows (None: every field read)
 
     def __init__(self, engine, top):
         self.engine = engine
@@ -165,16 +166,28 @@ class Resource:
         return values
 
     def header(self, item):
-        """The diff header of a batch entry."""
-        return None
+        """The diff header, naming the object: "<kind> '<name>' (<guid>)", "(new)" for one to create."""
+        current, identity = item.current or {}, self.identity(item)
+        name = (current.get(self.name_option) if self.name_option else None) or \
+            identity.get(self.name_option or "name") or item.context.get(self.name_option or "name")
+        guid = current.get("guid") or identity.get("guid") or ("new" if item.current is None else None)
+        label = "%s %r" % (self.kind, name) if name is not None else self.kind
+        return "%s (%s)" % (label, guid) if guid else label
+
+    def deleted_view(self, item):
+        """What a delete's diff shows of the object: the fields that identify it."""
+        current = item.current or {}
+        if self.identifying is None:
+            return dict(current)
+        return dict((field, current.get(field)) for field in self.identifying if field in current)
 
     def outcome(self, item):
         """The single form's object after the run (the predicted one in check mode)."""
         return item.result if item.result is not None else {}
 
     def diff(self, item):
-        """The single form's diff: before and after of what changed."""
-        return diff(item.before, item.after)
+        """The single form's diff: before and after of what changed, under a header naming the object."""
+        return diff(item.before, item.after, self.header(item))
 
     def batch_extras(self, items):
         """Values the batch result carries besides results and counts."""

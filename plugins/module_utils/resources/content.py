@@ -41,6 +41,7 @@ class PartlyCreatedError(ConnectError):
 
 class ContentResource(Resource):
     kind = "content"
+    identifying = ("guid", "name", "title", "owner_guid", "app_mode")
     noun = "content items"
     result_key = "content"
 
@@ -135,8 +136,10 @@ class ContentResource(Resource):
             matches = self.by_name.get(name, [])
         owner_guid = item.desired.get("owner_guid")
         if item.state == "absent" and owner_guid is not None:
-            # the owner only chooses which of several same-named items to delete
-            owner_guid = self.users.require_owner(owner_guid)["guid"] if len(matches) > 1 else None
+            # names are unique per owner: with an owner, the name selects among that owner's items only (the
+            # owner may since have been locked or made a viewer: any user will do)
+            owner_guid = self.users.require_user(owner_guid, item.where + "owner")["guid"]
+            matches = [c for c in matches if c.get("owner_guid") == owner_guid]
         found = pick_by_name(matches, name, owner_guid, item.where)
         if found is not None and "owner" in found:
             found = dict(found)
@@ -212,7 +215,7 @@ class ContentResource(Resource):
 
     def header(self, item):
         current = item.current or {}
-        return "%s (%s)" % (current.get("guid") or "new", current.get("name") or item.context["name"])
+        return "content %r (%s)" % (current.get("name") or item.context["name"], current.get("guid") or "new")
 
     def identity(self, item):
         current = item.current or {}

@@ -100,6 +100,15 @@ class VanityFacet(ContentFacet):
         names = dict((c["guid"], c.get("name")) for c in listing or [])
         return dict((path, (guid, names.get(guid))) for guid, path in vanities.items())
 
+    def holder(self, guid, name):
+        """The item holding a path, for a message: its name (read when the listing did not give it) and guid."""
+        if name is None:
+            try:
+                name = (self.client.get_or_none("v1/content/%s" % guid) or {}).get("name")
+            except ConnectError:
+                name = None
+        return "%r (%s)" % (name, guid) if name is not None else "%s (which this API key may not read)" % guid
+
     def plan(self, engine, item, current, wanted):
         path, option = wanted["path"], wanted["option"]
         if (current or "") == path:
@@ -113,14 +122,15 @@ class VanityFacet(ContentFacet):
                 continue
             if taken == path:
                 if not wanted["force"]:
-                    raise InputError("Option '%s': the vanity path %s is held by content %s (%s). Choose another "
-                                     "path, or set force_vanity_url: true to move it to this item." % (option, path, guid, name))
+                    raise InputError("Option '%s': the vanity path %s is held by content %s. Choose another "
+                                     "path, or set force_vanity_url: true to move it to this item."
+                                     % (option, path, self.holder(guid, name)))
                 force = True
             elif taken.startswith(path) or path.startswith(taken):
-                raise InputError("Option '%s': %s is %s of the vanity path %s of content %s (%s), and Connect refuses a "
+                raise InputError("Option '%s': %s is %s of the vanity path %s of content %s, and Connect refuses a "
                                  "vanity path that is an ancestor or descendant of another; choose another path."
                                  % (option, path, "an ancestor" if taken.startswith(path) else "a descendant", taken,
-                                    guid, name))
+                                    self.holder(guid, name)))
         other = self.claimed.get(path)
         if other is not None:
             raise InputError("Option '%s': %s is also the vanity path of %s in this task; give each path to one item."

@@ -73,6 +73,7 @@ class Members(Facet):
 class GroupResource(Resource):
     kind = "group"
     name_option = "name"
+    identifying = ("guid", "name", "owner_guid")
     result_key = "group"
     facets = (Members(),)
 
@@ -154,10 +155,6 @@ class GroupResource(Resource):
                              % (item.where, new, other.get("guid")))
 
     # -- diff and results ------------------------------------------------------------
-
-    def header(self, item):
-        current = item.current or {}
-        return "%s (%s)" % (current.get("name") or item.context["name"], current.get("guid") or "new")
 
     def identity(self, item):
         group = item.result or item.current or {}

@@ -95,7 +95,8 @@ class PermissionResource(Resource):
         return values
 
     def header(self, item):
-        return "%s: %s" % (item.context["content"]["guid"], item.context["label"])
+        content = item.context["content"]
+        return "content %r (%s): %s" % (content.get("name"), content.get("guid"), item.context["label"])
 
     def read_one(self, item):
         entries = find_entries(self.client.get(self.path(item)), item.context["principal"]["guid"],
@@ -134,6 +135,6 @@ class PermissionResource(Resource):
     def diff(self, item):
         """The whole entry (principal and role) before and after, under a header naming both."""
         name = item.context["principal"].get("username" if item.spec["principal_type"] == "user" else "name")
-        header = "%s: %s" % (item.context["content"]["guid"], item.context["label"])
+        header = self.header(item)
         return dict(before=entry_view(item.current, name), after=entry_view(item.result, name),
                     before_header=header, after_header=header)

@@ -74,9 +74,10 @@ class UserResource(Resource):
         if context["remote"]:
             context["entry"] = require_remote(self.client, "users", context["username"], where + "username")
         elif not (context["password"] or context["user_must_set_password"]):
-            raise InputError("Option '%spassword': user %r does not exist; to create a local account give "
-                             "'password' or 'user_must_set_password: true', or 'remote: true' to add them from "
-                             "the authentication provider." % (where, context["username"]))
+            raise InputError("Option '%susername': user %r does not exist on this Connect server. Check the "
+                             "username; to create the user, give 'password' or 'user_must_set_password: true' "
+                             "(a local account), or 'remote: true' (from the authentication provider)."
+                             % (where, context["username"]))
 
     def check(self, item, changes):
         new = changes.get("username")
@@ -89,10 +90,6 @@ class UserResource(Resource):
                              % (item.where, new, other.get("guid")))
 
     # -- diff and results ------------------------------------------------------------
-
-    def header(self, item):
-        current = item.current or {}
-        return "%s (%s)" % (current.get("username") or item.context["username"], current.get("guid") or "new")
 
     def identity(self, item):
         user = item.result or item.current or {}

@@ -292,7 +292,9 @@ def test_check_mode_predicts_without_writing():
     client = FakeClient([item(1)])
     result = ContentManager(client, check_mode=True, diff_mode=True).ensure(dict(guid=guid_of(1), title="New"))
     assert result["changed"] and result["content"]["title"] == "New" and result["content"]["guid"] == guid_of(1)
-    assert result["diff"] == dict(before=dict(title="Item 1"), after=dict(title="New"))
+    header = "content 'item-1' (%s)" % guid_of(1)
+    assert result["diff"] == dict(before=dict(title="Item 1"), after=dict(title="New"), before_header=header,
+                                  after_header=header)
     assert client.writes() == [] and client.content[guid_of(1)]["title"] == "Item 1"
 
 
@@ -375,9 +377,10 @@ def test_batch_creates_and_deletes():
 def test_owner_chooses_which_of_several_same_names_to_delete():
     client = FakeClient([item(1, name="dup"), item(2, name="dup", owner=BOB), item(3, name="solo")])
     result = ContentManager(client).ensure_many(dict(state="absent"), [
-        dict(name="dup", owner="bob"), dict(name="solo", owner="nobody")])
-    assert [e["msg"] for e in result["results"]] == ["deleted", "deleted"]
-    assert sorted(client.content) == [guid_of(1)]
+        dict(name="dup", owner="bob"), dict(name="solo", owner="bob")])
+    # with an owner, the name selects among that owner's items only: bob owns no 'solo'
+    assert [e["msg"] for e in result["results"]] == ["deleted", "absent"]
+    assert sorted(client.content) == [guid_of(1), guid_of(3)]
     client = FakeClient([item(1, name="dup"), item(2, name="dup", owner=BOB)])
     assert ContentManager(client).ensure(dict(name="dup", owner="alice", state="absent"))["changed"]
     assert sorted(client.content) == [guid_of(2)]

@@ -138,14 +138,16 @@ def single(store, params, **kw):
 def test_only_the_fields_set_are_compared_with_their_normalisation():
     store = Store(a=dict(size=1, color="Red"))
     result = single(store, dict(name="a", color="red"))
-    assert result == dict(changed=False, thing=dict(size=1, color="Red", name="a"), diff=dict(before={}, after={}))
+    assert result == dict(changed=False, thing=dict(size=1, color="Red", name="a"),
+                          diff=dict(before={}, after={}, before_header="thing 'a'", after_header="thing 'a'"))
     assert store.writes == []
 
 
 def test_reset_to_null_is_a_change_and_then_unchanged():
     store = Store(a=dict(size=1, color="red"))
     result = single(store, dict(name="a", reset=["size"]))
-    assert result["changed"] and result["diff"] == dict(before=dict(size=1), after=dict(size=None))
+    assert result["changed"] and result["diff"] == dict(before=dict(size=1), after=dict(size=None),
+                                                        before_header="thing 'a'", after_header="thing 'a'")
     assert store.objects["a"]["size"] is None
     assert single(store, dict(name="a", reset=["size"]))["changed"] is False
 
@@ -154,7 +156,8 @@ def test_check_mode_reads_everything_writes_nothing_and_predicts_the_end_state()
     store = Store(a=dict(size=1, color="red", members=["x"]))
     result = single(store, dict(name="a", size=5, members=["x", "y"]), check_mode=True)
     assert result["changed"] and result["thing"] == dict(size=5, color="red", name="a")
-    assert result["diff"] == dict(before=dict(size=1, members=["x"]), after=dict(size=5, members=["x", "y"]))
+    assert result["diff"] == dict(before=dict(size=1, members=["x"]), after=dict(size=5, members=["x", "y"]),
+                                  before_header="thing 'a'", after_header="thing 'a'")
     assert store.writes == [] and store.reads == 2  # the object and its facet
     real = single(store, dict(name="a", size=5, members=["x", "y"]))
     assert real["thing"] == result["thing"] and real["diff"] == result["diff"]

@@ -99,7 +99,7 @@ def test_duplicate_image_and_config_managed_environments(server, admin):
 
 def test_delete(server, admin):
     made = create(admin)
-    assert admin("DELETE", "/v1/environments/" + made["guid"]).status_code == 204
+    conforms(admin("DELETE", "/v1/environments/" + made["guid"]), "environments", "/v1/environments/{guid}", "DELETE")
     assert admin("GET", "/v1/environments").json() == []
     error(admin("DELETE", "/v1/environments/" + made["guid"]), 404, "ObjectDoesNotExist")
     error(admin("GET", "/v1/environments/not-a-guid"), 400, "InvalidId")

@@ -226,7 +226,8 @@ def test_deleting_an_integration_or_the_item_drops_its_associations(server, admi
     admin("PUT", "/v1/content/%s/oauth/integrations/associations" % other, json=[{"oauth_integration_guid": made["guid"]}])
     assert admin("DELETE", "/v1/content/" + other).status_code == 204
     assert [a["app_guid"] for a in admin("GET", "/v1/oauth/integrations/%s/associations" % made["guid"]).json()] == [item]
-    assert admin("DELETE", "/v1/oauth/integrations/" + made["guid"]).status_code == 204
+    conforms(admin("DELETE", "/v1/oauth/integrations/" + made["guid"]), "oauth-integrations",
+             "/v1/oauth/integrations/{guid}", "DELETE")
     assert admin("GET", "/v1/content/%s/oauth/integrations/associations" % item).json() == []
     assert admin("GET", "/v1/oauth/integrations").json() == []
 

@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT / "tests" / "standin"))
 
 from connect_standin import StandIn  # noqa: E402
 from connect_standin.errors import CODES  # noqa: E402
+from connect_standin.integrations import add_session  # noqa: E402
 
 REFERENCE = ROOT / "tests" / "fixtures" / "connect-api"
 RECORDED = REFERENCE / "fixtures" / "posit-sdk-py" / "__api__" / "v1"
@@ -273,6 +274,30 @@ def test_templates(admin):
     error(admin("GET", "/v1/oauth/templates/nope"), 404, "ObjectDoesNotExist")
 
 
+def test_sessions_belong_to_their_user(server, admin):
+    made = create(admin)
+    state = server.state
+    alice, bob = (state.user_by_username(name)["guid"] for name in ("alice", "bob"))
+    with state.lock:
+        mine, theirs = add_session(state, alice, made["guid"]), add_session(state, bob, made["guid"], False)
+    publisher = Client(server, "publisher")
+    listed = conforms(publisher("GET", "/v1/oauth/sessions"), "oauth-sessions", "/v1/oauth/sessions")
+    assert [s["guid"] for s in listed] == [mine["guid"]]
+    assert list(listed[0]) == recorded_keys("oauth/sessions.json")
+    one = conforms(publisher("GET", "/v1/oauth/sessions/" + mine["guid"]), "oauth-sessions", "/v1/oauth/sessions/{guid}")
+    assert list(one) == recorded_keys("oauth/sessions/32c04dc6-0318-41b7-bc74-7e321b196f14.json") and one == listed[0]
+    error(publisher("GET", "/v1/oauth/sessions/" + theirs["guid"]), 403, "PermissionDenied")
+    error(publisher("DELETE", "/v1/oauth/sessions/" + theirs["guid"]), 403, "PermissionDenied")
+    error(publisher("GET", "/v1/oauth/sessions?all=true"), 403, "PermissionDenied")
+    assert [s["guid"] for s in admin("GET", "/v1/oauth/sessions?all=true").json()] == [mine["guid"], theirs["guid"]]
+    assert admin("GET", "/v1/oauth/sessions").json() == []
+    conforms(publisher("DELETE", "/v1/oauth/sessions/" + mine["guid"]), "oauth-sessions", "/v1/oauth/sessions/{guid}",
+             "DELETE")
+    error(publisher("GET", "/v1/oauth/sessions/" + mine["guid"]), 404, "ObjectDoesNotExist")
+    assert admin("DELETE", "/v1/oauth/integrations/" + made["guid"]).status_code == 204
+    assert state.oauth_sessions == {}
+
+
 def test_one_association_per_item_before_2025_07_0():
     with StandIn(version="2025.06.0") as old:
         admin = Client(old)
@@ -285,7 +310,8 @@ def test_one_association_per_item_before_2025_07_0():
 
 
 def test_the_area_is_absent_before_2024_08_0():
-    paths = ["/v1/oauth/integrations", "/v1/oauth/templates", "/v1/content/%s/oauth/integrations/associations"]
+    paths = ["/v1/oauth/integrations", "/v1/oauth/templates", "/v1/oauth/sessions",
+             "/v1/content/%s/oauth/integrations/associations"]
     for version, status in (("2024.06.0", 404), ("2024.08.0", 200)):
         with StandIn(version=version) as server:
             item = interactive_item(server)

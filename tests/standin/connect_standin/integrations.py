@@ -12,6 +12,9 @@ recorded responses (tests/fixtures/connect-api/fixtures/posit-sdk-py/__api__/v1/
   associations with ``[{"oauth_integration_guid": ...}]``; before 2025.07.0 at most one. Only interactive
   content takes an integration. A publisher may use an integration whose access list is empty or names
   them (directly or through a group).
+* OAuth sessions (posit-oauth-sessions-api-openapi.yml) come from viewers logging in through a browser, which
+  the stand-in cannot do: ``add_session`` stores one. A user lists, reads and deletes their own sessions; an
+  administrator any (``GET /v1/oauth/sessions?all=true`` lists everyone's).
 * The whole area answers 404 below 2024.08.0 (see ``SINCE``).
 """
 
@@ -244,6 +247,8 @@ def delete_integration(req, guid):
     _require(req, ("administrator",))
     record = _find(req, guid)
     del req.state.integrations[record["guid"]]
+    for session in [s for s in req.state.oauth_sessions.values() if s["oauth_integration_guid"] == record["guid"]]:
+        del req.state.oauth_sessions[session["guid"]]
     for links in req.state.oauth_associations.values():
         links[:] = [link for link in links if link["integration_guid"] != record["guid"]]
     req.state.record(req.user, "delete_oauth_integration",
@@ -326,6 +331,49 @@ def get_template(req, key):
     return 200, TEMPLATES[key]
 
 
+# ---------------------------------------------------------------- sessions
+def add_session(state, user_guid, integration_guid, has_refresh_token=True, created=None):
+    """Store an OAuth session directly (a viewer's browser login; seeding and tests); no audit."""
+    number = state.next_id("oauth_session")
+    stamp = int(time.time()) if created is None else created
+    session = {"id": str(number), "guid": model.make_guid(state.seed_name, "oauth_session", number),
+               "user_guid": user_guid, "oauth_integration_guid": integration_guid,
+               "has_refresh_token": has_refresh_token, "created_time": stamp, "updated_time": stamp}
+    state.oauth_sessions[session["guid"]] = session
+    return session
+
+
+def _session_out(session):
+    return dict(session, created_time=fmt_time(session["created_time"]), updated_time=fmt_time(session["updated_time"]))
+
+
+def _own_session(req, guid):
+    session = req.state.oauth_sessions.get(model.check_guid(guid))
+    if session is None:
+        raise not_found("The OAuth session does not exist.")
+    if session["user_guid"] != req.user["guid"] and req.user["user_role"] != "administrator":
+        raise forbidden()
+    return session
+
+
+def list_sessions(req):
+    from .api import bool_param  # api imports this module for its ROUTES
+    everyone = bool_param(req, "all", False)
+    if everyone and req.user["user_role"] != "administrator":
+        raise forbidden("Only administrators may list the OAuth sessions of all users.")
+    sessions = sorted(req.state.oauth_sessions.values(), key=lambda s: int(s["id"]))
+    return 200, [_session_out(s) for s in sessions if everyone or s["user_guid"] == req.user["guid"]]
+
+
+def get_session(req, guid):
+    return 200, _session_out(_own_session(req, guid))
+
+
+def delete_session(req, guid):
+    del req.state.oauth_sessions[_own_session(req, guid)["guid"]]
+    return 204, None
+
+
 _GATE = {"since": SINCE}
 ROUTES = [
     ("GET", r"/v1/oauth/integrations", list_integrations, _GATE),
@@ -337,6 +385,9 @@ ROUTES = [
     ("GET", rf"/v1/oauth/integrations/{GUID}/associations", integration_associations, _GATE),
     ("GET", rf"/v1/content/{GUID}/oauth/integrations/associations", content_associations, _GATE),
     ("PUT", rf"/v1/content/{GUID}/oauth/integrations/associations", set_content_associations, _GATE),
+    ("GET", r"/v1/oauth/sessions", list_sessions, _GATE),
+    ("GET", rf"/v1/oauth/sessions/{GUID}", get_session, _GATE),
+    ("DELETE", rf"/v1/oauth/sessions/{GUID}", delete_session, _GATE),
     ("GET", r"/v1/oauth/templates", list_templates, _GATE),
     ("GET", r"/v1/oauth/templates/(?P<key>[^/]+)", get_template, _GATE),
 ]

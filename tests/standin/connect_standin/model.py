@@ -226,8 +226,9 @@ class State:
                           "tag": 0, "usage": 0, "visit": 0, "bundle": 1000}
         self.integrations = {}          # OAuth integration guid -> record (integrations.py)
         self.oauth_associations = {}    # content guid -> [{"integration_guid", "created_time"}] (integrations.py)
+        self.oauth_sessions = {}        # OAuth session guid -> record (integrations.py)
         self.exec_environments = {}     # execution environment guid -> record (exec_environments.py)
-        self._counters.update(oauth_integration=0, exec_environment=0, exec_environment_permission=0)
+        self._counters.update(oauth_integration=0, oauth_session=0, exec_environment=0, exec_environment_permission=0)
 
     def next_id(self, kind):
         self._counters[kind] += 1

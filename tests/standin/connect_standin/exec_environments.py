@@ -17,7 +17,7 @@ import time
 
 from . import model
 from .errors import APIError, bad_request, forbidden, not_found
-from .integrations import access_entry, listed
+from .integrations import access_entry, listed, require
 from .model import fmt_time
 
 GUID = r"(?P<guid>[^/]+)"
@@ -126,11 +126,6 @@ def _fields(state, body, allowed, guid=None):
     return values
 
 
-def _require_admin(req):
-    if req.user["user_role"] != "administrator":
-        raise forbidden()
-
-
 def _may_see(req, record):
     user = req.user
     if user["user_role"] == "administrator":
@@ -152,7 +147,7 @@ def _find(req, guid):
 
 
 def _writable(req, guid):
-    _require_admin(req)
+    require(req, admin_only=True)
     record = _find(req, guid)
     if record["managed_by"]:
         raise APIError(409, "EnvironmentIsConfigManaged",
@@ -162,20 +157,18 @@ def _writable(req, guid):
 
 # --------------------------------------------------------------- handlers
 def list_environments(req):
-    if req.user["user_role"] == "viewer":
-        raise forbidden()
+    require(req, admin_only=False)
     records = sorted(req.state.exec_environments.values(), key=lambda r: int(r["id"]))
     return 200, [environment_out(r) for r in records if _may_see(req, r)]
 
 
 def get_environment(req, guid):
-    if req.user["user_role"] == "viewer":
-        raise forbidden()
+    require(req, admin_only=False)
     return 200, environment_out(_find(req, guid))
 
 
 def create_environment(req):
-    _require_admin(req)
+    require(req, admin_only=True)
     values = _fields(req.state, req.json(), CREATE_FIELDS)
     record = add_environment(req.state, **values)
     req.state.record(req.user, "add_execution_environment",
@@ -201,13 +194,13 @@ def delete_environment(req, guid):
 
 
 def list_permissions(req, guid):
-    _require_admin(req)
+    require(req, admin_only=True)
     record = _find(req, guid)
     return 200, [permission_out(record, p) for p in record["permissions"]]
 
 
 def _find_permission(req, guid, permission_guid):
-    _require_admin(req)
+    require(req, admin_only=True)
     record = _find(req, guid)
     for perm in record["permissions"]:
         if perm["guid"] == permission_guid.lower():
@@ -220,7 +213,7 @@ def get_permission(req, guid, permission_guid):
 
 
 def add_permission(req, guid):
-    _require_admin(req)
+    require(req, admin_only=True)
     state, record = req.state, _find(req, guid)
     entry, who = access_entry(state, req.json(), "InvalidEnvironmentPermission")
     if any(p["user_guid"] == entry["user_guid"] and p["group_guid"] == entry["group_guid"]

@@ -115,18 +115,24 @@ def _links(state):
 
 
 # ----------------------------------------------------------------- checks
-def _require(req, roles):
-    if req.user["user_role"] not in roles:
-        raise forbidden()
+def require(req, admin_only):
+    """api.py's role checks: administrators only, or administrators and publishers (viewers 403)."""
+    from .api import require_admin, require_publisher  # api imports this module for its ROUTES
+    (require_admin if admin_only else require_publisher)(req)
+
+
+def _integration(state, guid, unknown):
+    """The integration a request names: 400 code 207 malformed, the error `unknown` when there is none."""
+    if not isinstance(guid, str) or not model.GUID_RE.match(guid):
+        raise bad_request("InvalidOAuthIntegrationGUID", f"The OAuth integration identifier {guid!r} is not a valid GUID.")
+    record = state.integrations.get(guid.lower())
+    if record is None:
+        raise unknown
+    return record
 
 
 def _find(req, guid):
-    if not isinstance(guid, str) or not model.GUID_RE.match(guid):
-        raise bad_request("InvalidOAuthIntegrationGUID", f"The OAuth integration identifier {guid!r} is not a valid GUID.")
-    record = req.state.integrations.get(guid.lower())
-    if record is None:
-        raise not_found("The OAuth integration does not exist.")
-    return record
+    return _integration(req.state, guid, not_found("The OAuth integration does not exist."))
 
 
 def access_entry(state, entry, neither):
@@ -195,18 +201,18 @@ def may_use(state, user, record):
 
 # --------------------------------------------------------------- handlers
 def list_integrations(req):
-    _require(req, ("administrator", "publisher"))
+    require(req, admin_only=False)
     records = sorted(req.state.integrations.values(), key=lambda r: int(r["id"]))
     return 200, [integration_out(r) for r in records]
 
 
 def get_integration(req, guid):
-    _require(req, ("administrator", "publisher"))
+    require(req, admin_only=False)
     return 200, integration_out(_find(req, guid))
 
 
 def create_integration(req):
-    _require(req, ("administrator",))
+    require(req, admin_only=True)
     body = _body(req, ("name", "description", "template", "config", "permissions"))
     template = body.get("template")
     if not isinstance(template, str) or template not in TEMPLATES:
@@ -226,7 +232,7 @@ def create_integration(req):
 
 
 def update_integration(req, guid):
-    _require(req, ("administrator",))
+    require(req, admin_only=True)
     record = _find(req, guid)
     body = _body(req, ("name", "description", "config", "permissions"))
     config = dict(record["config"], **(body.get("config") or {}))
@@ -244,7 +250,7 @@ def update_integration(req, guid):
 
 
 def delete_integration(req, guid):
-    _require(req, ("administrator",))
+    require(req, admin_only=True)
     record = _find(req, guid)
     del req.state.integrations[record["guid"]]
     for session in [s for s in req.state.oauth_sessions.values() if s["oauth_integration_guid"] == record["guid"]]:
@@ -258,7 +264,7 @@ def delete_integration(req, guid):
 
 def verify_integration(req, guid):
     """Only a "Service Account" integration can be tested; the stand-in reaches no provider, so it passes."""
-    _require(req, ("administrator",))
+    require(req, admin_only=True)
     record = _find(req, guid)
     if record["config"].get("auth_type") != "Service Account":
         raise bad_request("OAuthServiceAccountTestInvalidAuthType",
@@ -269,7 +275,7 @@ def verify_integration(req, guid):
 
 
 def integration_associations(req, guid):
-    _require(req, ("administrator",))
+    require(req, admin_only=True)
     record = _find(req, guid)
     return 200, [_association_out(req.state, content_guid, link) for content_guid, link in _links(req.state)
                  if link["integration_guid"] == record["guid"]]
@@ -290,7 +296,9 @@ def set_content_associations(req, guid):
     if not isinstance(body, list) or not all(isinstance(e, dict) and set(e) == {"oauth_integration_guid"}
                                              for e in body):
         raise bad_request("InvalidJson", 'The request body must be a list of {"oauth_integration_guid": ...}.')
-    records = [_association_target(req, entry["oauth_integration_guid"]) for entry in body]
+    records = [_integration(state, entry["oauth_integration_guid"],
+                            bad_request("InvalidOAuthIntegrations", "An OAuth integration in the list does not exist."))
+               for entry in body]
     guids = [r["guid"] for r in records]
     if len(set(guids)) != len(guids):
         raise bad_request("InvalidOAuthIntegrationsDuplicates", "An OAuth integration is listed more than once.")
@@ -310,22 +318,13 @@ def set_content_associations(req, guid):
     return 204, None
 
 
-def _association_target(req, guid):
-    if not isinstance(guid, str) or not model.GUID_RE.match(guid):
-        raise bad_request("InvalidOAuthIntegrationGUID", f"The OAuth integration identifier {guid!r} is not a valid GUID.")
-    record = req.state.integrations.get(guid.lower())
-    if record is None:
-        raise bad_request("InvalidOAuthIntegrations", f"The OAuth integration {guid} does not exist.")
-    return record
-
-
 def list_templates(req):
-    _require(req, ("administrator", "publisher"))
+    require(req, admin_only=False)
     return 200, list(TEMPLATES.values())
 
 
 def get_template(req, key):
-    _require(req, ("administrator", "publisher"))
+    require(req, admin_only=False)
     if key not in TEMPLATES:
         raise not_found("The OAuth template does not exist.")
     return 200, TEMPLATES[key]

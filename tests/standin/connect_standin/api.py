@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import urlencode
 
-from . import bundles, environment, packages, people, search, tags, vanities
+from . import bundles, environment, exec_environments, integrations, packages, people, search, tags, vanities
 from .errors import APIError, bad_request, forbidden, not_found
 from .model import (AUDIT_ACTIONS, INCLUDES, ROLES, audit_out, check_guid, fmt_time, keyset_page,
                     parse_time)
@@ -485,6 +485,7 @@ ROUTES = [
     ("GET", r"/v1/instrumentation/content/hits", content_hits, {}),
     *packages.ROUTES,
     *bundles.ROUTES,
+    *integrations.ROUTES, *exec_environments.ROUTES,
 ]
 ROUTES += tags.ROUTES + vanities.ROUTES + environment.ROUTES
 ROUTES[:0] = people.ROUTES  # first, so that /v1/users/remote is not read as /v1/users/{guid}

@@ -224,6 +224,11 @@ class State:
         self.bundles, self.tasks, self.repositories = {}, {}, {}  # see bundles.py
         self._counters = {"user": 0, "content": 0, "permission": 0, "audit": 0,
                           "tag": 0, "usage": 0, "visit": 0, "bundle": 1000}
+        self.integrations = {}          # OAuth integration guid -> record (integrations.py)
+        self.oauth_associations = {}    # content guid -> [{"integration_guid", "created_time"}] (integrations.py)
+        self.oauth_sessions = {}        # OAuth session guid -> record (integrations.py)
+        self.exec_environments = {}     # execution environment guid -> record (exec_environments.py)
+        self._counters.update(oauth_integration=0, oauth_session=0, exec_environment=0, exec_environment_permission=0)
 
     def next_id(self, kind):
         self._counters[kind] += 1

@@ -117,6 +117,8 @@ def test_deploy_render_and_build_run_jobs_tied_to_their_tasks(server):
     assert set(task) == TASK_KEYS and wait(alice, task["id"])["code"] == 0
     assert len(alice("GET", "/v1/content/%s/jobs" % guid).json()) == 3
     error(alice("POST", "/v1/content/%s/render" % guid, json={"variant_key": "nope"}), 404, "ObjectDoesNotExist")
+    error(alice("POST", "/variants/999999/render"), 404, "ObjectDoesNotExist")
+    assert admin("GET", "/applications/%s/variants" % guid_of(server, "sales-dashboard")).json() == []
     error(Client(server, "viewer")("POST", "/v1/content/%s/render" % guid, json={}), 403, "PermissionDenied")
     error(admin("POST", "/v1/content/%s/render" % guid_of(server, "sales-dashboard"), json={}), 400, "InvalidAppMode")
     undeployed = new_item(alice, "empty")

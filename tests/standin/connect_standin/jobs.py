@@ -243,12 +243,13 @@ def render_content(req, guid):
 
 
 def render_variant(req, variant_id):
-    """Unversioned POST /variants/{id}/render, served for Posit's suite: answers the task."""
-    for guid, variant in req.state.variants.items():
-        if str(variant["id"]) == variant_id and guid in req.state.content:
-            item = bundles._item(req, guid)
-            return 200, task_out(_render(req, item, variant))
-    raise not_found("The requested variant does not exist.")
+    """Unversioned POST /variants/{id}/render, served for Posit's suite: answers the task. A default
+    variant's id is its item's id."""
+    found = next((c for c in req.state.content.values() if c["id"] == variant_id), None)
+    variant = variant_of(req.state, found) if found else None
+    if variant is None:
+        raise not_found("The requested variant does not exist.")
+    return 200, task_out(_render(req, bundles._item(req, found["guid"]), variant))
 
 
 # --------------------------------------------------------------------- build

@@ -101,7 +101,8 @@ def test_deploy_render_and_build_run_jobs_tied_to_their_tasks(server):
     guid = new_item(alice, "report")
     task_id = deploy(alice, guid, {"metadata": {"appmode": "quarto-static"}})
     started = alice("GET", "/v1/content/%s/jobs" % guid).json()
-    assert len(started) == 1 and started[0]["status"] == 0  # the deploy's job runs at once
+    assert len(started) == 1 and started[0]["status"] == 0  # the deploy's job runs at once, on the new bundle
+    assert started[0]["bundle_id"] == alice("GET", "/v1/content/%s/bundles" % guid).json()[0]["id"]
     assert wait(alice, task_id)["code"] == 0
     done = alice("GET", "/v1/content/%s/jobs" % guid).json()[0]
     assert done["status"] == 1 and done["exit_code"] == 0 and done["tag"] == "build_report"

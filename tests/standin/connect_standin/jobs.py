@@ -85,14 +85,15 @@ def restore_tag(item, manifest=None):
     return None
 
 
-def add_job(state, item, tag, start, end=None, exit_code=0, queued=None, lines=(), error=None, task=None):
-    """Store a job of an item: running when end is None (and no task ends it)."""
+def add_job(state, item, tag, start, end=None, exit_code=0, queued=None, lines=(), error=None, task=None,
+            bundle_id=None):
+    """Store a job of an item: running when end is None (and no task ends it). bundle_id: default the active one."""
     number = state.next_id("job")
     variant = state.variants.get(item["guid"])
     pid = str(2000 + number * 7 % 30000)
     job = {"id": number, "key": _key(state.seed_name, "job", number), "content_guid": item["guid"],
            "app_id": item["id"], "variant_id": str(variant["id"]) if variant else "0",
-           "bundle_id": item["bundle_id"] or "", "pid": pid, "tag": tag, "start": int(start),
+           "bundle_id": bundle_id or item["bundle_id"] or "", "pid": pid, "tag": tag, "start": int(start),
            "end": None if end is None else int(end), "exit_code": None if end is None else exit_code,
            "queued": queued, "run_as": item["run_as"] or "rstudio-connect", "cluster": item["cluster_name"],
            "image": item["image_name"], "task": task, "error": error,
@@ -179,7 +180,7 @@ def deploy_job(state, item, bundle, task):
     if isinstance(python, dict) and isinstance(python.get("version"), str):
         system.note_runtime(state, "Python", python["version"])
     tag = restore_tag(item, manifest) or render_tag(dict(item, app_mode=mode))
-    return add_job(state, item, tag, int(time.time()), task=task)
+    return add_job(state, item, tag, int(time.time()), task=task, bundle_id=bundle["id"])
 
 
 # ------------------------------------------------------------------ variants
@@ -276,7 +277,8 @@ def build_content(req, guid):
             item["bundle_id"] = bundle["id"]
 
     task = run_task(state, lines, failure=failure and "Unable to build: %s" % failure, done=done)
-    add_job(state, item, restore_tag(item, manifest) or render_tag(item), int(time.time()), task=task)
+    add_job(state, item, restore_tag(item, manifest) or render_tag(item), int(time.time()), task=task,
+            bundle_id=bundle["id"])
     state.record(user, "build_content", f"Built bundle {bundle['id']} of content {label(item)}")
     return 200, {"task_id": task["id"]}
 

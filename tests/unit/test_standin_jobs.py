@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 
 from test_standin_bundles import archive
 from test_standin_cac import Client, conforms, error, guid_of
@@ -16,6 +17,7 @@ from connect_standin import StandIn, jobs, schedules
 from connect_standin.seed import build
 
 RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "connect-api" / "fixtures" / "posit-sdk-py" / "__api__"
+REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "connect-api" / "openapi"
 HOSTILE = "{{ lookup('pipe','touch X') }} {% if %}\n\r\u2028\u0085=cmd|' /C calc'!A0 <script>\"'"
 AGENT = "{{ lookup('pipe','touch X') }} {% if %} =cmd|' /C calc'!A0 <script>\"'"  # a header holds no line break
 
@@ -224,6 +226,9 @@ def test_schedules_include_and_history(server):
     item = conforms(admin("GET", "/v1/content/%s" % scheduled, params={"include": "schedule"}), "content",
                     "/v1/content/{guid}")
     schedule = item["schedules"][0]
+    declared = yaml.safe_load((REFERENCE / "posit-content-api-openapi.yml").read_text())["components"]["schemas"]
+    assert set(schedule) <= set(declared["Schedule"]["properties"]) | {"variant"}  # ContentSchedule: no other key
+    assert set(schedule["last_run"]) <= set(declared["ScheduleLastRun"]["properties"])
     assert schedule["variant"]["key"] == server.state.variants[scheduled]["key"]
     assert schedule["schedule"]["rrules"][0].startswith("RRULE:FREQ=")
     assert schedule["next_run"] > time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(server.state.now))

@@ -502,7 +502,7 @@ def test_instrumentation_paging_and_filters(demo):
     error(admin.get("/__api__/v1/instrumentation/shiny/usage", params={"from": "yesterday"}), 400, "InvalidTimeFormat")
     error(admin.get("/__api__/v1/instrumentation/shiny/usage", params={"limit": 501}), 400, "InvalidRange")
     hits = admin.ok("GET", "/__api__/v1/instrumentation/content/hits", params={"content_guid": target})
-    assert len(hits) == len([v for v in visits if v["content_guid"] == target])
+    assert len(hits) == len(visits)  # Connect ignores content_guid on hits before 2026.01.0 (test_standin_jobs.py)
 
     error(Client(demo, "viewer").get("/__api__/v1/instrumentation/shiny/usage"), 403, "PermissionDenied")
     carol, _carol_pages = walk(Client(demo, "carol"), demo.url + "/__api__/v1/instrumentation/content/visits", {"limit": 500})

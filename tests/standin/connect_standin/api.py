@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import urlencode
 
-from . import bundles, environment, exec_environments, integrations, packages, people, search, tags, vanities
+from . import bundles, environment, exec_environments, integrations, jobs, packages, people, search, tags, vanities
 from .errors import APIError, bad_request, forbidden, not_found
 from .model import (AUDIT_ACTIONS, INCLUDES, ROLES, audit_out, check_guid, fmt_time, keyset_page,
                     parse_time)
@@ -14,6 +14,8 @@ from .model import (AUDIT_ACTIONS, INCLUDES, ROLES, audit_out, check_guid, fmt_t
 SEARCH_SINCE = (2025, 1, 0)         # GET /v1/search/auditlogs exists from this version
 VANITY_INCLUDE_SINCE = (2024, 6, 0)  # include=vanity_url on content from this version
 GROUP_PREFIX_FIXED = (2025, 4, 0)   # before this, groups ?prefix= ignores page_number
+HITS_SINCE = (2025, 4, 0)           # GET /v1/instrumentation/content/hits (posit-sdk's @requires)
+HITS_GUIDS_SINCE = (2026, 1, 0)     # hits accept content_guid (one or several joined with "|"); ignored before
 MAX_PAGE = 500
 
 
@@ -399,11 +401,12 @@ def audit_actions(req):
 
 
 # -------------------------------------------------------- instrumentation
-def _usage_filter(req, time_field, default_version):
-    """Filters shared by the instrumentation endpoints, plus a publisher's implicit filter."""
+def _usage_filter(req, time_field, default_version, guids=None):
+    """Filters shared by the instrumentation endpoints, plus a publisher's implicit filter.
+    guids: a set of content guids to keep instead of the content_guid parameter (hits)."""
     require_publisher(req)
     state, user = req.state, req.user
-    guid = req.query.get("content_guid", "")
+    guid = req.query.get("content_guid", "") if guids is None else ""
     start, end = time_param(req, "from"), time_param(req, "to")
     min_version = int_param(req, "min_data_version", default_version)
     agent = req.query.get("user_agent", "").lower()
@@ -413,7 +416,7 @@ def _usage_filter(req, time_field, default_version):
 
     def keep(entry):
         stamp = entry[time_field] * 1_000_000_000
-        return ((not guid or entry["content_guid"] == guid)
+        return ((not guid or entry["content_guid"] == guid) and (not guids or entry["content_guid"] in guids)
                 and (start is None or stamp >= start) and (end is None or stamp <= end)
                 and entry.get("data_version", min_version) >= min_version
                 and (not agent or agent in (entry.get("user_agent") or "").lower())
@@ -443,8 +446,10 @@ def _visit_out(e):
 
 
 def content_hits(req):
-    """Hits are the visit records seen through the hits API's shape (no paging)."""
-    keep = _usage_filter(req, "time", 0)
+    """Hits are the visit records seen through the hits API's shape (no paging). content_guid: from
+    2026.01.0, one guid or several joined with "|"; Connect ignored it before."""
+    raw = req.query.get("content_guid", "") if req.settings["version_tuple"] >= HITS_GUIDS_SINCE else ""
+    keep = _usage_filter(req, "time", 0, {check_guid(g) for g in raw.split("|") if g} if raw else set())
     return 200, [{"id": str(e["id"]), "content_guid": e["content_guid"], "user_guid": e["user_guid"],
                   "timestamp": fmt_time(e["time"]), "data": {"path": e["path"], "user_agent": e["user_agent"]}}
                  for e in req.state.visits if keep(e)]
@@ -482,10 +487,11 @@ ROUTES = [
     ("GET", r"/v1/audit/actions", audit_actions, {}),
     ("GET", r"/v1/instrumentation/shiny/usage", shiny_usage, {}),
     ("GET", r"/v1/instrumentation/content/visits", content_visits, {}),
-    ("GET", r"/v1/instrumentation/content/hits", content_hits, {}),
+    ("GET", r"/v1/instrumentation/content/hits", content_hits, {"since": HITS_SINCE}),
     *packages.ROUTES,
     *bundles.ROUTES,
     *integrations.ROUTES, *exec_environments.ROUTES,
+    *jobs.routes(),
 ]
 ROUTES += tags.ROUTES + vanities.ROUTES + environment.ROUTES
 ROUTES[:0] = people.ROUTES  # first, so that /v1/users/remote is not read as /v1/users/{guid}

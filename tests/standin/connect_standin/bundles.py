@@ -167,6 +167,8 @@ def deploy(req, guid):
     task = {"id": "T%015d" % state.next_id("bundle"), "lines": lines, "started": time.monotonic(),
             "seconds": seconds, "finished": False, "code": 0, "error": ""}
     state.tasks[task["id"]] = task
+    from .jobs import deploy_job  # jobs imports this module
+    deploy_job(state, item, bundle, task)
 
     def finish():
         with state.lock:

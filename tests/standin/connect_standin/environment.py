@@ -6,6 +6,7 @@ the item; an empty or repeated name is refused.
 """
 
 from .errors import bad_request, forbidden
+from .jobs import end_processes
 
 GUID = r"(?P<guid>[^/]+)"
 
@@ -52,6 +53,7 @@ def update_environment(req, guid, replace=False):
         else:
             env[entry["name"]] = entry["value"]
     req.state.environments[item["guid"]] = env
+    end_processes(req.state, item)  # Connect restarts the item's processes
     return 200, _names(req, item)
 
 

@@ -229,6 +229,14 @@ class State:
         self.oauth_sessions = {}        # OAuth session guid -> record (integrations.py)
         self.exec_environments = {}     # execution environment guid -> record (exec_environments.py)
         self._counters.update(oauth_integration=0, oauth_session=0, exec_environment=0, exec_environment_permission=0)
+        # jobs.py, lockfile.py, schedules.py, system.py
+        self.jobs = {}                  # content guid -> [job records], oldest first (jobs.py)
+        self.variants = {}              # content guid -> the default variant of a rendered item (jobs.py)
+        self.schedules = {}             # content guid -> {"current": [ContentSchedule], "history": [...]} (schedules.py)
+        self.runtime_caches = []        # [{"language", "version", "image_name"}] (system.py)
+        self.cache_delete_error = None  # a message: runtime cache delete tasks fail with it (system.py)
+        self.system_checks = []         # system check runs, oldest first (system.py)
+        self._counters.update(job=0, task=0, rendering=100000, check=0)
 
     def next_id(self, kind):
         self._counters[kind] += 1
@@ -382,7 +390,7 @@ class State:
         if "bookmarked" in include:
             out["bookmarked"] = False
         if "schedule" in include:
-            out["schedules"] = []
+            out["schedules"] = [dict(s) for s in self.schedules.get(item["guid"], {}).get("current", [])]
         out["id"] = item["id"]
         if "tags" in include:
             out["tags"] = [self.tags[t] for t in self.content_tags.get(item["guid"], [])]

@@ -8,7 +8,7 @@ import random
 import time
 import uuid
 
-from . import packages
+from . import jobs, packages, schedules, system
 from .model import State, describe_user, label
 
 DAY = 86400
@@ -152,6 +152,9 @@ def build(seed="demo", options=None):
     package_rows = options.pop("packages", None) if seed == "bench" else None
     builders[seed](state, random.Random(seed), options)
     packages.seed(state, package_rows)
+    jobs.seed(state)
+    schedules.seed(state)
+    system.seed(state)
     return state
 
 

@@ -10,7 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from . import api, faults as faults_mod
+from . import api, faults as faults_mod, jobs
 from .errors import APIError
 from .faults import Faults
 from .model import make_key
@@ -275,6 +275,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/__api__" or path.startswith("/__api__/"):
             answer = self._api(standin, entry, path, pairs, body)
         else:
+            jobs.visit_content(standin.state, path, self.headers.get("Authorization"), self.headers.get("User-Agent"))
             answer = (200, DASHBOARD_PAGE, self.HTML, [])
         if answer is not None:
             entry["status"] = answer[0]
@@ -309,7 +310,8 @@ class _Handler(BaseHTTPRequestHandler):
         if rule is not None:  # drop after the request was handled: the write happened, the answer is lost
             entry["handled_status"] = status
             return None
-        return status, payload, getattr(payload, "content_type", "application/json; charset=utf-8"), []
+        return (status, payload, getattr(payload, "content_type", "application/json; charset=utf-8"),
+                list(getattr(payload, "headers", ())))
 
     def _fault(self, standin, rule):
         kind = rule.kind

@@ -1,5 +1,8 @@
 # posit.connect: `make demo` and `make test` do all their own set-up.
-PYTHON ?= python3
+# The main virtualenv runs the newest ansible-core the collection supports (2.21) on Python 3.13; noxfile.py runs
+# the older ones (2.19 on Python 3.11, 2.20 on 3.12). pyenv's shims offer all three Pythons with this PYENV_VERSION.
+export PYENV_VERSION ?= 3.13:3.12:3.11
+PYTHON ?= python3.13
 VENV := .venv
 PY := $(VENV)/bin/python
 COLLECTIONS := $(CURDIR)/build/collections
@@ -12,13 +15,14 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 help:
 	@echo "make demo   run the demo playbook against a local Connect stand-in"
-	@echo "make test   run every test (unit, integration, lint)"
-	@echo "make lint   ansible-test sanity, ansible-lint, antsibull-changelog lint"
-	@echo "make docs   regenerate docs/modules and docs/roles"
+	@echo "make test   every test: the whole suite on ansible-core 2.21, then sanity, unit and role tests on 2.19 and 2.20"
+	@echo "make lint   ansible-test sanity, ansible-lint, the docs and changelog lints, galaxy-importer on the artifact"
+	@echo "make docs   regenerate docs/reference and build the HTML docsite (build/docsite/build/html/index.html)"
 	@echo "make bench  run the performance benchmark"
 
-$(VENV)/.installed: requirements-dev.txt requirements.txt
-	$(PYTHON) -m venv $(VENV)
+# A virtualenv of another Python (an older checkout's) is replaced, not upgraded in place.
+$(VENV)/.installed: requirements-dev.txt requirements-test.txt requirements.txt
+	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
@@ -51,17 +55,20 @@ integration: setup $(CHROMIUM) $(JAVA)
 test: setup $(CHROMIUM) $(JAVA)
 	$(PY) -m pytest -q -n 2 tests/unit tests/integration
 	$(MAKE) --no-print-directory lint
+	$(PY) -m nox --no-color
 
 lint: setup
 	$(PY) tools/sanity.py
 	ansible-lint --nocolor $(wildcard roles playbooks)
 	antsibull-changelog lint
+	antsibull-docs lint-collection-docs --plugin-docs .
+	$(PY) -m nox --no-color -s galaxy_importer
 
 docs: setup
-	$(PY) docs/generate.py
+	$(PY) docs/generate.py --docsite build/docsite
 
 bench: setup
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) build tests/output
+	rm -rf $(VENV) .nox build tests/output

@@ -7,7 +7,8 @@ ansible-test needs the collection at .../ansible_collections/posit/connect and l
      where build/ is ignored, and sees no files at all);
   3. put tools/ansible-test-pip-bootstrap.py where ansible-test caches its pip bootstrap script (which it
      otherwise downloads, from a host that a machine without internet access cannot reach);
-  4. run `ansible-test sanity --requirements` for one Python version (3.11 unless --python is given);
+  4. run `ansible-test sanity --requirements` for one Python version (the running one unless --python is given:
+     `make lint` runs it in .venv, noxfile.py in each older ansible-core's virtualenv);
      any other arguments (e.g. --test pylint) are passed on.
 `--untracked` also copies files git does not track yet (not ignored ones): check a new module before committing it.
 The ignore files under tests/sanity/ must stay empty: a failure is fixed, not ignored.
@@ -23,7 +24,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COPY = os.path.join(ROOT, "build", "sanity", "ansible_collections", "posit", "connect")
 BOOTSTRAP = os.path.join(ROOT, "tools", "ansible-test-pip-bootstrap.py")
-DEFAULT_PYTHON = "3.11"
+DEFAULT_PYTHON = "%d.%d" % sys.version_info[:2]
 
 
 def checkout_files(untracked=False):

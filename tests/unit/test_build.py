@@ -16,17 +16,20 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 # Prefixes that must never be in the artifact.
-FORBIDDEN = (".venv/", ".ci/", ".git/", ".pytest_cache/", ".ansible/", "build/", "bench/", "tools/", "collections/",
+FORBIDDEN = (".venv/", ".nox/", ".ci/", ".git/", ".pytest_cache/", ".ansible/", "build/", "bench/", "tools/", "collections/",
              "tests/standin/", "tests/integration/", "tests/unit/", "tests/fixtures/", "tests/output/", "artifacts/")
-FORBIDDEN_FILES = ("Makefile", "requirements-dev.txt", ".gitignore", ".ansible-lint", "docs/generate.py",
-                   "tests/conftest.py")
+FORBIDDEN_FILES = ("Makefile", "requirements-dev.txt", "requirements-test.txt", "noxfile.py", ".gitignore",
+                   ".ansible-lint", "docs/generate.py", "tests/conftest.py")
 REQUIRED = ("MANIFEST.json", "FILES.json", "README.md", "LICENSE", "requirements.txt", "meta/runtime.yml",
             "meta/execution-environment.yml", "plugins/doc_fragments/connect.py", "plugins/module_utils/client.py",
             "plugins/module_utils/module.py", "plugins/modules/connect_server_info.py", "changelogs/config.yaml",
-            "docs/README.md", "docs/awx/credential-type.yml", "docs/modules/connect_server_info.md",
+            "docs/README.md", "docs/awx/credential-type.yml", "docs/reference/connect_server_info_module.rst",
+            "docs/reference/index.rst", "docs/docsite/extra-docs.yml", "docs/docsite/rst/audit_events_event_source.rst",
+            "bindep.txt",
             "playbooks/server_report.yml", "playbooks/demo.yml", "roles/ownership_handoff/tasks/main.yml",
             "roles/content_report/templates/index.html.j2", "roles/audit_export/meta/argument_specs.yml",
-            "plugins/filter/content_report.py", "tests/sanity/ignore-2.19.txt")
+            "plugins/filter/content_report.py", "tests/sanity/ignore-2.19.txt", "tests/sanity/ignore-2.20.txt",
+            "tests/sanity/ignore-2.21.txt")
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +86,57 @@ def test_artifact_installs_documents_and_runs(artifact, tmp_path, standin):
     assert "Moved 15 of 15 items to erin; failed: 0." in run.stdout
     assert json.loads((report / "content.json").read_text()) and (report / "index.html").exists()
     assert ("GET", "/__api__/server_settings") in [(e["method"], e["path"]) for e in standin.requests]
+
+
+def test_artifact_names_its_dependencies_for_an_execution_environment(artifact, tmp_path):
+    """ansible-builder finds requests (the modules' and the event source's) and the system packages in the installed
+    artifact, and `ansible-builder create` on its files puts them in the build context."""
+    collections = tmp_path / "collections"
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections))  # only the artifact, not this work tree
+    proc = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "--offline", "-p", str(collections),
+                           str(artifact)], env=env, cwd=str(tmp_path), capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    installed = collections / "ansible_collections" / "posit" / "connect"
+    assert (installed / "MANIFEST.json").exists(), proc.stdout
+    proc = subprocess.run([str(BIN / "ansible-builder"), "introspect", "--sanitize", str(collections)],
+                          env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    found = yaml.safe_load(proc.stdout.split("---", 1)[1])
+    assert [line.split("#")[0].strip() for line in found["python"]] == ["requests>=2.25"], proc.stdout + proc.stderr
+    assert [line.split("#")[0].strip() for line in found["system"]] == ["ca-certificates [platform:rpm platform:dpkg]"]
+
+    definition = tmp_path / "execution-environment.yml"
+    definition.write_text(yaml.safe_dump({
+        "version": 3,
+        "images": {"base_image": {"name": "quay.io/ansible/awx-ee:latest"}},
+        "dependencies": {"python": str(installed / "requirements.txt"), "system": str(installed / "bindep.txt"),
+                         "galaxy": {"collections": [{"name": str(artifact), "type": "file"}]}}}))
+    context = tmp_path / "context"
+    proc = subprocess.run([str(BIN / "ansible-builder"), "create", "-f", str(definition), "--context", str(context)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "requests>=2.25" in (context / "_build" / "requirements.txt").read_text()
+    assert "ca-certificates" in (context / "_build" / "bindep.txt").read_text()
+
+
+def test_supported_versions_agree():
+    """meta/runtime.yml's requires_ansible, the README's support table, noxfile.py's matrix and the main
+    virtualenv's requirement name the same ansible-core versions: the ones `make test` runs."""
+    import importlib.util
+    from packaging.specifiers import SpecifierSet
+
+    spec = importlib.util.spec_from_file_location("noxfile_under_test", str(ROOT / "noxfile.py"))
+    noxfile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(noxfile)
+    tested = dict([noxfile.NEWEST] + noxfile.OLDER)
+    declared = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())["requires_ansible"]
+    requires = SpecifierSet(declared)
+    for minor in ["2.%d" % n for n in range(10, 30)]:
+        assert (minor + ".0" in requires) == (minor in tested), minor
+    readme = (ROOT / "README.md").read_text().split("## Supported versions", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1:3] for line in readme.splitlines() if line.startswith("| 2.")]
+    assert {core.strip(): python.strip() for core, python in rows} == tested
+    assert "`requires_ansible: %s`" % declared in readme
+    dev = (ROOT / "requirements-dev.txt").read_text()
+    assert "ansible-core>=%s,<2.%d" % (noxfile.NEWEST[0], int(noxfile.NEWEST[0].split(".")[1]) + 1) in dev
+    assert "PYTHON ?= python%s" % noxfile.NEWEST[1] in (ROOT / "Makefile").read_text()

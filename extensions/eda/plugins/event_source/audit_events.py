@@ -36,7 +36,8 @@ DOCUMENTATION = r"""
 ---
 short_description: React to new entries of a Posit Connect server's audit log.
 description:
-  - An ansible-rulebook event source plugin that polls Posit Connect's audit log and puts every new entry on the
+  - >-
+    An ansible-rulebook event source plugin that polls Posit Connect's audit log and puts every new entry on the
     queue once, in log order, as C({"connect": {"server": <server>, "audit": <entry>}}).
   - It reads C(GET /v1/search/auditlogs) where the server has it (Connect 2025.01.0 and later) and
     C(GET /v1/audit_logs) otherwise, through the collection's client (retries with backoff, TLS options).
@@ -98,7 +99,8 @@ options:
     elements: str
   since:
     description:
-      - Where to start on the first run (without a checkpoint): V(now) (the default) delivers only entries
+      - >-
+        Where to start on the first run (without a checkpoint): V(now) (the default) delivers only entries
         recorded after the newest entry at start-up; an RFC3339 time such as V(2025-01-31T12:00:00Z) or a
         relative time such as V(-1h) or V(-7d) also delivers the entries since then (inclusive).
     type: str

@@ -1,0 +1,75 @@
+"""The older ansible-core versions of `make test`, each in its own virtualenv under .nox/.
+
+`make test` runs the whole suite in .venv on the newest ansible-core the collection supports (2.21, Python 3.13).
+Every other version that meta/runtime.yml's `requires_ansible` admits gets a session here, on the oldest Python
+pyenv provides for it: `ansible-test sanity`, the unit tests and every role's integration test.
+
+  python -m nox            # every version (what `make test` runs)
+  python -m nox -s "older(ansible_core='2.19')"
+  python -m nox -l         # the sessions
+
+The Pythons come from pyenv: the Makefile exports PYENV_VERSION so that its shims offer python3.11 to python3.13.
+"""
+
+import glob
+import os
+
+import nox
+
+# Keep in step with meta/runtime.yml (requires_ansible) and the README's support table;
+# tests/unit/test_build.py checks that the three agree.
+NEWEST = ("2.21", "3.13")  # the main virtualenv (.venv): the Makefile's PYTHON and requirements-dev.txt
+OLDER = [("2.19", "3.11"), ("2.20", "3.12")]  # (ansible-core, Python): this file's sessions
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+COLLECTIONS = os.path.join(ROOT, "build", "collections")
+ROLE_TESTS = sorted(glob.glob("tests/integration/test_role_*.py")) + ["tests/integration/test_roles_check_mode.py"]
+# The committed references are rendered by the newest ansible-core's ansible-doc (make docs): not re-checked here.
+NEWEST_ONLY = ["tests/unit/test_docs.py::test_generated_docs_are_current"]
+
+nox.options.sessions = ["older"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+
+
+@nox.session
+@nox.parametrize("python,ansible_core", [(python, core) for core, python in OLDER], ids=[core for core, _ in OLDER])
+def older(session, ansible_core):
+    """Sanity, unit tests and the roles' integration tests on one older ansible-core."""
+    session.install("ansible-core==%s.*" % ansible_core, "-r", "requirements.txt", "-r", "requirements-test.txt")
+    python = os.path.join(session.virtualenv.bin, "python")
+    env = {"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_PYTHON_INTERPRETER": python}
+    session.run("python", "tools/sanity.py", env=env)
+    deselect = [arg for test in NEWEST_ONLY for arg in ("--deselect", test)]
+    session.run("python", "-m", "pytest", "-q", "-n", "2", "tests/unit", *ROLE_TESTS, *deselect, env=env)
+
+
+GALAXY_IMPORTER_CONFIG = """[galaxy-importer]
+# As Galaxy imports an upload, less the ansible-test run in a container (make lint runs ansible-test sanity itself).
+RUN_ANSIBLE_TEST = False
+RUN_ANSIBLE_LINT = True
+RUN_FLAKE8 = True
+CHECK_REQUIRED_TAGS = False
+LOG_LEVEL_MAIN = INFO
+"""
+
+
+@nox.session(python=NEWEST[1])
+def galaxy_importer(session):
+    """Build the release artifact and check it with galaxy-importer, as Galaxy does on upload: no warning allowed."""
+    # galaxy-importer pins attrs, flake8 and ansible-lint below what the main virtualenv has: its own one.
+    session.install("galaxy-importer>=0.4.30", "ansible-core==%s.*" % NEWEST[0], "-r", "requirements-test.txt")
+    tmp = session.create_tmp()
+    for old in glob.glob(os.path.join(tmp, "*.tar.gz")):
+        os.remove(old)
+    session.run("ansible-galaxy", "collection", "build", "--force", "--output-path", tmp, ROOT, silent=True)
+    (artifact,) = glob.glob(os.path.join(tmp, "posit-connect-*.tar.gz"))
+    config = os.path.join(tmp, "galaxy-importer.cfg")
+    with open(config, "w") as handle:
+        handle.write(GALAXY_IMPORTER_CONFIG)
+    output = session.run("python", "-m", "galaxy_importer.main", artifact, silent=True,
+                         env={"GALAXY_IMPORTER_CONFIG": config, "ANSIBLE_LOCAL_TEMP": os.path.join(tmp, "ansible")})
+    print(output)
+    warnings = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line]
+    if warnings:
+        session.error("galaxy-importer warned about the artifact:\n" + "\n".join(warnings))

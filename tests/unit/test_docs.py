@@ -31,18 +31,43 @@ def collections_path(tmp_path_factory):
 
 
 def test_generated_docs_are_current(tmp_path):
+    """docs/reference (antsibull-docs' output) and the event source's page are what `make docs` writes now."""
     proc = subprocess.run([sys.executable, str(ROOT / "docs" / "generate.py"), "--dest", str(tmp_path)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     stale = []
-    for sub in ("modules", "roles", "filters"):
-        fresh = sorted(p.name for p in (tmp_path / sub).glob("*.md"))
-        committed = sorted(p.name for p in (ROOT / "docs" / sub).glob("*.md"))
-        stale += ["docs/%s/%s (missing)" % (sub, n) for n in fresh if n not in committed]
-        stale += ["docs/%s/%s (no longer generated)" % (sub, n) for n in committed if n not in fresh]
-        stale += ["docs/%s/%s (differs)" % (sub, n) for n in fresh if n in committed
-                  and not filecmp.cmp(str(tmp_path / sub / n), str(ROOT / "docs" / sub / n), shallow=False)]
+    for sub in ("docs/reference", "docs/docsite/rst"):
+        fresh = sorted(str(p.relative_to(tmp_path / sub)) for p in (tmp_path / sub).rglob("*.rst"))
+        committed = sorted(str(p.relative_to(ROOT / sub)) for p in (ROOT / sub).rglob("*.rst"))
+        stale += ["%s/%s (missing)" % (sub, n) for n in fresh if n not in committed]
+        stale += ["%s/%s (no longer generated)" % (sub, n) for n in committed if n not in fresh]
+        stale += ["%s/%s (differs)" % (sub, n) for n in fresh if n in committed
+                  and not filecmp.cmp(str(tmp_path / sub / n), str(ROOT / sub / n), shallow=False)]
     assert not stale, "generated docs are out of date; run `make docs` and commit:\n  " + "\n  ".join(stale)
+
+
+def test_reference_covers_every_plugin_role_and_the_event_source():
+    """The reference names every module, filter and role, and links the event source's page."""
+    reference = ROOT / "docs" / "reference"
+    modules = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
+    roles = sorted(p.parent.parent.name for p in (ROOT / "roles").glob("*/meta/argument_specs.yml"))
+    assert [m for m in modules if not (reference / (m + "_module.rst")).exists()] == []
+    assert [r for r in roles if not (reference / (r + "_role.rst")).exists()] == []
+    assert list(reference.glob("*_filter.rst"))
+    index = (reference / "index.rst").read_text()
+    assert "docsite/audit_events_event_source.rst" in index
+    page = (reference / "docsite" / "audit_events_event_source.rst").read_text()
+    for option in ("server", "api_key", "interval", "checkpoint", "since"):
+        assert "   * - ``%s``" % option in page
+    assert ":envvar:" not in page  # GitHub's RST renderer has no such role
+
+
+def test_docs_lint_and_generator_use_antsibull_docs():
+    """No home-made markup converter: the generator calls antsibull-docs and its parser."""
+    source = (ROOT / "docs" / "generate.py").read_text()
+    assert "antsibull_docs_parser" in source and '"collection", "--use-current"' in source
+    assert "re.compile" not in source
+    assert "antsibull-docs lint-collection-docs --plugin-docs" in (ROOT / "Makefile").read_text()
 
 
 def test_every_module_is_in_the_action_group():

@@ -67,6 +67,7 @@ def galaxy_importer(session):
     config = os.path.join(tmp, "galaxy-importer.cfg")
     with open(config, "w") as handle:
         handle.write(GALAXY_IMPORTER_CONFIG)
+    session.chdir(tmp)  # the importer writes importer_result.json where it runs
     output = session.run("python", "-m", "galaxy_importer.main", artifact, silent=True,
                          env={"GALAXY_IMPORTER_CONFIG": config, "ANSIBLE_LOCAL_TEMP": os.path.join(tmp, "ansible")})
     print(output)

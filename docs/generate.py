@@ -156,10 +156,14 @@ def write_inventories(directory):
 def build_docsite(dest, env):
     """The HTML docsite, as docs.ansible.com builds a collection's: antsibull-docs sphinx-init, then Sphinx."""
     dest = os.path.abspath(dest)
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+        galaxy = yaml.safe_load(handle)
     private_dir(os.path.dirname(dest), os.path.basename(dest))
     run(antsibull_docs("sphinx-init", "--use-current", "--squash-hierarchy", "--fail-on-error",
                        "--project", FQCN, "--title", "posit.connect collection", "--copyright",
-                       "posit.connect contributors", "--dest-dir", dest, FQCN), env)
+                       "posit.connect contributors", "--extra-html-theme-options",
+                       # the theme's logo links to the site's root ("/"), nothing in a site opened from files
+                       "documentation_home_url=%s" % galaxy["repository"], "--dest-dir", dest, FQCN), env)
     write_inventories(dest)
     rst = private_dir(dest, "rst")
     run(antsibull_docs("collection", "--use-current", "--squash-hierarchy", "--fail-on-error",

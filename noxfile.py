@@ -5,7 +5,7 @@ Every other version that meta/runtime.yml's `requires_ansible` admits gets a ses
 pyenv provides for it: `ansible-test sanity`, the unit tests and every role's integration test.
 
   python -m nox            # every version (what `make test` runs)
-  python -m nox -s "older(ansible_core='2.19')"
+  python -m nox -s "older(2.19)"
   python -m nox -l         # the sessions
 
 The Pythons come from pyenv: the Makefile exports PYENV_VERSION so that its shims offer python3.11 to python3.13.
@@ -33,7 +33,7 @@ nox.options.error_on_missing_interpreters = True
 
 
 @nox.session
-@nox.parametrize("python,ansible_core", [(python, core) for core, python in OLDER], ids=[core for core, _ in OLDER])
+@nox.parametrize("python,ansible_core", [(python, core) for core, python in OLDER], ids=[version[0] for version in OLDER])
 def older(session, ansible_core):
     """Sanity, unit tests and the roles' integration tests on one older ansible-core."""
     session.install("ansible-core==%s.*" % ansible_core, "-r", "requirements.txt", "-r", "requirements-test.txt")

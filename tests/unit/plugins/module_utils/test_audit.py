@@ -162,7 +162,7 @@ def queries(state):
         "since only": AuditQuery(since=parse_time("-7d", "since")),
         "until only asc": AuditQuery(until=at[0], order="asc"),
         "terms": AuditQuery(terms=["SALES", "dashboard"]),
-        "everything": AuditQuery(actions=["deploy_application", "update_content"], user_guid=by_name["dave"]["guid"],
+        "everything": AuditQuery(actions=["deploy_application", "edit_application"], user_guid=by_name["dave"]["guid"],
                                  since=at[0], until=at[2], terms=["sales"], order="asc"),
         "limit": AuditQuery(limit=7),
         "limit with filter": AuditQuery(actions=["user_login"], limit=250, order="asc"),
@@ -284,11 +284,11 @@ def test_unknown_actions_fail_naming_the_closest_known_ones(servers):
     audit.check_actions(client, ["deploy_application", "ADD_USER"])
     audit.check_actions(client, [])
     with pytest.raises(InputError) as err:
-        audit.check_actions(client, ["deploy_applications", "add_content_permision", "zzz"])
+        audit.check_actions(client, ["deploy_applications", "add_application_permision", "zzz"])
     message = str(err.value)
     assert message.startswith("Option 'action': this server has no audit action")
-    assert "'deploy_applications' (did you mean deploy_application?)" in message
-    assert "'add_content_permision' (did you mean add_content_permission" in message
+    assert "'deploy_applications' (did you mean deploy_application or " in message
+    assert "'add_application_permision' (did you mean add_application_permission" in message
     assert "'zzz'" in message and "list_actions: true" in message
     assert [r["path"] for r in new.requests] == ["/__api__/v1/audit/actions"] * 2
 

@@ -170,8 +170,9 @@ def iter_audit(client, query):
     return "audit_logs", iter_audit_logs(client, query)
 
 
-def check_actions(client, actions, option="action"):
-    """Raise InputError for an action the server does not know, naming the closest known ones.
+def check_actions(client, actions, option="action", listing="list_actions: true"):
+    """Raise InputError for an action the server does not know, naming the closest known ones and how to list them
+    (`listing`).
 
     Servers without GET /v1/audit/actions are not checked."""
     if not actions:
@@ -188,8 +189,8 @@ def check_actions(client, actions, option="action"):
     for action in unknown:
         close = difflib.get_close_matches(action.lower(), names, n=3, cutoff=0.6)
         hints.append("%r (did you mean %s?)" % (action, " or ".join(close)) if close else repr(action))
-    raise InputError("Option '%s': this server has no audit action %s; list its %d actions with "
-                     "list_actions: true." % (option, ", ".join(hints), len(names)))
+    raise InputError("Option '%s': this server has no audit action %s; list its %d actions with %s."
+                     % (option, ", ".join(hints), len(names), listing))
 
 
 # The options of connect_audit_info that filter or shape a query.

@@ -25,9 +25,9 @@ except ImportError:  # loaded by path (runpy) with the collections directory not
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 7)))
     from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, iter_audit
+from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, check_actions, iter_audit
 from ansible_collections.posit.connect.plugins.module_utils.errors import explain_forbidden
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.inputs import GUID_RE, is_guid
 from ansible_collections.posit.connect.plugins.module_utils.principals import find_user
 from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_rfc3339, parse_time
@@ -87,8 +87,11 @@ options:
     default: 60
   actions:
     description:
-      - Only entries with one of these actions, for example V(add_user) or V(delete_content) (case-insensitive),
-        as O(posit.connect.connect_audit_info#module:action).
+      - Only entries with one of these actions, for example V(add_user) or V(deploy_application)
+        (case-insensitive), as O(posit.connect.connect_audit_info#module:action).
+      - Where the server lists its actions (C(GET /v1/audit/actions)), an action it does not have ends the source
+        at start, naming the closest actions it has; the source never waits on a name the server does not
+        record.
     type: list
     elements: str
   users:
@@ -106,9 +109,13 @@ options:
   checkpoint:
     description:
       - A file holding the position of the last delivered entry (its time and the ids delivered at that time),
-        written atomically after each delivered entry. On restart the source continues from it, so that
-        events are neither repeated nor lost; O(since) is then ignored.
-      - A checkpoint of another server ends the source; delete it to start again.
+        written atomically after each delivered entry. On restart the source continues from it, so that no
+        event is lost; O(since) is then ignored.
+      - Delivery is at-least-once. An entry put on the queue just before the process dies, before its checkpoint
+        is written, is delivered again after the restart (that one entry, once more); make the rule's playbook
+        safe to run twice for one entry.
+      - Its directory must exist and be writable (checked at start, before any event). A checkpoint of another
+        server, or one whose position is not a time, ends the source; delete it to start again.
     type: str
 """
 
@@ -200,6 +207,14 @@ class Options:
             directory = os.path.dirname(self.checkpoint)
             if os.path.isdir(self.checkpoint) or not os.path.isdir(directory):
                 raise ValueError("Argument 'checkpoint': %s must be a file in an existing directory." % self.checkpoint)
+            try:  # the way save() writes: a temporary file beside it
+                fd, probe = tempfile.mkstemp(prefix=".%s." % os.path.basename(self.checkpoint), suffix=".tmp",
+                                             dir=directory)
+                os.close(fd)
+                os.unlink(probe)
+            except OSError as exc:
+                raise ValueError("Argument 'checkpoint': cannot write in %s (%s); choose a writable directory."
+                                 % (directory, exc.strerror or exc))
 
     def client(self):
         return ConnectClient(self.server, self.api_key, validate_certs=self.validate_certs, ca_path=self.ca_path,
@@ -241,6 +256,11 @@ class AuditPoller:
                 state = json.load(handle)
             if not isinstance(state, dict) or state.get("version") != CHECKPOINT_VERSION:
                 raise ValueError("unknown format")
+            last_time, last_ids = state.get("last_time"), state.get("last_ids") or []
+            if last_time is not None and parse_rfc3339(last_time) is None:  # else the whole log would be replayed
+                raise ValueError("its last_time %r is not an RFC3339 time" % (last_time,))
+            if not isinstance(last_ids, list) or not all(isinstance(i, str) for i in last_ids):
+                raise ValueError("its last_ids is not a list of entry ids")
         except ValueError as exc:
             raise ValueError("Argument 'checkpoint': %s is not a checkpoint of this source (%s); delete it to start "
                              "again from 'since'." % (path, exc))
@@ -279,6 +299,13 @@ class AuditPoller:
             guids.append(str(found["guid"]).lower())
         return set(guids)
 
+    def _check_actions(self):
+        try:
+            check_actions(self.client, self.options.actions, "actions",
+                          listing="posit.connect.connect_audit_info and list_actions: true")
+        except InputError as exc:
+            raise ValueError("Argument 'actions': %s" % exc.reason)
+
     def _started(self, where):
         self.started = True
         logger.info("posit.connect.audit_events: reading %s from position %s (from %s)", self.server,
@@ -310,6 +337,7 @@ class AuditPoller:
     def poll(self):
         """The new entries (enriched), oldest first; nothing is marked delivered until delivered() is called."""
         if self.user_guids is None:
+            self._check_actions()
             self.user_guids = self._resolve_users()
         if not self.started:
             self._start_now()

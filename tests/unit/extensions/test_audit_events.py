@@ -362,3 +362,23 @@ def test_loads_by_path_as_ansible_rulebook_does():
     proc = subprocess.run([sys.executable, "-c", code], cwd="/", env=env, capture_output=True, text=True, timeout=60,
                           check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_names_written_by_others_cannot_point_the_event_elsewhere(server):
+    """Full names and titles are free text: a full name holding "(admin)" does not make admin the target, and a title
+    holding another item's label does not make that item the event's content."""
+    eve = server.add_user("eve-%s" % (server.version or "new"), "publisher", first_name="Eve (admin)", last_name="Smith")
+    other = item(server, "sales-dashboard")
+    own = item(server, "legacy-kpis")
+    client = audit_events.Options(dict(server=server.url, api_key=server.keys["admin"])).client()
+    lookups = audit_events.Lookups(client)
+    entry = lookups.enrich({"id": "1", "user_guid": None, "event_description": "Added user Eve (admin) Smith (%s)"
+                            % eve["username"]})
+    assert (entry["target_username"], entry["target_user_guid"]) == (eve["username"], eve["guid"])
+    fake = "x' (sales-dashboard) [%s] '" % other["guid"]
+    entry = lookups.enrich({"id": "2", "user_guid": None, "event_description": "Updated content '%s' (%s) [%s]: title"
+                            % (fake, own["name"], own["guid"])})
+    assert entry["content_guid"] == own["guid"] and entry["content_name"] == "legacy-kpis"
+    gone = lookups.enrich({"id": "3", "user_guid": None, "event_description": "Locked user Eve (admin) Smith (nobody-x)"})
+    assert gone["target_username"] == "admin" and "target_user_guid" not in gone  # no user reads that way: no guid
+    client.session.close()

@@ -140,8 +140,14 @@ EXAMPLES = r"""
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_VERSION = 1
-# How audit descriptions name things: "... user Alice Anders (alice) ...", "... 'Title' (name) [guid] ...".
+# How audit descriptions name things: "... user Alice Anders (alice) ..." (Connect's "Added user Full Name
+# (username)"), "... 'Title' (name) [guid] ...". Names and titles are free text and may hold the same marks, so a
+# user named there counts only once Connect's record of that username reads as that full name, and of several
+# content labels the last one counts (a title comes before the label of its own item).
 TARGET_USER_RE = re.compile(r"\buser\s+(?:[^()]*?\s)?\(([^()\s]+)\)", re.IGNORECASE)
+USER_WORD_RE = re.compile(r"\buser\s", re.IGNORECASE)
+USERNAME_RE = re.compile(r"\(([^()\s]+)\)")
+MAX_USER_CANDIDATES = 10
 CONTENT_LABEL_RE = re.compile(r"'(?P<title>[^']*)' \((?P<name>[^()\s]+)\) \[(?P<guid>[0-9a-fA-F-]{36})\]")
 GUID_IN_TEXT_RE = re.compile(GUID_RE.pattern.strip("^$"))
 
@@ -396,22 +402,37 @@ class Lookups:
             self.usernames[name] = find_user(self.client, name)
         return self.usernames[name]
 
+    def target_user(self, text):
+        """(username, Connect user or None) of the user a description names as "user Full Name (username)": the
+        first "(username)" after "user" whose Connect user has that full name; else the first one in that form
+        (not verified: no user)."""
+        word = USER_WORD_RE.search(text)
+        if word is None:
+            return None, None
+        for match in list(USERNAME_RE.finditer(text, word.end()))[:MAX_USER_CANDIDATES]:
+            user = self.username(match.group(1))
+            full = ("%s %s" % (user.get("first_name") or "", user.get("last_name") or "")).strip() if user else None
+            if user and text[word.end():match.start()].strip() in (full, "", match.group(1)):
+                return match.group(1), user
+        loose = TARGET_USER_RE.search(text)
+        return (loose.group(1), None) if loose else (None, None)
+
     def enrich(self, entry):
         entry = dict(entry)
         actor = self.user(entry.get("user_guid"))
         entry["user_username"] = actor.get("username") if actor else None
         text = str(entry.get("event_description") or "")
-        target = TARGET_USER_RE.search(text)
-        if target:
-            found = self.username(target.group(1))
-            entry["target_username"] = target.group(1)
-            if found:
-                entry["target_user_guid"] = found.get("guid")
-        label = CONTENT_LABEL_RE.search(text)
+        username, found = self.target_user(text)
+        if username is not None:
+            entry["target_username"] = username
+            if found and is_guid(found.get("guid")):
+                entry["target_user_guid"] = found["guid"]
+        labels = list(CONTENT_LABEL_RE.finditer(text))
+        label = labels[-1] if labels else None
         guid = label.group("guid") if label else None
         if guid is None:
-            match = GUID_IN_TEXT_RE.search(text)
-            guid = match.group(0) if match else None
+            matches = list(GUID_IN_TEXT_RE.finditer(text))
+            guid = matches[-1].group(0) if matches else None
         if guid is not None and guid.lower() != str(entry.get("user_guid")).lower():
             item = self._get(self.content, guid, "v1/content/%s" % guid) or {}
             if item or label:

@@ -382,3 +382,12 @@ def test_names_written_by_others_cannot_point_the_event_elsewhere(server):
     gone = lookups.enrich({"id": "3", "user_guid": None, "event_description": "Locked user Eve (admin) Smith (nobody-x)"})
     assert gone["target_username"] == "admin" and "target_user_guid" not in gone  # no user reads that way: no guid
     client.session.close()
+
+
+def test_documentation_and_examples_are_yaml():
+    import yaml
+    doc = yaml.safe_load(audit_events.DOCUMENTATION)
+    assert set(doc["options"]) >= {"server", "api_key", "actions", "since", "checkpoint"}
+    (rulebook,) = yaml.safe_load(audit_events.EXAMPLES)
+    extra = rulebook["rules"][0]["action"]["run_playbook"]["extra_vars"]
+    assert set(extra) == {"connect_default_group", "connect_audit_id", "connect_audit_time"}  # never event text

@@ -37,16 +37,21 @@ DOCUMENTATION = r"""
 short_description: React to new entries of a Posit Connect server's audit log.
 description:
   - An ansible-rulebook event source plugin that polls Posit Connect's audit log and puts every new entry on the
-    queue once, in log order, as C({"connect": {"server": <server>, "audit": <entry>}}).
+    queue once, in log order, as an event whose C(connect.server) is the server's URL and C(connect.audit) the
+    entry.
   - It reads C(GET /v1/search/auditlogs) where the server has it (Connect 2025.01.0 and later) and
     C(GET /v1/audit_logs) otherwise, through the collection's client (retries with backoff, TLS options).
   - Each entry is Connect's audit entry (C(id), C(time), C(user_guid), C(user_description), C(action),
     C(event_description)) plus the names it refers to, where it names them, C(user_username) (the actor),
-    C(target_username) and C(target_user_guid) (the user named in the description, e.g. the user added; the
-    guid only while that user exists),
+    C(target_username) and C(target_user_guid) (the user named in the description as C(user Full Name
+    (username)), e.g. the user added; the guid only while that user exists and has that full name),
     and C(content_guid), C(content_name), C(content_title), C(content_access_type) and C(content_url) (the
-    content item named in the description, as it is now; only the name and title parsed from the
-    description once it is deleted).
+    content item named in the description by its last C('Title' (name) [guid]) label or guid, as it is now;
+    only the name and title parsed from the description once it is removed).
+  - Event values hold text written by others (titles, names, descriptions). Ansible evaluates templates in the
+    extra variables a playbook reads, so a rule passes its playbook only the entry's C(id) and C(time) (and
+    C(content_guid), hexadecimal digits and dashes) and the playbook re-reads the entry with
+    M(posit.connect.connect_audit_info); see docs/event-driven.md.
   - A server that cannot be reached, or fails, is logged and polled again at the next interval; the source
     never ends for it. Invalid arguments end it with a message naming the argument.
   - Reading the audit log requires an administrator's API key.
@@ -101,7 +106,7 @@ options:
     elements: str
   since:
     description:
-      - Where to start on the first run (without a checkpoint): V(now) (the default) delivers only entries
+      - Where to start on the first run, without a checkpoint. V(now) (the default) delivers only entries
         recorded after the newest entry at start-up; an RFC3339 time such as V(2025-01-31T12:00:00Z) or a
         relative time such as V(-1h) or V(-7d) also delivers the entries since then (inclusive).
     type: str
@@ -131,10 +136,14 @@ EXAMPLES = r"""
         checkpoint: /var/lib/eda/connect-audit.checkpoint.json
   rules:
     - name: Add the new user to the default group
-      condition: event.connect.audit.action == "add_user"
+      condition: event.connect.audit.action == "add_user" and event.connect.audit.target_user_guid is defined
       action:
         run_playbook:
           name: posit.connect.eda_default_group
+          extra_vars:  # only what Connect writes: the playbook re-reads the entry, never the event
+            connect_default_group: Everyone
+            connect_audit_id: "{{ event.connect.audit.id }}"
+            connect_audit_time: "{{ event.connect.audit.time }}"
 """
 
 logger = logging.getLogger(__name__)

@@ -389,7 +389,7 @@ class Bench:
                 kwargs["version"] = version
             server = self.server(**kwargs)
             server.clear_log()
-            _module_s, result = self.module(server, "connect_audit_info", dict(action=["delete_content"], **options))
+            _module_s, result = self.module(server, "connect_audit_info", dict(action=["remove_application"], **options))
             audit_requests = [e for e in server.requests if "audit" in e["path"]]
             counts[label] = dict(matched=result["count"], requests=len(audit_requests), source=result["source"])
             server.stop()
@@ -563,7 +563,7 @@ class Bench:
     def _tables_audit(self, a):
         sizes = sorted(a["memory"])
         return [
-            ("### connect_audit_info: action delete_content among %d entries" % a["entries"],
+            ("### connect_audit_info: action remove_application among %d entries" % a["entries"],
              ["path", "matched", "audit requests"],
              [("%s (%s)" % (label, c["source"]), c["matched"], c["requests"]) for label, c in a["counts"].items()]),
             (None, ["`dest` export", "peak RSS of the module MiB"],

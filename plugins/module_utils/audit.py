@@ -41,8 +41,11 @@ class AuditQuery:
     """One audit log query: the filters, the search 'q' built from them and the same filters client-side."""
 
     def __init__(self, actions=None, user_guid=None, since=None, until=None, terms=None,
-                 order="desc", limit=None):
+                 order="desc", limit=None, entry_id=None):
         self.actions = [a for a in (actions or []) if a]
+        # Connect has no way to read one entry by id: the query pages (within the other filters) until the entry
+        # with this id is found, and stops there.
+        self.entry_id = None if entry_id is None else str(entry_id)
         self.user_guid = user_guid
         self.since = since
         self.until = until
@@ -54,7 +57,8 @@ class AuditQuery:
 
     @property
     def filtered(self):
-        return bool(self.actions or self.user_guid or self.since or self.until or self.terms)
+        return bool(self.actions or self.user_guid or self.since or self.until or self.terms
+                    or self.entry_id is not None)
 
     def search_q(self):
         """The 'q' of GET /v1/search/auditlogs (from:/to: are inclusive there)."""
@@ -71,7 +75,9 @@ class AuditQuery:
         return " ".join(parts)
 
     def matches(self, entry):
-        """The search endpoint's filters, applied to one entry of GET /v1/audit_logs."""
+        """The search endpoint's filters (and the entry id), applied to one entry of GET /v1/audit_logs."""
+        if not self.is_entry(entry):
+            return False
         if self._actions_lower and str(entry.get("action") or "").lower() not in self._actions_lower:
             return False
         if self.user_guid and str(entry.get("user_guid") or "").lower() != self.user_guid.lower():
@@ -88,6 +94,10 @@ class AuditQuery:
             if not any(term in str(entry.get(field) or "").lower() for field in SEARCH_FIELDS):
                 return False
         return True
+
+    def is_entry(self, entry):
+        """Whether the entry is the one asked for by id (any entry when no id was asked for)."""
+        return self.entry_id is None or str(entry.get("id")) == self.entry_id
 
     def past_window(self, entry):
         """True once keyset paging in this order has left the time window for good."""
@@ -119,8 +129,8 @@ def iter_search(client, query):
     q = query.search_q()
     if q:
         params["q"] = q
-    pages = client.paginate_offset(SEARCH_PATH, params, page_size=_page_size(query.limit, True))
-    return _take(pages, query.limit)
+    pages = client.paginate_offset(SEARCH_PATH, params, page_size=_page_size(query.limit, query.entry_id is None))
+    return _take((entry for entry in pages if query.is_entry(entry)), query.limit)
 
 
 def iter_audit_logs(client, query):
@@ -132,7 +142,8 @@ def iter_audit_logs(client, query):
     if query.order == "asc" and query.since is not None and query.until is None:
         # Oldest first from `since`: page newest first until past `since` (the pages before it are never
         # fetched), then reverse. Holds the entries of the window in memory.
-        newest_first = AuditQuery(query.actions, query.user_guid, query.since, None, query.terms, "desc")
+        newest_first = AuditQuery(query.actions, query.user_guid, query.since, None, query.terms, "desc",
+                                  entry_id=query.entry_id)
         return _take(reversed(list(iter_audit_logs(client, newest_first))), query.limit)
 
     def matching():
@@ -170,8 +181,9 @@ def iter_audit(client, query):
     return "audit_logs", iter_audit_logs(client, query)
 
 
-def check_actions(client, actions, option="action"):
-    """Raise InputError for an action the server does not know, naming the closest known ones.
+def check_actions(client, actions, option="action", listing="list_actions: true"):
+    """Raise InputError for an action the server does not know, naming the closest known ones and how to list them
+    (`listing`).
 
     Servers without GET /v1/audit/actions are not checked."""
     if not actions:
@@ -188,12 +200,12 @@ def check_actions(client, actions, option="action"):
     for action in unknown:
         close = difflib.get_close_matches(action.lower(), names, n=3, cutoff=0.6)
         hints.append("%r (did you mean %s?)" % (action, " or ".join(close)) if close else repr(action))
-    raise InputError("Option '%s': this server has no audit action %s; list its %d actions with "
-                     "list_actions: true." % (option, ", ".join(hints), len(names)))
+    raise InputError("Option '%s': this server has no audit action %s; list its %d actions with %s."
+                     % (option, ", ".join(hints), len(names), listing))
 
 
 # The options of connect_audit_info that filter or shape a query.
-FILTERS = ("action", "user", "since", "until", "search", "limit", "dest")
+FILTERS = ("action", "user", "since", "until", "search", "limit", "dest", "id")
 
 
 def query_from_params(client, p):
@@ -206,9 +218,13 @@ def query_from_params(client, p):
         return None
     if p["limit"] is not None and p["limit"] < 1:
         raise InputError("Option 'limit' must be 1 or more, got %s; omit it for all entries." % p["limit"])
+    entry_id = p.get("id")
+    if entry_id is not None and not str(entry_id).strip():
+        raise InputError("Option 'id' is empty; give the audit entry's id (its `id` field) or omit the option.")
     since, until = parse_window(p["since"], p["until"])
     terms = search_terms(p["search"])
     user_guid = require_user(client, p["user"], "user")["guid"] if p["user"] else None
     check_actions(client, p["action"])
     return AuditQuery(actions=p["action"], user_guid=user_guid, since=since, until=until,
-                      terms=terms, order=p["order"], limit=p["limit"])
+                      terms=terms, order=p["order"], limit=1 if entry_id is not None else p["limit"],
+                      entry_id=None if entry_id is None else str(entry_id).strip())

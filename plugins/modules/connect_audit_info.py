@@ -91,6 +91,15 @@ options:
       - In check mode neither file is written; RV(count) is the number of entries that would be appended.
       - Requires O(dest).
     type: path
+  id:
+    description:
+      - Only the entry with this id (its C(id) field), for example to re-read an entry that an event named.
+        Returns at most one entry.
+      - Connect's audit API cannot read one entry by id, so the module reads the log (newest first, or in
+        O(order)) within the other filters until it finds the entry and stops there. Give O(since) (the entry's
+        C(time)) with O(order=asc) to read only the entries from that time on.
+      - An id that is not found returns no entry (RV(count) is 0); it is not an error.
+    type: str
   list_actions:
     description:
       - Return the server's audit actions (RV(actions), from C(GET /v1/audit/actions)) instead of log entries.
@@ -139,6 +148,13 @@ EXAMPLES = r"""
     dest: /srv/audit/connect-audit.jsonl
     checkpoint: /srv/audit/connect-audit.checkpoint.json
   register: incremental
+
+- name: Re-read one entry that an event named (by its id, from its time on)
+  posit.connect.connect_audit_info:
+    id: "23948901087"
+    since: "2025-01-31T12:00:00Z"
+    order: asc
+  register: one_entry
 
 - name: Which actions can be filtered on
   posit.connect.connect_audit_info:
@@ -232,6 +248,7 @@ def main():
             dest=dict(type="path"),
             checkpoint=dict(type="path"),
             list_actions=dict(type="bool", default=False),
+            id=dict(type="str"),
         ),
         required_by=dict(checkpoint="dest"),
     )

@@ -83,7 +83,7 @@ FILTERS_PLAY = """
         limit: 5
     - name: everything combined
       posit.connect.connect_audit_info:
-        action: [deploy_application, update_content]
+        action: [deploy_application, edit_application]
         user: dave
         since: "{{ since }}"
         until: "{{ until }}"
@@ -132,7 +132,7 @@ def test_filters_on_search_and_fallback(standin, old, playbook):
             for t in ("sales", "dashboard")))
         assert ids(run["search terms"]["audit_logs"]) == searched and searched
         assert ids(run["oldest five"]["audit_logs"]) == [str(e["id"]) for e in state.audit_logs[:5]]
-        combined = select(state, lambda e: e["action"] in ("deploy_application", "update_content")
+        combined = select(state, lambda e: e["action"] in ("deploy_application", "edit_application")
                           and e["user_guid"] == dave and low <= e["time"] <= high
                           and "sales" in e["event_description"].lower(), order="asc")
         assert ids(run["everything combined"]["audit_logs"]) == combined and combined
@@ -348,7 +348,7 @@ ACTION_PLAY = """
       ignore_errors: true
     - name: several, one unknown
       posit.connect.connect_audit_info:
-        action: [add_user, Remove_Content_Permision]
+        action: [add_user, Remove_Application_Permision]
         dest: "{{ dest }}"
       ignore_errors: true
     - name: known, any case
@@ -363,11 +363,11 @@ def test_an_unknown_action_fails_before_the_query_naming_the_closest_known_ones(
     typo = run["typo"]
     assert typo["_status"] == "failed" and typo["error"]["option"] == "action"  # found before any query
     assert typo["msg"].startswith("Option 'action': this server has no audit action 'deploy_applications' "
-                                  "(did you mean deploy_application?)")
+                                  "(did you mean deploy_application or add_application or remove_application?)")
     assert "list_actions: true" in typo["msg"]
     several = run["several, one unknown"]
     assert several["_status"] == "failed"
-    assert "'Remove_Content_Permision' (did you mean remove_content_permission" in several["msg"]
+    assert "'Remove_Application_Permision' (did you mean remove_application_permission" in several["msg"]
     assert "add_user" not in several["msg"] and not (tmp_path / "out.jsonl").exists()
     assert run["known, any case"]["count"] == 1
     # The two failing tasks read the action list and nothing else.

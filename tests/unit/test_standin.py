@@ -261,7 +261,7 @@ def test_create_content(fresh):
           400, "ImmutableFields")
     error(alice.call("POST", "/__api__/v1/content", data="{not json"), 400, "InvalidJson")
     entry = fresh.state.audit_logs[-2]  # alice's creation, before bob's
-    assert entry["action"] == "add_content" and made["guid"] in entry["event_description"]
+    assert entry["action"] == "add_application" and made["guid"] in entry["event_description"]
     assert entry["user_guid"] == user(fresh, "alice")["guid"]
 
 
@@ -275,7 +275,7 @@ def test_patch_content_rules(fresh):
     unchanged = {k for k in before if k not in ("title", "idle_timeout", "access_type")}
     assert {k: before[k] for k in unchanged} == {k: after[k] for k in unchanged}
     entry = fresh.state.audit_logs[-1]
-    assert entry["action"] == "update_content" and entry["user_guid"] == user(fresh, "alice")["guid"]
+    assert entry["action"] == "edit_application" and entry["user_guid"] == user(fresh, "alice")["guid"]
     assert "title, idle_timeout, access_type" in entry["event_description"]
 
     error(bob.call("PATCH", path, json={"title": "Mine now"}), 403, "PermissionDenied")
@@ -308,7 +308,7 @@ def test_owner_changes(fresh):
     moved = admin.ok("PATCH", path, json={"owner_guid": alice_guid.upper()})
     assert moved["owner_guid"] == alice_guid
     entry = fresh.state.audit_logs[-1]
-    assert entry["action"] == "change_content_owner" and "from Dave Dawson (dave) to Alice Anders (alice)" in entry["event_description"]
+    assert entry["action"] == "edit_application" and "from Dave Dawson (dave) to Alice Anders (alice)" in entry["event_description"]
     # alice already owns a quarterly-report: moving dave's to her clashes.
     error(admin.call("PATCH", f"/__api__/v1/content/{content(fresh, 'quarterly-report')['guid']}",
                      json={"owner_guid": alice_guid}), 400, "DuplicateName")
@@ -323,7 +323,7 @@ def test_delete_content(fresh):
     error(admin.call("DELETE", f"/__api__/v1/content/{guid}"), 404, "ObjectDoesNotExist")
     error(admin.get(f"/__api__/v1/content/{guid}"), 404, "ObjectDoesNotExist")
     error(admin.call("DELETE", "/__api__/v1/content/nope"), 400, "InvalidId")
-    assert fresh.state.audit_logs[-1]["action"] == "delete_content"
+    assert fresh.state.audit_logs[-1]["action"] == "remove_application"
     assert len(admin.ok("GET", "/__api__/v1/content")) == 39
 
 
@@ -352,7 +352,7 @@ def test_permissions(fresh):
     assert made["principal_type"] == "group" and made["content_guid"] == item["guid"]
     error(add(group["guid"], kind="group"), 400, "DuplicateGroupPermission")
     assert Client(fresh, "wendy").ok("GET", f"/__api__/v1/content/{item['guid']}")["app_role"] == "viewer"
-    assert fresh.state.audit_logs[-1]["action"] == "add_content_permission"
+    assert fresh.state.audit_logs[-1]["action"] == "add_application_permission"
 
     # Bob becomes a collaborator and may then edit; the viewer cannot manage the list.
     bob_perm = add(user(fresh, "bob")["guid"]).json()
@@ -366,7 +366,7 @@ def test_permissions(fresh):
     assert alice.call("DELETE", f"{base}/{bob_perm['id']}").status_code == 204
     error(alice.get(f"{base}/{bob_perm['id']}"), 404, "ObjectDoesNotExist")
     error(alice.get(f"{base}/abc"), 400, "InvalidId")
-    assert [e["action"] for e in fresh.state.audit_logs[-2:]] == ["update_content", "remove_content_permission"]
+    assert [e["action"] for e in fresh.state.audit_logs[-2:]] == ["edit_application", "remove_application_permission"]
 
 
 # ------------------------------------------------------------ offset paging
@@ -560,7 +560,7 @@ def test_audit_search_filters(fresh):
     # Writes are searchable right away.
     guid = content(fresh, "team-wiki")["guid"]
     admin.ok("PATCH", f"/__api__/v1/content/{guid}", json={"description": "new"})
-    mine = search(admin, f'action:update_content user_guid:{user(fresh, "admin")["guid"]} "{guid}"')
+    mine = search(admin, f'action:edit_application user_guid:{user(fresh, "admin")["guid"]} "{guid}" description')
     assert mine["total"] == 1 and "description" in mine["results"][0]["event_description"]
     actions = {a["action"] for a in admin.ok("GET", "/__api__/v1/audit/actions")}
     assert {e["action"] for e in audit} <= actions
@@ -777,10 +777,10 @@ def test_bench_seed_is_fast_and_exact():
     carol = user(server, "carol")["guid"]
     assert len(state.content) == 10000 and all(c["owner_guid"] == carol for c in state.content.values())
     assert len(state.audit_logs) == 200000 and len(state.shiny_usage) == len(state.visits) == 1000
-    assert sum(e["action"] == "delete_content" for e in state.audit_logs) == 50
+    assert sum(e["action"] == "remove_application" for e in state.audit_logs) == 50
     with server:
         client = Client(server)
-        found = client.ok("GET", "/__api__/v1/search/auditlogs", params={"q": "action:delete_content", "page_size": 100})
+        found = client.ok("GET", "/__api__/v1/search/auditlogs", params={"q": "action:remove_application", "page_size": 100})
         assert found["total"] == 50
         assert len(client.ok("GET", "/__api__/v1/content", params={"owner_guid": carol})) == 10000
 

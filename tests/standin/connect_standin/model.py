@@ -23,7 +23,12 @@ ROLES = ("viewer", "publisher", "administrator")
 ACCESS_TYPES = ("all", "logged_in", "acl")
 LICENSE_WINDOW = 365 * 86400  # users active within this window hold a licence seat
 
-# Audit actions this server records (GET /v1/audit/actions lists them).
+# Audit actions this server records, each with the description GET /v1/audit/actions gives; record() accepts
+# no other name, so that list is exactly what the stand-in writes. Confirmed Connect names
+# (tests/fixtures/connect-api/audit-actions.md) are in CONFIRMED_AUDIT_ACTIONS; every other name is NOT
+# confirmed: modelled on the confirmed convention (a content item is an "application", as in add_application and
+# deploy_application; `edit_` as in edit_user; `remove_` as in remove_group). Code must not depend on them: a
+# real server's names come from GET /v1/audit/actions.
 AUDIT_ACTIONS = {
     "add_user": "Add a user.",
     "edit_user": "Edit a user's details.",
@@ -32,19 +37,22 @@ AUDIT_ACTIONS = {
     "user_login": "A user logged in.",
     "add_api_key": "Create an API key.",
     "add_group": "Create a group.",
+    "edit_group": "Edit a group's name or owner.",
+    "remove_group": "Remove a group.",
     "add_group_member": "Add a member to a group.",
     "remove_group_member": "Remove a member from a group.",
-    "add_content": "Create a content item.",
+    "add_application": "Create a content item.",
     "deploy_application": "Deploy a bundle to a content item.",
-    "update_content": "Update the settings of a content item.",
-    "change_content_owner": "Change the owner of a content item.",
-    "delete_content": "Delete a content item.",
-    "add_content_permission": "Add a user or group to the access list of a content item.",
-    "update_content_permission": "Change the role of a user or group on a content item.",
-    "remove_content_permission": "Remove a user or group from the access list of a content item.",
+    "edit_application": "Edit the settings or the owner of a content item.",
+    "remove_application": "Remove a content item.",
+    "add_application_permission": "Add a user or group to the access list of a content item.",
+    "edit_application_permission": "Change the role of a user or group on a content item.",
+    "remove_application_permission": "Remove a user or group from the access list of a content item.",
     "add_tag": "Create a tag.",
     "add_vanity_url": "Set the vanity URL of a content item.",
 }
+CONFIRMED_AUDIT_ACTIONS = frozenset(("add_user", "edit_user", "add_group", "remove_group", "add_application",
+                                     "deploy_application"))
 
 # Stored content fields and the value a new item gets (Content schema order).
 CONTENT_DEFAULTS = {
@@ -471,7 +479,7 @@ class State:
         now = int(time.time())
         item = self.add_content(fields.pop("name"), user["guid"], created=now,
                                 **{k: v for k, v in fields.items() if k in CONTENT_DEFAULTS})
-        self.record(user, "add_content", f"Added content {label(item)}")
+        self.record(user, "add_application", f"Added content {label(item)}")
         return item
 
     def update_content(self, user, guid, body):
@@ -494,10 +502,10 @@ class State:
         fields = [f for f in body if not (f == "owner_guid" and owner_changed)]
         if owner_changed:
             old = describe_user(self.users.get(item["owner_guid"]))
-            self.record(user, "change_content_owner",
+            self.record(user, "edit_application",
                         f"Changed owner of content {label(item)} from {old} to {describe_user(self.users[owner_guid])}")
         if fields or not owner_changed:
-            self.record(user, "update_content",
+            self.record(user, "edit_application",
                         f"Updated content {label(new)}: {', '.join(fields) if fields else 'no fields'}")
         del self.names[(item["owner_guid"], item["name"])]
         self.names[(new["owner_guid"], new["name"])] = item["guid"]
@@ -514,7 +522,7 @@ class State:
         self.content_tags.pop(item["guid"], None)
         self.vanity_urls.pop(item["guid"], None)
         self.environments.pop(item["guid"], None)
-        self.record(user, "delete_content", f"Deleted content {label(item)}")
+        self.record(user, "remove_application", f"Deleted content {label(item)}")
 
     # ----------------------------------------------------------- permissions
     def add_permission(self, item, principal_guid, principal_type, role):
@@ -564,7 +572,7 @@ class State:
                 name = "DuplicateUserPermission" if body["principal_type"] == "user" else "DuplicateGroupPermission"
                 raise bad_request(name, f"The {body['principal_type']} already has a permission on this content (id {perm['id']}).")
         perm = self.add_permission(item, guid, body["principal_type"], body["role"])
-        self.record(user, "add_content_permission", f"Added {who} as {body['role']} of content {label(item)}")
+        self.record(user, "add_application_permission", f"Added {who} as {body['role']} of content {label(item)}")
         return perm
 
     def update_permission(self, user, item, perm_id, body):
@@ -578,7 +586,7 @@ class State:
         role = body.get("role", perm["role"])
         who = self._principal(perm["principal_type"], perm["principal_guid"], role)
         perm["role"] = role
-        self.record(user, "update_content_permission", f"Set {who} to {role} on content {label(item)}")
+        self.record(user, "edit_application_permission", f"Set {who} to {role} on content {label(item)}")
         return perm
 
     def delete_permission(self, user, item, perm_id):
@@ -590,7 +598,7 @@ class State:
             who = f"user {describe_user(self.users.get(perm['principal_guid']))}"
         else:
             who = f"group {self.groups[perm['principal_guid']]['name']}"
-        self.record(user, "remove_content_permission", f"Removed {who} from content {label(item)}")
+        self.record(user, "remove_application_permission", f"Removed {who} from content {label(item)}")
 
     @staticmethod
     def _permission_body(body, required):
@@ -610,7 +618,9 @@ class State:
 
     # ----------------------------------------------------------------- audit
     def record(self, user, action, description, when=None):
-        """Append an audit entry for user (None = the system actor, user_id 0)."""
+        """Append an audit entry for user (None = the system actor, user_id 0); action is one of AUDIT_ACTIONS."""
+        if action not in AUDIT_ACTIONS:
+            raise ValueError(f"the stand-in records no audit action {action!r}; add it to AUDIT_ACTIONS first")
         entry = {
             "id": self.next_id("audit"),
             "time": int(time.time()) if when is None else when,

@@ -280,7 +280,7 @@ def add_member(req, group_guid):
     if user["guid"] in members:
         raise conflict("DuplicateGroupEntry", f"User {user['username']!r} is already a member of {group['name']!r}.")
     members.append(user["guid"])
-    state.record(req.user, "add_group_member", f"Added {describe_user(user)} to group {group['name']}")
+    state.record(req.user, "add_group_member", f"Added user {describe_user(user)} to group {group['name']}")
     return 204, None
 
 
@@ -294,7 +294,7 @@ def remove_member(req, group_guid, user_guid):
     if user is None or user["guid"] not in members:
         raise not_found("The user is not a member of this group.")
     members.remove(user["guid"])
-    state.record(req.user, "remove_group_member", f"Removed {describe_user(user)} from group {group['name']}")
+    state.record(req.user, "remove_group_member", f"Removed user {describe_user(user)} from group {group['name']}")
     return 204, None
 
 

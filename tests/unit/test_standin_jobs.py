@@ -132,7 +132,7 @@ def test_deploy_render_and_build_run_jobs_tied_to_their_tasks(server):
                      "POST")
     assert wait(alice, build["task_id"])["code"] == 0
     actions = [e["action"] for e in server.state.audit_logs if e["action"] in jobs.AUDIT_ACTIONS]
-    assert actions == ["render_content", "render_content", "build_content"]
+    assert actions == ["render_application", "render_application", "build_application"]
 
     # A failing build: the publisher's text comes back as data, in the task, the job's error and its log.
     failing = new_item(alice, "failing")

@@ -37,8 +37,8 @@ from .model import fmt_time, label, make_guid
 # no action name for jobs, renders or builds.
 AUDIT_ACTIONS = {
     "kill_job": "Kill a content job.",
-    "render_content": "Render a content item.",
-    "build_content": "Build a bundle of a content item.",
+    "render_application": "Render a content item.",
+    "build_application": "Build a bundle of a content item.",
 }
 model.AUDIT_ACTIONS.update(AUDIT_ACTIONS)  # GET /v1/audit/actions lists what the server records
 
@@ -228,7 +228,7 @@ def _render(req, item, variant):
 
     task = run_task(state, lines, done=done)
     add_job(state, item, render_tag(item), int(time.time()), task=task)
-    state.record(user, "render_content", f"Rendered content {label(item)}")
+    state.record(user, "render_application", f"Rendered content {label(item)}")
     return task
 
 
@@ -279,7 +279,7 @@ def build_content(req, guid):
     task = run_task(state, lines, failure=failure and "Unable to build: %s" % failure, done=done)
     add_job(state, item, restore_tag(item, manifest) or render_tag(item), int(time.time()), task=task,
             bundle_id=bundle["id"])
-    state.record(user, "build_content", f"Built bundle {bundle['id']} of content {label(item)}")
+    state.record(user, "build_application", f"Built bundle {bundle['id']} of content {label(item)}")
     return 200, {"task_id": task["id"]}
 
 

@@ -292,7 +292,7 @@ def test_unusable_checkpoints_and_unknown_actions_end_the_source_before_any_even
     fails(dict(base, checkpoint="/proc/connect.checkpoint.json"), "Argument 'checkpoint': cannot write in /proc")
     fails(dict(base, actions=["add_user", "remove_aplication"]), "Argument 'actions': this server has no audit action "
           "'remove_aplication' (did you mean remove_application", "connect_audit_info and list_actions: true")
-    fails(dict(base, actions=["delete_content"]), "no audit action 'delete_content'; list its")
+    fails(dict(base, actions=["delete_content"]), "no audit action 'delete_content'", "actions with posit.connect.connect_audit_info")
     assert server.writes() == []
 
 

@@ -88,6 +88,18 @@ def test_long_chart_labels_end_in_an_ellipsis_and_the_tooltip_keeps_them_whole()
     assert all(len(label) <= 20 for chart in bars.values() for title, label in chart)  # what fits left of a bar
 
 
+def test_every_value_of_the_page_is_escaped():
+    """Each {{ }} of index.html.j2 that shows a value from Connect ends in `| e` (Ansible renders with native
+    types, where autoescape does nothing); the others are counts, sizes and constants of the template."""
+    template = (TEMPLATES / "index.html.j2").read_text()
+    expressions = re.findall(r"{{(.*?)}}(?!')", template, re.S)
+    from_connect = [e for e in expressions if re.search(r"\b(row|guid|package|version|bar\.label|bar\.value|server)\b", e)]
+    assert len(from_connect) >= 20
+    assert [e for e in from_connect if not e.rstrip().endswith("| e")] == []
+    assert "| safe" not in template and "innerHTML" not in template and "insertAdjacentHTML" not in template
+    assert not re.search(r"=\{\{", template)  # every attribute quoted
+
+
 def render_page(rows, charts):
     """The role's index.html.j2 as Ansible renders it, for the few variables and filters it uses."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined)

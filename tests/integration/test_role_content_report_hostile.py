@@ -95,9 +95,10 @@ def expected_packages(state):
     return found
 
 
-def run_cli(server, tmp_path, arguments):
-    """ansible-playbook with `-e name=value` arguments as a shell gives them (text, not JSON)."""
-    cmd, environ, out = playbook_command(PLAY, server, tmp_path)
+def run_cli(server, tmp_path, arguments, play=PLAY):
+    """ansible-playbook with `-e name=value` arguments as a shell gives them (text, not JSON); the results by
+    task name."""
+    cmd, environ, out = playbook_command(play, server, tmp_path)
     cmd[0] = ANSIBLE_PLAYBOOK or cmd[0]
     for argument in arguments:
         cmd += ["-e", argument]

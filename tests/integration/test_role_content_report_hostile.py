@@ -251,3 +251,12 @@ def test_variables_given_as_text_on_the_command_line_and_each_boolean_false(serv
     assert not [p for p in paths if p.endswith("/permissions") or "packages" in p]
     assert sorted(p.name for p in directory.iterdir()) == ["content.csv", "index.html"]
     assert server.writes() == []
+
+
+def test_the_server_report_file_is_0600_unless_a_mode_is_given(server, tmp_path):
+    play = (Path(__file__).resolve().parents[2] / "playbooks" / "server_report.yml").read_text()
+    for arguments, mode in (([], "0o600"), (["report_mode=0640"], "0o640")):
+        report_file = tmp_path / ("report-%s.json" % mode)
+        run_cli(server, tmp_path, ["connect_hosts=localhost", "report_file=%s" % report_file] + arguments, play=play)
+        assert list(json.loads(report_file.read_text())) == ["localhost"]
+        assert oct(report_file.stat().st_mode & 0o777) == mode

@@ -50,7 +50,11 @@ DICT_OPTIONS = ("environment", "settings")
 
 
 def _type_name(value):
-    return {list: "a list", dict: "a mapping", str: "a string", bool: "a boolean"}.get(type(value), type(value).__name__)
+    for kind, name in ((bool, "a boolean"), (str, "a string"), (list, "a list"), (dict, "a mapping"),
+                       ((int, float), "a number"), (type(None), "null")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 def cac_problems(spec, source="connect_cac_spec"):

@@ -265,8 +265,9 @@ def cac_spec_yaml(items):
         wanted.append(item)
         parts.append(_dump([item], default_flow_style=False, width=120))
         if names:
-            line = "  # environment variables on the server (values not exported): %s" % _dump(
-                [name for name in names if _writable(name)], default_flow_style=True, width=float("inf")).strip()
+            line = "  # environment variables on the server (values not exported): %s" % yaml.safe_dump(
+                [name for name in names if _writable(name)], default_flow_style=True, width=float("inf"),
+                allow_unicode=True).strip()
             if len(line.splitlines()) != 1:
                 raise AnsibleFilterError("cac_spec_yaml: environment variable names that do not fit on one line")
             parts.append(line + "\n")

@@ -232,9 +232,6 @@ class _SpecDumper(yaml.SafeDumper):
     """Writes the spec: text that holds a template's opening (`{`) is tagged !unsafe, so that reading the spec as
     a vars file keeps it literally; text that is not one printable line is double-quoted (escaped, one line)."""
 
-    def ignore_aliases(self, data):
-        return True
-
 
 class _SpecLoader(yaml.SafeLoader):
     """Reads what _SpecDumper wrote, for export's check that the spec reads back as exported."""

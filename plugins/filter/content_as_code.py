@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The content_as_code role's filters: the drift rows of a connect_content batch, the spec of a server's
-content (export), its YAML text, and the server items a spec does not list (prune)."""
+"""The content_as_code role's filters: the check of a spec, the drift rows of a connect_content batch, the spec of a
+server's content (export), its YAML text, the Markdown cells of the drift report, and the server items a spec does
+not list (prune)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +13,14 @@ import json
 
 import yaml
 
-from ansible_collections.posit.connect.plugins.module_utils.fields import FIELD_CHOICES, FIELD_OPTIONS, WRITABLE_FIELDS
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.posit.connect.plugins.module_utils.fields import (
+    FIELD_CHOICES,
+    FIELD_OPTIONS,
+    TITLE_LENGTH,
+    WRITABLE_FIELDS,
+)
 
 # What Connect gives a new item; export writes only the fields that differ.
 FALSE_DEFAULTS = ("locked", "run_as_current_user", "otel_enabled")
@@ -26,10 +34,77 @@ DRIFT_COLUMNS = ["index", "name", "owner", "guid", "status", "field", "before", 
 SPEC_HEADER = """# Posit Connect content as code (posit.connect.content_as_code, connect_cac_spec_file).
 # Items by name and owner; principals by username or group name; tags by path.
 # Only the fields that differ from Connect's defaults are listed.
+# Text from the server that looks like a template is tagged !unsafe: it is kept literally, never templated.
 # Environment variable values are never exported (Connect does not return them): an item's
-# variable names are listed in a comment; to manage them, add `environment:` with the values
-# (from a vault), for example `environment: {DB_URL: "{{ vault_db_url }}"}`.
+# variable names are listed in a comment. To manage them, add `environment:` with the values, from a
+# vault: this file is read as a vars file is, so `DB_URL: "{{ vault_db_url }}"` (a variable of the play)
+# and `DB_URL: !vault |` (ansible-vault encrypt_string) both work.
 """
+
+# The options of a connect_content item that take one value (not a list or a mapping).
+SCALAR_OPTIONS = frozenset(FIELD_OPTIONS) | frozenset((
+    "name", "guid", "state", "vanity_url", "force_vanity_url", "overwrite_environment", "purge_tags",
+    "purge_environment", "purge_permissions"))
+LIST_OPTIONS = ("tags", "permissions", "reset")
+DICT_OPTIONS = ("environment", "settings")
+
+
+def _type_name(value):
+    for kind, name in ((bool, "a boolean"), (str, "a string"), (list, "a list"), (dict, "a mapping"),
+                       ((int, float), "a number"), (type(None), "null")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def cac_problems(spec, source="connect_cac_spec"):
+    """What is wrong with a spec (the data of a spec file, or the list of connect_cac_spec), as messages that name
+    the source and the entry and carry no value; [] when it can be planned. Two items that select the same object
+    by guid, or by name and owner, are a problem: nothing may be applied twice."""
+    if isinstance(spec, dict) or spec is None:
+        if not isinstance(spec, dict) or "items" not in spec:
+            return ["%s holds no `items:` list. Write `items:` with one entry per content item (name and owner, or "
+                    "guid), or `items: []`." % source]
+        spec = spec["items"]
+        where = "%s: items" % source
+    else:
+        where = source
+    if not isinstance(spec, list):
+        return ["%s must be a list of content items, got %s." % (where, _type_name(spec))]
+    problems, taken = [], {}
+    for index, item in enumerate(spec):
+        entry = "%s[%d]" % (where, index)
+        if not isinstance(item, dict):
+            problems.append("%s is %s, not a content item: give a mapping with name and owner, or guid."
+                            % (entry, _type_name(item)))
+            continue
+        for option, value in sorted(item.items()):
+            if option in SCALAR_OPTIONS and isinstance(value, (list, dict)):
+                problems.append("%s.%s must be a single value, got %s." % (entry, option, _type_name(value)))
+            elif option in LIST_OPTIONS and value is not None and not isinstance(value, list):
+                problems.append("%s.%s must be a list, got %s." % (entry, option, _type_name(value)))
+            elif option in DICT_OPTIONS and value is not None and not isinstance(value, dict):
+                problems.append("%s.%s must be a mapping, got %s." % (entry, option, _type_name(value)))
+        guid, name, owner = item.get("guid"), item.get("name"), item.get("owner")
+        if not isinstance(guid, (str, type(None))) or not isinstance(name, (str, type(None))) \
+                or not isinstance(owner, (str, type(None))):
+            continue  # reported above
+        if not guid and not name:
+            problems.append("%s gives neither name nor guid: name the content item (with owner), or give its guid."
+                            % entry)
+            continue
+        key = ("guid", guid.lower()) if guid else ("name", name, owner)
+        if guid:
+            clash = taken.get(key)
+        elif owner is None:  # selects the one item of that name, whoever owns it
+            clash = next((label for other, label in taken.items() if other[:2] == ("name", name)), None)
+        else:
+            clash = taken.get(key) or taken.get(("name", name, None))
+        if clash:
+            problems.append("%s selects the same content item as %s (%s); list each item once, or give each its owner."
+                            % (entry, clash, "guid %s" % guid if guid else "name %r" % name))
+        taken.setdefault(key, "items[%d]" % index)
+    return problems
 
 
 def _text(value):
@@ -86,10 +161,17 @@ def _vanity_path(item):
     return "/" + path.strip("/") + "/"
 
 
+def _writable(text):
+    """Whether a server string can stand on one line of the spec as it is (no line break, no control character)."""
+    return text.isprintable()
+
+
 def cac_export(content, users=None, groups=None, tags=None):
     """The spec items of a server's content (connect_content_info with include owner, tags, permissions,
     vanity_url and environment), by names, with only the fields that differ from Connect's defaults.
-    `tags` keeps only items carrying one of these tag paths."""
+    `tags` keeps only items carrying one of these tag paths. What the spec cannot hold (a title Connect would
+    refuse, an environment variable name that is not one printable line) is left out and listed under the item's
+    `unwritten`."""
     user_names = dict((u["guid"], u["username"]) for u in users or [])
     group_names = dict((g["guid"], g["name"]) for g in groups or [])
     items = []
@@ -100,12 +182,18 @@ def cac_export(content, users=None, groups=None, tags=None):
         owner = (record.get("owner") or {}).get("username") or user_names.get(record.get("owner_guid")) \
             or record.get("owner_guid")
         item = dict(name=record["name"], owner=owner)
+        unwritten = []
         settings = {}
         for field in sorted(WRITABLE_FIELDS):
             if field in ("name", "owner_guid") or field not in record or record[field] == DEFAULTS[field]:
                 continue
             if field in FIELD_CHOICES and record[field] not in FIELD_CHOICES[field]:
                 continue  # assigned by Connect on deployment (e.g. content_category 'site'), not writable
+            if field == "title" and not TITLE_LENGTH[0] <= len(record[field]) <= TITLE_LENGTH[1]:
+                unwritten.append(dict(field="title", value=record[field], reason=(
+                    "Connect refuses titles shorter than %d or longer than %d characters, so a spec cannot set it; "
+                    "the title is left unmanaged" % TITLE_LENGTH)))
+                continue
             if field in OPTION_OF:
                 item[field] = record[field]
             else:
@@ -128,26 +216,63 @@ def cac_export(content, users=None, groups=None, tags=None):
             permissions.append(shown)
         if permissions:
             item["permissions"] = sorted(permissions, key=lambda e: (e.get("principal_type", "user"), e["principal"]))
-        if record.get("environment"):
-            item["environment_names"] = sorted(record["environment"])  # written as a comment by cac_spec_yaml
+        names = sorted(record.get("environment") or [])
+        unwritten.extend(dict(field="environment", value=name, reason=(
+            "an environment variable name that holds a line break or a control character is not written into the "
+            "spec's comment")) for name in names if not _writable(name))
+        if any(_writable(name) for name in names):
+            item["environment_names"] = [name for name in names if _writable(name)]  # a comment (cac_spec_yaml)
+        if unwritten:
+            item["unwritten"] = [dict(entry, name=record["name"], owner=owner) for entry in unwritten]
         items.append(item)
     return sorted(items, key=lambda i: (str(i["owner"]), i["name"]))
 
 
+class _SpecDumper(yaml.SafeDumper):
+    """Writes the spec: text that holds a template's opening (`{`) is tagged !unsafe, so that reading the spec as
+    a vars file keeps it literally; text that is not one printable line is double-quoted (escaped, one line)."""
+
+
+class _SpecLoader(yaml.SafeLoader):
+    """Reads what _SpecDumper wrote, for export's check that the spec reads back as exported."""
+
+
+def _represent_text(dumper, text):
+    return dumper.represent_scalar("!unsafe" if "{" in text else "tag:yaml.org,2002:str", text,
+                                   style=None if _writable(text) else '"')
+
+
+_SpecDumper.add_representer(str, _represent_text)
+_SpecLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
+def _dump(data, **options):
+    return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, allow_unicode=True, **options)
+
+
 def cac_spec_yaml(items):
-    """The spec file's text: a header, then `items:`, environment names as comments."""
-    lines = [SPEC_HEADER.rstrip("\n"), "items:"]
-    items = json.loads(json.dumps(items or []))  # plain types for yaml.safe_dump
+    """The spec file's text: a header, then `items:`, each item's environment names as a comment. Every value is
+    written by the YAML emitter; the text is read back and must give the items, or nothing is returned."""
+    items = json.loads(json.dumps(items or []))  # plain types for the emitter
+    wanted, parts = [], [SPEC_HEADER, "items:%s\n" % ("" if items else " []")]
     for item in items:
         item = dict(item)
         names = item.pop("environment_names", None)
-        text = yaml.safe_dump([item], sort_keys=False, default_flow_style=False, allow_unicode=True, width=120)
-        lines.extend("  " + line for line in text.rstrip("\n").split("\n"))
+        item.pop("unwritten", None)
+        wanted.append(item)
+        parts.append(_dump([item], default_flow_style=False, width=120))
         if names:
-            lines.append("    # environment variables on the server (values not exported): %s" % ", ".join(names))
-    if not items:
-        lines[-1] = "items: []"
-    return "\n".join(lines) + "\n"
+            line = "  # environment variables on the server (values not exported): %s" % yaml.safe_dump(
+                [name for name in names if _writable(name)], default_flow_style=True, width=float("inf"),
+                allow_unicode=True).strip()
+            if len(line.splitlines()) != 1:
+                raise AnsibleFilterError("cac_spec_yaml: environment variable names that do not fit on one line")
+            parts.append(line + "\n")
+    text = "".join(parts)
+    if (yaml.load(text, Loader=_SpecLoader) or {}).get("items") != wanted:
+        raise AnsibleFilterError("cac_spec_yaml: the spec does not read back as the items it was made from; "
+                                 "nothing was written")
+    return text
 
 
 def cac_prune(content, spec=None):
@@ -179,7 +304,16 @@ def cac_prune_rows(pruned, deleted=False):
                  after="deleted" if deleted else "deleted by connect_cac_prune") for item in pruned or []]
 
 
+def cac_md(value):
+    """One cell of a Markdown table: text that cannot break the table (or its row), nor become HTML."""
+    text = "" if value is None else str(value)
+    text = "".join(ch if _writable(ch) else " " for ch in text)
+    for old, new in (("\\", "\\\\"), ("|", "\\|"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = text.replace(old, new)
+    return text
+
+
 class FilterModule(object):
     def filters(self):
-        return dict(cac_drift=cac_drift, cac_export=cac_export, cac_spec_yaml=cac_spec_yaml, cac_prune=cac_prune,
-                    cac_absent=cac_absent, cac_prune_rows=cac_prune_rows)
+        return dict(cac_problems=cac_problems, cac_drift=cac_drift, cac_export=cac_export, cac_spec_yaml=cac_spec_yaml,
+                    cac_md=cac_md, cac_prune=cac_prune, cac_absent=cac_absent, cac_prune_rows=cac_prune_rows)

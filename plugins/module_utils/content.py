@@ -26,6 +26,7 @@ from ansible_collections.posit.connect.plugins.module_utils.fields import (
     NOT_NULLABLE,
     OPTION_FIELD,
     RESETTABLE_FIELDS,
+    TITLE_LENGTH,
     WRITABLE_FIELDS,
 )
 from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid as _check_guid
@@ -125,9 +126,9 @@ def _check_values(desired, source):
     if desired.get("default_environment_guid") is not None and not is_guid(desired["default_environment_guid"]):
         raise InputError("Option '%s' must be an environment guid, got %r."
                          % (source["default_environment_guid"], desired["default_environment_guid"]))
-    if desired.get("title") is not None and not 3 <= len(desired["title"]) <= 1024:
-        raise InputError("Option '%s' must be 3 to 1024 characters long (Connect refuses other titles), got %r."
-                         % (source["title"], desired["title"]))
+    if desired.get("title") is not None and not TITLE_LENGTH[0] <= len(desired["title"]) <= TITLE_LENGTH[1]:
+        raise InputError("Option '%s' must be %d to %d characters long (Connect refuses other titles), got %r."
+                         % ((source["title"],) + TITLE_LENGTH + (desired["title"],)))
     if desired.get("name") is not None:
         check_name(desired["name"], source["name"])
     if "min_processes" in desired and "max_processes" in desired:

@@ -63,6 +63,8 @@ FIELD_CHOICES = {
     "access_type": ("all", "logged_in", "acl"),
     "content_category": ("", "mcp"),
 }
+# The lengths of title Connect accepts (shorter or longer: 400 InvalidApplicationTitle).
+TITLE_LENGTH = (3, 1024)
 NON_NEGATIVE_FIELDS = frozenset((
     "connection_timeout", "read_timeout", "init_timeout", "idle_timeout", "max_processes", "min_processes",
     "max_conns_per_process", "load_factor", "memory_request", "memory_limit", "cpu_request", "cpu_limit",

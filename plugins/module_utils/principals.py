@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
 from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid, check_not_empty, is_guid
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
@@ -111,7 +113,10 @@ def find_user(client, name_or_guid):
 
 
 def require_user(client, name_or_guid, option):
-    user = find_user(client, name_or_guid)
+    return _known_user(find_user(client, name_or_guid), name_or_guid, option)
+
+
+def _known_user(user, name_or_guid, option):
     if user is None:
         raise InputError("Option '%s': no Connect user with username or guid %r. Check the "
                          "spelling, or list users with posit.connect.connect_user_info."
@@ -121,7 +126,10 @@ def require_user(client, name_or_guid, option):
 
 def require_owner(client, name_or_guid, option="owner"):
     """A user who may own content (publisher or administrator, not locked)."""
-    user = require_user(client, name_or_guid, option)
+    return _may_own(require_user(client, name_or_guid, option), option)
+
+
+def _may_own(user, option):
     if user.get("user_role") not in ("publisher", "administrator"):
         raise InputError("Option '%s': user %r is a %s; content can only be owned by a "
                          "publisher or administrator. Choose another user or change "
@@ -174,23 +182,62 @@ def add_group_members(client, groups, concurrency=8):
     return groups
 
 
+def find_principal(client, principal, principal_type):
+    """The user (by username or guid) or group (by name or guid) named by `principal`, or None."""
+    if principal_type == "user":
+        return find_user(client, principal)
+    found = list_groups(client, guid=principal) if is_guid(principal) else list_groups(client, name=principal)
+    return found[0] if found else None
+
+
 def require_principal(client, principal, principal_type, option="principal"):
     """The user (by username or guid) or group (by name or guid) named by `principal`."""
-    if principal_type == "user":
-        found = list_users(client, guid=principal) if is_guid(principal) else \
-            list_users(client, username=principal)
-        other = "group"
-    else:
-        found = list_groups(client, guid=principal) if is_guid(principal) else \
-            list_groups(client, name=principal)
-        other = "user"
-    if not found:
+    return _known_principal(find_principal(client, principal, principal_type), principal, principal_type, option)
+
+
+def _known_principal(found, principal, principal_type, option):
+    if found is None:
+        other = "group" if principal_type == "user" else "user"
         raise InputError("Option '%s': no Connect %s with %s %r. Check the spelling, or set "
                          "'principal_type: %s' if it is a %s."
                          % (option, principal_type,
                             "guid" if is_guid(principal) else ("username" if principal_type == "user" else "name"),
                             principal, other, other))
-    return found[0]
+    return found
+
+
+# -- many principals: a lookup each, or one listing --------------------------------
+
+PRINCIPAL_LISTINGS = {"user": ("v1/users", "username"), "group": ("v1/groups", "name")}
+
+
+def principal_key(value):
+    """How a principal is known: its guid (lower case) or its exact username or group name."""
+    return value.lower() if is_guid(value) else value
+
+
+def list_if_cheaper(client, principal_type, wanted):
+    """The users (or groups) that a lookup each of `wanted` (usernames, group names or guids) would find, read in
+    the fewest requests: a lookup costs one request, every user's listing one per page of MAX_PAGE_SIZE.
+
+    Returns (principals, complete). With fewer than two wanted: ([], False), look them up. Otherwise the listing's
+    first page tells its total: when it holds every user it is the answer (complete); when the rest of the pages
+    would cost fewer requests than looking up the wanted ones it lacks, the whole listing; else that page only
+    (not complete: look the others up).
+    """
+    if len(wanted) < 2:
+        return [], False
+    path, name = PRINCIPAL_LISTINGS[principal_type]
+    page = client.get(path, params=dict(page_size=MAX_PAGE_SIZE, page_number=1)) or {}
+    found = page.get("results") or []
+    total = page.get("total")
+    if (total is None and len(found) < MAX_PAGE_SIZE) or (total is not None and total <= len(found)):
+        return found, True
+    seen = set(principal_key(p.get(field) or "") for p in found for field in ("guid", name))
+    missing = len([value for value in wanted if value not in seen])
+    if total is not None and -(-total // MAX_PAGE_SIZE) < missing:  # the listing, page 1 again included
+        return list(client.paginate_offset(path)), True
+    return found, False
 
 
 # -- the authentication provider's directory (LDAP, OAuth2 with Google) -------
@@ -214,50 +261,66 @@ def require_remote(client, kind, name, option):
 
 
 class UserCache:
-    """Looks each user up once per task: require_owner/require_user by username or guid, name_of(guid)."""
+    """Looks each user and group up once per task: require_owner, require_user and require_principal by name or
+    guid, name_of(guid). What a task will look up can be announced with expect(): when two or more are pending,
+    the next lookup of that kind reads them in the fewest requests (list_if_cheaper), one paged listing when that
+    is cheaper than a lookup each."""
 
     def __init__(self, client):
         self.client = client
-        self._found = {}
+        self._found = {}                    # (kind, key) -> user, group or None
+        self._expected = dict(user=set(), group=set())
+        self._listed = {}                   # kind -> True once every principal of that kind was read
+        self._paged = set()                 # the kinds whose listing was read (in part or whole)
+        self._lock = threading.Lock()
 
-    def _get(self, func, value, option):
-        """A found user is kept by value; an error by value and option, so that it names the option given."""
-        if (func, value) in self._found:
-            return self._found[(func, value)]
-        if (func, value, option) not in self._found:
-            try:
-                self._found[(func, value)] = func(self.client, value, option)
-                return self._found[(func, value)]
-            except (InputError, ConnectError) as exc:
-                self._found[(func, value, option)] = exc
-        raise self._found[(func, value, option)]
+    def expect(self, principal_type, values):
+        """Announce usernames, group names or guids that lookups will ask for."""
+        with self._lock:
+            self._expected[principal_type].update(principal_key(v) for v in values if isinstance(v, str) and v)
+
+    def _find(self, principal_type, value):
+        key = principal_key(value)
+        with self._lock:
+            if (principal_type, key) not in self._found and principal_type not in self._paged:
+                self._read_expected(principal_type, key)
+            if (principal_type, key) in self._found or self._listed.get(principal_type):
+                return self._found.get((principal_type, key))
+            found = self._found[(principal_type, key)] = find_principal(self.client, value, principal_type)
+            return found
+
+    def _read_expected(self, principal_type, key):
+        """Decide, with the lookups pending (the announced ones and `key`), between a lookup each and the listing."""
+        pending = set(k for k in self._expected[principal_type] | set([key]) if (principal_type, k) not in self._found)
+        if len(pending) < 2:
+            return
+        self._paged.add(principal_type)
+        found, complete = list_if_cheaper(self.client, principal_type, pending)
+        name = PRINCIPAL_LISTINGS[principal_type][1]
+        for principal in found:
+            for field in ("guid", name):
+                if principal.get(field):
+                    self._found[(principal_type, principal_key(principal[field]))] = principal
+        self._listed[principal_type] = complete
 
     def require_owner(self, value, option="owner"):
-        return self._get(require_owner, value, option)
+        return _may_own(self.require_user(value, option), option)
 
     def require_user(self, value, option):
-        return self._get(require_user, value, option)
+        return _known_user(self._find("user", value), value, option)
 
     def require_principal(self, value, principal_type, option="principal"):
         """A user (username or guid) or group (name or guid), as require_principal finds it."""
-        return self._get(_require_group if principal_type == "group" else _require_user_principal, value, option)
+        return _known_principal(self._find(principal_type, value), value, principal_type, option)
 
     def name_of(self, guid):
         """The username of a user guid (None when unknown), for messages and diffs."""
         if not guid:
             return None
         try:
-            return self._get(require_user, guid, "owner").get("username")
-        except (InputError, ConnectError):
+            return (self._find("user", guid) or {}).get("username")
+        except ConnectError:
             return None
-
-
-def _require_user_principal(client, value, option):
-    return require_principal(client, value, "user", option)
-
-
-def _require_group(client, value, option):
-    return require_principal(client, value, "group", option)
 
 
 # -- the info modules -------------------------------------------------------------------

@@ -35,7 +35,7 @@ def test_export_then_plan_reports_zero_drift(demo, playbook, tmp_path):
     assert run["fact"]["connect_cac"]["total"] == 40 and demo.writes() == []
     text = spec.read_text()
     assert SECRET not in text and "prod" not in text
-    assert "# environment variables on the server (values not exported): DB_URL, MODE" in text
+    assert "# environment variables on the server (values not exported): [DB_URL, MODE]" in text
     items = dict(((i["owner"], i["name"]), i) for i in yaml.safe_load(text)["items"])
     sales = items[("dave", "sales-dashboard")]
     assert sales == {"name": "sales-dashboard", "owner": "dave", "access_type": "logged_in",

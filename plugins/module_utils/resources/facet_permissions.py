@@ -37,6 +37,8 @@ class PermissionsFacet(ContentFacet):
                 raise InputError("Option '%s': %s %r is listed twice (also %s); list each principal once."
                                  % (where, entry["principal_type"], entry["principal"], seen[key]))
             seen[key] = where
+            # Every principal the batch names, so that they are read in the fewest requests (principals.UserCache)
+            self.resource.users.expect(entry["principal_type"], [entry["principal"]])
         return dict(entries=value, option=option, purge=flags["purge_permissions"])
 
     def read(self, engine, item):
@@ -105,6 +107,9 @@ class PermissionsFacet(ContentFacet):
         return shown
 
     def view(self, value):
+        for entry in value or []:  # the names of the ACL's principals, read in the fewest requests
+            if (entry["principal_type"], entry["principal_guid"]) not in self.names:
+                self.resource.users.expect(entry["principal_type"], [entry["principal_guid"]])
         return sorted((self.entry_view(e) for e in value or []),
                       key=lambda e: (e["principal_type"] != "user", e["principal"], e["role"]))
 

@@ -133,16 +133,21 @@ class Engine:
         return resource, items
 
     def _check_duplicates(self, resource, items):
-        taken = {}
+        """Items that select the same object (by guid, or by a name that resolves to its guid) all fail, before
+        any write: which of them the user meant cannot be known."""
+        selecting = {}
         for item in items:
             key = None if item.done else resource.key(item)
-            if key is None:
+            if key is not None:
+                selecting.setdefault(key, []).append(item)
+        for same in selecting.values():
+            if len(same) < 2:
                 continue
-            if key in taken:
+            names = [item.where.rstrip(".") or "the task" for item in same]
+            for item in same:
+                others = ", ".join(name for name in names if name != (item.where.rstrip(".") or "the task"))
                 item.fail(InputError("%s selects the same %s as %s; list each one once."
-                                     % (item.where.rstrip(".") or "the task", resource.kind, taken[key])))
-            else:
-                taken[key] = item.where.rstrip(".")
+                                     % (item.where.rstrip(".") or "the task", resource.kind, others)))
 
     def _read_facets(self, resource, items):
         """Each facet the user set, for each existing item: read concurrently, item by item."""

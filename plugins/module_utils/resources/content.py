@@ -87,6 +87,8 @@ class ContentResource(Resource):
             return items
         if self.top.get("owned_by") is not None:
             self.owned_by = self.users.require_user(self.top["owned_by"], "owned_by")
+        # every owner the items name, so that many of them are read in the fewest requests
+        self.users.expect("user", [item.desired.get("owner_guid") for item in items])
         owner = self.top_fields().get("owner_guid")
         if owner is not None and (self.owned_by is not None or any(item.state == "present" for item in items)):
             self.new_owner = self.users.require_owner(owner)  # a bad owner for every item fails before any read

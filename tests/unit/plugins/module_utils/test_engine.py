@@ -194,12 +194,13 @@ def test_bad_input_fails_the_task_before_any_read_or_write():
     assert store.reads == 0 and store.writes == []
 
 
-def test_the_same_object_twice_fails_the_second_item():
-    store = Store(a=dict(size=1))
-    result = batch(store, {}, [dict(name="a", size=2), dict(name="a", size=3)])
-    assert [e["status"] for e in result["results"]] == ["updated", "failed"]
-    assert result["results"][1]["msg"] == "items[1] selects the same thing as items[0]; list each one once."
-    assert store.objects["a"]["size"] == 2
+def test_the_same_object_twice_fails_both_items_before_any_write():
+    store = Store(a=dict(size=1), b=dict(size=1))
+    result = batch(store, {}, [dict(name="a", size=2), dict(name="b", size=5), dict(name="a", size=3)])
+    assert [e["status"] for e in result["results"]] == ["failed", "updated", "failed"]
+    assert result["results"][0]["msg"] == "items[0] selects the same thing as items[2]; list each one once."
+    assert result["results"][2]["msg"] == "items[2] selects the same thing as items[0]; list each one once."
+    assert store.objects["a"]["size"] == 1 and store.writes == [("update", "b", ("size",))]
 
 
 def test_a_facet_is_read_and_written_only_when_set_and_purge_removes_the_rest():

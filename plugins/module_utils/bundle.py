@@ -28,7 +28,7 @@ import tempfile
 
 from ansible_collections.posit.connect.plugins.module_utils.content import list_content, pick_by_name, require_content
 from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.export import check_dest, file_sha1, hash_file
+from ansible_collections.posit.connect.plugins.module_utils.export import check_dest, file_sha1, hash_file, write_beside
 from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
 
 # What Posit's publishing tools leave out of a bundle (rsconnect-python's and rsconnect's directories_ignore_list),
@@ -289,5 +289,5 @@ def bundle_info(client, params):
     check_dest(dest, example="bundle.tar.gz")
     fresh = chosen["sha1"] is None or file_sha1(dest) != chosen["sha1"]
     if fresh:
-        client.download("v1/content/%s/bundles/%s/download" % (guid, chosen["id"]), dest)
+        write_beside(dest, lambda out: client.download("v1/content/%s/bundles/%s/download" % (guid, chosen["id"]), out))
     return dict(result, dest=dest, downloaded=fresh)

@@ -204,7 +204,7 @@ class ConnectClient:
         """Send one request and return the decoded JSON (None for 204); a failure raises ConnectError.
 
         data: a file object sent as the body, streamed (rewound before a retry), with `headers`.
-        dest: a path the (binary) answer is streamed to, in chunks; returns None then.
+        dest: a binary file object the answer is streamed to, in chunks; returns None then.
         """
         method = method.upper()
         url = self.url(path)
@@ -230,9 +230,8 @@ class ConnectClient:
         if resp.status_code >= 300:
             raise http_error(method, shown, resp, self.api_root, self.pacing.rate_limit_wait)
         if dest is not None:
-            with open(dest, "wb") as out:
-                for chunk in resp.iter_content(1024 * 1024):
-                    out.write(chunk)
+            for chunk in resp.iter_content(1024 * 1024):
+                dest.write(chunk)
             return None
         if resp.status_code == 204 or not resp.content:
             return None
@@ -352,7 +351,7 @@ class ConnectClient:
             return self.request("POST", path, data=data, headers={"Content-Type": content_type})
 
     def download(self, path, dest):
-        """GET a binary answer (a bundle archive) streamed into the file dest."""
+        """GET a binary answer (a bundle archive) streamed into dest, a binary file object."""
         return self.request("GET", path, dest=dest)
 
     def get_or_none(self, path, params=None):

@@ -257,3 +257,26 @@ def test_a_directory_is_packed_without_secrets_and_refuses_links_out_and_special
     assert "Option 'items[0].bundle': %s/pipe is a FIFO (named pipe)" % site in str(run["fifo"])
     assert demo.requests == []
     assert "PWNED" not in " ".join(os.listdir(str(tmp_path)))
+
+
+def test_a_download_replaces_a_link_planted_at_dest_and_is_private_unless_mode_says(demo, playbook, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("must stay")
+    dest = tmp_path / "b.tar.gz"
+    dest.symlink_to(victim)
+    run = playbook(play(task("deployed", "connect_deploy", dict(name="shipped2", bundle=app(tmp_path / "app"))),
+                        task("download", "connect_bundle_info", dict(name="shipped2", dest=str(dest))),
+                        task("shared", "connect_bundle_info", dict(name="shipped2", dest=str(dest), mode="0640")),
+                        task("bad_mode", "connect_bundle_info", dict(name="shipped2", dest=str(dest), mode="rw-all"),
+                             "ignore_errors: true"))).ok()
+    assert victim.read_text() == "must stay" and not dest.is_symlink()
+    stored = demo.state.bundles[item_named(demo, "shipped2")["guid"]][-1]
+    assert dest.read_bytes() == stored["archive"] and run["download"]["downloaded"] is True
+    assert run["download"]["changed"] is False and run["shared"]["changed"] is True
+    assert oct(os.stat(str(dest)).st_mode & 0o777) == "0o640"
+    assert run["bad_mode"]["msg"] == ("Option 'mode' must be an octal mode such as '0600' or a symbolic one such as "
+                                      "'u=rw,g=r', got 'rw-all'.")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    dest.unlink()
+    playbook(play(task("private", "connect_bundle_info", dict(name="shipped2", dest=str(dest))))).ok()
+    assert oct(os.stat(str(dest)).st_mode & 0o777) == "0o600"

@@ -4,6 +4,7 @@ appears nowhere: not in the output, the results, or any file the collection writ
 
 import http.client
 import json
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -218,3 +219,39 @@ def test_paging_links_to_another_host_get_no_request_and_no_key(playbook):
     assert proxied["shiny"]["count"] == direct["shiny"]["count"] > 500
     assert proxied["visits"]["count"] == direct["visits"]["count"] > 500
     assert proxied["audit"]["count"] == direct["audit"]["count"] > 500
+
+
+def test_audit_files_are_private_and_a_planted_link_is_never_followed(standin, playbook, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("must stay")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "audit.jsonl").symlink_to(victim)
+    export = """
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: export
+          posit.connect.connect_audit_info: {dest: "%(out)s/audit.jsonl"}
+        - name: incremental
+          posit.connect.connect_audit_info: {dest: "%(out)s/inc.jsonl", checkpoint: "%(out)s/inc.state"}
+    """ % dict(out=out)
+    run = playbook(export).ok()
+    assert victim.read_text() == "must stay" and not (out / "audit.jsonl").is_symlink()
+    for name in ("audit.jsonl", "inc.jsonl", "inc.state", "inc.state.lock"):
+        assert oct(os.stat(str(out / name)).st_mode & 0o777) == "0o600", name
+    assert run["export"]["count"] > 0
+
+    standin.add_audit("add_user", "Added user Zed (zed)", user="admin")  # something new to append
+    (out / "inc.jsonl").unlink()
+    (out / "inc.jsonl").symlink_to(victim)
+    (out / "inc.state.lock").unlink()
+    (out / "inc.state.lock").symlink_to(tmp_path / "planted.lock")
+    run = playbook(export.replace('"%s/inc.jsonl"' % out, '"%s/inc.jsonl", mode: "0640"' % out))
+    assert run["incremental"]["_status"] == "failed" and victim.read_text() == "must stay"
+    assert run["incremental"]["msg"].startswith("Option 'checkpoint': %s/inc.state.lock is a symbolic link" % out)
+    assert not (tmp_path / "planted.lock").exists()
+    (out / "inc.state.lock").unlink()
+    run = playbook(export)
+    assert run["incremental"]["msg"].startswith("Option 'dest': %s/inc.jsonl is a symbolic link" % out)
+    assert victim.read_text() == "must stay"

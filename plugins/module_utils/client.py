@@ -38,7 +38,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing_requir
 from ansible_collections.posit.connect.plugins.module_utils.backoff import RATE_LIMIT_WAIT, Backoff, retry_after_of
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.failures import (
-    RETRY_STATUSES, connect_error, host_port, http_error, not_json_error, short, speaks_tls, tls_error)
+    RETRY_STATUSES, connect_error, host_port, http_error, https_server, not_json_error, short, speaks_tls, tls_error)
 
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
 MAX_PAGE_SIZE = 500
@@ -309,10 +309,9 @@ class ConnectClient:
         self._tls_checked = True
         host, port = host_port(self.api_root)
         if speaks_tls(host, port, min(self.timeout, 10)):
-            https = "https://" + self.api_root[len("http://"):-len("/__api__")]
             raise ConnectError(
                 "%s %s: the server at %s:%s speaks TLS, and closed the plain-HTTP connection that 'server' (%s) "
-                "asked for. Set 'server' to %s." % (method, shown, host, port, self.api_root, https),
+                "asked for. Set 'server' to %s." % (method, shown, host, port, self.api_root, https_server(self.api_root)),
                 method=method, path=shown)
 
     def retry_summary(self):

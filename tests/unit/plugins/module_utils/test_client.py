@@ -461,11 +461,10 @@ def test_a_key_sent_over_plain_http_to_another_host_warns_once(server, warned):
 def test_the_next_page_is_rebuilt_from_the_cursor_never_from_the_link():
     from ansible_collections.posit.connect.plugins.module_utils.client import next_cursor
 
-    recorded = json.loads((SHARED / "fixtures/posit-sdk-py/__api__/v1/instrumentation/shiny/usage@limit=500.json")
-                          .read_text())
-    assert next_cursor(recorded["paging"]) == "23948901087"
-    last = json.loads((SHARED / "fixtures/posit-sdk-py/__api__/v1/instrumentation/content/visits@limit=500&next="
-                               "23948901087.json").read_text())
+    recorded = SHARED / "fixtures" / "posit-sdk-py" / "__api__" / "v1" / "instrumentation"
+    first = json.loads((recorded / "shiny" / "usage@limit=500.json").read_text())
+    assert next_cursor(first["paging"]) == "23948901087"
+    last = json.loads((recorded / "content" / "visits@limit=500&next=23948901087.json").read_text())
     assert next_cursor(last["paging"]) is None and next_cursor(None) is None
     assert next_cursor({"next": "https://evil.example/__api__/v1/audit_logs?next=42&limit=500"}) == "42"
     with pytest.raises(ConnectError, match="carries no cursor"):

@@ -80,3 +80,18 @@ attributes:
     membership:
       - posit.connect.connect
 """
+
+    # The `mode` option of the modules that write files (module_utils/module.py: file_mode_spec).
+    FILE_MODE = r"""
+options:
+  mode:
+    description:
+      - The permissions of the file the module writes, in octal (V('0640')) or symbolic (V(u=rw,g=r)) form, as in
+        M(ansible.builtin.file).
+      - A symbolic link planted at the destination is never followed. The file is written to a temporary file in the
+        same directory, created readable by its owner alone, and renamed over the destination; a file that is
+        appended to in place (an incremental export) must not be a symbolic link.
+      - The default keeps the file private; set it to share the file.
+    type: raw
+    default: '0600'
+"""

@@ -203,4 +203,5 @@ ModuleDocFragment.DEPLOY = "options:" + _items(r"""
       owner: {description: See O(owner)., type: str}
       bundle: {description: See O(bundle)., type: path, required: true}
       exclude: {description: Patterns added to the top-level O(exclude) for this item., type: list, elements: str}
+      exclude_defaults: {description: See O(exclude_defaults). Defaults to the top-level value., type: bool}
 """, FIELDS)

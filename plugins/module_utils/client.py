@@ -13,14 +13,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import os
 import re
+import ssl
 from concurrent.futures import ThreadPoolExecutor
 
 try:
-    from urllib.parse import urlsplit, urlunsplit
+    from urllib.parse import parse_qs, urlsplit, urlunsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity imports this
-    from urlparse import urlsplit, urlunsplit
+    from urlparse import parse_qs, urlsplit, urlunsplit
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -36,7 +38,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing_requir
 from ansible_collections.posit.connect.plugins.module_utils.backoff import RATE_LIMIT_WAIT, Backoff, retry_after_of
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.failures import (
-    RETRY_STATUSES, connect_error, http_error, not_json_error, short, tls_error)
+    RETRY_STATUSES, connect_error, host_port, http_error, https_server, not_json_error, short, speaks_tls, tls_error)
 
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
 MAX_PAGE_SIZE = 500
@@ -57,6 +59,69 @@ def normalize_server(server):
                          "https://connect.example.com, got %r." % str(server))
     path = re.sub(r"/__api__(/v1)?$", "", parts.path.rstrip("/"))
     return urlunsplit((parts.scheme, parts.netloc, path + "/__api__", "", ""))
+
+
+def is_loopback(host):
+    """True for localhost and the loopback addresses (127.0.0.0/8, ::1)."""
+    if (host or "").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def system_trust():
+    """The SSLContext that verifies Connect's certificate when 'ca_path' is not set: what the system trusts.
+
+    ssl.create_default_context() loads OpenSSL's default verify paths: the system store, or SSL_CERT_FILE and
+    SSL_CERT_DIR when set. The bundle in REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) is trusted too, as requests
+    does; requests adds certifi's bundle on each connection (what it trusted before), so no CA is lost."""
+    context = ssl.create_default_context()
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle and os.path.exists(bundle):
+        if os.path.isdir(bundle):
+            context.load_verify_locations(capath=bundle)
+        else:
+            context.load_verify_locations(cafile=bundle)
+    return context
+
+
+def next_cursor(paging):
+    """The cursor of the next page of a keyset-paged answer, or None on the last page.
+
+    Read from paging.cursors.next (every recorded answer carries it); else the `next` parameter of the
+    paging.next link, read as data: the link itself is never followed."""
+    paging = paging or {}
+    cursor = (paging.get("cursors") or {}).get("next")
+    if cursor:
+        return str(cursor)
+    link = paging.get("next")
+    if not link:
+        return None
+    found = parse_qs(urlsplit(str(link)).query).get("next")
+    if not found:
+        raise ConnectError("Connect's paging.next link carries no cursor (no 'next' parameter): the next page "
+                           "cannot be asked for. A proxy may be rewriting Connect's answers.")
+    return found[0]
+
+
+class TrustAdapter(HTTPAdapter):
+    """requests' HTTPAdapter whose connections (direct or through a proxy) verify with one SSLContext."""
+
+    def __init__(self, ssl_context=None, **kwargs):
+        self.ssl_context = ssl_context  # before HTTPAdapter.__init__, which builds the pool manager
+        super(TrustAdapter, self).__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        if self.ssl_context is not None:
+            kwargs["ssl_context"] = self.ssl_context
+        return super(TrustAdapter, self).init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy, **kwargs):
+        if self.ssl_context is not None:
+            kwargs["ssl_context"] = self.ssl_context
+        return super(TrustAdapter, self).proxy_manager_for(proxy, **kwargs)
 
 
 def parse_version(text):
@@ -95,18 +160,26 @@ class ConnectClient:
         self.timeout = timeout
         self.warn = warn or (lambda msg: None)
         self.pacing = Backoff(retries, backoff, rate_limit_wait, log or (lambda msg: None))
+        self.ca_path = ca_path
         # Passed on every request: Session.verify would be overridden by
         # REQUESTS_CA_BUNDLE from the environment.
         self.verify = ca_path if ca_path else bool(validate_certs)
         if self.verify is False:
             # The module warns once per task that the certificate is not checked; not urllib3, once per request.
             urllib3.disable_warnings(InsecureRequestWarning)
+        parts = urlsplit(self.api_root)
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
+            self.warn("'server' (%s) is a plain http:// URL: the API key crosses the network to %s unencrypted. "
+                      "Use Connect's https:// address." % (self.api_root, parts.hostname))
+        self._tls_checked = False  # whether a plain-HTTP server's port was probed for TLS (_plain_http_to_tls)
         self.session = requests.Session()
         # Read the environment once, not on every request: proxies from HTTP(S)_PROXY and NO_PROXY for this
         # server, and never ~/.netrc, whose credentials would replace the Authorization header.
         self.session.trust_env = False
         self.session.proxies.update(requests.utils.get_environ_proxies(self.api_root))
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+        # Without ca_path, what the system trusts (system_trust); with it, that file alone (requests' verify).
+        adapter = TrustAdapter(ssl_context=system_trust() if self.verify is True else None,
+                               pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({
@@ -120,8 +193,7 @@ class ConnectClient:
     # -- low level -------------------------------------------------------
 
     def url(self, path):
-        if path.startswith("http://") or path.startswith("https://"):
-            return path
+        """The URL of an API path ("v1/content"): always under 'server', whatever the path holds."""
         return self.api_root + "/" + path.lstrip("/")
 
     def _display_path(self, url):
@@ -132,7 +204,7 @@ class ConnectClient:
         """Send one request and return the decoded JSON (None for 204); a failure raises ConnectError.
 
         data: a file object sent as the body, streamed (rewound before a retry), with `headers`.
-        dest: a path the (binary) answer is streamed to, in chunks; returns None then.
+        dest: a binary file object the answer is streamed to, in chunks; returns None then.
         """
         method = method.upper()
         url = self.url(path)
@@ -158,9 +230,8 @@ class ConnectClient:
         if resp.status_code >= 300:
             raise http_error(method, shown, resp, self.api_root, self.pacing.rate_limit_wait)
         if dest is not None:
-            with open(dest, "wb") as out:
-                for chunk in resp.iter_content(1024 * 1024):
-                    out.write(chunk)
+            for chunk in resp.iter_content(1024 * 1024):
+                dest.write(chunk)
             return None
         if resp.status_code == 204 or not resp.content:
             return None
@@ -191,7 +262,7 @@ class ConnectClient:
                 resp = self.session.get_adapter(prepared.url).send(
                     prepared, timeout=self.timeout, verify=self.verify, stream=stream, proxies=self.session.proxies)
             except requests.exceptions.SSLError as exc:
-                raise tls_error(method, shown, exc, self.api_root, self.timeout)
+                raise tls_error(method, shown, exc, self.api_root, self.timeout, self.ca_path)
             except requests.exceptions.Timeout:
                 raise ConnectError(
                     "%s %s timed out after %gs (option 'timeout'): Connect did not answer. "
@@ -200,6 +271,7 @@ class ConnectClient:
             except requests.exceptions.ConnectionError as exc:
                 if isinstance(_reason(exc), NewConnectionError):
                     raise connect_error(method, shown, exc, self.api_root)
+                self._plain_http_to_tls(method, shown)
                 if attempt < pacing.retries and method in IDEMPOTENT_METHODS:
                     attempt += 1
                     causes.append("a dropped connection")
@@ -228,6 +300,19 @@ class ConnectClient:
                 pacing.pause(attempt, retry_after, what)
                 continue
             return resp
+
+    def _plain_http_to_tls(self, method, shown):
+        """Raise at once, without retries, when an http:// server's port dropped the connection because it speaks
+        TLS (probed once per client: a TLS handshake that reads nothing and sends nothing)."""
+        if self._tls_checked or not self.api_root.startswith("http://"):
+            return
+        self._tls_checked = True
+        host, port = host_port(self.api_root)
+        if speaks_tls(host, port, min(self.timeout, 10)):
+            raise ConnectError(
+                "%s %s: the server at %s:%s speaks TLS, and closed the plain-HTTP connection that 'server' (%s) "
+                "asked for. Set 'server' to %s." % (method, shown, host, port, self.api_root, https_server(self.api_root)),
+                method=method, path=shown)
 
     def retry_summary(self):
         """One line about every retry of this client's run, or None (see Backoff.summary)."""
@@ -265,7 +350,7 @@ class ConnectClient:
             return self.request("POST", path, data=data, headers={"Content-Type": content_type})
 
     def download(self, path, dest):
-        """GET a binary answer (a bundle archive) streamed into the file dest."""
+        """GET a binary answer (a bundle archive) streamed into dest, a binary file object."""
         return self.request("GET", path, dest=dest)
 
     def get_or_none(self, path, params=None):
@@ -307,15 +392,21 @@ class ConnectClient:
             page += 1
 
     def paginate_keyset(self, path, params=None, limit=MAX_PAGE_SIZE):
-        """Yield every result of a keyset-paged endpoint, following paging.next."""
+        """Yield every result of a keyset-paged endpoint (audit logs, usage).
+
+        Each next page is asked for at this server, with the same path and parameters and the cursor
+        (next_cursor), as posit-sdk does: the paging.next link names the host of Connect's Server.Address,
+        which need not be the one in 'server' (a proxy, or a link to any other host), and the API key goes
+        nowhere but 'server'."""
         params = dict(params or {})
         params["limit"] = min(int(limit), MAX_PAGE_SIZE)
-        url, query = path, params
-        while url:
-            data = self.get(url, params=query) or {}
+        while True:
+            data = self.get(path, params=params) or {}
             yield from data.get("results") or []
-            url = (data.get("paging") or {}).get("next")
-            query = None  # the next URL carries every parameter
+            cursor = next_cursor(data.get("paging"))
+            if cursor is None:
+                return
+            params["next"] = cursor
 
     # -- server ----------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -31,6 +32,40 @@ def check_dest(dest, option="dest", example="audit.jsonl"):
         raise InputError("Option '%s': directory %s does not exist; create it first." % (option, directory))
     if not os.access(directory, os.W_OK):
         raise InputError("Option '%s': directory %s is not writable." % (option, directory))
+
+
+def write_beside(dest, write):
+    """Write dest atomically and privately: write(handle) fills a temporary file (mode 0600) in dest's directory,
+    which then replaces dest. A symbolic link planted at dest is replaced, never followed; a failure leaves dest
+    as it was."""
+    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(dest), suffix=".tmp",
+                               dir=os.path.dirname(os.path.abspath(dest)))
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def linked_error(path, option):
+    return InputError("Option '%s': %s is a symbolic link; this file is written in place, so it must be a regular "
+                      "file. Remove the link, or give another path." % (option, path))
+
+
+def open_no_follow(path, flags, option):
+    """os.open(path) for writing in place, refusing a symbolic link at path (O_NOFOLLOW): an InputError names
+    the option."""
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise linked_error(path, option)
+        raise
 
 
 def hash_file(path, names=("sha1",)):
@@ -144,7 +179,8 @@ class IncrementalExport:
 
     def __enter__(self):
         if not self.check_mode:
-            self._lock = open(self.checkpoint + ".lock", "a")
+            self._lock = os.fdopen(open_no_follow(self.checkpoint + ".lock", os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                                                  "checkpoint"), "a")
             fcntl.flock(self._lock, fcntl.LOCK_EX)
         self.state = self._read()
         return self
@@ -158,6 +194,8 @@ class IncrementalExport:
     def _read(self):
         if not os.path.exists(self.checkpoint):
             return None
+        if os.path.islink(self.dest):  # refused before any request, as the append would follow it
+            raise linked_error(self.dest, "dest")
         try:
             with open(self.checkpoint) as handle:
                 state = json.load(handle)
@@ -203,7 +241,8 @@ class IncrementalExport:
                 os.replace(writer.tmp_path, self.dest)  # the first export, or a new file after dest was moved
                 size = appended
             else:
-                with open(self.dest, "r+b") as out, open(writer.tmp_path, "rb") as new:
+                with os.fdopen(open_no_follow(self.dest, os.O_RDWR, "dest"), "r+b") as out, \
+                        open(writer.tmp_path, "rb") as new:
                     out.truncate(self.state["size"])  # drop what a run that died before its checkpoint appended
                     out.seek(0, os.SEEK_END)
                     shutil.copyfileobj(new, out, 1024 * 1024)
@@ -230,13 +269,7 @@ class IncrementalExport:
             yield entry
 
     def _write(self, state):
-        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(self.checkpoint), suffix=".tmp",
-                                   dir=os.path.dirname(self.checkpoint))
-        with os.fdopen(fd, "w") as handle:
-            json.dump(state, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.checkpoint)
+        write_beside(self.checkpoint, lambda out: out.write(json.dumps(state, indent=1, sort_keys=True).encode("utf-8")))
 
 
 def export_audit(client, query, p, check_mode=False):

@@ -27,6 +27,11 @@ DASHBOARD_PATH = "/connect"  # Connect's dashboard lives at https://host/connect
 NOT_TLS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "packet length too long",
            "HTTP_REQUEST", "http request", "unknown protocol")
 HOSTNAME_MISMATCH = ("mismatch", "doesn't match", "not valid for")
+# What OpenSSL says when no trusted CA signed the chain.
+UNTRUSTED = ("unable to get local issuer certificate", "self-signed certificate", "self signed certificate",
+             "unable to get issuer certificate")
+# What a TLS port answers a plain-HTTP request with: Go's net/http (Connect itself) and nginx.
+PLAIN_HTTP_TO_TLS = ("HTTP request to an HTTPS server", "plain HTTP request was sent to HTTPS port")
 
 
 def short(exc):
@@ -90,6 +95,9 @@ def http_error(method, shown, resp, api_root, rate_limit_wait):
         parts.append("Connect error %s %s" % (code, ERROR_CODES.get(code, "Unknown")))
     if text:
         parts.append(str(text))
+    elif code is None and resp.status_code == 400 and plain_http_to_tls(resp, api_root):
+        parts.append("the server at %s:%s speaks TLS and refused the plain-HTTP request that 'server' (%s) made. "
+                     "Set 'server' to %s" % (host_port(api_root) + (api_root, https_server(api_root))))
     elif code is None and resp.status_code == 404:
         parts.append(server_hint(api_root) or (
             "there is no Connect API at 'server' (%s): the answer was a %s page, not a Connect error. "
@@ -105,6 +113,33 @@ def http_error(method, shown, resp, api_root, rate_limit_wait):
     sentences = [p.strip().rstrip(".") for p in parts if p]
     return ConnectError("%s %s failed: HTTP %s: %s." % (method, shown, resp.status_code, ". ".join(sentences)),
                         method=method, path=shown, status=resp.status_code, code=code, payload=payload)
+
+
+def https_server(api_root):
+    """The https:// form of an http:// server (without /__api__)."""
+    parts = urlsplit(api_root)
+    return urlunsplit(("https", parts.netloc, parts.path[:-len("/__api__")], "", ""))
+
+
+def plain_http_to_tls(resp, api_root):
+    """True when an http:// request got the answer of a TLS port to plain HTTP (Go's or nginx's 400 text)."""
+    if not api_root.startswith("http://"):
+        return False
+    text = resp.content[:2048].decode("utf-8", "replace")
+    return any(marker in text for marker in PLAIN_HTTP_TO_TLS)
+
+
+def speaks_tls(host, port, timeout):
+    """True when host:port completes a TLS handshake (nothing is sent over it, nothing verified)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # only to learn whether the port speaks TLS
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            with context.wrap_socket(sock, server_hostname=host):
+                return True
+    except (OSError, ValueError):
+        return False
 
 
 def not_json_error(method, shown, resp, api_root):
@@ -132,8 +167,9 @@ def connect_error(method, shown, exc, api_root):
                         % (method, shown, why, api_root), method=method, path=shown)
 
 
-def tls_error(method, shown, exc, api_root, timeout):
-    """A TLS failure: not TLS at all (wrong scheme or port), a certificate for other names, or an untrusted CA."""
+def tls_error(method, shown, exc, api_root, timeout, ca_path=None):
+    """A TLS failure: not TLS at all (wrong scheme or port), a certificate for other names, a CA in 'ca_path'
+    that did not sign the server's certificate, or a CA that the system does not trust."""
     host, port = host_port(api_root)
     text = short(exc)
     if any(marker in text for marker in NOT_TLS):
@@ -145,10 +181,16 @@ def tls_error(method, shown, exc, api_root, timeout):
         message = ("TLS verification failed for %s %s: the server's certificate does not name %r%s. Set 'server' "
                    "to a name the certificate carries, or have the certificate reissued to include %r (%s)"
                    % (method, shown, host, "; it names %s" % ", ".join(names) if names else "", host, text))
+    elif ca_path and not any(marker in text for marker in UNTRUSTED):
+        message = "TLS verification failed for %s %s: %s" % (method, shown, text)  # e.g. an expired certificate
+    elif ca_path:
+        message = ("TLS verification failed for %s %s: the CA in 'ca_path' (%s) did not sign the server's "
+                   "certificate (%s). Set 'ca_path' to the PEM file of the CA that signed it: "
+                   "docs/tls-self-signed.md shows how to find it" % (method, shown, ca_path, text))
     else:
         message = ("TLS verification failed for %s %s: %s. If Connect uses a self-signed or internal CA "
-                   "certificate, set 'ca_path' to the CA bundle (PEM); as a last resort set "
-                   "'validate_certs: false'" % (method, shown, text))
+                   "certificate, set 'ca_path' to the CA bundle (PEM) or add the CA to the system's trust "
+                   "store; as a last resort set 'validate_certs: false'" % (method, shown, text))
     return ConnectError(message + ".", method=method, path=shown)
 
 

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import os
+import stat
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -55,6 +57,28 @@ def missing_connection(params):
     return ("%s %s not set: set %s in the task (or in module_defaults for group/posit.connect.connect), or export %s; "
             "in the posit.connect roles, set the variable%s %s."
             % (options, "are" if plural else "is", options, environment, "s" if plural else "", variables))
+
+
+def file_mode_spec():
+    """The `mode` option of the modules that write files (the posit.connect.connect.file_mode doc fragment)."""
+    return dict(mode=dict(type="raw", default="0600"))
+
+
+def file_mode_error(mode):
+    """The message for a `mode` that is neither octal nor symbolic, else None (checked before any request)."""
+    if mode is None or isinstance(mode, int):
+        return None
+    try:
+        value = int(str(mode), 8)
+    except ValueError:
+        try:
+            value = AnsibleModule._symbolic_mode_to_octal(os.stat("."), str(mode))
+        except Exception:
+            value = None
+    if value is None or value != stat.S_IMODE(value):
+        return ("Option 'mode' must be an octal mode such as '0600' or a symbolic one such as 'u=rw,g=r', got %r."
+                % str(mode))
+    return None
 
 
 def concurrency_spec(default=8):
@@ -101,6 +125,9 @@ class ConnectModule:
             if self.params[name] is not None and self.params[name] < 0:
                 self.ansible.fail_json(msg="Option '%s' must be 0 or more, got %s."
                                        % (name, self.params[name]))
+        mode_error = file_mode_error(self.params.get("mode"))
+        if mode_error:
+            self.ansible.fail_json(msg=mode_error)
         concurrency = self.params.get("concurrency")
         if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
             self.ansible.fail_json(msg="Option 'concurrency' must be between 1 and %d, got %s."
@@ -119,6 +146,12 @@ class ConnectModule:
         except (InputError, ConnectError) as exc:
             self.client = None
             self.fail(exc)
+
+    def set_file_mode(self, path, changed):
+        """Give a file the module wrote the mode of its `mode` option (Ansible's own handling); whether it changed."""
+        if path and os.path.exists(path):
+            return self.ansible.set_mode_if_different(path, self.params["mode"], changed)
+        return changed
 
     def _warn_retries(self):
         """One warning per task for all its retries ("37 requests were retried after HTTP 503; all succeeded")."""

@@ -115,7 +115,7 @@ notes:
   - Without O(dest) the module never reports C(changed).
 seealso:
   - module: posit.connect.connect_user_info
-extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.file_mode, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""
@@ -221,7 +221,7 @@ actions:
 
 from ansible_collections.posit.connect.plugins.module_utils.audit import ACTIONS_PATH, iter_audit, query_from_params
 from ansible_collections.posit.connect.plugins.module_utils.export import export_audit
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, file_mode_spec
 
 
 def run(m):
@@ -229,7 +229,9 @@ def run(m):
     if query is None:
         return dict(changed=False, actions=m.client.get(ACTIONS_PATH) or [])
     if m.params["dest"]:
-        return export_audit(m.client, query, m.params, m.check_mode)
+        result = export_audit(m.client, query, m.params, m.check_mode)
+        result["changed"] = m.set_file_mode(result["dest"], result["changed"])
+        return result
     source, entries = iter_audit(m.client, query)
     logs = list(entries)
     return dict(changed=False, audit_logs=logs, count=len(logs), source=source)
@@ -249,6 +251,7 @@ def main():
             checkpoint=dict(type="path"),
             list_actions=dict(type="bool", default=False),
             id=dict(type="str"),
+            **file_mode_spec()
         ),
         required_by=dict(checkpoint="dest"),
     )

@@ -145,13 +145,15 @@ class DeployResource(ContentResource):
         super(DeployResource, self).prepare(item)
         spec = item.spec
         exclude = list(self.top.get("exclude") or [])
+        defaults = self.top.get("exclude_defaults", True)
         if item.index is not None:
             exclude += spec.get("exclude") or []
+            defaults = defaults if spec.get("exclude_defaults") is None else spec["exclude_defaults"]
         if self.top.get("keep_bundles") is not None and self.top["keep_bundles"] < 0:
             raise InputError("Option 'keep_bundles' must be 0 or more, got %s." % self.top["keep_bundles"])
         if self.top.get("wait_timeout") is not None and self.top["wait_timeout"] < 0:
             raise InputError("Option 'wait_timeout' must be 0 or more, got %s." % self.top["wait_timeout"])
-        item.facets["bundle"] = prepare_bundle(spec.get("bundle"), exclude, item.where + "bundle")
+        item.facets["bundle"] = prepare_bundle(spec.get("bundle"), exclude, item.where + "bundle", defaults)
 
     def identity(self, item):
         entry = super(DeployResource, self).identity(item)

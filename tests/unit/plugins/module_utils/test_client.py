@@ -445,3 +445,39 @@ def test_a_redirect_is_not_followed_and_names_where_it_points():
     assert "redirects to https://connect.example.com/__api__/v1/content/abc" in str(err.value)
     assert "set 'server'" in str(err.value)
     assert seen == [("PATCH", "/__api__/v1/content/abc")]
+
+
+@pytest.mark.parametrize("server, warned", [
+    ("http://connect.example.com", True), ("http://10.0.0.5:3939/rsc/", True), ("http://127.0.0.1:3939", False),
+    ("http://localhost:3939", False), ("http://[::1]:3939", False), ("https://connect.example.com", False)])
+def test_a_key_sent_over_plain_http_to_another_host_warns_once(server, warned):
+    warnings = []
+    ConnectClient(server, "a-key-of-some-length", warn=warnings.append)
+    assert len(warnings) == (1 if warned else 0)
+    if warned:
+        assert "plain http://" in warnings[0] and "https://" in warnings[0] and "a-key-of" not in warnings[0]
+
+
+def test_the_next_page_is_rebuilt_from_the_cursor_never_from_the_link():
+    from ansible_collections.posit.connect.plugins.module_utils.client import next_cursor
+
+    recorded = SHARED / "fixtures" / "posit-sdk-py" / "__api__" / "v1" / "instrumentation"
+    first = json.loads((recorded / "shiny" / "usage@limit=500.json").read_text())
+    assert next_cursor(first["paging"]) == "23948901087"
+    last = json.loads((recorded / "content" / "visits@limit=500&next=23948901087.json").read_text())
+    assert next_cursor(last["paging"]) is None and next_cursor(None) is None
+    assert next_cursor({"next": "https://evil.example/__api__/v1/audit_logs?next=42&limit=500"}) == "42"
+    with pytest.raises(ConnectError, match="carries no cursor"):
+        next_cursor({"next": "https://evil.example/steal"})
+
+
+@pytest.mark.parametrize("body", [b"Client sent an HTTP request to an HTTPS server.\n",
+                                  b"<html><center>The plain HTTP request was sent to HTTPS port</center></html>"])
+def test_a_tls_ports_answer_to_plain_http_says_to_use_https(body):
+    import requests
+
+    resp = requests.Response()
+    resp.status_code, resp._content = 400, body
+    resp.headers["Content-Type"] = "text/plain; charset=utf-8"
+    error = failures.http_error("GET", "/__api__/v1/user", resp, "http://connect.example.com:3939/rsc/__api__", 300)
+    assert "speaks TLS" in str(error) and "Set 'server' to https://connect.example.com:3939/rsc." in str(error)

@@ -110,3 +110,20 @@ def test_export_memory_stays_flat(tmp_path):
         assert len((tmp_path / "audit.jsonl").read_text().splitlines()) == 10000
     finally:
         server.stop()
+
+
+def test_write_beside_replaces_a_planted_link_is_private_and_a_failure_leaves_dest_as_it_was(tmp_path):
+    victim, dest = tmp_path / "victim", tmp_path / "out.bin"
+    victim.write_bytes(b"must stay")
+    dest.symlink_to(victim)
+    export.write_beside(str(dest), lambda out: out.write(b"new"))
+    assert victim.read_bytes() == b"must stay" and not dest.is_symlink() and dest.read_bytes() == b"new"
+    assert os.stat(str(dest)).st_mode & 0o777 == 0o600
+
+    def broken(out):
+        out.write(b"half")
+        raise OSError("the connection dropped")
+
+    with pytest.raises(OSError):
+        export.write_beside(str(dest), broken)
+    assert dest.read_bytes() == b"new" and sorted(p.name for p in tmp_path.iterdir()) == ["out.bin", "victim"]

@@ -40,3 +40,17 @@ def test_content_info_vanity_urls_from_entries_lacking_fields():
     assert "v1/vanities" in client.asked
     assert [item.get("vanity_url") for item in items] == \
         ["https://connect.example.com/first/"] + [None] * (len(content) - 1)
+
+
+def test_a_directory_entry_without_temp_ticket_is_a_clear_error():
+    # GET /v1/users/remote has no recording: an entry without temp_ticket fails before the PUT that needs it.
+    import pytest
+    from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+    from ansible_collections.posit.connect.plugins.module_utils.principals import require_remote
+
+    client = Answers({"v1/users/remote": {"results": [{"username": "zoe", "first_name": "Zoe"}]}}, version=None)
+    with pytest.raises(InputError) as raised:
+        require_remote(client, "users", "zoe", "username")
+    assert "Option 'username'" in str(raised.value) and "temp_ticket" in str(raised.value)
+    client.answers["v1/users/remote"]["results"][0]["temp_ticket"] = "ticket"
+    assert require_remote(client, "users", "zoe", "username")["temp_ticket"] == "ticket"

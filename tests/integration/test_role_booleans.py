@@ -7,6 +7,7 @@ every variable of roles/*/defaults/main.yml whose default is a boolean. Each rol
 booleans matter (content to hand off, ACLs to copy, drift to report); `connect_validate_certs` runs against a
 TLS stand-in whose certificate the controller does not trust, so only false lets the role connect."""
 
+import hashlib
 import json
 import re
 import shutil
@@ -98,7 +99,7 @@ def scenario(role, source, target, out):
         return dict(connect_promote_source={"server": source.url, "api_key": source.keys["admin"]},
                     connect_promote_target={"server": target.url, "api_key": target.keys["admin"]},
                     connect_promote_items=[{"name": "promo-board", "owner": "alice"}],
-                    connect_promote_work_dir=str(out.parent / "work"))
+                    connect_promote_work_dir=str(out / "work"))
     if role == "content_report":
         return dict(connect_report_dir=str(out / "report"))
     if role == "ownership_handoff":
@@ -107,6 +108,7 @@ def scenario(role, source, target, out):
 
 
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}| UTC)?")
 
 
 def known_guids(server):
@@ -116,8 +118,9 @@ def known_guids(server):
 
 def observe(role, variable, given, servers, tmp_path):
     """Run the role once with `-e <given>` (after the scenario's JSON extra vars); what it did: the exit
-    code, the fact, every request to the stand-ins and every file written, with the guids of objects the run
-    created (new each run) replaced by "<new>"."""
+    code, the fact, every request to the stand-ins and every file written (its text, or the sha1 of a binary), with
+    the guids of objects the run created (new each run) replaced by "<new>" and times (the seeds' are pinned; a
+    report's "generated" time and a usage window's start are the clock's) by "<time>"."""
     plain, target, tls = servers
     server = tls if variable == "connect_validate_certs" else plain
     watched = [plain, target] if role == "content_promote" else [server]
@@ -135,7 +138,14 @@ def observe(role, variable, given, servers, tmp_path):
 
     def plain_text(value):
         text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-        return GUID.sub(lambda m: m.group(0) if m.group(0) in known else "<new>", text)
+        return TIME.sub("<time>", GUID.sub(lambda m: m.group(0) if m.group(0) in known else "<new>", text))
+
+    def content(path):
+        data = path.read_bytes()
+        try:
+            return plain_text(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return hashlib.sha1(data).hexdigest()
 
     fact = json.loads(results.read_text()).get("fact", {}).get(FACTS[role]) if results.exists() else None
     seen = dict(
@@ -143,7 +153,7 @@ def observe(role, variable, given, servers, tmp_path):
         fact=plain_text(fact),
         requests=sorted(plain_text([index, e["method"], e["path"], e["query"], e.get("body")])
                         for index, each in enumerate(watched) for e in each.requests),
-        files=sorted((str(path.relative_to(out)), path.stat().st_mode & 0o777, plain_text(path.read_text()))
+        files=sorted((str(path.relative_to(out)), path.stat().st_mode & 0o777, content(path))
                      for path in out.rglob("*") if path.is_file()),
     )
     shutil.rmtree(out)

@@ -210,7 +210,8 @@ def test_groups_without_member_count_dry_run_check_mode_and_run(recorded_groups,
     dry = playbook(PLAY, server=org, extra_vars=dict(VARS, connect_offboard_dry_run=True,
                                                      connect_offboard_report=str(report))).ok()
     assert org.writes() == []
-    assert (dry["fact"]["connect_offboard"]["groups"]["changed"], dry["fact"]["connect_offboard"]["locked"]) == (1, True)
+    fact = dry["fact"]["connect_offboard"]
+    assert (fact["groups"]["changed"], fact["locked"]) == (1, True)
     got = rows(report)
     assert [r["step"] for r in got][-2:] == ["group", "lock"] and got[-2]["guid"] == science
     assert got[-2]["name"] in (name, "'" + name)  # the to_csv filter may mark a formula as text

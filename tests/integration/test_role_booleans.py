@@ -96,9 +96,12 @@ def scenario(role, source, target, out):
         spec = [{"name": "sales-dashboard", "owner": "dave", "title": "Sales (EMEA)", "tags": ["Department/Finance"]}]
         return dict(connect_cac_mode="plan", connect_cac_spec=spec, connect_cac_report=str(out / "plan.md"))
     if role == "content_promote":
+        (out / "work").mkdir()
+        # the target lacks the item's tag: create it (else the role stops before any boolean matters)
         return dict(connect_promote_source={"server": source.url, "api_key": source.keys["admin"]},
                     connect_promote_target={"server": target.url, "api_key": target.keys["admin"]},
                     connect_promote_items=[{"name": "promo-board", "owner": "alice"}],
+                    connect_promote_create_tags=True, connect_promote_vanity=True,
                     connect_promote_work_dir=str(out / "work"))
     if role == "content_report":
         return dict(connect_report_dir=str(out / "report"))
@@ -167,3 +170,6 @@ def test_a_boolean_given_as_the_string_false_is_false(servers, tmp_path, role, v
     as_string, proc = observe(role, variable, "%s=false" % variable, servers, tmp_path)
     as_bool, _ = observe(role, variable, json.dumps({variable: False}), servers, tmp_path)
     assert as_string == as_bool, (role, variable, proc.stdout[-3000:])
+    # the scenario makes the variable matter: true does something else, so a string read as true would show
+    as_true, proc = observe(role, variable, json.dumps({variable: True}), servers, tmp_path)
+    assert as_true != as_bool, (role, variable, "the scenario does not exercise the variable", proc.stdout[-3000:])

@@ -242,7 +242,9 @@ def content_info(client, params, concurrency=8):
     items = [item for item in items if keep(item)]
     if "vanity_url" in include and "vanity_url" not in server_include and items:
         root = client.api_root[:-len("/__api__")]
-        vanities = dict((v["content_guid"], v["path"]) for v in client.get("v1/vanities") or [])
+        # No recording of GET /v1/vanities: an entry without content_guid or path names no item's URL.
+        vanities = dict((v.get("content_guid"), v.get("path")) for v in client.get("v1/vanities") or []
+                        if v.get("content_guid") and v.get("path"))
         for item in items:
             if item["guid"] in vanities:
                 item["vanity_url"] = root + vanities[item["guid"]]

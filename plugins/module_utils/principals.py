@@ -252,6 +252,10 @@ def require_remote(client, kind, name, option):
     page = client.get("v1/%s/remote" % kind, params=dict(prefix=name, limit=MAX_PAGE_SIZE)) or {}
     found = page.get("results") or []
     exact = [entry for entry in found if entry.get(field) == name]
+    if len(exact) == 1 and not exact[0].get("temp_ticket"):  # no recording of this endpoint: read it with care
+        raise InputError("Option '%s': the authentication provider's directory entry %r carries no temp_ticket, so "
+                         "Connect cannot add it from the directory. Check that the provider is an LDAP or OAuth2 "
+                         "one and that the entry is not on Connect already." % (option, name))
     if len(exact) == 1:
         return exact[0]
     shown = ", ".join(sorted(repr(entry.get(field)) for entry in (exact or found)[:10])) or "none"

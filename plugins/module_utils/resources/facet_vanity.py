@@ -71,8 +71,10 @@ class VanityFacet(ContentFacet):
         with self.lock:
             if self._vanities is False:
                 try:
+                    # no recording of this endpoint: an entry lacking either field is left out
                     self._vanities = dict((v["content_guid"], normalise_vanity(v["path"]))
-                                          for v in self.client.get("v1/vanities") or [])
+                                          for v in self.client.get("v1/vanities") or []
+                                          if v.get("content_guid") and v.get("path"))
                 except ConnectError as exc:
                     if exc.status not in (401, 403):
                         raise

@@ -169,7 +169,8 @@ class GroupResource(Resource):
             return {}
         predicted = dict(item.current or dict(guid=None, owner_guid=None), **item.desired)
         plan = item.facet_plans.get("members")
-        if plan:
+        if plan and (item.current is None or predicted.get("member_count") is not None):
+            # a count only where Connect gave one (older servers' group objects carry none) or for a new group
             predicted["member_count"] = (predicted.get("member_count") or 0) + len(plan["add"]) - len(plan["remove"])
         return predicted
 

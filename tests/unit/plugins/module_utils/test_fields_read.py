@@ -54,3 +54,26 @@ def test_a_directory_entry_without_temp_ticket_is_a_clear_error():
     assert "Option 'username'" in str(raised.value) and "temp_ticket" in str(raised.value)
     client.answers["v1/users/remote"]["results"][0]["temp_ticket"] = "ticket"
     assert require_remote(client, "users", "zoe", "username")["temp_ticket"] == "ticket"
+
+
+def test_the_vanity_facet_skips_vanities_entries_lacking_fields():
+    # connect_content's vanity_url facet reads GET /v1/vanities in a batch: the same fallback as content_info.
+    from types import SimpleNamespace
+    from ansible_collections.posit.connect.plugins.module_utils.resources.facet_vanity import VanityFacet
+    client = Answers({"v1/vanities": [{"content_guid": "a", "path": "/a/"}, {"path": "/nobody/"},
+                                      {"content_guid": "b"}]}, version=(2025, 1, 0))
+    facet = VanityFacet(SimpleNamespace(client=client))
+    assert facet.vanities() == {"a": "/a/"}
+
+
+def test_a_group_without_member_count_is_predicted_without_one():
+    # Older servers' group objects carry no member_count: check mode predicts no count rather than a negative one.
+    from types import SimpleNamespace
+    from ansible_collections.posit.connect.plugins.module_utils.resources.group import GroupResource
+    resource = GroupResource.__new__(GroupResource)
+    existing = SimpleNamespace(status="updated", current={"guid": "g", "name": "Finance", "owner_guid": None},
+                               desired={}, facet_plans={"members": {"add": [], "remove": ["u1", "u2"]}})
+    assert "member_count" not in resource.predict(existing)
+    new = SimpleNamespace(status="created", current=None, desired={"name": "New"},
+                          facet_plans={"members": {"add": ["u1"], "remove": []}})
+    assert resource.predict(new)["member_count"] == 1

@@ -91,6 +91,10 @@ class StandIn:
         self.stop()
 
     @property
+    def port(self):
+        return self._port
+
+    @property
     def url(self):
         scheme = "https" if self.tls else "http"
         return f"{scheme}://127.0.0.1:{self._port}{self.prefix}"

@@ -116,6 +116,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
 
 
+_FAILED_AS_EXPECTED = set()  # node ids of the classes and modules in which a listed test failed as expected
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A class's (or module's) teardown that fails after one of its listed tests failed as expected (e.g. it
+    asserts that every item the tests created is gone) is reported as an expected failure too."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when in ("setup", "call") and getattr(report, "wasxfail", None) is not None:
+        _FAILED_AS_EXPECTED.add(item.parent.nodeid)
+    elif report.when == "teardown" and report.failed and item.parent.nodeid in _FAILED_AS_EXPECTED:
+        report.outcome = "skipped"
+        report.wasxfail = "teardown after an expected failure in " + item.parent.nodeid
+    del call
+
+
 @pytest.fixture(scope="module", autouse=True)
 def fresh_standin(request):
     """A fresh stand-in for each test module (set up before the module's classes and their setup_class)."""

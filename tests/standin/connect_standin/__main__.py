@@ -29,6 +29,8 @@ def main(argv=None):
     parser.add_argument("--usage", type=int, help="bench: number of Shiny sessions and of visits")
     parser.add_argument("--packages", type=int, help="bench: number of package rows")
     parser.add_argument("--owner", help="bench: username owning the content (default dave)")
+    parser.add_argument("--sparse", action="store_true",
+                        help="answer recorded endpoints with only the keys every real recording carries")
     parser.add_argument("--keys-file", help="write the API keys here as JSON")
     parser.add_argument("--port-file", help="write the port here once listening (after --keys-file)")
     args = parser.parse_args(argv)
@@ -39,7 +41,7 @@ def main(argv=None):
                if getattr(args, name) is not None}
     server = StandIn(version=args.version or None, latency=args.latency_ms / 1000.0, prefix=args.prefix,
                      tls=(args.tls_cert, args.tls_key) if args.tls_cert else None,
-                     seed=args.seed, seed_options=options, port=args.port)
+                     seed=args.seed, seed_options=options, port=args.port, sparse=args.sparse)
     server.start()
     if args.keys_file:
         with open(args.keys_file, "w", encoding="utf-8") as handle:

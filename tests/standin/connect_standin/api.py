@@ -434,13 +434,13 @@ def _shiny_out(e):
 
 def content_visits(req):
     keep = _usage_filter(req, "time", 3)
-    return keyset_response(req, req.state.visits, _visit_out, keep)
+    return keyset_response(req, req.state.visits, lambda e: _visit_out(e, req.settings["version_tuple"]), keep)
 
 
-def _visit_out(e):
-    return {"content_guid": e["content_guid"], "user_guid": e["user_guid"], "variant_key": e["variant_key"],
+def _visit_out(e, version):
+    return shapes.gate("visit", {"content_guid": e["content_guid"], "user_guid": e["user_guid"], "variant_key": e["variant_key"],
             "rendering_id": e["rendering_id"], "bundle_id": e["bundle_id"], "time": fmt_time(e["time"]),
-            "data_version": e["data_version"], "path": e["path"], "user_agent": e["user_agent"]}
+            "data_version": e["data_version"], "path": e["path"], "user_agent": e["user_agent"]}, version)
 
 
 def content_hits(req):

@@ -10,6 +10,8 @@ have answers: some items still use requests below 2.32, some R items use ``Matri
 import hashlib
 import random
 
+from . import shapes
+
 INT32_MAX = 2**31 - 1  # page_size is an int32 with no maximum in the reference
 
 # name -> versions in use, chosen per item with the seed's random generator.
@@ -114,7 +116,7 @@ def list_packages(req):
             if not name or p["name"] == name]
     rows.sort(key=_sort_key, reverse=not asc)
     page = offset_page(rows, page_number, page_size)
-    page["results"] = [dict(p) for p in page["results"]]
+    page["results"] = [shapes.gate("package", dict(p), req.settings["version_tuple"]) for p in page["results"]]
     return 200, page
 
 
@@ -122,7 +124,8 @@ def content_packages(req, guid):
     item = req.state.find_content(req.user, guid)
     if item["bundle_id"] is None:
         return 204, None  # not deployed yet
-    return 200, sorted((dict(p) for p in _listed(req.state, item)), key=_sort_key)
+    version = req.settings["version_tuple"]
+    return 200, [shapes.gate("package", dict(p), version) for p in sorted(_listed(req.state, item), key=_sort_key)]
 
 
 ROUTES = [

@@ -37,6 +37,9 @@ SINCE = {
         "created_by": (AFTER_RECORDINGS, _RECORDINGS_LACK),
         "environment_guid": (AFTER_RECORDINGS, _RECORDINGS_LACK),
     },
+    "package": {field: (AFTER_RECORDINGS, _RECORDINGS_LACK) for field in (
+        "language_version", "hash", "bundle_id", "app_id", "app_guid", "content_id", "content_guid")},
+    "visit": {"user_agent": (AFTER_RECORDINGS, _RECORDINGS_LACK)},
     "repository": {
         "last_error": (AFTER_RECORDINGS, _RECORDINGS_LACK),
         "last_known_commit": (AFTER_RECORDINGS, _RECORDINGS_LACK),

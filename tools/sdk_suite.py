@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Run posit-sdk's own integration suite against the Connect stand-in (`make sdk-suite`, part of `make test`).
 
 Downloads the pinned posit-sdk sdist from PyPI once (cached under .cache/posit-sdk/, nothing vendored),

@@ -953,8 +953,8 @@ def exercise(server):
     alice.call("DELETE", f"{base}/tags/{tag['id']}")
     admin.call("DELETE", f"/__api__/v1/tags/{tag['id']}")
     manifest = {"version": 1, "metadata": {"appmode": "python-api"}, "python": {"version": "3.12.2"}}
-    bundle = alice.ok("POST", base + "/bundles", data=_archive({"manifest.json": json.dumps(manifest),
-                                                                  "requirements.txt": "Flask==3.0.3\n"}))
+    files = {"manifest.json": json.dumps(manifest), "requirements.txt": "Flask==3.0.3\n"}
+    bundle = alice.ok("POST", base + "/bundles", data=_archive(files))
     alice.get(f"{base}/bundles/{bundle['id']}")
     alice.get(f"{base}/bundles/{bundle['id']}/download")
     task = alice.ok("POST", base + "/deploy", json={"bundle_id": bundle["id"]})
@@ -1277,8 +1277,8 @@ def test_deploy_reads_the_manifest(fresh):
     alice = Client(fresh, "alice")
     flask = {"version": 1, "metadata": {"appmode": "python-api", "entrypoint": "hello"},
              "python": {"version": "3.12.2", "package_manager": {"name": "pip", "package_file": "requirements.txt"}}}
-    task, item, packages = _deploy(alice, flask, {"requirements.txt": "Flask==3.0.3\nrequests>=2\n# comment\n",
-                                                 "hello.py": "app = None\n"})
+    files = {"requirements.txt": "Flask==3.0.3\nrequests>=2\n# comment\n", "hello.py": "app = None\n"}
+    task, item, packages = _deploy(alice, flask, files)
     assert task["code"] == 0 and item["app_mode"] == "python-api"
     assert item["py_version"] == "3.12.4" and item["py_environment_management"] is True  # the installed 3.12
     assert [(p["language"], p["name"], p["version"]) for p in packages.json()] == [("python", "flask", "3.0.3")]

@@ -438,9 +438,10 @@ def content_visits(req):
 
 
 def _visit_out(e, version):
-    return shapes.gate("visit", {"content_guid": e["content_guid"], "user_guid": e["user_guid"], "variant_key": e["variant_key"],
-            "rendering_id": e["rendering_id"], "bundle_id": e["bundle_id"], "time": fmt_time(e["time"]),
-            "data_version": e["data_version"], "path": e["path"], "user_agent": e["user_agent"]}, version)
+    out = {"content_guid": e["content_guid"], "user_guid": e["user_guid"], "variant_key": e["variant_key"],
+           "rendering_id": e["rendering_id"], "bundle_id": e["bundle_id"], "time": fmt_time(e["time"]),
+           "data_version": e["data_version"], "path": e["path"], "user_agent": e["user_agent"]}
+    return shapes.gate("visit", out, version)
 
 
 def content_hits(req):

@@ -62,12 +62,13 @@ def _bundles(state, item):
 
 
 def _bundle_out(req, item, bundle):
-    return shapes.gate("bundle", {"id": bundle["id"], "content_guid": bundle["content_guid"], "created_by": bundle["created_by"],
-            "created_time": fmt_time(bundle["created_time"]), "environment_guid": None, "cluster_name": "Local",
-            "image_name": "Local", "r_version": item.get("r_version"), "r_environment_management": None,
-            "py_version": item.get("py_version"), "py_environment_management": None,
-            "quarto_version": item.get("quarto_version"), "active": item["bundle_id"] == bundle["id"],
-            "size": bundle["size"], "metadata": dict(bundle["metadata"])}, req.settings["version_tuple"])
+    out = {"id": bundle["id"], "content_guid": bundle["content_guid"], "created_by": bundle["created_by"],
+           "created_time": fmt_time(bundle["created_time"]), "environment_guid": None, "cluster_name": "Local",
+           "image_name": "Local", "r_version": item.get("r_version"), "r_environment_management": None,
+           "py_version": item.get("py_version"), "py_environment_management": None,
+           "quarto_version": item.get("quarto_version"), "active": item["bundle_id"] == bundle["id"],
+           "size": bundle["size"], "metadata": dict(bundle["metadata"])}
+    return shapes.gate("bundle", out, req.settings["version_tuple"])
 
 
 def _find_bundle(state, item, bundle_id):

@@ -8,11 +8,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(CURDIR)/$(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup demo test unit integration lint docs bench clean
+.PHONY: help setup demo test unit integration sdk-suite sparse lint docs bench clean
 
 help:
 	@echo "make demo   run the demo playbook against a local Connect stand-in"
-	@echo "make test   run every test (unit, integration, lint)"
+	@echo "make test   run every test (unit, integration, posit-sdk's suite, lint)"
+	@echo "make sdk-suite  run posit-sdk's integration suite against the stand-in"
+	@echo "make sparse run the roles' integration tests against a stand-in in sparse mode"
 	@echo "make lint   ansible-test sanity, ansible-lint, antsibull-changelog lint"
 	@echo "make docs   regenerate docs/modules and docs/roles"
 	@echo "make bench  run the performance benchmark"
@@ -48,8 +50,18 @@ unit: setup
 integration: setup $(CHROMIUM) $(JAVA)
 	$(PY) -m pytest -q -n 2 tests/integration
 
+# posit-sdk's own integration suite (its sdist, pinned, cached under .cache/) against the stand-in.
+sdk-suite: setup
+	$(PY) tools/sdk_suite.py
+
+# The roles chain reads into writes: run their integration tests against a stand-in that answers with only the
+# keys every real recording carries (tests/standin/README.md, "Sparse mode").
+sparse: setup $(CHROMIUM)
+	CONNECT_STANDIN_SPARSE=1 $(PY) -m pytest -q -n 2 $(wildcard tests/integration/test_role_*.py) tests/integration/test_roles_check_mode.py
+
 test: setup $(CHROMIUM) $(JAVA)
 	$(PY) -m pytest -q -n 2 tests/unit tests/integration
+	$(MAKE) --no-print-directory sdk-suite
 	$(MAKE) --no-print-directory lint
 
 lint: setup
@@ -64,4 +76,4 @@ bench: setup
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) build tests/output
+	rm -rf $(VENV) build tests/output .cache

@@ -18,10 +18,15 @@ CALLBACKS = ROOT / "tests" / "integration" / "callback_plugins"
 from connect_standin import StandIn  # noqa: E402
 
 
+# CONNECT_STANDIN_SPARSE=1 (make sparse): the module stand-ins answer with only the keys every real recording
+# of an endpoint carries, to show that the collection copes with the least Connect has been seen to send.
+SPARSE = os.environ.get("CONNECT_STANDIN_SPARSE", "") not in ("", "0")
+
+
 @pytest.fixture(scope="module")
 def standin():
     """One stand-in (demo organization) for all tests of a module; reset its faults per test."""
-    server = StandIn(seed="demo")
+    server = StandIn(seed="demo", sparse=SPARSE)
     server.start()
     yield server
     server.stop()

@@ -56,7 +56,7 @@ def test_update_check_diff_apply_then_unchanged(demo, playbook):
             reset: [idle_timeout]
             settings:
               memory_limit: 1073741824
-              otel_enabled: true
+              metrics_collection_enabled: true
           check_mode: true
           diff: true
           register: predicted
@@ -80,7 +80,7 @@ def test_update_check_diff_apply_then_unchanged(demo, playbook):
                    owner_guid=user_guid(demo, "bob"), locked_message="Back soon", min_processes=2,
                    max_conns_per_process=30, load_factor=0.75, init_timeout=120, connection_timeout=3600,
                    read_timeout=3600, run_as="rstudio-connect", default_image_name="ghcr.io/acme/shiny:4.4",
-                   idle_timeout=None, memory_limit=1073741824, otel_enabled=True)
+                   idle_timeout=None, memory_limit=1073741824, metrics_collection_enabled=True)
     predicted, applied = run["predict"], run["apply"]
     assert predicted["changed"] and applied["changed"]
     # locked and run_as_current_user already had these values: not part of the change

@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 
+from . import shapes
 from .errors import APIError, bad_request, forbidden, not_found
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -149,6 +150,8 @@ READ_ONLY_FIELDS = {
     "app_role", "bookmarked", "schedules", "tags", "owner", "public_content_status",
 }
 INCLUDES = ("tags", "owner", "vanity_url", "bookmarked", "schedule")
+# Runtime versions installed on the server (GET /v1/server_settings/{r,python,quarto}); deploys pick from them.
+INSTALLED = {"r": ("4.2.3", "4.3.2", "4.4.1"), "python": ("3.10.13", "3.11.7", "3.12.4"), "quarto": ("1.4.550", "1.5.57")}
 
 
 def fmt_time(ts):
@@ -305,8 +308,9 @@ class State:
         self.members[group["guid"]] = list(member_guids)
         return group
 
-    def group_out(self, group):
-        return dict(group, member_count=len(self.members[group["guid"]]))
+    def group_out(self, group, version=None):
+        """A group as a server of this version (a tuple; None: the newest) answers it."""
+        return shapes.gate("group", dict(group, member_count=len(self.members[group["guid"]])), version)
 
     def groups_of(self, user_guid):
         return {g for g, members in self.members.items() if user_guid in members}
@@ -382,7 +386,9 @@ class State:
             raise forbidden()
         return item
 
-    def content_out(self, item, user, base_url, include=()):
+    def content_out(self, item, user, base_url, include=(), version=None):
+        """A content item as a server of this version (a tuple; None: the newest) answers it; `include` as
+        its query says."""
         out = {"guid": item["guid"], "name": item["name"]}
         for field in CONTENT_DEFAULTS:
             if field == "bundle_id":
@@ -400,15 +406,15 @@ class State:
         if "schedule" in include:
             out["schedules"] = [dict(s) for s in self.schedules.get(item["guid"], {}).get("current", [])]
         out["id"] = item["id"]
-        if "tags" in include:
-            out["tags"] = [self.tags[t] for t in self.content_tags.get(item["guid"], [])]
+        if "tags" in include and self.content_tags.get(item["guid"]):  # no tags: Connect leaves the key out
+            out["tags"] = [self.tags[t] for t in self.content_tags[item["guid"]]]
         if "owner" in include:
             owner = self.users.get(item["owner_guid"])
             out["owner"] = {"guid": item["owner_guid"],
                             "username": owner["username"] if owner else None,
                             "first_name": owner["first_name"] if owner else None,
                             "last_name": owner["last_name"] if owner else None}
-        return out
+        return shapes.gate("content", out, version)
 
     def _check_body(self, body, allowed):
         if not isinstance(body, dict):
@@ -472,8 +478,8 @@ class State:
         if user["user_role"] == "viewer":
             raise forbidden()
         self._check_body(body, CREATE_FIELDS)
-        if "name" not in body:
-            raise bad_request("InvalidApplicationName", "The content name is required.")
+        if "name" not in body:  # CreateContentInput requires no field: the item is named after its guid
+            body = dict(body, name=make_guid(self.seed_name, "content", self._counters["content"] + 1))
         template = dict(CONTENT_DEFAULTS, name=None, guid=None)
         fields = self._apply_fields(template, body, user["guid"])
         now = int(time.time())

@@ -201,7 +201,7 @@ def create_group(req):
     _check_group_name(req.state, body.get("name"))
     group = req.state.add_group(body["name"], req.user["guid"])
     req.state.record(req.user, "add_group", f"Added group {group['name']}")
-    return 200, req.state.group_out(group)
+    return 200, req.state.group_out(group, req.settings["version_tuple"])
 
 
 def search_remote_groups(req):
@@ -234,7 +234,7 @@ def create_remote_group(req):
     members = [state.usernames[m] for m in entry.get("members", ()) if m in state.usernames]
     group = state.add_group(entry["name"], None, members)
     state.record(req.user, "add_group", f"Added group {group['name']}")
-    return 200, state.group_out(group)
+    return 200, state.group_out(group, req.settings["version_tuple"])
 
 
 def patch_group(req, guid):
@@ -254,7 +254,7 @@ def patch_group(req, guid):
     old = group["name"]
     group.update((k, v) for k, v in body.items() if k in ("name", "owner_guid"))
     state.record(req.user, "edit_group", f"Edited group {old}: {', '.join(sorted(body)) or 'no fields'}")
-    return 200, state.group_out(group)
+    return 200, state.group_out(group, req.settings["version_tuple"])
 
 
 def delete_group(req, guid):

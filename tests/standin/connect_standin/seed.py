@@ -145,7 +145,7 @@ USER_AGENTS = [
 def build(seed="demo", options=None):
     options = dict(options or {})
     now = int(options.pop("now", time.time()))
-    builders = {"demo": _demo, "bench": _bench}
+    builders = {"demo": _demo, "bench": _bench, "empty": _empty}
     if seed not in builders:
         raise ValueError(f"unknown seed {seed!r}; expected one of {sorted(builders)}")
     state = State(seed, now)
@@ -187,6 +187,14 @@ def _deploy_fields(state, app_mode, rng, created):
         return {"deployed": created}
     latest = max(created, state.now - rng.randint(0, 120) * DAY - rng.randint(0, DAY))
     return {"deployed": latest, "bundle_id": str(state.next_id("bundle"))}
+
+
+def _empty(state, rng, options):
+    """A fresh Connect: one administrator (``admin``) and nothing else."""
+    if options:
+        raise ValueError(f"the empty seed takes no options besides 'now': {sorted(options)}")
+    admin = PEOPLE[0]
+    state.add_user(admin[0], admin[1], admin[2], admin[3], created=state.now - DAY, active=state.now)
 
 
 def _demo(state, rng, options):

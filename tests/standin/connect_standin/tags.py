@@ -103,7 +103,7 @@ def delete_tag(req, tag_id):
 def tag_content(req, tag_id):
     state = req.state
     tag = find_tag(state, tag_id)
-    return 200, [state.content_out(c, req.user, req.base_url) for c in state.visible_content(req.user)
+    return 200, [state.content_out(c, req.user, req.base_url, version=req.settings["version_tuple"]) for c in state.visible_content(req.user)
                  if tag["id"] in state.content_tags.get(c["guid"], [])]
 
 

@@ -24,7 +24,7 @@ attributes:
     details: Nothing changes.
 options:
   id:
-    description: The task id (RV(posit.connect.connect_deploy#module:task.id)).
+    description: The task id (the C(id) of RV(posit.connect.connect_deploy#module:task)).
     type: str
     required: true
   first:

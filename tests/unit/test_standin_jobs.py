@@ -39,7 +39,7 @@ def server():
 
 
 def wait(api, task_id):
-    for _ in range(100):
+    for dummy in range(100):
         task = api("GET", "/v1/tasks/%s" % task_id, params={"wait": 1}).json()
         if task["finished"]:
             return task

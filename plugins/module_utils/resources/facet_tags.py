@@ -78,8 +78,8 @@ class TagsFacet(ContentFacet):
             tag_id = self.by_path.get(path)
             if tag_id is None:
                 raise InputError("Option '%s': no tag %r on this server. Create it first with "
-                                 "posit.connect.connect_tag (path: %r)%s." % (wanted["option"], path, path,
-                                                                                engine.not_yet("a tag")))
+                                 "posit.connect.connect_tag (path: %r)%s."
+                                 % (wanted["option"], path, path, engine.not_yet("a tag")))
             if self.by_id[tag_id].get("parent_id") is None:
                 raise InputError("Option '%s': %r is a tag category, and Connect adds only tags below a category "
                                  "to content. Name a tag under it, e.g. '%s/...'." % (wanted["option"], path, path))

@@ -443,4 +443,3 @@ def routes():
     """Every route of this module and of lockfile.py, schedules.py and system.py (api.ROUTES adds them)."""
     from . import lockfile, schedules, system
     return JOB_ROUTES + lockfile.ROUTES + schedules.ROUTES + system.ROUTES
-

@@ -18,7 +18,7 @@ import re
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.fields import (
     FIELD_CHOICES,
     FIELD_OPTIONS,
@@ -240,16 +240,17 @@ def content_info(client, params, concurrency=8):
         return True
 
     items = [item for item in items if keep(item)]
-    if "vanity_url" in include and "vanity_url" not in server_include and items:
-        root = client.api_root[:-len("/__api__")]
-        # No recording of GET /v1/vanities: an entry without content_guid or path names no item's URL.
-        vanities = dict((v.get("content_guid"), v.get("path")) for v in client.get("v1/vanities") or []
-                        if v.get("content_guid") and v.get("path"))
-        for item in items:
-            if item["guid"] in vanities:
-                item["vanity_url"] = root + vanities[item["guid"]]
-    if "tags" in include and any(item.get("tags") for item in items):
-        add_tag_paths(client, items)
+    # No recording of GET /v1/content shows the include keys: an item without one was not answered, and is read
+    # on its own (an absent key is never "no tags" or "no vanity URL").
+    if "vanity_url" in include:
+        _add_vanity_urls(client, [item for item in items if "vanity_url" not in item], concurrency)
+    if "tags" in include:
+        untagged = [item for item in items if "tags" not in item]
+        if untagged:
+            _add_per_item(client, untagged, "tags", "tags", concurrency)
+            items = [item for item in items if "tags" in item]  # the rest were deleted since the listing
+        if any(item.get("tags") for item in items):
+            add_tag_paths(client, items)
     for field, path in (("permissions", "permissions"), ("environment", "environment")):
         if field in include and items:
             items = _add_per_item(client, items, field, path, concurrency)
@@ -271,6 +272,37 @@ def _add_per_item(client, items, field, path, concurrency):
             item[field] = found or []
             kept.append(item)
     return kept
+
+
+def vanity_paths(client):
+    """{content guid: vanity path} from one GET /v1/vanities (administrators only; others get a ConnectError).
+
+    No recording of the endpoint: an entry without content_guid or path names no item's URL and is left out.
+    """
+    return dict((v["content_guid"], v["path"]) for v in client.get("v1/vanities") or []
+                if v.get("content_guid") and v.get("path"))
+
+
+def _add_vanity_urls(client, items, concurrency):
+    """item["vanity_url"] (a URL, or None) for items the listing gave none: one GET /v1/vanities, or for a key
+    that may not read it GET /v1/content/{guid}/vanity per item, concurrently."""
+    if not items:
+        return
+    root = client.api_root[:-len("/__api__")]
+    try:
+        paths = vanity_paths(client)
+    except ConnectError as exc:
+        if exc.status not in (401, 403):
+            raise
+        paths = {}
+        for item, found, error in client.map_concurrent(
+                lambda one: client.get_or_none("v1/content/%s/vanity" % one["guid"]), items, concurrency):
+            if error is not None:
+                raise error
+            if found and found.get("path"):
+                paths[item["guid"]] = found["path"]
+    for item in items:
+        item["vanity_url"] = root + paths[item["guid"]] if item["guid"] in paths else None
 
 
 def add_tag_paths(client, items):

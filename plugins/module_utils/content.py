@@ -240,17 +240,12 @@ def content_info(client, params, concurrency=8):
         return True
 
     items = [item for item in items if keep(item)]
-    # No recording of GET /v1/content shows the include keys: an item without one was not answered, and is read
-    # on its own (an absent key is never "no tags" or "no vanity URL").
-    if "vanity_url" in include:
-        _add_vanity_urls(client, [item for item in items if "vanity_url" not in item], concurrency)
-    if "tags" in include:
-        untagged = [item for item in items if "tags" not in item]
-        if untagged:
-            _add_per_item(client, untagged, "tags", "tags", concurrency)
-            items = [item for item in items if "tags" in item]  # the rest were deleted since the listing
-        if any(item.get("tags") for item in items):
-            add_tag_paths(client, items)
+    if "vanity_url" in include and items and not answered(items, "vanity_url"):
+        _add_vanity_urls(client, items, concurrency)
+    if "tags" in include and items and not answered(items, "tags"):
+        items = _add_per_item(client, items, "tags", "tags", concurrency)
+    if "tags" in include and any(item.get("tags") for item in items):
+        add_tag_paths(client, items)
     for field, path in (("permissions", "permissions"), ("environment", "environment")):
         if field in include and items:
             items = _add_per_item(client, items, field, path, concurrency)
@@ -274,6 +269,13 @@ def _add_per_item(client, items, field, path, concurrency):
     return kept
 
 
+def answered(items, key):
+    """Whether a listing asked with include=<key> answered it. Connect leaves the key out of an item that has none
+    (no tags, no vanity URL), and no recording of GET /v1/content shows the keys at all: a listing in which no
+    item carries the key is read again (an absent key is never taken as "no tags" or "no vanity URL")."""
+    return any(key in item for item in items)
+
+
 def vanity_paths(client):
     """{content guid: vanity path} from one GET /v1/vanities (administrators only; others get a ConnectError).
 
@@ -284,10 +286,8 @@ def vanity_paths(client):
 
 
 def _add_vanity_urls(client, items, concurrency):
-    """item["vanity_url"] (a URL, or None) for items the listing gave none: one GET /v1/vanities, or for a key
-    that may not read it GET /v1/content/{guid}/vanity per item, concurrently."""
-    if not items:
-        return
+    """item["vanity_url"] (a URL, or None): one GET /v1/vanities, or for a key that may not read it
+    GET /v1/content/{guid}/vanity per item, concurrently."""
     root = client.api_root[:-len("/__api__")]
     try:
         paths = vanity_paths(client)

@@ -11,7 +11,7 @@ import re
 
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.posit.connect.plugins.module_utils.content import vanity_paths
+from ansible_collections.posit.connect.plugins.module_utils.content import answered, vanity_paths
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import ContentFacet, item_guid
 
@@ -82,7 +82,7 @@ class VanityFacet(ContentFacet):
 
     def read(self, engine, item):
         guid = item.current["guid"]
-        if "vanity_url" in item.current:  # absent although included: Connect did not answer it, read it below
+        if "vanity_url" in item.current or (self.included and answered(self.resource.listing or [], "vanity_url")):
             return self.path_of(item.current.get("vanity_url"))
         if self.resource.listing is not None:
             vanities = self.vanities()
@@ -94,7 +94,7 @@ class VanityFacet(ContentFacet):
     def holders(self):
         """path -> (guid, name) of every item holding a vanity path, as far as this key can see."""
         listing = self.resource.listing
-        if listing is not None and self.included and all("vanity_url" in c for c in listing):
+        if listing is not None and self.included and answered(listing, "vanity_url"):
             return dict((self.path_of(c["vanity_url"]), (c["guid"], c.get("name"))) for c in listing
                         if c.get("vanity_url"))
         vanities = self.vanities() or {}

@@ -88,21 +88,29 @@ def test_a_group_without_member_count_is_predicted_without_one():
 
 
 def test_content_info_reads_tags_and_vanity_urls_the_listing_left_out():
-    # No recording of GET /v1/content shows include=tags,vanity_url's keys: an item without them is read on its own
-    # (its tags per item, the vanity URLs from GET /v1/vanities), never taken as having none.
-    content = json.loads((RECORDED / "v1" / "content.json").read_text())[:3]
+    # No recording of GET /v1/content shows include=tags,vanity_url's keys, and Connect leaves them out of items that
+    # have none: a listing where no item carries a key is read again (tags per item, vanity URLs from
+    # GET /v1/vanities), never taken as "no tags"; one where some item carries it was answered.
+    content = json.loads((RECORDED / "v1" / "content.json").read_text())
     guids = [item["guid"] for item in content]
-    assert "tags" in content[1] and "tags" not in content[2]  # one recording carries them: not read again
-    content[2]["tags"], content[2]["vanity_url"] = [], None     # nor one answered with none
     tag = {"id": "7", "name": "Sales", "parent_id": "3"}
-    answers = {"v1/content": content, "v1/vanities": [{"content_guid": guids[0], "path": "/first/"}],
+    answers = {"v1/vanities": [{"content_guid": guids[0], "path": "/first/"}],
                "v1/tags": [{"id": "3", "name": "Department", "parent_id": None}, tag],
-               "v1/content/%s/tags" % guids[0]: [tag]}
+               "v1/content/%s/tags" % guids[0]: [tag], "v1/content/%s/tags" % guids[1]: [],
+               "v1/content/%s/tags" % guids[2]: []}
+    answers["v1/content"] = [dict((k, v) for k, v in item.items() if k != "tags") for item in content]
     client = Answers(answers, version=(2025, 1, 0))
     items = content_info(client, {"include": ["tags", "vanity_url"]})
     assert [item["vanity_url"] for item in items] == ["https://connect.example.com/first/", None, None]
-    assert [t["path"] for t in items[0]["tags"]] == ["Department/Sales"] and items[2]["tags"] == []
-    assert [path for path in client.asked if path.endswith("/tags")] == ["v1/content/%s/tags" % guids[0], "v1/tags"]
+    assert [[t["path"] for t in item["tags"]] for item in items] == [["Department/Sales"], [], []]
+    assert "v1/vanities" in client.asked
+
+    assert "tags" in content[1] and "tags" not in content[0]  # as recorded: the include was answered
+    content[1]["vanity_url"] = "https://connect.example.com/second/"
+    answers["v1/content"], client.asked = content, []
+    items = content_info(client, {"include": ["tags", "vanity_url"]})
+    assert [item.get("vanity_url") for item in items] == [None, "https://connect.example.com/second/", None]
+    assert not [path for path in client.asked if path.startswith("v1/content/") or path == "v1/vanities"]
 
 
 def test_package_info_reads_each_items_packages_when_rows_name_no_item():

@@ -286,7 +286,7 @@ def vanity_paths(client):
 
 
 def _add_vanity_urls(client, items, concurrency):
-    """item["vanity_url"] (a URL, or None): one GET /v1/vanities, or for a key that may not read it
+    """item["vanity_url"] (a URL) for the items that have one: one GET /v1/vanities, or for a key that may not read it
     GET /v1/content/{guid}/vanity per item, concurrently."""
     root = client.api_root[:-len("/__api__")]
     try:
@@ -302,7 +302,8 @@ def _add_vanity_urls(client, items, concurrency):
             if found and found.get("path"):
                 paths[item["guid"]] = found["path"]
     for item in items:
-        item["vanity_url"] = root + paths[item["guid"]] if item["guid"] in paths else None
+        if item["guid"] in paths:  # as Connect answers include=vanity_url: no key for an item without one
+            item["vanity_url"] = root + paths[item["guid"]]
 
 
 def add_tag_paths(client, items):

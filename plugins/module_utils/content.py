@@ -18,7 +18,7 @@ import re
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.fields import (
     FIELD_CHOICES,
     FIELD_OPTIONS,
@@ -240,14 +240,10 @@ def content_info(client, params, concurrency=8):
         return True
 
     items = [item for item in items if keep(item)]
-    if "vanity_url" in include and "vanity_url" not in server_include and items:
-        root = client.api_root[:-len("/__api__")]
-        # No recording of GET /v1/vanities: an entry without content_guid or path names no item's URL.
-        vanities = dict((v.get("content_guid"), v.get("path")) for v in client.get("v1/vanities") or []
-                        if v.get("content_guid") and v.get("path"))
-        for item in items:
-            if item["guid"] in vanities:
-                item["vanity_url"] = root + vanities[item["guid"]]
+    if "vanity_url" in include and items and not answered(items, "vanity_url"):
+        _add_vanity_urls(client, items, concurrency)
+    if "tags" in include and items and not answered(items, "tags"):
+        items = _add_per_item(client, items, "tags", "tags", concurrency)
     if "tags" in include and any(item.get("tags") for item in items):
         add_tag_paths(client, items)
     for field, path in (("permissions", "permissions"), ("environment", "environment")):
@@ -271,6 +267,43 @@ def _add_per_item(client, items, field, path, concurrency):
             item[field] = found or []
             kept.append(item)
     return kept
+
+
+def answered(items, key):
+    """Whether a listing asked with include=<key> answered it. Connect leaves the key out of an item that has none
+    (no tags, no vanity URL), and no recording of GET /v1/content shows the keys at all: a listing in which no
+    item carries the key is read again (an absent key is never taken as "no tags" or "no vanity URL")."""
+    return any(key in item for item in items)
+
+
+def vanity_paths(client):
+    """{content guid: vanity path} from one GET /v1/vanities (administrators only; others get a ConnectError).
+
+    No recording of the endpoint: an entry without content_guid or path names no item's URL and is left out.
+    """
+    return dict((v["content_guid"], v["path"]) for v in client.get("v1/vanities") or []
+                if v.get("content_guid") and v.get("path"))
+
+
+def _add_vanity_urls(client, items, concurrency):
+    """item["vanity_url"] (a URL) for the items that have one: one GET /v1/vanities, or for a key that may not read it
+    GET /v1/content/{guid}/vanity per item, concurrently."""
+    root = client.api_root[:-len("/__api__")]
+    try:
+        paths = vanity_paths(client)
+    except ConnectError as exc:
+        if exc.status not in (401, 403):
+            raise
+        paths = {}
+        for item, found, error in client.map_concurrent(
+                lambda one: client.get_or_none("v1/content/%s/vanity" % one["guid"]), items, concurrency):
+            if error is not None:
+                raise error
+            if found and found.get("path"):
+                paths[item["guid"]] = found["path"]
+    for item in items:
+        if item["guid"] in paths:  # as Connect answers include=vanity_url: no key for an item without one
+            item["vanity_url"] = root + paths[item["guid"]]
 
 
 def add_tag_paths(client, items):

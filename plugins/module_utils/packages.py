@@ -152,16 +152,41 @@ class PackageQuery:
         return True
 
 
-def iter_package_rows(client, query):
-    """Connect's Package records matching the query (GET /v1/packages, or one item's packages)."""
-    if query.content:
-        rows = client.get(CONTENT_PACKAGES_PATH % query.content) or []  # 204: not deployed yet
+def item_package_rows(client, item):
+    """One item's Package records (GET /v1/content/{guid}/packages), each with the item's content_guid and
+    content_id, which no recording of the endpoint carries. None of them when it is not deployed yet (204) or
+    deleted since it was listed (404)."""
+    rows = client.get_or_none(CONTENT_PACKAGES_PATH % item["guid"]) or []
+    for row in rows:
+        row.setdefault("content_guid", item["guid"])
+        row.setdefault("content_id", item.get("id"))
+    return rows
+
+
+def iter_package_rows(client, query, item=None):
+    """Connect's Package records matching the query (GET /v1/packages, or the packages of `item`)."""
+    if item is not None:
+        rows = item_package_rows(client, item)
     else:
         params = {"name": query.name} if query.name else None
         rows = client.paginate_offset(PACKAGES_PATH, params, page_size=MAX_PAGE_SIZE)
     for row in rows:
         if query.matches(row):
             yield row
+
+
+def per_item_rows(client, query, items, concurrency=8):
+    """The rows matching the query read item by item, concurrently: for GET /v1/packages rows that do not
+    name their item (no recording of the endpoint shows content_guid). Items deleted since are skipped."""
+    def read(item):
+        return list(iter_package_rows(client, query, item))
+
+    rows = []
+    for item, found, error in client.map_concurrent(read, items, concurrency):
+        if error is not None:
+            raise error
+        rows.extend(found or [])
+    return rows
 
 
 def join_content(rows, items):
@@ -214,9 +239,11 @@ def package_info(client, params):
             raise InputError("Option 'content': no content item with guid %r (or the API key's user cannot "
                              "see it)." % query.content)
         items = [item]
-    rows = list(iter_package_rows(client, query))
+    rows = list(iter_package_rows(client, query, items[0] if items else None))
     if items is None:
         items = list_content(client, include=["owner"]) if rows else []
+        if any("content_guid" not in row for row in rows):
+            rows = per_item_rows(client, query, items, params.get("concurrency") or 8)
     result = dict(changed=False, packages=join_content(rows, items), count=len(rows))
     if params["summarize"]:
         result["summary"] = summarize(rows)

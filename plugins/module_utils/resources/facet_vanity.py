@@ -11,6 +11,7 @@ import re
 
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
+from ansible_collections.posit.connect.plugins.module_utils.content import answered, vanity_paths
 from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import ContentFacet, item_guid
 
@@ -71,10 +72,8 @@ class VanityFacet(ContentFacet):
         with self.lock:
             if self._vanities is False:
                 try:
-                    # no recording of this endpoint: an entry lacking either field is left out
-                    self._vanities = dict((v["content_guid"], normalise_vanity(v["path"]))
-                                          for v in self.client.get("v1/vanities") or []
-                                          if v.get("content_guid") and v.get("path"))
+                    self._vanities = dict((guid, normalise_vanity(path))
+                                          for guid, path in vanity_paths(self.client).items())
                 except ConnectError as exc:
                     if exc.status not in (401, 403):
                         raise
@@ -83,7 +82,7 @@ class VanityFacet(ContentFacet):
 
     def read(self, engine, item):
         guid = item.current["guid"]
-        if "vanity_url" in item.current or self.included:
+        if "vanity_url" in item.current or (self.included and answered(self.resource.listing or [], "vanity_url")):
             return self.path_of(item.current.get("vanity_url"))
         if self.resource.listing is not None:
             vanities = self.vanities()
@@ -95,7 +94,7 @@ class VanityFacet(ContentFacet):
     def holders(self):
         """path -> (guid, name) of every item holding a vanity path, as far as this key can see."""
         listing = self.resource.listing
-        if listing is not None and self.included:
+        if listing is not None and self.included and answered(listing, "vanity_url"):
             return dict((self.path_of(c["vanity_url"]), (c["guid"], c.get("name"))) for c in listing
                         if c.get("vanity_url"))
         vanities = self.vanities() or {}

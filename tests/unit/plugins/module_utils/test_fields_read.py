@@ -25,6 +25,14 @@ class Answers:
         self.asked.append(path)
         return json.loads(json.dumps(self.answers[path]))
 
+    get_or_none = get
+
+    def paginate_offset(self, path, params=None, **kw):
+        return iter(self.get(path)["results"])
+
+    def map_concurrent(self, func, items, concurrency=8):
+        return [(item, func(item), None) for item in items]
+
 
 def test_content_info_vanity_urls_from_entries_lacking_fields():
     # GET /v1/vanities has no recording: an entry without content_guid or path is skipped, not a KeyError.
@@ -77,3 +85,56 @@ def test_a_group_without_member_count_is_predicted_without_one():
     new = SimpleNamespace(status="created", current=None, desired={"name": "New"},
                           facet_plans={"members": {"add": ["u1"], "remove": []}})
     assert resource.predict(new)["member_count"] == 1
+
+
+def test_content_info_reads_tags_and_vanity_urls_the_listing_left_out():
+    # No recording of GET /v1/content shows include=tags,vanity_url's keys, and Connect leaves them out of items that
+    # have none: a listing where no item carries a key is read again (tags per item, vanity URLs from
+    # GET /v1/vanities), never taken as "no tags"; one where some item carries it was answered.
+    content = json.loads((RECORDED / "v1" / "content.json").read_text())
+    guids = [item["guid"] for item in content]
+    tag = {"id": "7", "name": "Sales", "parent_id": "3"}
+    answers = {"v1/vanities": [{"content_guid": guids[0], "path": "/first/"}],
+               "v1/tags": [{"id": "3", "name": "Department", "parent_id": None}, tag],
+               "v1/content/%s/tags" % guids[0]: [tag], "v1/content/%s/tags" % guids[1]: [],
+               "v1/content/%s/tags" % guids[2]: []}
+    answers["v1/content"] = [dict((k, v) for k, v in item.items() if k != "tags") for item in content]
+    client = Answers(answers, version=(2025, 1, 0))
+    items = content_info(client, {"include": ["tags", "vanity_url"]})
+    assert [item.get("vanity_url") for item in items] == ["https://connect.example.com/first/", None, None]
+    assert [[t["path"] for t in item["tags"]] for item in items] == [["Department/Sales"], [], []]
+    assert "v1/vanities" in client.asked
+
+    assert "tags" in content[1] and "tags" not in content[0]  # as recorded: the include was answered
+    content[1]["vanity_url"] = "https://connect.example.com/second/"
+    answers["v1/content"], client.asked = content, []
+    items = content_info(client, {"include": ["tags", "vanity_url"]})
+    assert [item.get("vanity_url") for item in items] == [None, "https://connect.example.com/second/", None]
+    assert not [path for path in client.asked if path.startswith("v1/content/") or path == "v1/vanities"]
+
+
+def test_package_info_reads_each_items_packages_when_rows_name_no_item():
+    # The recorded GET /v1/packages rows carry only language, name and version: they are attributed by reading
+    # GET /v1/content/{guid}/packages per item, whose recorded rows name no item either.
+    from ansible_collections.posit.connect.plugins.module_utils.packages import package_info
+    content = json.loads((RECORDED / "v1" / "content.json").read_text())[:2]
+    recorded = json.loads((RECORDED / "v1" / "packages.json").read_text())
+    row = recorded["results"][0]
+    answers = {"v1/packages": recorded, "v1/content": content,
+               "v1/content/%s/packages" % content[0]["guid"]: [row], "v1/content/%s/packages" % content[1]["guid"]: None}
+    result = package_info(Answers(answers, version=None), dict(name=None, language=None, version=None, content=None,
+                                                             summarize=True, concurrency=2))
+    assert [(p["content_guid"], p["name"], p["content_name"]) for p in result["packages"]] == \
+        [(content[0]["guid"], row["name"], content[0]["name"])]
+    assert result["summary"][0]["items"] == 1
+
+
+def test_the_vanity_facet_reads_a_vanity_url_the_listing_left_out():
+    # Included in the listing but absent from the item: read from GET /v1/vanities, not taken as "no vanity URL".
+    from types import SimpleNamespace
+    from ansible_collections.posit.connect.plugins.module_utils.resources.facet_vanity import VanityFacet
+    client = Answers({"v1/vanities": [{"content_guid": "a", "path": "/a/"}]}, version=(2025, 1, 0))
+    facet = VanityFacet(SimpleNamespace(client=client, listing=[{"guid": "a"}]))
+    facet.included = True
+    assert facet.read(None, SimpleNamespace(current={"guid": "a"})) == "/a/"
+    assert facet.holders() == {"/a/": ("a", None)}

@@ -44,6 +44,10 @@ class RepositoryResource(Resource):
             raise InputError("Option 'repository' is required: content %s (%s) is not git-backed yet."
                              % (item.context["content"]["guid"], item.context["content"].get("name")))
 
+    def header(self, item):
+        content = item.context.get("content") or {}
+        return "git repository of content %r (%s)" % (content.get("name"), content.get("guid"))
+
     def view(self, item, values, side):
         return dict(values, content=item.context["content"].get("name")) if values else values
 

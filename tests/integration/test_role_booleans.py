@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
@@ -44,7 +43,7 @@ def boolean_variables():
 
 
 def test_every_role_is_covered():
-    assert sorted({role for role, _ in boolean_variables()}) == sorted(FACTS)
+    assert sorted({role for role, dummy in boolean_variables()}) == sorted(FACTS)
 
 
 PROMOTE_SETUP = """
@@ -168,7 +167,7 @@ def test_a_boolean_given_as_the_string_false_is_false(servers, tmp_path, role, v
     for server in servers:
         server.clear_log()
     as_string, proc = observe(role, variable, "%s=false" % variable, servers, tmp_path)
-    as_bool, _ = observe(role, variable, json.dumps({variable: False}), servers, tmp_path)
+    as_bool, dummy = observe(role, variable, json.dumps({variable: False}), servers, tmp_path)
     assert as_string == as_bool, (role, variable, proc.stdout[-3000:])
     # the scenario makes the variable matter: true does something else, so a string read as true would show
     as_true, proc = observe(role, variable, json.dumps({variable: True}), servers, tmp_path)

@@ -289,7 +289,7 @@ def by_name(server, name):
 
 
 def seed_acl(playbook, acl_servers, tmp_path):
-    source, target, group, _ = acl_servers
+    source, target, group, dummy = acl_servers
     if by_name(source, "board-a") is None:
         playbook(ACL_SETUP % {"source": json.dumps(connection(source)), "bundle": site(tmp_path / "b", "<p>B</p>")},
                  server=source).ok()
@@ -363,8 +363,8 @@ def test_a_viewer_collaborator_fails_its_item_before_any_write_the_others_go_on(
     assert writes(source) == [] and not touched.exists()
 
 
-def test_acl_downgrade_makes_the_collaborator_a_viewer_on_the_target_and_a_rerun_is_unchanged(acl_servers, playbook,
-                                                                                               tmp_path):
+def test_acl_downgrade_makes_the_collaborator_a_viewer_on_the_target_and_a_rerun_is_unchanged(
+        acl_servers, playbook, tmp_path):
     source, target, group, touched = acl_servers
     seed_acl(playbook, acl_servers, tmp_path)
     run, fact = promote_acl(playbook, acl_servers, ["board-a", "board-b"], connect_promote_acl_downgrade=True)

@@ -31,8 +31,8 @@ def record(**fields):
     return base
 
 
-@pytest.mark.parametrize("text", HOSTILE + ["x%sy" % b for b in BREAKS] + ["x%s- name: y\n  state: absent" % b
-                                                                          for b in BREAKS])
+@pytest.mark.parametrize("text", HOSTILE + ["x%sy" % b for b in BREAKS] +
+                         ["x%s- name: y\n  state: absent" % b for b in BREAKS])
 def test_every_server_string_reads_back_as_itself(text):
     title = text if 3 <= len(text) <= 1024 else "Title " + text
     items = cac_export([record(title=title, description=text, locked_message=text)])

@@ -122,8 +122,8 @@ def test_package_info_reads_each_items_packages_when_rows_name_no_item():
     row = recorded["results"][0]
     answers = {"v1/packages": recorded, "v1/content": content,
                "v1/content/%s/packages" % content[0]["guid"]: [row], "v1/content/%s/packages" % content[1]["guid"]: None}
-    result = package_info(Answers(answers, version=None), dict(name=None, language=None, version=None, content=None,
-                                                             summarize=True, concurrency=2))
+    result = package_info(Answers(answers, version=None),
+                          dict(name=None, language=None, version=None, content=None, summarize=True, concurrency=2))
     assert [(p["content_guid"], p["name"], p["content_name"]) for p in result["packages"]] == \
         [(content[0]["guid"], row["name"], content[0]["name"])]
     assert result["summary"][0]["items"] == 1

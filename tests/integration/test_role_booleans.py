@@ -162,7 +162,14 @@ def observe(role, variable, given, servers, tmp_path):
     return seen, proc
 
 
-@pytest.mark.parametrize("role,variable", boolean_variables())
+# content_promote's ACL booleans need a target whose users match the source's ACL, which this file's shared
+# scenario does not set up; test_role_content_promote.py::test_boolean_variables_given_as_false_strings_are_false
+# gives every boolean of that role as the string "false" against such a pair of servers.
+TESTED_WITH_THEIR_ROLE = {("content_promote", "connect_promote_acl"),
+                          ("content_promote", "connect_promote_acl_downgrade")}
+
+
+@pytest.mark.parametrize("role,variable", [pair for pair in boolean_variables() if pair not in TESTED_WITH_THEIR_ROLE])
 def test_a_boolean_given_as_the_string_false_is_false(servers, tmp_path, role, variable):
     for server in servers:
         server.clear_log()

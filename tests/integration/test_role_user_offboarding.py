@@ -188,7 +188,10 @@ def served_groups(server):
 def recorded_groups(org, monkeypatch):
     """The stand-in's group lists shaped as real Connect 2024.08 and 2025.04 answers (the recording
     posit-sdk-py/__api__/v1/groups.json): guid, name and owner_guid only, no member_count."""
-    monkeypatch.setattr(org.state, "group_out", dict, raising=False)
+    real = org.state.group_out
+    monkeypatch.setattr(org.state, "group_out", lambda group, version=None: dict(
+        (key, value) for key, value in real(group, version).items() if key in ("guid", "name", "owner_guid")),
+        raising=False)
     assert all(sorted(group) == ["guid", "name", "owner_guid"] for group in served_groups(org))
     org.clear_log()
     return org

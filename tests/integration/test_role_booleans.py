@@ -72,18 +72,19 @@ PROMOTE_SETUP = """
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    """The demo stand-in, a second one (the promotion's target; its source is the first) and a TLS one."""
+    """The demo stand-in (reset before each run of a role), the promotion's source (set up once, never reset: the
+    role only reads it) and target, and a TLS one."""
     where = tmp_path_factory.mktemp("servers")
     ca = make_ca(str(where))
-    plain, target = StandIn(seed_options={"now": NOW}).start(), StandIn(seed_options={"now": NOW}).start()
+    plain, source, target = (StandIn(seed_options={"now": NOW}).start() for dummy in range(3))
     tls = StandIn(tls=(ca["cert"], ca["key"]), seed_options={"now": NOW}).start()
     bundle = where / "bundle"
     bundle.mkdir()
     (bundle / "manifest.json").write_text(json.dumps({"version": 1, "metadata": {"appmode": "static"}}))
     (bundle / "index.html").write_text("<p>promo</p>")
-    run_playbook(PROMOTE_SETUP % dict(server=plain.url, key=plain.keys["admin"], bundle=bundle), plain, where).ok()
-    yield plain, target, tls
-    for server in (plain, target, tls):
+    run_playbook(PROMOTE_SETUP % dict(server=source.url, key=source.keys["admin"], bundle=bundle), source, where).ok()
+    yield plain, source, target, tls
+    for server in (plain, source, target, tls):
         server.stop()
 
 
@@ -123,9 +124,9 @@ def observe(role, variable, given, servers, tmp_path):
     code, the fact, every request to the stand-ins and every file written (its text, or the sha1 of a binary), with
     the guids of objects the run created (new each run) replaced by "<new>" and times (the seeds' are pinned; a
     report's "generated" time and a usage window's start are the clock's) by "<time>"."""
-    plain, target, tls = servers
-    server = tls if variable == "connect_validate_certs" else plain
-    watched = [plain, target] if role == "content_promote" else [server]
+    plain, source, target, tls = servers
+    server = tls if variable == "connect_validate_certs" else source if role == "content_promote" else plain
+    watched = [source, target] if role == "content_promote" else [server]
     for each in ([target] if role == "content_promote" else [server]):
         each.reset(seed="demo", seed_options={"now": NOW})
     for each in watched:
@@ -134,7 +135,7 @@ def observe(role, variable, given, servers, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     cmd, environ, results = playbook_command(role_play(role, FACTS[role]), server, tmp_path,
-                                             extra_vars=scenario(role, plain, target, out))
+                                             extra_vars=scenario(role, source, target, out))
     proc = subprocess.run(cmd + ["-e", given], capture_output=True, text=True,
                           cwd=str(tmp_path), env=environ, timeout=600, check=False)
 

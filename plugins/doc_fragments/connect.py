@@ -10,7 +10,7 @@ __metaclass__ = type
 class ModuleDocFragment(object):
 
     # What every module of the collection shares: its authors, the connection options
-    # (module_utils/module.py: connect_argument_spec) and the action group.
+    # (module_utils/engine/module.py: connect_argument_spec) and the action group.
     DOCUMENTATION = r"""
 author:
   - posit.connect contributors (@posit-connect-ansible)
@@ -81,7 +81,7 @@ attributes:
       - posit.connect.connect
 """
 
-    # The `mode` option of the modules that write files (module_utils/module.py: file_mode_spec).
+    # The `mode` option of the modules that write files (module_utils/engine/module.py: file_mode_spec).
     FILE_MODE = r"""
 options:
   mode:

@@ -19,7 +19,7 @@ def _items(item_options, *shared):
     return "\n  items:\n    suboptions:" + item_options + re.sub(r"(?m)^        default: .*\n", "", nested)
 
 
-# The content fields (module_utils/content.py: field_argument_spec), besides owner, which each module words itself.
+# The content fields (module_utils/concepts/content_query.py: field_argument_spec), besides owner, which each module words itself.
 FIELDS = r"""
   title:
     description: The item's title.

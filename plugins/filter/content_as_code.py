@@ -15,7 +15,7 @@ import yaml
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.posit.connect.plugins.module_utils.fields import (
+from ansible_collections.posit.connect.plugins.module_utils.concepts.fields import (
     FIELD_CHOICES,
     FIELD_OPTIONS,
     TITLE_LENGTH,

@@ -219,9 +219,9 @@ actions:
   sample: [{"action": "add_user", "description": "Add a user."}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import ACTIONS_PATH, iter_audit, query_from_params
-from ansible_collections.posit.connect.plugins.module_utils.export import export_audit
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, file_mode_spec
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import ACTIONS_PATH, iter_audit, query_from_params
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import export_audit
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, file_mode_spec
 
 
 def run(m):

@@ -98,8 +98,8 @@ downloaded:
   type: bool
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.bundle import bundle_info
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, file_mode_spec
+from ansible_collections.posit.connect.plugins.module_utils.concepts.bundles import bundle_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, file_mode_spec
 
 
 def run(module):

@@ -115,8 +115,8 @@ content:
            "principal_type": "user", "principal_name": "alice", "role": "viewer"}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
-from ansible_collections.posit.connect.plugins.module_utils.content import content_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import content_info
 
 
 def main():

@@ -152,7 +152,7 @@ results:
   elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
 from ansible_collections.posit.connect.plugins.module_utils.resources.permission import PermissionResource
 
 

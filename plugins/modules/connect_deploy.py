@@ -208,8 +208,8 @@ matched:
   type: int
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.content import field_argument_spec
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, batch_form
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import field_argument_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import DeployResource
 
 

@@ -148,8 +148,8 @@ summary:
           items: 9
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
-from ansible_collections.posit.connect.plugins.module_utils.packages import PACKAGING_IMPORT_ERROR, package_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.concepts.packages import PACKAGING_IMPORT_ERROR, package_info
 
 
 def main():

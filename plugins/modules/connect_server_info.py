@@ -70,8 +70,8 @@ server:
       sample: {"30d": {"total": 42, "admin": 2, "publisher": 10, "viewer": 30}}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.server import server_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.concepts.server import server_info
 
 
 def main():

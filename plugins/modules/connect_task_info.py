@@ -66,7 +66,7 @@ output:
   sample: ["Building static content...", "Deployment completed."]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import task_info
 
 

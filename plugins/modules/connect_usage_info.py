@@ -162,8 +162,8 @@ summary:
       sample: [{"user_guid": "08e3a41d-1f8e-47f2-8855-f05ea3b0d4b2", "username": "alice", "count": 7}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.usage import usage_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.concepts.usage import usage_info
 
 
 def main():

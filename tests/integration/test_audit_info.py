@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 from connect_standin import StandIn
 
 OLD_VERSION = "2024.06.0"

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.posit.connect.plugins.module_utils.module import connect_argument_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import connect_argument_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 CREDENTIAL_TYPE = ROOT / "docs" / "awx" / "credential-type.yml"

@@ -10,7 +10,7 @@ from ansible_collections.posit.connect.plugins.filter.content_as_code import (
     cac_problems,
     cac_spec_yaml,
 )
-from ansible_collections.posit.connect.plugins.module_utils.principals import UserCache, list_if_cheaper
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import UserCache, list_if_cheaper
 
 BREAKS = ["\n", "\r", "\r\n", "\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c"]
 HOSTILE = ["{{ lookup('pipe','id') }}", "{% for x in y %}", "{# c #}", "=cmd|' /C calc'!A0", "<script>x</script>",

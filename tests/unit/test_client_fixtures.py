@@ -9,7 +9,7 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 
 FIXTURES = next(p for p in Path(__file__).resolve().parents if p.name == "tests") / "fixtures" / "connect-api" / "fixtures" / "posit-sdk-py"
 SERVER = "http://localhost:3443"  # the host the recorded paging URLs name

@@ -1,4 +1,4 @@
-"""connect_package_info's logic (module_utils/packages.py) and the stand-in's packages endpoints, whose
+"""connect_package_info's logic (module_utils/concepts/packages.py) and the stand-in's packages endpoints, whose
 answers are validated against Connect's OpenAPI reference (copied into tests/fixtures/connect-api)."""
 
 import sys
@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "build" / "collections"))
 sys.path.insert(0, str(ROOT / "tests" / "standin"))
 
-from ansible_collections.posit.connect.plugins.module_utils.packages import (  # noqa: E402
+from ansible_collections.posit.connect.plugins.module_utils.concepts.packages import (  # noqa: E402
     PackageQuery,
     join_content,
     r_version,

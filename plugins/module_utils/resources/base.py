@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What a resource of the reconcile engine (module_utils/engine.py) declares: Resource and Facet.
+"""What a resource of the reconcile engine (module_utils/engine/engine.py) declares: Resource and Facet.
 
 A write module's resource subclasses Resource and overrides what differs from
 the defaults below; the engine calls these hooks in its one flow. The engine's
@@ -12,9 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import diff
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.engine.engine import diff
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid
 
 
 class Facet:

@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.content import (
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import (
     check_guid,
     check_name,
     check_process_limits,
@@ -25,9 +25,9 @@ from ansible_collections.posit.connect.plugins.module_utils.content import (
     pick_by_name,
 )
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource, same
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-from ansible_collections.posit.connect.plugins.module_utils.fields import CREATABLE_FIELDS
-from ansible_collections.posit.connect.plugins.module_utils.principals import UserCache, current_user
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.fields import CREATABLE_FIELDS
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import UserCache, current_user
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import listing_include, prepare_facets
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_environment import EnvironmentFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_permissions import PermissionsFacet

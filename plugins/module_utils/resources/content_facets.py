@@ -23,7 +23,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.posit.connect.plugins.module_utils.content import VANITY_INCLUDE_SINCE
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import VANITY_INCLUDE_SINCE
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet
 
 

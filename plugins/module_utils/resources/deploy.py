@@ -15,9 +15,10 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.posit.connect.plugins.module_utils.bundle import list_bundles, prepare_bundle
+from ansible_collections.posit.connect.plugins.module_utils.concepts.bundles import list_bundles
+from ansible_collections.posit.connect.plugins.module_utils.files.bundle import prepare_bundle
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource
 
 SHOWN_LINES = 10     # the lines of output a failed build's message quotes

@@ -7,8 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-from ansible_collections.posit.connect.plugins.module_utils.principals import current_user
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import current_user
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import ContentFacet, item_guid
 
 

@@ -11,8 +11,8 @@ import re
 
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.posit.connect.plugins.module_utils.content import answered, vanity_paths
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import answered, vanity_paths
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import ContentFacet, item_guid
 
 VANITY_RE = re.compile(r"^/[A-Za-z0-9_/-]+/$")

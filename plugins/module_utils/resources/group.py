@@ -15,8 +15,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.principals import (
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import (
     UserCache,
     group_members,
     list_groups,

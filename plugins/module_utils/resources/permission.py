@@ -14,12 +14,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.acl import entry_view, find_entries
-from ansible_collections.posit.connect.plugins.module_utils.content import list_content, require_content
+from ansible_collections.posit.connect.plugins.module_utils.concepts.acl import entry_view, find_entries
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import list_content, require_content
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
-from ansible_collections.posit.connect.plugins.module_utils.principals import require_principal
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import require_principal
 
 
 class PermissionResource(Resource):

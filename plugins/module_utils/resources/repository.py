@@ -8,10 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.bundle import select_content
-from ansible_collections.posit.connect.plugins.module_utils.content import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import select_content
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 
 FIELDS = ("repository", "branch", "directory", "polling")
 

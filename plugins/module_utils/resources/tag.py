@@ -16,7 +16,7 @@ __metaclass__ = type
 import threading
 
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 
 MAX_TAG_NAME = 255
 

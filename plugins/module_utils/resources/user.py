@@ -15,8 +15,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource, same
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.principals import find_user, list_users, require_remote
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import find_user, list_users, require_remote
 
 PROFILE_FIELDS = ("user_role", "email", "first_name", "last_name")
 CREATE_OPTIONS = ("password", "user_must_set_password", "remote")

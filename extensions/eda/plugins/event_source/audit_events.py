@@ -20,17 +20,17 @@ import sys
 import tempfile
 
 try:
-    from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+    from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 except ImportError:  # loaded by path (runpy) with the collections directory not on sys.path: add it
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 7)))
-    from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+    from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, check_actions, iter_audit
-from ansible_collections.posit.connect.plugins.module_utils.errors import explain_forbidden
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import GUID_RE, is_guid
-from ansible_collections.posit.connect.plugins.module_utils.principals import find_user
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_rfc3339, parse_time
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import AuditQuery, check_actions, iter_audit
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import explain_forbidden
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import GUID_RE, is_guid
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import find_user
+from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import format_time, parse_rfc3339, parse_time
 
 DOCUMENTATION = r"""
 ---

@@ -1,15 +1,15 @@
-"""module_utils/audit.py: the search query, the client-side filter, and both paths (search and the audit_logs
+"""module_utils/concepts/audit.py: the search query, the client-side filter, and both paths (search and the audit_logs
 fallback) against the stand-in."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils import audit
-from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, search_terms
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_time
+from ansible_collections.posit.connect.plugins.module_utils.concepts import audit
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import AuditQuery, search_terms
+from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import format_time, parse_time
 from connect_standin import StandIn
 
 NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)

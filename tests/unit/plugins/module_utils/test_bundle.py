@@ -1,4 +1,4 @@
-"""module_utils/bundle.py: reproducible packing, excludes, and the checks of a given archive."""
+"""module_utils/files/bundle.py: reproducible packing, excludes, and the checks of a given archive."""
 
 import gzip
 import hashlib
@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.bundle import hash_archive, pack, prepare_bundle
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.files.bundle import hash_archive, pack, prepare_bundle
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 
 
 def make_tree(root, mtime):

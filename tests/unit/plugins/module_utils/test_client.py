@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils import backoff
-from ansible_collections.posit.connect.plugins.module_utils import failures
-from ansible_collections.posit.connect.plugins.module_utils.client import (
+from ansible_collections.posit.connect.plugins.module_utils.api import backoff
+from ansible_collections.posit.connect.plugins.module_utils.api import failures
+from ansible_collections.posit.connect.plugins.module_utils.api.client import (
     ConnectClient,
     ConnectError,
     normalize_server,
     parse_version,
 )
-from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
-from ansible_collections.posit.connect.plugins.module_utils.principals import find_user, require_owner, require_user
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.error_codes import ERROR_CODES
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import find_user, require_owner, require_user
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 from connect_standin import StandIn
 from connect_standin.tls import make_ca
 
@@ -26,7 +26,7 @@ SHARED = next(p for p in Path(__file__).resolve().parents if p.name == "tests") 
 
 @pytest.fixture
 def sleeps(monkeypatch):
-    """Record the client's backoff sleeps (module_utils/backoff.py) instead of sleeping; its clock moves on by each sleep."""
+    """Record the client's backoff sleeps (module_utils/api/backoff.py) instead of sleeping; its clock moves on by each sleep."""
     recorded = []
     clock = [1000.0]
 
@@ -459,7 +459,7 @@ def test_a_key_sent_over_plain_http_to_another_host_warns_once(server, warned):
 
 
 def test_the_next_page_is_rebuilt_from_the_cursor_never_from_the_link():
-    from ansible_collections.posit.connect.plugins.module_utils.client import next_cursor
+    from ansible_collections.posit.connect.plugins.module_utils.api.client import next_cursor
 
     recorded = SHARED / "fixtures" / "posit-sdk-py" / "__api__" / "v1" / "instrumentation"
     first = json.loads((recorded / "shiny" / "usage@limit=500.json").read_text())

@@ -9,12 +9,12 @@ import time
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError as ContentInputError
-from ansible_collections.posit.connect.plugins.module_utils.content import check_process_limits, desired_fields, pick_by_name
-from ansible_collections.posit.connect.plugins.module_utils.fields import CREATABLE_FIELDS, RESETTABLE_FIELDS, WRITABLE_FIELDS
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError as ContentInputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import check_process_limits, desired_fields, pick_by_name
+from ansible_collections.posit.connect.plugins.module_utils.concepts.fields import CREATABLE_FIELDS, RESETTABLE_FIELDS, WRITABLE_FIELDS
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Engine, Item
+from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine, Item
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource, PartlyCreatedError
 
 

@@ -1,4 +1,4 @@
-"""module_utils/engine.py on its own: planning, check mode, diff, facets and statuses, with no server.
+"""module_utils/engine/engine.py on its own: planning, check mode, diff, facets and statuses, with no server.
 
 The resource here keeps its objects in a dict; the client is only the
 concurrency helper the engine borrows (map_concurrent).
@@ -6,9 +6,9 @@ concurrency helper the engine borrows (map_concurrent).
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Engine
+from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 
 
 class Client:

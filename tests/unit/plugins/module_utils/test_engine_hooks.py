@@ -1,8 +1,8 @@
 """The engine's hooks, on a toy resource: extras beside the object, and an error that says its writes happened."""
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Engine
+from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError
 
 
 class Client:

@@ -1,4 +1,4 @@
-"""module_utils/export.py: the JSON Lines writer, the destination check, and an export's flat memory."""
+"""module_utils/files/export.py: the JSON Lines writer, the destination check, and an export's flat memory."""
 
 import hashlib
 import json
@@ -6,10 +6,11 @@ import os
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils import audit, export
-from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
-from ansible_collections.posit.connect.plugins.module_utils.export import JsonLinesWriter
+from ansible_collections.posit.connect.plugins.module_utils.concepts import audit
+from ansible_collections.posit.connect.plugins.module_utils.files import export
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import AuditQuery
+from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.files.export import JsonLinesWriter
 from connect_standin import StandIn
 
 OLD_VERSION = "2024.06.0"  # before GET /v1/search/auditlogs

@@ -5,7 +5,7 @@ fallback. These tests feed the readers answers that lack the field."""
 import json
 from pathlib import Path
 
-from ansible_collections.posit.connect.plugins.module_utils.content import content_info
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import content_info
 
 RECORDED = Path(__file__).resolve().parents[3] / "fixtures" / "connect-api" / "fixtures" / "posit-sdk-py" / "__api__"
 
@@ -53,8 +53,8 @@ def test_content_info_vanity_urls_from_entries_lacking_fields():
 def test_a_directory_entry_without_temp_ticket_is_a_clear_error():
     # GET /v1/users/remote has no recording: an entry without temp_ticket fails before the PUT that needs it.
     import pytest
-    from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-    from ansible_collections.posit.connect.plugins.module_utils.principals import require_remote
+    from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+    from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import require_remote
 
     client = Answers({"v1/users/remote": {"results": [{"username": "zoe", "first_name": "Zoe"}]}}, version=None)
     with pytest.raises(InputError) as raised:
@@ -116,7 +116,7 @@ def test_content_info_reads_tags_and_vanity_urls_the_listing_left_out():
 def test_package_info_reads_each_items_packages_when_rows_name_no_item():
     # The recorded GET /v1/packages rows carry only language, name and version: they are attributed by reading
     # GET /v1/content/{guid}/packages per item, whose recorded rows name no item either.
-    from ansible_collections.posit.connect.plugins.module_utils.packages import package_info
+    from ansible_collections.posit.connect.plugins.module_utils.concepts.packages import package_info
     content = json.loads((RECORDED / "v1" / "content.json").read_text())[:2]
     recorded = json.loads((RECORDED / "v1" / "packages.json").read_text())
     row = recorded["results"][0]

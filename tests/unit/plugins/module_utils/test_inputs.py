@@ -1,9 +1,9 @@
-"""module_utils/inputs.py: the shared input checks, with the option named in each message."""
+"""module_utils/concepts/inputs.py: the shared input checks, with the option named in each message."""
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid, check_not_empty
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid, check_not_empty
 
 GUID = "6F300623-1E0C-48E6-A473-DDF630C0C0C3"
 

@@ -8,8 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import has_search
-from ansible_collections.posit.connect.plugins.module_utils.principals import active_user_counts, current_user
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import has_search
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import active_user_counts, current_user
 
 
 def server_info(client, warn):

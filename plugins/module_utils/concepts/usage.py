@@ -7,8 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_window
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import format_time, parse_window
 
 USAGE_PATHS = {
     "shiny": "v1/instrumentation/shiny/usage",

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 GUID_EXAMPLE = "9b4f3e2a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"

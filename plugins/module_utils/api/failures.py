@@ -18,8 +18,8 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity imports this
     from urlparse import urlsplit, urlunsplit
 
-from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.api.error_codes import ERROR_CODES
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 DASHBOARD_PATH = "/connect"  # Connect's dashboard lives at https://host/connect/ (the API at https://host/__api__)

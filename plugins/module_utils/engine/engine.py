@@ -25,7 +25,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 
 STATUSES = ("created", "updated", "deleted", "unchanged", "skipped", "failed")
 VERBS = {"created": "create", "updated": "update", "deleted": "delete"}

@@ -12,7 +12,7 @@ __metaclass__ = type
 import re
 from datetime import datetime, timedelta, timezone
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 
 RFC3339_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$")

@@ -28,10 +28,10 @@ try:
 except ImportError as exc:  # pragma: no cover - packaging ships with ansible-core
     PACKAGING_IMPORT_ERROR = exc
 
-from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
-from ansible_collections.posit.connect.plugins.module_utils.content import get_content, list_content
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.api.client import MAX_PAGE_SIZE
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import get_content, list_content
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid
 
 PACKAGES_PATH = "v1/packages"
 CONTENT_PACKAGES_PATH = "v1/content/%s/packages"

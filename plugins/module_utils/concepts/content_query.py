@@ -18,8 +18,8 @@ import re
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-from ansible_collections.posit.connect.plugins.module_utils.fields import (
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.fields import (
     FIELD_CHOICES,
     FIELD_OPTIONS,
     NON_NEGATIVE_FIELDS,
@@ -29,9 +29,9 @@ from ansible_collections.posit.connect.plugins.module_utils.fields import (
     TITLE_LENGTH,
     WRITABLE_FIELDS,
 )
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid as _check_guid
-from ansible_collections.posit.connect.plugins.module_utils.inputs import is_guid
-from ansible_collections.posit.connect.plugins.module_utils.principals import list_groups, list_users, require_user
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid as _check_guid
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import is_guid
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import list_groups, list_users, require_user
 
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 VANITY_INCLUDE_SINCE = (2024, 6, 0)  # GET /v1/content answers include=vanity_url from this release
@@ -327,3 +327,17 @@ def name_principals(client, entries):
             names.update(((kind, p.get("guid")), p.get(field)) for p in listing(client))
     for entry in entries:
         entry["principal_name"] = names.get((entry.get("principal_type"), entry.get("principal_guid")))
+
+
+def select_content(client, guid=None, name=None, owner=None):
+    """The one existing item chosen by guid, or by name (and owner where names repeat); InputError otherwise."""
+    if guid is not None:
+        return require_content(client, guid, "guid")
+    owner_guid = require_user(client, owner, "owner")["guid"] if owner is not None else None
+    found = pick_by_name(list_content(client, name=name, include=["owner"]), name, owner_guid)
+    if found is None or (owner_guid is not None and found.get("owner_guid") != owner_guid):
+        raise InputError("Option 'name': no content named %r%s (or the API key's user cannot see it)."
+                         % (name, " owned by %s" % owner if owner else ""))
+    found = dict(found)
+    found.pop("owner", None)
+    return found

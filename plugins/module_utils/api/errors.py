@@ -5,7 +5,7 @@
 
 ConnectError: a request to Connect failed (method, path, status, Connect's error code).
 InputError: the user's input is wrong, found before the request that it would break.
-The module layer (module_utils/module.py) turns either into one fail_json.
+The module layer (module_utils/engine/module.py) turns either into one fail_json.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,7 +14,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.posit.connect.plugins.module_utils.error_codes import ERROR_CODES
+from ansible_collections.posit.connect.plugins.module_utils.api.error_codes import ERROR_CODES
 
 OPTION_RE = re.compile(r"^Option '([^']+)'(?::)? (.+)$", re.S)  # "Option 'X': reason" or "Option 'X' must ..."
 

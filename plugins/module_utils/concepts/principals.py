@@ -13,10 +13,10 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid, check_not_empty, is_guid
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import parse_rfc3339, parse_time
+from ansible_collections.posit.connect.plugins.module_utils.api.client import MAX_PAGE_SIZE
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid, check_not_empty, is_guid
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import parse_rfc3339, parse_time
 
 # Before this release GET /v1/groups?prefix= ignored page_number and always answered page 1.
 GROUP_PREFIX_PAGING_SINCE = (2025, 4, 0)

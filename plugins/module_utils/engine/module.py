@@ -18,10 +18,10 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.posit.connect.plugins.module_utils.backoff import RATE_LIMIT_WAIT
-from ansible_collections.posit.connect.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, ConnectClient
-from ansible_collections.posit.connect.plugins.module_utils.engine import Engine
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError, explain_forbidden
+from ansible_collections.posit.connect.plugins.module_utils.api.backoff import RATE_LIMIT_WAIT
+from ansible_collections.posit.connect.plugins.module_utils.api.client import REQUESTS_IMPORT_ERROR, ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError, explain_forbidden
 
 MAX_CONCURRENCY = 64
 

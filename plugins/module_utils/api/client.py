@@ -6,7 +6,7 @@
 Transport only: the requests session, TLS, retries and backoff, paging, errors,
 and the server's version and capabilities. It knows nothing about Ansible or about
 Connect's objects: it raises ConnectError (its one-line messages are built in
-module_utils/failures.py), and the module layer (module_utils/module.py) turns that into fail_json.
+module_utils/api/failures.py), and the module layer (module_utils/engine/module.py) turns that into fail_json.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,9 +35,9 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing_requir
     HTTPAdapter = object
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible_collections.posit.connect.plugins.module_utils.backoff import RATE_LIMIT_WAIT, Backoff, retry_after_of
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-from ansible_collections.posit.connect.plugins.module_utils.failures import (
+from ansible_collections.posit.connect.plugins.module_utils.api.backoff import RATE_LIMIT_WAIT, Backoff, retry_after_of
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.failures import (
     RETRY_STATUSES, connect_error, host_port, http_error, https_server, not_json_error, short, speaks_tls, tls_error)
 
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
@@ -242,7 +242,7 @@ class ConnectClient:
     # the pauses of a whole run share one budget (rate_limit_wait) instead of a count, and the retries of the
     # run are counted for one warning per task. Retry would need a subclass overriding increment, sleep and
     # is_retry with state shared across its copies, which is more code than this loop. Retry's own parser is used
-    # for Retry-After (seconds or an HTTP date). The pacing and its shared state are in module_utils/backoff.py.
+    # for Retry-After (seconds or an HTTP date). The pacing and its shared state are in module_utils/api/backoff.py.
     def _send(self, method, shown, prepared, data, stream, causes):
         """The response after the retries: 429 within the wait budget, 502/503/504 and dropped connections
         `retries` times with exponential backoff (honouring Retry-After). A refused connection or an unknown

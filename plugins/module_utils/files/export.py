@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Files the modules write: the JSON Lines writer and the checkpointed incremental audit export.
+"""Files the modules write: the JSON Lines writer, the checkpointed incremental export, and file hashes.
 
 Bad input raises InputError naming the option."""
 
@@ -17,9 +17,8 @@ import os
 import shutil
 import tempfile
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import iter_audit
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import entry_time, parse_rfc3339
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import entry_time, parse_rfc3339
 
 
 def check_dest(dest, option="dest", example="audit.jsonl"):
@@ -270,25 +269,3 @@ class IncrementalExport:
 
     def _write(self, state):
         write_beside(self.checkpoint, lambda out: out.write(json.dumps(state, indent=1, sort_keys=True).encode("utf-8")))
-
-
-def export_audit(client, query, p, check_mode=False):
-    """connect_audit_info with `dest`: every matching entry into dest, or with `checkpoint` only the new ones."""
-    check_dest(p["dest"])
-    if p["checkpoint"]:
-        check_dest(p["checkpoint"], "checkpoint")
-        filters = dict(action=sorted(query.actions), user=query.user_guid, search=p["search"], since=p["since"],
-                       until=p["until"])
-        with IncrementalExport(p["dest"], p["checkpoint"], filters, check_mode=check_mode) as export:
-            query.since = export.since(query.since)
-            query.order = "asc"
-            source, entries = iter_audit(client, query)
-            return dict(export.run(entries), source=source)
-    source, entries = iter_audit(client, query)
-    writer = JsonLinesWriter(p["dest"], write=not check_mode)
-    try:
-        writer.write_all(entries)
-        changed = writer.changed() if check_mode else writer.commit()
-    finally:
-        writer.discard()
-    return dict(changed=changed, count=writer.count, source=source, dest=writer.dest, checksum=writer.checksum)

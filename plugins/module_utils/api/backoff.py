@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The client's retry pacing, shared by every thread of one ConnectClient (module_utils/client.py).
+"""The client's retry pacing, shared by every thread of one ConnectClient (module_utils/api/client.py).
 
 Exponential backoff with jitter between retries; after an HTTP 429 a pause that
 every thread waits out, with the pauses of a run drawn from one budget

@@ -12,10 +12,11 @@ __metaclass__ = type
 import difflib
 import re
 
-from ansible_collections.posit.connect.plugins.module_utils.client import MAX_PAGE_SIZE
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import entry_time, format_time, parse_window
+from ansible_collections.posit.connect.plugins.module_utils.api.client import MAX_PAGE_SIZE
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import require_user
+from ansible_collections.posit.connect.plugins.module_utils.files.export import IncrementalExport, JsonLinesWriter, check_dest
+from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import entry_time, format_time, parse_window
 
 SEARCH_PATH = "v1/search/auditlogs"
 AUDIT_LOGS_PATH = "v1/audit_logs"
@@ -228,3 +229,25 @@ def query_from_params(client, p):
     return AuditQuery(actions=p["action"], user_guid=user_guid, since=since, until=until,
                       terms=terms, order=p["order"], limit=1 if entry_id is not None else p["limit"],
                       entry_id=None if entry_id is None else str(entry_id).strip())
+
+
+def export_audit(client, query, p, check_mode=False):
+    """connect_audit_info with `dest`: every matching entry into dest, or with `checkpoint` only the new ones."""
+    check_dest(p["dest"])
+    if p["checkpoint"]:
+        check_dest(p["checkpoint"], "checkpoint")
+        filters = dict(action=sorted(query.actions), user=query.user_guid, search=p["search"], since=p["since"],
+                       until=p["until"])
+        with IncrementalExport(p["dest"], p["checkpoint"], filters, check_mode=check_mode) as export:
+            query.since = export.since(query.since)
+            query.order = "asc"
+            source, entries = iter_audit(client, query)
+            return dict(export.run(entries), source=source)
+    source, entries = iter_audit(client, query)
+    writer = JsonLinesWriter(p["dest"], write=not check_mode)
+    try:
+        writer.write_all(entries)
+        changed = writer.changed() if check_mode else writer.commit()
+    finally:
+        writer.discard()
+    return dict(changed=changed, count=writer.count, source=source, dest=writer.dest, checksum=writer.checksum)

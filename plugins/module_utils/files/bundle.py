@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Bundles: packing a directory into a reproducible .tar.gz, hashing an archive, and describing Connect's bundles.
+"""Bundles: packing a directory into a reproducible .tar.gz and hashing an archive.
 
 The same files always give the same bytes (so the same archive_sha1, which is
 how connect_deploy sees that nothing changed): entries sorted by path, mtime 0,
@@ -26,10 +26,8 @@ import stat
 import tarfile
 import tempfile
 
-from ansible_collections.posit.connect.plugins.module_utils.content import list_content, pick_by_name, require_content
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.export import check_dest, file_sha1, hash_file, write_beside
-from ansible_collections.posit.connect.plugins.module_utils.principals import require_user
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.files.export import hash_file
 
 # What Posit's publishing tools leave out of a bundle (rsconnect-python's and rsconnect's directories_ignore_list),
 # and the secrets and clutter rsconnect-python also keeps out: environment files, R's history and environment,
@@ -228,66 +226,3 @@ def prepare_bundle(path, exclude=(), option="bundle", defaults=True):
         return hash_archive(path, option)
     raise InputError("Option '%s': %s does not exist; give a directory holding manifest.json or a .tar.gz file."
                      % (option, path))
-
-
-def bundle_summary(bundle):
-    """A Connect Bundle as the modules return it."""
-    if not bundle:
-        return None
-    metadata = bundle.get("metadata") or {}
-    return dict(id=bundle.get("id"), content_guid=bundle.get("content_guid"), created_time=bundle.get("created_time"),
-                created_by=bundle.get("created_by"), size=bundle.get("size"), active=bundle.get("active"),
-                sha1=metadata.get("archive_sha1"), md5=metadata.get("archive_md5"), source=metadata.get("source"),
-                source_repo=metadata.get("source_repo"), source_branch=metadata.get("source_branch"),
-                source_commit=metadata.get("source_commit"))
-
-
-def list_bundles(client, guid):
-    """Every bundle of an item, newest first (paged by page_number)."""
-    found, page = [], 1
-    while True:
-        batch = client.get("v1/content/%s/bundles" % guid, params={"page_number": page, "page_size": 500}) or []
-        found.extend(batch)
-        if len(batch) < 500:
-            return sorted(found, key=lambda b: int(b.get("id") or 0), reverse=True)
-        page += 1
-
-
-def select_content(client, guid=None, name=None, owner=None):
-    """The one existing item chosen by guid, or by name (and owner where names repeat); InputError otherwise."""
-    if guid is not None:
-        return require_content(client, guid, "guid")
-    owner_guid = require_user(client, owner, "owner")["guid"] if owner is not None else None
-    found = pick_by_name(list_content(client, name=name, include=["owner"]), name, owner_guid)
-    if found is None or (owner_guid is not None and found.get("owner_guid") != owner_guid):
-        raise InputError("Option 'name': no content named %r%s (or the API key's user cannot see it)."
-                         % (name, " owned by %s" % owner if owner else ""))
-    found = dict(found)
-    found.pop("owner", None)
-    return found
-
-
-def bundle_info(client, params):
-    """connect_bundle_info: the item's bundles, newest first, and with `dest` the active one (or `bundle_id`)
-    downloaded, unless the file there already has its sha1."""
-    content = select_content(client, params["guid"], params["name"], params["owner"])
-    guid = content["guid"]
-    if params["bundle_id"] is not None:
-        bundles = [bundle_summary(client.get("v1/content/%s/bundles/%s" % (guid, params["bundle_id"])))]
-    else:
-        bundles = [bundle_summary(b) for b in list_bundles(client, guid)]
-    active = next((b for b in bundles if b["active"]), None)
-    result = dict(changed=False, bundles=bundles, active=active,
-                  content=dict((k, content.get(k)) for k in ("guid", "name", "title", "bundle_id")))
-    dest = params["dest"]
-    if dest is None:
-        return result
-    chosen = bundles[0] if params["bundle_id"] is not None else active
-    if chosen is None:
-        raise InputError("Option 'dest': content %s (%s) has no active bundle to download; give 'bundle_id'."
-                         % (guid, content.get("name")))
-    check_dest(dest, example="bundle.tar.gz")
-    fresh = chosen["sha1"] is None or file_sha1(dest) != chosen["sha1"]
-    if fresh:
-        write_beside(dest, lambda out: client.download("v1/content/%s/bundles/%s/download" % (guid, chosen["id"]), out))
-    return dict(result, dest=dest, downloaded=fresh)

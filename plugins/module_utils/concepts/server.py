@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import has_search
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import active_user_counts, current_user
 
@@ -31,3 +32,31 @@ def server_info(client, warn):
         settings=settings,
         active_users=active,
     ))
+
+
+# -- runtime caches (GET /v1/system/caches/runtime; administrators only) ----------------------------------------
+
+CACHES_PATH = "v1/system/caches/runtime"
+CACHE_LANGUAGES = ("r", "python")
+DEFAULT_IMAGE = "Local"  # the image_name of the caches of content that runs on the Connect host
+
+
+def cache_key(cache):
+    """What identifies a cache: (language in lower case, version, image_name); Connect lists "python" or "Python"."""
+    return (str(cache.get("language") or "").lower(), cache.get("version"), cache.get("image_name") or DEFAULT_IMAGE)
+
+
+def runtime_caches(client, language=None, version=None, image_name=None):
+    """The runtime caches, as Connect lists them, narrowed to a language, version and image where given."""
+    try:
+        caches = (client.get(CACHES_PATH) or {}).get("caches") or []
+    except ConnectError as exc:
+        if exc.status != 404:
+            raise
+        raise ConnectError("This Connect server has no runtime cache API (GET /__api__/%s answers 404; Connect "
+                           "2024.05 and later have it)." % CACHES_PATH, method=exc.method, path=exc.path,
+                           status=exc.status, code=exc.code)
+    return [cache for cache in caches
+            if (language is None or cache_key(cache)[0] == language.lower())
+            and (version is None or cache.get("version") == version)
+            and (image_name is None or cache_key(cache)[2] == image_name)]

@@ -5,6 +5,8 @@ import time
 
 from connect_standin import jobs as standin_jobs
 
+from reference import undeclared
+
 HOSTILE = "{{ lookup('pipe','touch X') }} {% if %}\n\r\u2028\u0085=cmd|' /C calc'!A0 <script>\"'"
 
 INFO = """
@@ -57,7 +59,7 @@ def test_job_info_lists_filters_and_reads_logs(standin, playbook):
     assert {j["content_guid"] for j in finished["jobs"]} <= {c["guid"] for c in shiny}
     assert all(not j["running"] for j in finished["jobs"]) and finished["summary"] is None  # not served here
     assert any("job summary" in w for w in finished.get("warnings", []))
-    assert standin.writes() == []
+    assert standin.writes() == [] and undeclared(standin.requests) == []
     assert not any("/jobs/" in e["path"] and e["path"].endswith("/error") and failed["key"] not in e["path"]
                    for e in standin.requests)  # errors are read for failed jobs only
 
@@ -86,6 +88,7 @@ def test_job_ends_running_jobs_check_mode_then_for_real_then_unchanged(standin, 
     assert done["changed"] is True and sorted(r["key"] for r in done["results"]) == keys
     deletes = [e for e in standin.writes() if e["method"] == "DELETE"]
     assert sorted(e["path"].rsplit("/", 1)[1] for e in deletes) == keys
+    assert undeclared(standin.requests) == []
     assert running_keys(state, owned(state, "carol")) == [] or set(keys).isdisjoint(running_keys(state, owned(state, "carol")))
     standin.clear_log()
     again = playbook(END).ok()["end"]
@@ -118,7 +121,7 @@ def test_job_by_key_ended_is_unchanged_and_unknown_fails_before_any_write(standi
     by_key = dict((r["key"], r) for r in run["by key"]["results"])
     assert by_key[keys[0]]["status"] == "deleted" and by_key[keys[1]]["status"] == "unchanged"
     assert [e["path"].rsplit("/", 1)[1] for e in standin.writes()] == [keys[0]]
-    assert running[0]["end"] is not None
+    assert running[0]["end"] is not None and undeclared(standin.requests) == []
     standin.clear_log()
     bad = playbook(BY_KEY, extra_vars=dict(guid=item["guid"], keys=["no-such-key <script>\"'"]))
     assert bad.rc != 0 and "Option 'key'" in bad["by key"]["msg"] and standin.writes() == []

@@ -5,6 +5,8 @@ import pytest
 
 from connect_standin import StandIn
 
+from reference import undeclared
+
 HOSTILE = "{{ lookup('pipe','touch X') }} {% if %}\n\r\u2028\u0085=cmd|' /C calc'!A0 <script>\"'"
 
 PLAY = """
@@ -47,6 +49,7 @@ def test_info_check_mode_dry_run_then_delete_then_unchanged(standin, playbook):
     assert caches(state, "Python") == [v for v in before if v not in ("3.10.13", "3.11.7")]
     assert [e["body"]["dry_run"] for e in standin.writes()] == [False, False]
     assert any(e["path"].startswith("/__api__/v1/tasks/") for e in standin.requests)  # the tasks were followed
+    assert undeclared(standin.requests) == []
     standin.clear_log()
     again = playbook(PLAY).ok()["delete"]
     assert again["changed"] is False and standin.writes() == []

@@ -1,6 +1,7 @@
 """posit.connect.connect_schedule_info and connect_content_info include=schedule against the stand-in: real
 ansible-playbook runs, checked against the stand-in's seeded schedules and its request log."""
 
+from reference import undeclared
 HOSTILE = "{{ lookup('pipe','touch X') }} {% if %}\n\r\u2028\u0085=cmd|' /C calc'!A0 <script>\"'"
 
 PLAY = """
@@ -52,7 +53,7 @@ def test_schedules_last_runs_and_history(standin, playbook):
         assert entry["history"][0]["username"] == "dave" and entry["history"][0]["schedule"] == newest["schedule"]
     item = run["content info"]["content"][0]
     assert item["schedules"] == scheduled[guid]["current"] and item["title"] == HOSTILE
-    assert standin.writes() == []
+    assert standin.writes() == [] and undeclared(standin.requests) == []
 
 
 def test_schedule_info_of_an_unscheduled_item_is_empty_and_a_viewer_is_told(standin, playbook):

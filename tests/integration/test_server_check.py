@@ -5,6 +5,8 @@ import pytest
 
 from connect_standin import StandIn, system
 
+from reference import undeclared
+
 PLAY = """
 - hosts: localhost
   gather_facts: false
@@ -43,7 +45,7 @@ def test_a_failed_check_fails_the_task_then_check_mode_reads_the_last_run(standi
     assert sorted("%s/%s" % (c["group"], c["test"]) for c in result["failed_checks"]) == failed
     assert len(result["checks"]) == len(system.CHECKS) and result["run"]["status"] == "done"
     assert "email/smtp" in result["msg"] and result["changed"] is False
-    assert [e["method"] for e in standin.writes()] == ["POST"]
+    assert [e["method"] for e in standin.writes()] == ["POST"] and undeclared(standin.requests) == []
     standin.clear_log()
     again = playbook(PLAY, check=True)
     assert again.rc != 0 and again["check"]["run"]["id"] == result["run"]["id"]
@@ -64,7 +66,7 @@ def test_server_info_storage_and_runtimes(standin, playbook):
     publisher = playbook(INFO, api_key=standin.keys["dave"]).ok()["info"]
     assert publisher["server"]["storage"] is None and publisher["server"]["runtimes"]["r"]
     assert any("administrator" in w for w in publisher["warnings"])
-    assert standin.writes() == []
+    assert standin.writes() == [] and undeclared(standin.requests) == []
 
 
 def test_a_viewer_may_not_run_checks(standin, playbook):

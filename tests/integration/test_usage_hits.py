@@ -8,6 +8,8 @@ import pytest
 
 from connect_standin import StandIn
 
+from reference import undeclared
+
 HOSTILE = "{{ lookup('pipe','touch X') }} {% if %}\n\r\u2028\u0085=cmd|' /C calc'!A0 <script>\"'"
 
 PLAY = """
@@ -58,7 +60,7 @@ def test_hits_of_several_items_in_one_request(server, playbook):
         assert asked[0]["query"]["content_guid"] == "|".join(guids)
     else:
         assert "content_guid" not in asked[0]["query"]  # an older server ignores it: read all, filter here
-    assert server.writes() == []
+    assert server.writes() == [] and undeclared(server.requests) == []
 
 
 def test_hits_on_a_server_without_them_and_several_items_for_visits(playbook):

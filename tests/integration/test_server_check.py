@@ -3,7 +3,7 @@ real ansible-playbook runs, checked against the stand-in's model and its request
 
 import pytest
 
-from connect_standin import StandIn, system
+from connect_standin import system
 
 from reference import undeclared
 

@@ -31,10 +31,11 @@ SELECTION_EXCLUSIVE = [["guid", "items"], ["name", "items"], ["guid", "owned_by"
 
 def selection_spec():
     """The argument-spec options of the selection (merge them into a module's argument_spec)."""
-    one = dict(guid=dict(type="str"), name=dict(type="str"), owner=dict(type="str"))
+    def one():
+        return dict(guid=dict(type="str"), name=dict(type="str"), owner=dict(type="str"))
     return dict(
-        one,
-        items=dict(type="list", elements="dict", options=dict(one), required_one_of=[["guid", "name"]],
+        one(),
+        items=dict(type="list", elements="dict", options=one(), required_one_of=[["guid", "name"]],
                    mutually_exclusive=[["guid", "name"]]),
         owned_by=dict(type="str"),
         tags=dict(type="list", elements="str"),

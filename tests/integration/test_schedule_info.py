@@ -29,6 +29,9 @@ def test_schedules_last_runs_and_history(standin, playbook):
     state.content[guid]["title"] = HOSTILE
     run = playbook(PLAY, extra_vars=dict(guid=guid)).ok()
     every = run["all"]
+    if standin.sparse:  # no recording carries include=schedule: the listing answers without it, which is said
+        assert every["schedules"] == [] and any("include=schedule" in w for w in every["warnings"])
+        return
     assert sorted(s["content_guid"] for s in every["schedules"]) == sorted(scheduled)
     assert every["items"] == len(state.content) and every["count"] == len(scheduled)
     for entry in every["schedules"]:
@@ -69,6 +72,8 @@ def test_schedule_info_of_an_unscheduled_item_is_empty_and_a_viewer_is_told(stan
         history: 3
 """ % unscheduled["guid"]).ok()
     assert run["one"]["schedules"] == [] and run["one"]["items"] == 1
+    if standin.sparse:  # no schedules are answered, so no history is read
+        return
     scheduled = next(g for g in state.schedules if g in state.content)
     viewer = next(u for u in state.users.values() if u["user_role"] == "viewer" and not u["locked"])
     run = playbook("""

@@ -1,6 +1,8 @@
 """posit.connect.connect_execution_environment and connect_execution_environment_info against the stand-in: real
 ansible-playbook runs, asserting results, the request log and the stand-in's environments."""
 
+import os
+
 import pytest
 
 from connect_standin import StandIn
@@ -106,3 +108,150 @@ def test_create_merge_update_sets_idempotence_check_mode_diff_delete(demo, playb
     assert run["delete again"]["changed"] is False
     assert writes(demo) == [("DELETE", "/__api__/v1/environments/%s" % guid)]
     assert environment(demo) is None
+
+
+def test_config_managed_environment_is_refused_and_left_alone(demo, playbook):
+    with demo.state.lock:
+        managed = add_environment(demo.state, "ghcr.io/example/managed:1", title="from the file",
+                                  managed_by="configuration file")
+    body = """
+- name: update
+  posit.connect.connect_execution_environment: {name: "ghcr.io/example/managed:1", title: changed}
+  ignore_errors: true
+- name: delete
+  posit.connect.connect_execution_environment: {name: "ghcr.io/example/managed:1", state: absent}
+  ignore_errors: true
+- name: unchanged is fine
+  posit.connect.connect_execution_environment: {name: "ghcr.io/example/managed:1", title: from the file}
+"""
+    run = playbook(tasks(body)).ok()
+    for task in ("update", "delete"):
+        result = run[task]
+        assert result["_status"] == "failed" and "managed_by" in result["msg"] and "configuration file" in result["msg"]
+        assert result["changed"] is False
+    assert run["unchanged is fine"]["changed"] is False
+    assert managed["title"] == "from the file" and environment(demo, "ghcr.io/example/managed:1") is managed
+
+
+def test_permissions_by_name_check_mode_diff_purge(demo, playbook):
+    with demo.state.lock:
+        add_environment(demo.state, IMAGE, title="shared")
+    body = """
+- name: grant, check mode
+  posit.connect.connect_execution_environment: &grant
+    name: %(image)s
+    permissions:
+      - {principal: alice}
+      - {principal: Finance, principal_type: group}
+  check_mode: true
+  diff: true
+- name: grant
+  posit.connect.connect_execution_environment: *grant
+- name: grant again
+  posit.connect.connect_execution_environment: *grant
+- name: exactly bob
+  posit.connect.connect_execution_environment:
+    name: %(image)s
+    permissions: [{principal: bob}]
+    purge_permissions: true
+  diff: true
+- name: unknown user
+  posit.connect.connect_execution_environment:
+    name: %(image)s
+    permissions: [{principal: nobody-here}]
+  ignore_errors: true
+""" % dict(image=IMAGE)
+    run = playbook(tasks(body)).ok()
+    checked = run["grant, check mode"]
+    assert checked["changed"] is True
+    assert checked["diff"]["before"] == {"permissions": []}
+    assert checked["diff"]["after"] == {"permissions": [{"principal": "Finance", "principal_type": "group"},
+                                                        {"principal": "alice", "principal_type": "user"}]}
+    assert run["grant"]["changed"] is True and run["grant again"]["changed"] is False
+    assert run["exactly bob"]["diff"]["after"] == {"permissions": [{"principal": "bob", "principal_type": "user"}]}
+    assert "nobody-here" in run["unknown user"]["msg"] and "permissions[0].principal" in run["unknown user"]["msg"]
+    state = demo.state
+    guid = environment(demo)["guid"]
+    alice, bob = state.user_by_username("alice")["guid"], state.user_by_username("bob")["guid"]
+    finance = next(g["guid"] for g in state.groups.values() if g["name"] == "Finance")
+    posts = [e["body"] for e in demo.writes() if e["method"] == "POST"]
+    assert posts == [{"user_guid": alice}, {"group_guid": finance}, {"user_guid": bob}]
+    assert [e["method"] for e in demo.writes()] == ["POST", "POST", "DELETE", "DELETE", "POST"]
+    assert all(e["path"].startswith("/__api__/v1/environments/%s/permissions" % guid) for e in demo.writes())
+    assert [(p["user_guid"], p["group_guid"]) for p in environment(demo)["permissions"]] == [(bob, None)]
+
+
+def test_hostile_titles_are_carried_as_data_and_batch(demo, playbook, tmp_path):
+    if os.path.exists("/tmp/pwned-env"):
+        os.unlink("/tmp/pwned-env")
+    with demo.state.lock:  # written by someone else, through Connect
+        add_environment(demo.state, "ghcr.io/example/one:1", title=HOSTILE, description=HOSTILE)
+    body = """
+- name: batch
+  posit.connect.connect_execution_environment:
+    matching: none
+    items:
+      - name: ghcr.io/example/one:1
+        supervisor: /usr/local/bin/supervisor.sh
+      - name: ghcr.io/example/two:1
+        r: [{version: "4.4.1", path: opt/R/bin/R}]
+  ignore_errors: true
+  diff: true
+- name: list
+  posit.connect.connect_execution_environment_info:
+  register: listed
+- name: again
+  posit.connect.connect_execution_environment:
+    name: ghcr.io/example/one:1
+    title: "{{ listed.environments[0].title }}"
+    description: "{{ listed.environments[0].description }}"
+"""
+    run = playbook(tasks(body))
+    assert "r[0].path" in run["batch"]["msg"] and "absolute path" in run["batch"]["msg"], run["batch"]["msg"]
+    assert run["batch"]["_status"] == "failed"  # bad input fails the task before any request
+    assert demo.writes() == []
+    run = playbook(tasks(body.replace("path: opt/R/bin/R", "path: /opt/R/bin/R"))).ok()
+    assert run["batch"]["changed_count"] == 2
+    one = environment(demo, "ghcr.io/example/one:1")
+    assert one["title"] == HOSTILE and one["description"] == HOSTILE and one["matching"] == "none"
+    assert one["supervisor"] == "/usr/local/bin/supervisor.sh"
+    assert run["list"]["environments"][0]["title"] == HOSTILE
+    assert run["again"]["changed"] is False
+    assert not os.path.exists("/tmp/pwned-env")
+    put = [e for e in demo.writes() if e["method"] == "PUT"][0]
+    assert put["body"]["title"] == HOSTILE  # kept, as data, through Connect's replacing PUT
+
+
+def test_info_lists_the_content_that_requests_each_image(demo, playbook):
+    with demo.state.lock:
+        add_environment(demo.state, IMAGE, title="shared")
+        add_environment(demo.state, "ghcr.io/example/unused:1")
+    demo.add_content("uses-image", owner="alice", default_image_name=IMAGE)
+    body = """
+- name: all
+  posit.connect.connect_execution_environment_info:
+    include: [content]
+- name: one
+  posit.connect.connect_execution_environment_info:
+    name: ghcr.io/example/unused:1
+"""
+    run = playbook(tasks(body)).ok()
+    listed = dict((e["name"], e) for e in run["all"]["environments"])
+    assert [c["name"] for c in listed[IMAGE]["content"]] == ["uses-image"]
+    assert listed["ghcr.io/example/unused:1"]["content"] == []
+    assert [e["name"] for e in run["one"]["environments"]] == ["ghcr.io/example/unused:1"]
+    assert "content" not in run["one"]["environments"][0]
+    assert demo.writes() == []
+
+
+@pytest.mark.parametrize("version,task,needs", [
+    ("2023.03.0", "connect_execution_environment_info: {}", "2023.5.0"),
+    ("2023.03.0", "connect_execution_environment: {name: x/y:1}", "2023.5.0"),
+    ("2025.03.0", "connect_execution_environment: {name: x/y:1, permissions: [{principal: alice}]}", "2025.5.0"),
+])
+def test_older_servers_fail_naming_the_version(tmp_path, playbook, version, task, needs):
+    with StandIn(version=version) as old:
+        run = playbook(tasks("- name: task\n  posit.connect.%s\n  ignore_errors: true" % task), server=old)
+        result = run["task"]
+        assert result["_status"] == "failed" and version in result["msg"] and needs in result["msg"], result
+        assert old.writes() == []

@@ -31,6 +31,7 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.principals 
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
 
 DEFAULT_CLUSTER = "Kubernetes"
+CONFIG_MANAGED = 265  # EnvironmentIsConfigManaged (api/error_codes.py)
 
 
 def _guid(environment):
@@ -267,7 +268,25 @@ class ExecEnvironmentResource(Resource):
         current = item.current
         body = dict((field, current[field]) for field in WRITABLE if field in current)
         body.update(item.desired)
-        return self.client.put("v1/environments/%s" % current["guid"], body=body)
+        try:
+            return self.client.put("v1/environments/%s" % current["guid"], body=body)
+        except ConnectError as exc:
+            raise _config_managed(exc, item, "updated")
 
     def delete(self, item):
-        self.client.delete("v1/environments/%s" % item.current["guid"])
+        try:
+            self.client.delete("v1/environments/%s" % item.current["guid"])
+        except ConnectError as exc:
+            raise _config_managed(exc, item, "deleted")
+
+
+def _config_managed(exc, item, verb):
+    """Connect's 409 EnvironmentIsConfigManaged (code 265), for a server that does not report managed_by, as one
+    clear line; any other error as it is."""
+    if exc.status != 409 or exc.code != CONFIG_MANAGED:
+        return exc
+    return ConnectError("Execution environment %r is managed by Connect's configuration file (Connect answered 409 "
+                        "EnvironmentIsConfigManaged: its %s field is set), so it cannot be %s through the API; nothing "
+                        "was changed. Change it in the configuration file, or leave it out of this task."
+                        % (item.current.get("name"), MANAGED_BY, verb),
+                        method=exc.method, path=exc.path, status=exc.status, code=exc.code, payload=exc.payload)

@@ -16,8 +16,8 @@ description:
     exists with the title, description, matching, supervisor and installations given, or does not exist.
   - Selects the environment by its image O(name), or by O(guid).
   - Connect updates an environment by replacing it (C(PUT /v1/environments/{guid})), so the module reads it,
-    merges the options given into what Connect reported and sends the whole: an option not given is kept.
-  - Installations (O(python), O(r), O(quarto), O(tensorflow), O(nodejs)) compare as sets of version and path:
+    merges the options given into what Connect reported and sends the whole; an option not given is kept.
+  - Installations (O(python), O(r), O(quarto), O(tensorflow), O(nodejs)) compare as sets of version and path;
     their order does not matter. An empty list means none.
   - An environment that Connect manages from its configuration file (Connect reports C(managed_by)) cannot be
     changed or deleted through the API; the item fails before any write, naming C(managed_by).
@@ -58,26 +58,34 @@ options:
     supervisor:
       description: The program supervisor script that runs content in this image. An empty string clears it.
       type: str
-    python: &installations
+    python:
       description:
         - The Python installations of the image, each a version and an absolute path to the executable.
       type: list
       elements: dict
-      suboptions:
+      suboptions: &installation
         version: {description: The interpreter's version., type: str, required: true}
         path: {description: The absolute path to its executable., type: str, required: true}
     r:
-      <<: *installations
       description: The R installations of the image, as O(python).
+      type: list
+      elements: dict
+      suboptions: *installation
     quarto:
-      <<: *installations
       description: The Quarto installations of the image, as O(python).
+      type: list
+      elements: dict
+      suboptions: *installation
     tensorflow:
-      <<: *installations
       description: The TensorFlow installations of the image, as O(python).
+      type: list
+      elements: dict
+      suboptions: *installation
     nodejs:
-      <<: *installations
       description: The Node.js installations of the image, as O(python), where the server reports them.
+      type: list
+      elements: dict
+      suboptions: *installation
     volume_mounts:
       description:
         - The volume mounts of the image, each with a C(source) (C(volume_type), C(nfs_host), C(nfs_export_path),
@@ -93,7 +101,11 @@ options:
       elements: dict
       suboptions:
         principal: {description: A username or group name (or guid)., type: str, required: true}
-        principal_type: {description: What O(permissions[].principal) names., type: str, choices: [user, group], default: user}
+        principal_type:
+          description: Whether O(permissions[].principal) names a user or a group.
+          type: str
+          choices: [user, group]
+          default: user
   purge_permissions:
     description: Also remove the permissions not listed in O(permissions).
     type: bool

@@ -51,8 +51,7 @@ def run(client, **options):
                               "quarto", "tensorflow", "nodejs", "volume_mounts", "permissions")),
                name=recorded()["name"], state="present", purge_permissions=False)
     top.update(options)
-    _, items = Engine(client).run(ExecEnvironmentResource, top)
-    return items[0]
+    return Engine(client).run(ExecEnvironmentResource, top)[1][0]
 
 
 def test_managed_by_is_refused_before_any_write():

@@ -21,9 +21,9 @@ description:
     their order does not matter. An empty list means none.
   - An environment that Connect manages from its configuration file (Connect reports C(managed_by)) cannot be
     changed or deleted through the API; the item fails before any write, naming C(managed_by).
-  - O(nodejs) and O(volume_mounts) can change an existing environment only on a server that reports them; elsewhere
-    the item fails before any write (they could neither be compared nor kept). On such a server any update of
-    the environment resets them, as Connect replaces the whole environment.
+  - O(nodejs) and O(volume_mounts) are compared only on a server that reports them. Elsewhere they are sent when the
+    environment is created and with every other change of it, never alone, and the task warns; there an update of
+    an environment that does not declare them resets them, as Connect replaces the whole environment.
   - Needs Connect 2023.05.0 or later (the environments API) and an administrator's API key; O(permissions) need
     Connect 2025.05.0 or later, and the task fails before any write on an older server, naming its version.
   - The batch form (O(items)) manages many environments in one task, read with one listing.

@@ -55,7 +55,7 @@ environments:
   contains:
     guid: {description: The environment's guid., type: str}
     name: {description: The container image., type: str}
-    title: {description: The title, or null., type: str}
+    title: {description: 'The title, or null.', type: str}
     cluster_name: {description: The cluster., type: str}
     matching: {description: 'How Connect may select the image: any, exact or none.', type: str}
     python: {description: 'The Python installations ({installations: [{version, path}]}), or null.', type: dict}

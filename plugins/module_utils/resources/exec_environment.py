@@ -215,10 +215,29 @@ class ExecEnvironmentResource(Resource):
             return mount_key(value)
         return value
 
+    def compare(self, item):
+        """What differs, of the fields the server reports. A field it does not report (nodejs, volume_mounts on
+        servers whose answers lack them) cannot be compared: it is sent on create and with every other change
+        (the PUT carries what the user set), never alone; a warning says so."""
+        changes = super(ExecEnvironmentResource, self).compare(item)
+        unreported = sorted(f for f in changes if f not in item.current)
+        if unreported:
+            self.engine.warn(
+                "%sexecution environment %r: Connect %s does not report %s, so %s cannot be compared; it is sent "
+                "with the environment's other changes (Connect's update replaces it), never alone."
+                % (item.where, item.current.get("name"), self.client.server_settings().get("version") or
+                   "(version hidden)", ", ".join(unreported), "it" if len(unreported) == 1 else "they"))
+        return dict((f, v) for f, v in changes.items() if f not in unreported)
+
     def check(self, item, changes):
         current = item.current
         if current is None:
             return
+        name = item.context["name"]
+        if item.context["guid"] and name is not None and name != current.get("name"):
+            raise InputError("Option '%sname': execution environment %s is the image %r, and Connect cannot change an "
+                             "environment's image (400 ImmutableFields). Give its image, or declare the new image by "
+                             "'name' without 'guid'." % (item.where, current.get("guid"), current.get("name")))
         cluster = self.option(item, "cluster_name")
         if cluster is not None and cluster != current.get("cluster_name"):
             raise InputError("Option '%scluster_name': execution environment %r is on cluster %r, and Connect cannot "
@@ -229,13 +248,6 @@ class ExecEnvironmentResource(Resource):
         if not fields:
             return
         self._writable(item, "updated")
-        unreported = sorted(f for f in item.desired if f not in current)
-        if unreported:
-            raise InputError("Option '%s%s': this server's execution environments do not report %s (Connect %s), so "
-                             "it can neither be compared nor kept when Connect replaces the environment. Leave it "
-                             "out, or upgrade Connect." % (item.where, unreported[0], ", ".join(unreported),
-                                                           self.client.server_settings().get("version") or
-                                                           "version hidden"))
 
     # -- diff and results ------------------------------------------------------------
 

@@ -46,12 +46,13 @@ def recorded(**fields):
                  "tensorflow": None}, **fields)
 
 
-def run(client, **options):
+def run(client, warnings=None, **options):
     top = dict(dict.fromkeys(("guid", "cluster_name", "title", "description", "matching", "supervisor", "python", "r",
                               "quarto", "tensorflow", "nodejs", "volume_mounts", "permissions")),
                name=recorded()["name"], state="present", purge_permissions=False)
     top.update(options)
-    return Engine(client).run(ExecEnvironmentResource, top)[1][0]
+    engine = Engine(client, warn=(warnings if warnings is not None else []).append)
+    return engine.run(ExecEnvironmentResource, top)[1][0]
 
 
 def test_managed_by_is_refused_before_any_write():
@@ -64,11 +65,15 @@ def test_managed_by_is_refused_before_any_write():
     assert client.writes == []
 
 
-def test_a_field_the_server_does_not_report_is_refused_before_any_write():
-    client = Client(recorded())
-    item = run(client, nodejs=[{"version": "20.11.0", "path": "/opt/node/bin/node"}])
-    assert item.status == "failed" and "Option 'nodejs'" in item.msg and "2026.01.0" in item.msg, item.msg
-    assert client.writes == []
+def test_a_field_the_server_does_not_report_is_sent_with_other_changes_never_alone():
+    client, warnings = Client(recorded()), []
+    node = [{"version": "20.11.0", "path": "/opt/node/bin/node"}]
+    item = run(client, warnings, nodejs=node)
+    assert item.status == "unchanged" and client.writes == []
+    assert "does not report nodejs" in warnings[0] and "2026.01.0" in warnings[0], warnings
+    item = run(client, warnings, nodejs=node, title="new")
+    assert item.status == "updated" and sorted(item.changes) == ["title"]
+    assert client.writes[0][2]["nodejs"] == {"installations": node} and client.writes[0][2]["title"] == "new"
 
 
 def test_the_put_carries_every_reported_field_with_the_users_merged_in():
@@ -87,3 +92,12 @@ def test_installations_compare_as_sets():
     assert installation_set({"installations": [one, two]}) == installation_set([two, one])
     assert installation_set(None) == installation_set({"installations": []}) == installation_set([])
     assert installation_set([one]) != installation_set([dict(one, path="/c")])
+
+
+def test_the_image_and_the_cluster_are_never_sent_for_change():
+    client = Client(recorded())
+    item = run(client, guid=GUID, name="ghcr.io/other:1", title="new")
+    assert item.status == "failed" and "Option 'name'" in item.msg and "ImmutableFields" in item.msg, item.msg
+    item = run(client, cluster_name="Other", title="new")
+    assert item.status == "failed" and "Option 'cluster_name'" in item.msg, item.msg
+    assert client.writes == []

@@ -255,3 +255,31 @@ def test_older_servers_fail_naming_the_version(tmp_path, playbook, version, task
         result = run["task"]
         assert result["_status"] == "failed" and version in result["msg"] and needs in result["msg"], result
         assert old.writes() == []
+
+
+def test_fields_the_server_does_not_report_are_kept_through_its_replacing_update(demo, playbook):
+    mounts = [{"source": {"volume_type": "nfs", "nfs_host": "nfs.example.com", "nfs_export_path": "/data"},
+               "target": {"path": "/mnt/data", "read_only": True}}]
+    node = [{"version": "20.11.0", "path": "/opt/node/20.11.0/bin/node"}]
+    body = """
+- name: create
+  posit.connect.connect_execution_environment: &image
+    name: %(image)s
+    nodejs: %(node)s
+    volume_mounts: %(mounts)s
+- name: again
+  posit.connect.connect_execution_environment: *image
+- name: retitle
+  posit.connect.connect_execution_environment:
+    <<: *image
+    title: retitled
+""" % dict(image=IMAGE, node=node, mounts=mounts)
+    run = playbook(tasks(body)).ok()
+    assert run["create"]["changed"] is True
+    again = run["again"]
+    assert again["changed"] is False and any("does not report" in w and "nodejs" in w for w in again["warnings"])
+    assert run["retitle"]["changed"] is True
+    record = environment(demo)
+    assert record["title"] == "retitled" and record["nodejs"] == {"installations": node}
+    assert record["volume_mounts"] == mounts
+    assert [e["method"] for e in demo.writes()] == ["POST", "PUT"]

@@ -1,4 +1,5 @@
-"""`make bench`: the ownership handoff, the offboarding role, content as code and the info/audit modules, measured side by side against named
+"""`make bench`: the ownership handoff, the offboarding role, content as code, the info/audit modules and execution
+environments as code, measured side by side against named
 alternatives on the Connect stand-in, in one run. Prints one table and writes bench/RESULTS.md.
 
 Every contender starts from the same seeded state (a fresh stand-in each) with the same per-request
@@ -36,7 +37,7 @@ FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200
             package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50))
 QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
              package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5))
-SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy")
+SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy", "environments")
 OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 
 
@@ -500,6 +501,78 @@ class Bench:
                         for label, (seconds, count, _found) in rows.items()])
 
     # -- output -----------------------------------------------------------------------
+
+    # -- execution environments ---------------------------------------------------------
+
+    ENVIRONMENTS = """
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: Declare the images
+          posit.connect.connect_execution_environment:
+            items: "{{ lookup('ansible.builtin.file', '%s') | from_json }}"
+    """
+
+    def environments(self):
+        """A batch of `items` images, each with its installations and who may use it (the permissions facet, read per
+        item), declared on a server that has them all (converged: a read per item, no write), against its bound
+        items x latency / concurrency + the fixed cost (the same task over one image); then
+        connect_execution_environment_info with include: [content] over the same server's `items` content items."""
+        n = self.sizes["items"]
+        images = ["ghcr.io/bench/image-%04d:2026.01" % i for i in range(n)]
+        declared = [dict(name=image, title="Image %d" % i, matching="any",
+                         python=[dict(version="3.12.%d" % (i % 10), path="/opt/python/3.12/bin/python3")],
+                         r=[dict(version="4.4.1", path="/opt/R/4.4.1/bin/R")],
+                         permissions=[dict(principal="alice")]) for i, image in enumerate(images)]
+        server = self.server()
+        with server.state.lock:
+            for i, item in enumerate(server.state.content.values()):
+                item["default_image_name"] = images[i % n]
+        batch, one = self.work / "images.json", self.work / "one-image.json"
+        batch.write_text(json.dumps(declared))
+        one.write_text(json.dumps(declared[:1]))
+        apply_s = self.playbook(server, self.ENVIRONMENTS % batch)[0]
+        created = dict(writes=len(server.writes()), environments=len(server.state.exec_environments))
+        assert created["environments"] == n, "the batch did not create every image"
+        runs = []
+        for _run in range(self.repeat):
+            server.clear_log()
+            runs.append(self.playbook(server, self.ENVIRONMENTS % batch)[0])
+            converged = dict(requests=len(server.requests), writes=len(server.writes()))
+        converged_s = min(runs)
+        fixed_s = min(self.playbook(server, self.ENVIRONMENTS % one)[0] for _run in range(self.repeat))
+        server.clear_log()
+        info_s, result = self.module(server, "connect_execution_environment_info", dict(include=["content"]))
+        info = dict(requests=len(server.requests), environments=len(result["environments"]),
+                    requesting=sum(len(e["content"]) for e in result["environments"]))
+        assert info["requesting"] == len(server.state.content), "the info module missed content"
+        server.stop()
+        concurrency = 8  # the module's default
+        bound = n * self.sizes["latency"] / concurrency + fixed_s
+        self.results["environments"] = dict(
+            items=n, created=created, converged=converged, info=info,
+            rows=[("create the batch (an image and a permission POST each)", apply_s, None, created["writes"]),
+                  ("converged batch: a permissions read per image", converged_s, converged["requests"],
+                   converged["writes"]),
+                  ("bound: items x latency / concurrency + fixed cost", bound, None, None),
+                  ("fixed cost: the same task over one image", fixed_s, None, None),
+                  ("connect_execution_environment_info, include: [content] (own process)", info_s, info["requests"],
+                   0)],
+            checks=[("converged batch within 1.5x of its bound", converged_s / bound, "<= 1.5", converged_s / bound <= 1.5),
+                    ("converged batch: writes", converged["writes"], "0", converged["writes"] == 0),
+                    ("info with content: requests", info["requests"], "<= 4", info["requests"] <= 4)])
+
+    def _tables_environments(self, e):
+        return [
+            ("### Execution environments as code: %d images, each with a permission; %d content items; %d ms per "
+             "request" % (e["items"], e["items"], self.sizes["latency"] * 1000),
+             ["contender", "wall s", "requests", "writes"],
+             [(name, "%.2f" % seconds, "-" if req is None else req, "-" if writes is None else writes)
+              for name, seconds, req, writes in e["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%d" % value if isinstance(value, int) else "%.2fx" % value, wanted, "yes" if met else "NO")
+              for name, value, wanted, met in e["checks"]]),
+        ]
 
     def table(self):
         """The Markdown tables of the sections that ran, in SECTIONS order."""

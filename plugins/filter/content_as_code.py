@@ -65,10 +65,34 @@ def cac_problems(spec, source="connect_cac_spec"):
         if not isinstance(spec, dict) or "items" not in spec:
             return ["%s holds no `items:` list. Write `items:` with one entry per content item (name and owner, or "
                     "guid), or `items: []`." % source]
-        spec = spec["items"]
+        problems = _environment_problems(spec.get("environments"), source)
         where = "%s: items" % source
-    else:
-        where = source
+        return problems + _item_problems(spec["items"], where)
+    return _item_problems(spec, source)
+
+
+def _environment_problems(environments, source):
+    """What is wrong with a spec's `environments:` (connect_execution_environment items, each by image name)."""
+    if environments is None:
+        return []
+    where = "%s: environments" % source
+    if not isinstance(environments, list):
+        return ["%s must be a list of execution environments, got %s." % (where, _type_name(environments))]
+    problems, taken = [], {}
+    for index, environment in enumerate(environments):
+        entry = "%s[%d]" % (where, index)
+        name = environment.get("name") if isinstance(environment, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            problems.append("%s gives no image name: give each execution environment its `name` (the image)." % entry)
+        elif name in taken:
+            problems.append("%s is the same image as %s; list each image once." % (entry, taken[name]))
+        else:
+            taken[name] = "environments[%d]" % index
+    return problems
+
+
+def _item_problems(spec, where):
+    """What is wrong with a spec's content items."""
     if not isinstance(spec, list):
         return ["%s must be a list of content items, got %s." % (where, _type_name(spec))]
     problems, taken = [], {}
@@ -250,11 +274,41 @@ def _dump(data, **options):
     return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, allow_unicode=True, **options)
 
 
-def cac_spec_yaml(items):
-    """The spec file's text: a header, then `items:`, each item's environment names as a comment. Every value is
-    written by the YAML emitter; the text is read back and must give the items, or nothing is returned."""
+# The options of connect_execution_environment that export writes, in this order; installations as plain lists.
+ENVIRONMENT_OPTIONS = ("name", "cluster_name", "title", "description", "matching", "supervisor", "python", "r",
+                       "quarto", "tensorflow", "nodejs", "volume_mounts")
+INSTALLATION_OPTIONS = ("python", "r", "quarto", "tensorflow", "nodejs")
+
+
+def cac_export_environments(environments):
+    """The spec's `environments:` from connect_execution_environment_info's environments: each image with the
+    options Connect reported (null ones left out, installations as lists of version and path), by name."""
+    exported = []
+    for environment in environments or []:
+        if not environment.get("name"):
+            continue
+        entry = {}
+        for option in ENVIRONMENT_OPTIONS:
+            value = environment.get(option)
+            if option in INSTALLATION_OPTIONS and isinstance(value, dict):
+                value = [dict(version=i.get("version"), path=i.get("path")) for i in value.get("installations") or []]
+            if value is not None and not (option == "volume_mounts" and not value):
+                entry[option] = value
+        exported.append(entry)
+    return sorted(exported, key=lambda e: e["name"])
+
+
+def cac_spec_yaml(items, environments=None):
+    """The spec file's text: a header, then `environments:` when given (connect_cac_export_runtimes), then `items:`,
+    each item's environment names as a comment. Every value is written by the YAML emitter; the text is read back and
+    must give the environments and the items, or nothing is returned."""
     items = json.loads(json.dumps(items or []))  # plain types for the emitter
-    wanted, parts = [], [SPEC_HEADER, "items:%s\n" % ("" if items else " []")]
+    parts = [SPEC_HEADER]
+    if environments is not None:
+        environments = json.loads(json.dumps(environments))
+        parts.append(_dump(dict(environments=environments), default_flow_style=False, width=120))
+    wanted = []
+    parts.append("items:%s\n" % ("" if items else " []"))
     for item in items:
         item = dict(item)
         names = item.pop("environment_names", None)
@@ -269,7 +323,8 @@ def cac_spec_yaml(items):
                 raise AnsibleFilterError("cac_spec_yaml: environment variable names that do not fit on one line")
             parts.append(line + "\n")
     text = "".join(parts)
-    if (yaml.load(text, Loader=_SpecLoader) or {}).get("items") != wanted:
+    read = yaml.load(text, Loader=_SpecLoader) or {}
+    if read.get("items") != wanted or read.get("environments") != environments:
         raise AnsibleFilterError("cac_spec_yaml: the spec does not read back as the items it was made from; "
                                  "nothing was written")
     return text
@@ -316,4 +371,5 @@ def cac_md(value):
 class FilterModule(object):
     def filters(self):
         return dict(cac_problems=cac_problems, cac_drift=cac_drift, cac_export=cac_export, cac_spec_yaml=cac_spec_yaml,
+                    cac_export_environments=cac_export_environments,
                     cac_md=cac_md, cac_prune=cac_prune, cac_absent=cac_absent, cac_prune_rows=cac_prune_rows)

@@ -46,3 +46,10 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert deploy["reapply"]["requests"] <= 2 * data["sizes"]["deploy_items"]
     assert sorted(deploy["memory"]) == [str(mb) for mb in data["sizes"]["bundle_mb"]]
     assert "### connect_deploy" in proc.stdout
+    environments = data["results"]["environments"]
+    assert environments["created"]["writes"] == 2 * n  # an image POST and a permission POST each
+    assert environments["converged"]["writes"] == 0  # the converged batch: reads only
+    # server settings, the one listing, the principal lookup, a permissions read per image
+    assert environments["converged"]["requests"] <= n + 4
+    assert environments["info"]["requests"] <= 4 and environments["info"]["requesting"] == n
+    assert "### Execution environments as code" in proc.stdout

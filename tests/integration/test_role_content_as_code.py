@@ -2,6 +2,7 @@
 reports, apply, check mode in every form writing nothing, prune's double guard, secrets never shown."""
 
 import csv
+import os
 
 import pytest
 import yaml
@@ -151,3 +152,51 @@ def test_bad_mode_fails_before_any_request(demo, playbook, tmp_path):
     run = run_role(playbook, tmp_path, connect_cac_mode="export")
     assert run.rc != 0 and "connect_cac_spec_file" in run.stdout
     assert demo.requests == []
+
+
+HOSTILE_TITLE = "{{ lookup('pipe','touch /tmp/cac-env-pwned') }} {% raw %}\nline\u2028=cmd|' /C calc'!A0 <script>"
+
+
+def test_export_runtimes_then_plan_has_no_drift_and_apply_converges_images_first(demo, playbook, tmp_path):
+    from connect_standin.exec_environments import add_environment
+    python = {"installations": [{"version": "3.12.4", "path": "/opt/python/3.12.4/bin/python3"}]}
+    with demo.state.lock:
+        add_environment(demo.state, "ghcr.io/example/base:1", title=HOSTILE_TITLE, python=python, matching="exact")
+        add_environment(demo.state, "ghcr.io/example/bare:1")
+    content_by(demo, "dave", "sales-dashboard")["default_image_name"] = "ghcr.io/example/base:1"
+    spec = tmp_path / "spec.yml"
+    run = run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec),
+                   connect_cac_export_runtimes=True).ok()
+    assert run["fact"]["connect_cac"]["environments"] == 2 and demo.writes() == []
+    exported = yaml.safe_load(spec.read_text().replace("!unsafe ", ""))
+    assert exported["environments"] == [
+        {"name": "ghcr.io/example/bare:1", "cluster_name": "Kubernetes", "matching": "any"},
+        {"name": "ghcr.io/example/base:1", "cluster_name": "Kubernetes", "title": HOSTILE_TITLE, "matching": "exact",
+         "python": python["installations"]}]
+
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    fact = run["fact"]["connect_cac"]
+    assert (fact["drifted"], fact["rows"], fact["environments"]) == (0, [], 2) and demo.writes() == []
+
+    text = spec.read_text().replace("matching: exact", "matching: none").replace(
+        "environments:\n", "environments:\n- name: ghcr.io/example/new:1\n  title: New\n", 1)
+    spec.write_text(text)
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec)).ok()
+    rows = dict(((r["name"], r["field"]), (r["before"], r["after"])) for r in run["fact"]["connect_cac"]["rows"])
+    assert rows[("ghcr.io/example/base:1", "matching")] == ("exact", "none")
+    assert rows[("ghcr.io/example/new:1", "(item)")] == ("", "created")
+    assert demo.writes() == []
+    run = run_role(playbook, tmp_path, connect_cac_mode="apply", connect_cac_spec_file=str(spec)).ok()
+    assert run["fact"]["connect_cac"]["drifted"] == 2
+    # the items were converged already: the images' writes are the only ones (a batch: in either order)
+    assert sorted((e["method"], e["path"].split("/")[3]) for e in demo.writes()) == [
+        ("POST", "environments"), ("PUT", "environments")]
+    base = next(e for e in demo.state.exec_environments.values() if e["name"] == "ghcr.io/example/base:1")
+    assert base["title"] == HOSTILE_TITLE and base["matching"] == "none" and base["python"] == python
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    assert run["fact"]["connect_cac"]["drifted"] == 0 and demo.writes() == []
+    assert not os.path.exists("/tmp/cac-env-pwned")

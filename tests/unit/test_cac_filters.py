@@ -137,3 +137,25 @@ def test_user_cache_answers_announced_lookups_from_one_listing():
     alone = UserCache(Pages(300))
     alone.require_user("p1", "o")
     assert alone.client.calls == [("v1/users", {"prefix": "p1", "page_size": 500, "page_number": 1})]
+
+
+def test_environments_export_read_back_and_problems():
+    from ansible_collections.posit.connect.plugins.filter.content_as_code import (
+        cac_export_environments, cac_problems, cac_spec_yaml)
+    title = "{{ lookup('pipe','id') }}\n\u2028=cmd|' /C calc'!A0"
+    exported = cac_export_environments([
+        {"guid": "g", "name": "img:2", "cluster_name": "Kubernetes", "title": title, "matching": "exact",
+         "python": {"installations": [{"version": "3.12.4", "path": "/p"}]}, "r": None, "volume_mounts": []},
+        {"name": "img:1", "title": None}, {"title": "no name"}])
+    assert exported == [{"name": "img:1"}, {"name": "img:2", "cluster_name": "Kubernetes", "title": title,
+                                            "matching": "exact", "python": [{"version": "3.12.4", "path": "/p"}]}]
+    text = cac_spec_yaml([], exported)
+    assert "title: !unsafe " in text and text.index("environments:") < text.index("items:")
+    assert "environments:" not in cac_spec_yaml([])
+    assert cac_problems({"items": [], "environments": exported}) == []
+    problems = cac_problems({"items": [], "environments": [{"name": "a"}, {"name": "a"}, {"title": "x"}, "b"]}, "f")
+    assert problems == ["f: environments[1] is the same image as environments[0]; list each image once.",
+                        "f: environments[2] gives no image name: give each execution environment its `name` (the image).",
+                        "f: environments[3] gives no image name: give each execution environment its `name` (the image)."]
+    assert cac_problems({"items": [], "environments": {"name": "a"}}, "f") == [
+        "f: environments must be a list of execution environments, got a mapping."]

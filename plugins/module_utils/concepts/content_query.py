@@ -306,16 +306,23 @@ def _add_vanity_urls(client, items, concurrency):
             item["vanity_url"] = root + paths[item["guid"]]
 
 
-def add_tag_paths(client, items):
-    """Each tag of each item gains `path` ("Department/Finance"), from one GET /v1/tags."""
-    by_id = dict((str(tag["id"]), tag) for tag in client.get("v1/tags") or [])
+def tag_paths(tags):
+    """{tag id (str): its path ("Department/Finance")} for a GET /v1/tags answer."""
+    by_id = dict((str(tag["id"]), tag) for tag in tags)
 
     def path(tag):
         parent = by_id.get(str(tag.get("parent_id"))) if tag.get("parent_id") is not None else None
         return (path(parent) + "/" if parent else "") + tag["name"]
+    return dict((tag_id, path(tag)) for tag_id, tag in by_id.items())
+
+
+def add_tag_paths(client, items):
+    """Each tag of each item gains `path` ("Department/Finance"), from one GET /v1/tags."""
+    tags = client.get("v1/tags") or []
+    paths = tag_paths(tags)
     for item in items:
         for tag in item.get("tags") or []:
-            tag["path"] = path(by_id.get(str(tag["id"]), tag))
+            tag["path"] = paths.get(str(tag["id"])) or tag["name"]
 
 
 def name_principals(client, entries):

@@ -32,8 +32,7 @@ description:
     O(owned_by)), plus O(tags) and O(app_mode); options given together narrow each other.
   - 'Typical use: after M(posit.connect.connect_content) changes an C(environment) value with C(overwrite_environment),
     restart exactly the items that changed: C(when: result.changed) for one item, or, for the batch form,
-    C(items: "{{ result.results | selectattr(''changed'') | map(attribute=''guid'') | map(''community.general.dict_kv'', ''guid'') }}")
-    (or any list of C(guid) dicts built from the changed entries).'
+    C(items: "{{ result.results | selectattr(''changed'') | map(attribute=''guid'') | posit.connect.to_items }}").'
   - Not idempotent by nature; every run restarts again.
 extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.content_selection, posit.connect.attributes.WRITE_MODULE]
 attributes:

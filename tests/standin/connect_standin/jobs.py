@@ -145,7 +145,10 @@ def running(state, item):
 # --------------------------------------------------------------------- tasks
 def run_task(state, lines, failure=None, done=None, seconds=None):
     """A task shaped like a deploy's (bundles.get_task reads it): its lines appear over `seconds`; when it
-    ends it fails with `failure`, or `done(task)` runs under the model's lock."""
+    ends it fails with `failure`, or `done(task)` runs under the model's lock. Its length: `seconds`, else the
+    stand-in's `task_seconds` option (timing only, for benchmarks), else LINE_SECONDS a line."""
+    if seconds is None:
+        seconds = getattr(state, "task_seconds", None)
     seconds = bundles.LINE_SECONDS * len(lines) if seconds is None else float(seconds)
     task = {"id": "S%015d" % state.next_id("task"), "lines": list(lines), "started": time.monotonic(),
             "seconds": seconds, "finished": False, "code": 0, "error": ""}

@@ -374,7 +374,9 @@ def visit_content(state, path, authorization, user_agent):
         scheme, _space, key = (authorization or "").partition(" ")
         guid = state.keys.get(key.strip()) if scheme.lower() == "key" else None
         user = state.users.get(guid) if guid else None
-        if user is not None and (user["locked"] or not state.can_view(user, item)):
+        # An administrator who is not a viewer may read the item's settings but not view the item itself (the
+        # content document's app_role "none"), so the visit starts nothing.
+        if user is not None and (user["locked"] or state.content_role(user, item) is None):
             return
         if user is None and item["access_type"] != "all":
             return  # Connect answers its login page; nothing is recorded

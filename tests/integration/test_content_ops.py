@@ -147,7 +147,7 @@ def test_restart_sets_and_removes_a_variable_visits_and_confirms_from_jobs(demo,
     assert entry["ended"] == sorted(before) and entry["job"] not in before
     assert running_keys(demo, app) == {entry["job"]}
     assert demo.state.environments[app["guid"]] == {"KEEP": "secret"}
-    patches = [e for e in demo.writes()]
+    patches = demo.writes()
     assert [(e["method"], e["path"]) for e in patches] == [("PATCH", "/__api__/v1/content/%s/environment" % app["guid"])] * 2
     first, second = (e["body"] for e in patches)
     assert first[0]["name"].startswith("_CONNECT_RESTART_TMP_") and second == [dict(name=first[0]["name"], value=None)]

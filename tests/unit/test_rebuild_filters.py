@@ -78,5 +78,5 @@ def test_a_dry_run_records_nothing_as_rebuilt():
 def test_a_build_task_that_failed_as_a_whole_gives_its_message_to_every_item():
     plan = rebuild_plan(CONTENT, python="<3.9", r="<4.3", now="T1")
     outcome = rebuild_outcome(plan, dict(failed=True, msg="GET /__api__/v1/content timed out"), now="T2")
-    assert [(f["guid"], f["msg"]) for f in outcome["failed"]] == [("a", "GET /__api__/v1/content timed out"),
-                                                                 ("c", "GET /__api__/v1/content timed out")]
+    timed_out = "GET /__api__/v1/content timed out"
+    assert [(f["guid"], f["msg"]) for f in outcome["failed"]] == [("a", timed_out), ("c", timed_out)]

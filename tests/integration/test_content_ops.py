@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from reference import undeclared
+
 PLAY = """
 - hosts: localhost
   gather_facts: false
@@ -29,6 +31,11 @@ def play(*tasks):
 def deployed(standin, *modes):
     return sorted((c for c in standin.state.content.values() if c["app_mode"] in modes and c["bundle_id"]),
                   key=lambda c: c["name"])
+
+
+def api_requests(standin):
+    """The stand-in's log of API requests (the restart's visit of the content URL is a page, not an operation)."""
+    return [e for e in standin.requests if e["path"].startswith("/__api__")]
 
 
 def writes(standin):
@@ -62,6 +69,7 @@ def test_render_follows_each_task_and_check_mode_writes_nothing(demo, playbook):
         assert entry["guid"] == content["guid"] and entry["status"] == "rendered"
         assert entry["task"]["finished"] is True and entry["task"]["code"] == 0 and entry["output"] == []
     assert [c["guid"] for c in reports] == [i["guid"] for i in result["changed_items"]]
+    assert undeclared(api_requests(demo)) == []
 
 
 def test_render_of_interactive_content_fails_that_item_naming_restart(demo, playbook):
@@ -122,6 +130,7 @@ def test_build_rebuilds_the_active_bundle_and_reports_a_failed_build_with_its_lo
     assert "pip could not install numpy" in failed["msg"] and failed["output"][-1].startswith("Error:")
     assert sorted(writes(demo)) == sorted([("POST", "v1/content/%s/build" % good["guid"]),
                                           ("POST", "v1/content/%s/build" % bad["guid"])])
+    assert undeclared(api_requests(demo)) == []
     bodies = [e["body"] for e in demo.writes()]
     assert sorted(b["bundle_id"] for b in bodies) == sorted([good["bundle_id"], bad["bundle_id"]])
 
@@ -153,6 +162,7 @@ def test_restart_sets_and_removes_a_variable_visits_and_confirms_from_jobs(demo,
     assert first[0]["name"].startswith("_CONNECT_RESTART_TMP_") and second == [dict(name=first[0]["name"], value=None)]
     visits = [e for e in demo.requests if e["path"].startswith("/content/")]
     assert [(e["method"], e["path"]) for e in visits] == [("GET", "/content/%s/" % app["guid"])]
+    assert undeclared(api_requests(demo)) == []
     assert "secret" not in json.dumps(run["restart"])
 
 

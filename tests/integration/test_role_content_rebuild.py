@@ -9,6 +9,7 @@ import os
 import pytest
 
 from conftest import role_play
+from reference import undeclared
 
 HOSTILE = "=cmd|' /C calc'!A0 {{ lookup('pipe','touch /tmp/rebuild-pwned') }} {% if 1 %}x{% endif %}\n\r\u2028\u0085<script>\"'"
 
@@ -51,6 +52,7 @@ def test_rebuilds_what_runs_an_old_r_with_a_report(demo, playbook, tmp_path):
     assert sorted(r["guid"] for r in rows) == expected
     assert set(r["status"] for r in rows) == {"rebuilt"} and all(r["runtime"] == "r 4.2.3" for r in rows)
     assert oct(os.stat(report).st_mode & 0o777) == "0o600"
+    assert undeclared(demo.requests) == []
 
 
 def test_dry_run_writes_the_report_and_builds_nothing(demo, playbook, tmp_path):

@@ -53,9 +53,11 @@ options:
         before Connect 2024.06 from one C(GET /v1/vanities), which needs an administrator's key).
       - V(environment) adds C(environment), the names of the item's environment variables (never their values,
         which Connect does not return), from C(GET /v1/content/{guid}/environment), fetched concurrently.
+      - V(schedule) adds C(schedules), Connect's schedules of the item (one per scheduled variant; empty for an item
+        without one), in the one listing. M(posit.connect.connect_schedule_info) gives them with their history.
     type: list
     elements: str
-    choices: [owner, tags, permissions, vanity_url, environment]
+    choices: [owner, tags, permissions, vanity_url, environment, schedule]
     default: []
   concurrency:
     description: The maximum number of per-item reads sent in parallel for O(include=permissions) and O(include=environment), from 1 to 64.
@@ -96,7 +98,7 @@ RETURN = r"""
 content:
   description:
     - The matching items, as Connect returns them, with every field (including C(guid) and the numeric C(id)).
-    - C(owner), C(tags), C(permissions), C(vanity_url) and C(environment) are added when O(include) asks for them.
+    - C(owner), C(tags), C(permissions), C(vanity_url), C(environment) and C(schedules) are added when O(include) asks for them.
     - Each C(permissions) entry carries C(principal_name), the username or group name beside C(principal_guid).
   returned: always
   type: list
@@ -128,7 +130,7 @@ def main():
             id=dict(type="int"),
             app_mode=dict(type="list", elements="str"),
             access_type=dict(type="list", elements="str", choices=["all", "logged_in", "acl"]),
-            include=dict(type="list", elements="str", choices=["owner", "tags", "permissions", "vanity_url", "environment"], default=[]),
+            include=dict(type="list", elements="str", choices=["owner", "tags", "permissions", "vanity_url", "environment", "schedule"], default=[]),
             **concurrency_spec()
         ),
         pool_size=64,

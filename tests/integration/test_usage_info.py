@@ -152,7 +152,7 @@ LIMITED_PLAY = """
       ignore_errors: true
     - name: bad type
       posit.connect.connect_usage_info:
-        type: hits
+        type: sessions
       ignore_errors: true
 """
 
@@ -171,7 +171,7 @@ def test_publisher_viewer_and_bad_input(standin, playbook):
 
     for name, parts in {"bad since": ["Option 'since'", "'last tuesday'", "-7d"],
                         "bad content": ["Option 'content'", "sales-dashboard", "guid"],
-                        "bad type": ["type", "shiny, visits", "hits"]}.items():
+                        "bad type": ["type", "shiny, visits, hits", "sessions"]}.items():
         assert run[name]["_status"] == "failed", name
         for part in parts:
             assert part in run[name]["msg"], (name, part)

@@ -64,7 +64,7 @@ def test_ansible_doc_renders(module, collections_path):
 
 
 BATCH_MODULES = ["connect_content", "connect_content_permission", "connect_deploy", "connect_group", "connect_tag",
-                 "connect_user"]
+                 "connect_user", "connect_job", "connect_runtime_cache"]
 
 
 @pytest.mark.parametrize("module", BATCH_MODULES)

@@ -210,7 +210,7 @@ def content_info(client, params, concurrency=8):
     guid = params.get("guid")
     check_guid(guid)
     include = params.get("include") or []
-    server_include = [name for name in ("owner", "tags") if name in include]
+    server_include = [name for name in ("owner", "tags", "schedule") if name in include]
     if "vanity_url" in include:
         version = client.version()
         if version is None or version >= VANITY_INCLUDE_SINCE:

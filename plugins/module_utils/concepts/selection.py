@@ -31,10 +31,11 @@ SELECTION_EXCLUSIVE = [["guid", "items"], ["name", "items"], ["guid", "owned_by"
 
 def selection_spec():
     """The argument-spec options of the selection (merge them into a module's argument_spec)."""
-    one = dict(guid=dict(type="str"), name=dict(type="str"), owner=dict(type="str"))
+    def one():
+        return dict(guid=dict(type="str"), name=dict(type="str"), owner=dict(type="str"))
     return dict(
-        one,
-        items=dict(type="list", elements="dict", options=dict(one), required_one_of=[["guid", "name"]],
+        one(),
+        items=dict(type="list", elements="dict", options=one(), required_one_of=[["guid", "name"]],
                    mutually_exclusive=[["guid", "name"]]),
         owned_by=dict(type="str"),
         tags=dict(type="list", elements="str"),
@@ -95,12 +96,13 @@ def _tagged(client, paths):
     return guids
 
 
-def select(client, params):
+def select(client, params, include=None):
     """The content items (as Connect lists them) that the selection options of `params` select, in their order.
 
     guid: that item; name (with owner where names repeat): that item; items: each entry, in order; owned_by: the
     items that user owns; tags: the items that carry all these tag paths; app_mode: the items of these modes.
     Options given together narrow each other. None given: every item the API key's user can see.
+    include: GET /v1/content's include values to ask with the read (e.g. ["schedule"]).
     """
     paths = _check(params)
     guid, name, entries = check_guid(params.get("guid")), params.get("name"), params.get("items")
@@ -109,7 +111,7 @@ def select(client, params):
     tagged = _tagged(client, paths)
 
     if guid is not None:
-        found = get_content(client, guid)
+        found = get_content(client, guid, params={"include": ",".join(include)} if include else None)
         if found is None:
             raise InputError("Option 'guid': no content item with guid %r (or the API key's user cannot see it)."
                              % guid)
@@ -117,15 +119,15 @@ def select(client, params):
             raise InputError("Option 'owner': content item %s is not owned by %s." % (guid, params["owner"]))
         chosen = [found]
     elif name is not None:
-        found = pick_by_name(list_content(client, name=name), name, owner)
+        found = pick_by_name(list_content(client, name=name, include=include), name, owner)
         if found is None or (owner is not None and found.get("owner_guid") != owner):
             raise InputError("Option 'name': no content named %r%s (or the API key's user cannot see it)."
                              % (name, " owned by %s" % params["owner"] if owner else ""))
         chosen = [found]
     elif entries is not None:
-        chosen = _pick_items(client, entries)
+        chosen = _pick_items(client, entries, include)
     else:
-        chosen = list_content(client, owner_guid=owned_by)
+        chosen = list_content(client, owner_guid=owned_by, include=include)
 
     modes = params.get("app_mode")
     return [item for item in chosen
@@ -134,9 +136,9 @@ def select(client, params):
             and (not modes or item.get("app_mode") in modes)]
 
 
-def _pick_items(client, entries):
+def _pick_items(client, entries, include=None):
     """Each entry of `items` from one listing, in order, once each."""
-    listing = list_content(client)
+    listing = list_content(client, include=include)
     by_guid = dict((item.get("guid", "").lower(), item) for item in listing)
     by_name = {}
     for item in listing:

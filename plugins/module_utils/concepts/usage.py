@@ -1,19 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Usage records (Shiny sessions and content visits): query parameters, paging and the per-content and per-user summary."""
+"""Usage records (Shiny sessions, content visits and content hits): query parameters, paging and the per-content and
+per-user summary."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import format_time, parse_window
 
 USAGE_PATHS = {
     "shiny": "v1/instrumentation/shiny/usage",
     "visits": "v1/instrumentation/content/visits",
+    "hits": "v1/instrumentation/content/hits",
 }
+HITS_GUIDS_SINCE = (2026, 1, 0)  # GET .../content/hits filters by content_guid (several joined with "|") from this release
 # The field holding each usage record's time.
 
 
@@ -59,7 +63,7 @@ def usage_rows(usage, content, users):
         item = items.get(record.get("content_guid")) or {}
         row = dict(content_guid=record.get("content_guid"), content_title=item.get("title"), content_name=item.get("name"),
                    user_guid=record.get("user_guid"), username=names.get(record.get("user_guid")))
-        row.update((field, record.get(field)) for field in ("started", "ended", "time") if field in record)
+        row.update((field, record.get(field)) for field in ("started", "ended", "time", "timestamp") if field in record)
         rows.append(row)
     return rows
 
@@ -101,11 +105,42 @@ def _label_key(label):
     return (label is None, (label or "").lower())
 
 
+def content_hits(client, since, until, guids):
+    """GET /v1/instrumentation/content/hits (one request, no paging) for the window. Several items are asked for in
+    the same request (guids joined with "|") on Connect 2026.01 and later; before that (or with the version hidden),
+    Connect ignores the filter, so the one unfiltered answer is filtered here (and always, to be sure)."""
+    params = {}
+    if since is not None:
+        params["from"] = format_time(since)
+    if until is not None:
+        params["to"] = format_time(until)
+    version = client.version()
+    if guids and version is not None and version >= HITS_GUIDS_SINCE:
+        params["content_guid"] = "|".join(guids)
+    try:
+        hits = client.get(USAGE_PATHS["hits"], params=params or None) or []
+    except ConnectError as exc:
+        if exc.status != 404:
+            raise
+        raise ConnectError("This Connect server has no content hits (GET /__api__/%s answers 404; Connect 2025.04 and "
+                           "later have them); use type=visits." % USAGE_PATHS["hits"], method=exc.method,
+                           path=exc.path, status=exc.status, code=exc.code)
+    wanted = set(guids or [])
+    return [hit for hit in hits if not wanted or hit.get("content_guid") in wanted]
+
+
 def usage_info(client, params):
     """connect_usage_info: the records of the window, with the summary and the joined rows when asked."""
     since, until = parse_window(params["since"], params["until"])
-    check_guid(params["content"], "content", "content", "Find it with posit.connect.connect_content_info.")
-    usage = list(iter_usage(client, params["type"], usage_params(since, until, params["content"])))
+    guids = [check_guid(guid, "content", "content", "Find it with posit.connect.connect_content_info.")
+             for guid in params["content"] or []]
+    if params["type"] == "hits":
+        usage = content_hits(client, since, until, guids)
+    elif len(guids) > 1:
+        raise InputError("Option 'content': type=%s reads one content item at a time, got %d; use type=hits for "
+                         "several, or one task per item." % (params["type"], len(guids)))
+    else:
+        usage = list(iter_usage(client, params["type"], usage_params(since, until, guids[0] if guids else None)))
     result = dict(changed=False, usage=usage, count=len(usage))
     if params["summarize"] or params["rows"]:
         content = client.get("v1/content") if usage else []

@@ -119,6 +119,29 @@ def rebuild_outcome(plan, result=None, now=None, state=None, dry_run=False):
                 state=dict(started=plan.get("started"), complete=complete, succeeded=succeeded))
 
 
+def rebuild_caches(caches, content, python=None, r=None):
+    """The runtime caches of a Python or R version matching its specifier that no content runs any more.
+
+    content: the content as it is now (read after the builds); a version that an item still runs keeps its caches.
+    Returns dict(delete: [{language, version, image_name}], kept: [{language, version, image_name, reason}]).
+    """
+    specifiers = dict((language, spec) for language, spec in _specifiers(dict(python=python, r=r)).items()
+                      if language in ("python", "r"))
+    fields = dict((language, field) for language, field, _variable in RUNTIMES)
+    found = dict(delete=[], kept=[])
+    for cache in caches or []:
+        language = str(cache.get("language") or "").lower()
+        if language not in specifiers or not _matches(specifiers[language], cache.get("version")):
+            continue
+        entry = dict(language=cache.get("language"), version=cache.get("version"), image_name=cache.get("image_name"))
+        users = [item for item in content or [] if str(item.get(fields[language]) or "") == str(cache.get("version"))]
+        if users:
+            found["kept"].append(dict(entry, reason="still run by %d content items" % len(users)))
+        else:
+            found["delete"].append(entry)
+    return found
+
+
 class FilterModule(object):
     def filters(self):
-        return dict(rebuild_plan=rebuild_plan, rebuild_outcome=rebuild_outcome)
+        return dict(rebuild_plan=rebuild_plan, rebuild_outcome=rebuild_outcome, rebuild_caches=rebuild_caches)

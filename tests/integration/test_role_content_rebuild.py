@@ -122,3 +122,29 @@ def test_a_bad_specifier_names_the_variable_before_any_request(demo, playbook, t
 def test_no_specifier_says_which_variables_to_set(demo, playbook):
     run = playbook(role_play("content_rebuild", "connect_rebuild"))
     assert run.rc != 0 and "connect_rebuild_python, connect_rebuild_r or connect_rebuild_quarto" in run.stdout
+
+
+def test_clear_caches_deletes_only_what_no_content_runs_and_the_dry_run_deletes_nothing(demo, playbook):
+    old = old_r(demo)
+    extra = dict(connect_rebuild_r="<4.3", connect_rebuild_clear_caches=True)
+    # the items on R 4.2.3 are rebuilt, but (as the stand-in's build keeps their R) still run it: the cache stays
+    run = playbook(role_play("content_rebuild", "connect_rebuild"), extra_vars=extra).ok()
+    caches = run["fact"]["connect_rebuild"]["caches"]
+    assert caches["deleted"] == [] and caches["kept"] == [dict(language="R", version="4.2.3", image_name="Local",
+                                                               reason="still run by %d content items" % len(old))]
+    assert not [e for e in demo.writes() if "caches" in e["path"]]
+
+    # once no item runs R 4.2.3, the dry run asks Connect's dry_run, then the real run deletes the cache
+    for item in old:
+        item["r_version"] = "4.4.1"
+    demo.clear_log()
+    run = playbook(role_play("content_rebuild", "connect_rebuild"), extra_vars=dict(extra, connect_rebuild_dry_run=True)).ok()
+    assert run["fact"]["connect_rebuild"]["caches"]["check_mode"] is True
+    assert [(e["method"], e["body"]["dry_run"], e["body"]["version"]) for e in demo.writes()] == [("DELETE", True, "4.2.3")]
+    assert any(c["version"] == "4.2.3" for c in demo.state.runtime_caches)
+    demo.clear_log()
+    run = playbook(role_play("content_rebuild", "connect_rebuild"), extra_vars=extra).ok()
+    assert run["fact"]["connect_rebuild"]["caches"]["deleted"] == ["4.2.3"]
+    assert not any(c["version"] == "4.2.3" for c in demo.state.runtime_caches)
+    assert [c["version"] for c in demo.state.runtime_caches if c["language"] == "R"] == ["4.3.2", "4.4.1"]
+    assert undeclared(demo.requests) == []

@@ -80,3 +80,16 @@ def test_a_build_task_that_failed_as_a_whole_gives_its_message_to_every_item():
     outcome = rebuild_outcome(plan, dict(failed=True, msg="GET /__api__/v1/content timed out"), now="T2")
     timed_out = "GET /__api__/v1/content timed out"
     assert [(f["guid"], f["msg"]) for f in outcome["failed"]] == [("a", timed_out), ("c", timed_out)]
+
+
+def test_caches_of_old_versions_go_only_when_no_content_runs_them():
+    from ansible_collections.posit.connect.plugins.filter.content_rebuild import rebuild_caches
+    caches = [dict(language="R", version="4.2.3", image_name="Local"), dict(language="R", version="4.1.0", image_name="img"),
+              dict(language="R", version="4.4.1", image_name="Local"), dict(language="Python", version="3.8.10", image_name="Local"),
+              dict(language="Quarto", version="1.3.450", image_name="Local"), dict(version="4.0.0")]
+    found = rebuild_caches(caches, CONTENT, r="<4.3")
+    assert found["delete"] == [dict(language="R", version="4.1.0", image_name="img")]
+    assert found["kept"] == [dict(language="R", version="4.2.3", image_name="Local", reason="still run by 1 content items")]
+    assert [c["version"] for c in rebuild_caches(caches, CONTENT, python="<3.9")["kept"]] == ["3.8.10"]
+    with pytest.raises(AnsibleFilterError, match="connect_rebuild_r"):
+        rebuild_caches(caches, CONTENT, r="old")

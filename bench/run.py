@@ -1,5 +1,5 @@
-"""`make bench`: the ownership handoff, the offboarding role, content as code, the info/audit modules and execution
-environments as code, measured side by side against named
+"""`make bench`: the ownership handoff, the offboarding role, content as code, the info/audit modules, execution
+environments as code and the rebuild role, measured side by side against named
 alternatives on the Connect stand-in, in one run. Prints one table and writes bench/RESULTS.md.
 
 Every contender starts from the same seeded state (a fresh stand-in each) with the same per-request
@@ -34,10 +34,10 @@ from connect_standin import StandIn  # noqa: E402
 
 BIN = Path(sys.executable).parent
 FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200000, audit_small=20000,
-            package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50))
+            package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50), task_seconds=0.6)
 QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
-             package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5))
-SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy", "environments")
+             package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5), task_seconds=0.05)
+SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy", "environments", "rebuild")
 OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 
 
@@ -500,7 +500,60 @@ class Bench:
             contenders=[dict(name=label, seconds=seconds, requests=count, ratio=seconds / module_s)
                         for label, (seconds, count, _found) in rows.items()])
 
-    # -- output -----------------------------------------------------------------------
+    # -- the rebuild role ------------------------------------------------------------------
+
+    REBUILD = """
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.content_rebuild
+    """
+
+    def rebuild_server(self):
+        """The bench seed, every item running R 4.3.2 or a Python 3.11, each build task lasting task_seconds."""
+        server = self.server(task_seconds=self.sizes["task_seconds"])
+        with server.state.lock:
+            for item in server.state.content.values():
+                if not (item["r_version"] or item["py_version"]):
+                    item["r_version"] = "4.3.2"
+        return server
+
+    def rebuild(self):
+        """The content_rebuild role over every item (one build each, its task followed), beside posit-sdk item by item."""
+        n, latency, task = self.sizes["items"], self.sizes["latency"], self.sizes["task_seconds"]
+        wanted = dict(connect_rebuild_r="<4.4", connect_rebuild_python="<3.12")
+        role_runs = []
+        for _run in range(self.repeat):
+            server = self.rebuild_server()
+            role_runs.append(self.playbook(server, self.REBUILD, wanted)[0])
+            builds = [e for e in server.writes() if e["path"].endswith("/build")]
+            assert len(builds) == n == len(server.writes()), "the role did not build every item once"
+            server.stop()
+        role_s = min(role_runs)
+        server = self.rebuild_server()
+        fixed_s = min(self.playbook(server, self.REBUILD, dict(connect_rebuild_r="<1"))[0] for _run in range(self.repeat))
+        assert server.writes() == [], "the role built something with nothing selected"
+        server.stop()
+        sdk_runs = []
+        for _run in range(self.repeat):
+            server = self.rebuild_server()
+            seconds, out = self.timed([sys.executable, str(ROOT / "bench" / "posit_sdk_rebuild.py")], self.env(server))
+            assert out.split()[-2:] == [str(n), "0"], "posit-sdk did not build every item"
+            sdk_runs.append(seconds)
+            server.stop()
+        sdk_s = min(sdk_runs)
+        concurrency = self.role_default("content_rebuild", "connect_rebuild_concurrency")
+        bound = n * (latency + task) / concurrency + fixed_s
+        rows = [
+            ("content_rebuild role (default concurrency %d)" % concurrency, role_s, 1.0),
+            ("posit-sdk script (find, then build and Task.wait_for per item)", sdk_s, sdk_s / role_s),
+            ("bound: items x (latency + task) / concurrency + fixed cost", bound, bound / role_s),
+            ("fixed cost: the role selecting nothing", fixed_s, fixed_s / role_s),
+        ]
+        self.results["rebuild"] = dict(items=n, task_seconds=task, rows=rows, checks=[
+            ("role within 1.5x of its bound", role_s / bound, "<= 1.5", role_s / bound <= 1.5),
+            ("role faster than posit-sdk item by item", sdk_s / role_s, "> 1", sdk_s > role_s),
+        ])
 
     # -- execution environments ---------------------------------------------------------
 
@@ -574,6 +627,8 @@ class Bench:
               for name, value, wanted, met in e["checks"]]),
         ]
 
+    # -- output -----------------------------------------------------------------------
+
     def table(self):
         """The Markdown tables of the sections that ran, in SECTIONS order."""
         sections = []
@@ -589,6 +644,16 @@ class Bench:
             lines += ["| %s |" % " | ".join(str(cell) for cell in row) for row in rows]
             lines.append("")
         return "\n".join(lines).rstrip()
+
+    def _tables_rebuild(self, r):
+        return [
+            ("### content_rebuild: %d items, %d ms per request, build tasks of %d ms"
+             % (r["items"], self.sizes["latency"] * 1000, r["task_seconds"] * 1000),
+             ["contender", "wall s", "ratio to the role"],
+             [(name, "%.2f" % seconds, "%.2fx" % ratio) for name, seconds, ratio in r["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%.2fx" % value, wanted, "yes" if met else "NO") for name, value, wanted, met in r["checks"]]),
+        ]
 
     def _tables_handoff(self, h):
         return [

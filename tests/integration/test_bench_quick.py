@@ -53,3 +53,7 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert environments["converged"]["requests"] <= n + 4
     assert environments["info"]["requests"] <= 4 and environments["info"]["requesting"] == n
     assert "### Execution environments as code" in proc.stdout
+    rebuild = data["results"]["rebuild"]  # the role and posit-sdk each built every item once (asserted by the benchmark)
+    assert rebuild["items"] == data["sizes"]["items"] and rebuild["task_seconds"] == data["sizes"]["task_seconds"]
+    assert [row[0].split(" ")[0] for row in rebuild["rows"]] == ["content_rebuild", "posit-sdk", "bound:", "fixed"]
+    assert "### content_rebuild" in proc.stdout

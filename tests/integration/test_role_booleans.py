@@ -23,7 +23,7 @@ from connect_standin.tls import make_ca
 NOW = 1767225600  # the seeds' "now", pinned so that every reset builds the same data
 
 FACTS = {"audit_export": "connect_audit_export", "content_as_code": "connect_cac", "content_promote": "connect_promote",
-         "content_report": "connect_report", "ownership_handoff": "connect_handoff",
+         "content_rebuild": "connect_rebuild", "content_report": "connect_report", "ownership_handoff": "connect_handoff",
          "user_offboarding": "connect_offboard"}
 
 
@@ -103,6 +103,10 @@ def scenario(role, source, target, out):
                     connect_promote_items=[{"name": "promo-board", "owner": "alice"}],
                     connect_promote_create_tags=True, connect_promote_vanity=True,
                     connect_promote_work_dir=str(out / "work"))
+    if role == "content_rebuild":
+        # one build at a time: the stand-in numbers the build tasks in the order they start
+        return dict(connect_rebuild_r="<4.3", connect_rebuild_report=str(out / "rebuild.csv"),
+                    connect_rebuild_state_file=str(out / "rebuild.json"), connect_rebuild_concurrency=1)
     if role == "content_report":
         return dict(connect_report_dir=str(out / "report"))
     if role == "ownership_handoff":

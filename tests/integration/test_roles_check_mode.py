@@ -64,6 +64,8 @@ def role_vars(role, tmp_path):
         "ownership_handoff": dict(connect_handoff_from="dave", connect_handoff_to="erin",
                                   connect_handoff_report=str(tmp_path / "handoff.csv")),
         "content_report": dict(connect_report_dir=str(tmp_path / "report")),
+        "content_rebuild": dict(connect_rebuild_r="<4.3", connect_rebuild_report=str(tmp_path / "rebuild.csv"),
+                                connect_rebuild_state_file=str(tmp_path / "rebuild.json")),
         "audit_export": dict(connect_audit_export_dest=str(tmp_path / "audit.jsonl"),
                              connect_audit_export_state=str(tmp_path / "audit.state")),
         "user_offboarding": dict(connect_offboard_user="dave", connect_offboard_to="erin",
@@ -72,7 +74,8 @@ def role_vars(role, tmp_path):
 
 
 @pytest.mark.parametrize("way", sorted(WAYS))
-@pytest.mark.parametrize("role", ["ownership_handoff", "content_report", "audit_export", "user_offboarding"])
+@pytest.mark.parametrize("role", ["ownership_handoff", "content_report", "audit_export", "user_offboarding",
+                                  "content_rebuild"])
 def test_check_mode_however_set_writes_nothing(server, playbook, tmp_path, role, way):
     server.clear_log()
     before = dict((guid, item["owner_guid"]) for guid, item in server.state.content.items())

@@ -329,6 +329,23 @@ class ConnectClient:
                 "altering responses." % (method, shown, resp.status_code, len(resp.content)),
                 method=method, path=shown, status=resp.status_code)
 
+    def visit(self, path):
+        """GET a page of the Connect server outside the API (a content URL, "content/<guid>/") as the API key's
+        user, as a browser would open it; returns the HTTP status. The URL is built from 'server' alone and a
+        redirect is not followed (no link to another host); the page itself is not read."""
+        url = self.api_root[:-len("/__api__")] + "/" + path.lstrip("/")
+        shown = self._display_path(url)
+        prepared = requests.PreparedRequest()
+        prepared.prepare_method("GET")
+        prepared.prepare_url(url, None)
+        prepared.prepare_headers(dict(self.session.headers, Accept="text/html,*/*"))
+        prepared.prepare_body(None, None, None)
+        causes = []
+        resp = self._send("GET", shown, prepared, None, True, causes)
+        self.pacing.count(causes, resp.status_code < 400)
+        resp.close()
+        return resp.status_code
+
     def get(self, path, params=None, **kw):
         return self.request("GET", path, params=params, **kw)
 

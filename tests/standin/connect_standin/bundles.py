@@ -263,11 +263,14 @@ def get_task(req, task_id):
         raise APIError(404, "TaskDoesNotExist", "The task does not exist.")
     first = int_param(req, "first", 0, 0)
     wait = int_param(req, "wait", 0, 0)
-    left = task["started"] + task["seconds"] - time.monotonic()
     if wait and not task["finished"]:
         req.state.lock.release()  # the handler holds the model's lock once: let others in while waiting
         try:
-            time.sleep(max(0.0, min(wait, left + 0.02)))
+            # Connect answers when the task finishes, or when `wait` seconds have passed: wait for the task's own
+            # end (its timer may run late on a busy machine), not for the time it was planned to take.
+            deadline = time.monotonic() + wait
+            while not task["finished"] and time.monotonic() < deadline:
+                time.sleep(min(0.01, max(0.0, deadline - time.monotonic())))
         finally:
             req.state.lock.acquire()
     elapsed = time.monotonic() - task["started"]

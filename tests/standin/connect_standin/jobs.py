@@ -145,7 +145,10 @@ def running(state, item):
 # --------------------------------------------------------------------- tasks
 def run_task(state, lines, failure=None, done=None, seconds=None):
     """A task shaped like a deploy's (bundles.get_task reads it): its lines appear over `seconds`; when it
-    ends it fails with `failure`, or `done(task)` runs under the model's lock."""
+    ends it fails with `failure`, or `done(task)` runs under the model's lock. Its length: `seconds`, else the
+    stand-in's `task_seconds` option (timing only, for benchmarks), else LINE_SECONDS a line."""
+    if seconds is None:
+        seconds = getattr(state, "task_seconds", None)
     seconds = bundles.LINE_SECONDS * len(lines) if seconds is None else float(seconds)
     task = {"id": "S%015d" % state.next_id("task"), "lines": list(lines), "started": time.monotonic(),
             "seconds": seconds, "finished": False, "code": 0, "error": ""}
@@ -371,7 +374,9 @@ def visit_content(state, path, authorization, user_agent):
         scheme, _space, key = (authorization or "").partition(" ")
         guid = state.keys.get(key.strip()) if scheme.lower() == "key" else None
         user = state.users.get(guid) if guid else None
-        if user is not None and (user["locked"] or not state.can_view(user, item)):
+        # An administrator who is not a viewer may read the item's settings but not view the item itself (the
+        # content document's app_role "none"), so the visit starts nothing.
+        if user is not None and (user["locked"] or state.content_role(user, item) is None):
             return
         if user is None and item["access_type"] != "all":
             return  # Connect answers its login page; nothing is recorded

@@ -72,14 +72,16 @@ class StandIn:
     """A Posit Connect stand-in server.  See tests/standin/README.md."""
 
     def __init__(self, version=DEFAULT_VERSION, latency=0.0, prefix="", tls=None, seed="demo",
-                 seed_options=None, port=0, search_since=None, sparse=False):
+                 seed_options=None, port=0, search_since=None, sparse=False, task_seconds=None):
         self.version = version          # str like "2025.09.0"; None hides it (and behaves as DEFAULT_VERSION)
         self.sparse = sparse            # answer recorded endpoints with only the keys every recording carries
         self.search_since = search_since  # version tuple from which GET /v1/search/auditlogs is served (None: 2025.1.0)
         self.latency = float(latency)   # seconds slept before answering each API request
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.tls = tls                  # (certfile, keyfile) or None
+        self.task_seconds = task_seconds  # how long every render and build task lasts (None: by its lines)
         self.state = build(seed, seed_options)
+        self.state.task_seconds = task_seconds
         self.faults = Faults()
         self.killed = False
         self._log = []
@@ -151,6 +153,7 @@ class StandIn:
     def reset(self, seed="demo", seed_options=None):
         """Rebuild the model from a seed; clears the request log and the fault rules."""
         self.state = build(seed, seed_options)
+        self.state.task_seconds = self.task_seconds
         self.faults.set([])
         self.clear_log()
 

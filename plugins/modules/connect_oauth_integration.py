@@ -72,7 +72,7 @@ options:
   purge_permissions:
     description:
       - Also remove the access entries not listed in O(permissions).
-      - Connect servers that do not report an integration's access list (its C(permissions)) cannot be compared:
+      - Connect servers that do not report an integration's access list (its C(permissions)) cannot be compared;
         there O(permissions) is sent when the integration is created, and afterwards left as it is with a warning,
         unless O(purge_permissions=true), which sends exactly the entries given on every run (reported changed).
     type: bool

@@ -27,8 +27,9 @@ MULTIPLE_SINCE = (2025, 7, 0)
 INTEGRATIONS_PATH = "v1/oauth/integrations"
 
 
-def _version_text(version):
-    return ".".join("%s" % part for part in version)
+def version_text(version):
+    """(2024, 8, 0) as Connect writes it: 2024.08.0."""
+    return "%d.%02d.%d" % version
 
 
 def server_version(client):
@@ -42,7 +43,7 @@ def server_version(client):
 def no_api_error(client):
     return InputError("This Connect server (%s) has no OAuth integrations API (GET /v1/oauth/integrations); Connect "
                       "serves it from %s. Upgrade Connect to manage OAuth integrations."
-                      % (server_version(client), _version_text(INTEGRATIONS_SINCE)))
+                      % (server_version(client), version_text(INTEGRATIONS_SINCE)))
 
 
 def require_integrations_api(client):
@@ -91,6 +92,29 @@ def content_associations(client, content_guid):
     """The integration guids associated with one content item."""
     links = client.get("v1/content/%s/oauth/integrations/associations" % content_guid) or []
     return [link.get("oauth_integration_guid") for link in links]
+
+
+def add_integration_names(client, items, concurrency=8):
+    """item["oauth_integrations"] = the names of its integrations (connect_content_info's include), read per item
+    concurrently; items deleted since the listing are dropped."""
+    if not items:
+        return items
+    require_integrations_api(client)
+
+    def read(item):
+        return client.get_or_none("v1/content/%s/oauth/integrations/associations" % item["guid"])
+
+    kept = []
+    for item, links, error in client.map_concurrent(read, items, concurrency):
+        if error is not None:
+            if error.status == 404 and client.version() is None:
+                raise no_api_error(client)
+            raise error
+        if links is not None:
+            item["oauth_integrations"] = [link.get("oauth_integration_name") or link.get("oauth_integration_guid")
+                                          for link in links]
+            kept.append(item)
+    return kept
 
 
 def describe_content(items):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import run_playbook
+import yaml
+from conftest import role_play, run_playbook
 
 from connect_standin import StandIn
 
@@ -21,6 +22,13 @@ HOSTILE = "{{ lookup('pipe','touch /tmp/pwned') }} {% raw %}\n\r\u2028\u0085=cmd
 CONFIG = {"auth_mode": "Confidential", "authorization_uri": "https://idp.example/authorize",
           "client_id": "client-id", "client_secret": SECRET, "scopes": "email",
           "token_endpoint_auth_method": "client_secret_post", "token_uri": "https://idp.example/token"}
+
+
+class SpecLoader(yaml.SafeLoader):
+    """Reads a spec as Ansible's vars loader does, for !unsafe (kept literally)."""
+
+
+SpecLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
 
 
 def tasks(text):
@@ -266,5 +274,44 @@ def test_a_server_with_one_association_per_item_fails_before_any_write(tmp_path)
         assert "2025.04.0" in run["two"]["msg"] and "2025.07.0" in run["two"]["msg"], run["two"]
         assert run["one"]["changed"] and associations(server, "kpi-board") == ["One"]
         assert [e["method"] for e in server.writes()] == ["PUT"]
+    finally:
+        server.stop()
+
+
+def test_content_as_code_exports_integrations_by_name_and_plans_zero_drift(demo, playbook, tmp_path):
+    hostile, plain = make(demo, HOSTILE), make(demo, "Snowflake")
+    associate(demo, "kpi-board", hostile["guid"], plain["guid"])
+    associate(demo, "forecasting-app", plain["guid"])
+    demo.clear_log()
+    spec = tmp_path / "spec.yml"
+    run = playbook(role_play("content_as_code", "connect_cac"),
+                   extra_vars=dict(connect_cac_mode="export", connect_cac_spec_file=str(spec))).ok()
+    assert demo.writes() == []
+    items = dict((i["name"], i) for i in yaml.load(spec.read_text(), Loader=SpecLoader)["items"])
+    assert items["kpi-board"]["oauth_integrations"] == sorted([HOSTILE, "Snowflake"])
+    assert items["forecasting-app"]["oauth_integrations"] == ["Snowflake"]
+    assert "oauth_integrations" not in items["survey-results"]
+
+    run = playbook(role_play("content_as_code", "connect_cac"),
+                   extra_vars=dict(connect_cac_mode="plan", connect_cac_spec_file=str(spec))).ok()
+    assert int(run["fact"]["connect_cac"]["drifted"]) == 0
+    assert demo.writes() == [] and not Path("/tmp/pwned").exists()
+
+    demo.state.oauth_associations[content(demo, "forecasting-app")["guid"]] = []
+    run = playbook(role_play("content_as_code", "connect_cac"),
+                   extra_vars=dict(connect_cac_mode="apply", connect_cac_spec_file=str(spec))).ok()
+    assert int(run["fact"]["connect_cac"]["drifted"]) == 1 and associations(demo, "forecasting-app") == ["Snowflake"]
+    assert [m for m, p in writes(demo)] == ["PUT"]
+
+
+def test_content_as_code_exports_from_a_server_without_integrations(playbook, tmp_path):
+    server = StandIn(version="2024.06.0")
+    server.start()
+    try:
+        spec = tmp_path / "spec.yml"
+        playbook(role_play("content_as_code", "connect_cac"), server=server,
+                 extra_vars=dict(connect_cac_mode="export", connect_cac_spec_file=str(spec))).ok()
+        assert "oauth_integrations" not in spec.read_text()
+        assert not any("/oauth/" in e["path"] for e in server.requests)
     finally:
         server.stop()

@@ -135,8 +135,8 @@ def main():
             id=dict(type="int"),
             app_mode=dict(type="list", elements="str"),
             access_type=dict(type="list", elements="str", choices=["all", "logged_in", "acl"]),
-            include=dict(type="list", elements="str", choices=["owner", "tags", "permissions", "vanity_url", "environment",
-                                                                       "oauth_integrations"], default=[]),
+            include=dict(type="list", elements="str", default=[], choices=[
+                "owner", "tags", "permissions", "vanity_url", "environment", "oauth_integrations"]),
             **concurrency_spec()
         ),
         pool_size=64,

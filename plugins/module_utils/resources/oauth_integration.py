@@ -44,7 +44,8 @@ def entry_key(entry):
 
 
 class Permissions(Facet):
-    """Who may use the integration. Wanted: dict(entries={key: label}, purge=bool), resolved in resolve().
+    """Who may use the integration. Wanted: dict(entries=the `permissions` option, purge=bool); resolve() turns the
+    entries into a set of (principal type, guid).
 
     Connect's PATCH replaces the whole list: the union of current and declared is sent (purge: the declared)."""
 
@@ -66,13 +67,8 @@ class Permissions(Facet):
                 return None
             return dict(send=sorted(wanted["entries"]))
         have = set(entry_key(e) for e in current or [])
-        declared = set(wanted["entries"])
-        end = declared if wanted["purge"] else have | declared
-        if end == have and item.current is not None:
-            return None
-        if not end and item.current is None:
-            return None
-        return dict(send=sorted(end))
+        end = wanted["entries"] if wanted["purge"] else have | wanted["entries"]
+        return dict(send=sorted(end)) if end != have else None  # a new integration: have is empty
 
     def apply(self, engine, item, operations):
         if item.current is not None:  # a new integration got its list with the POST

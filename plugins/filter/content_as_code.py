@@ -44,8 +44,8 @@ SPEC_HEADER = """# Posit Connect content as code (posit.connect.content_as_code,
 # The options of a connect_content item that take one value (not a list or a mapping).
 SCALAR_OPTIONS = frozenset(FIELD_OPTIONS) | frozenset((
     "name", "guid", "state", "vanity_url", "force_vanity_url", "overwrite_environment", "purge_tags",
-    "purge_environment", "purge_permissions"))
-LIST_OPTIONS = ("tags", "permissions", "reset")
+    "purge_environment", "purge_permissions", "purge_oauth_integrations"))
+LIST_OPTIONS = ("tags", "permissions", "reset", "oauth_integrations")
 DICT_OPTIONS = ("environment", "settings")
 
 
@@ -192,7 +192,7 @@ def _writable(text):
 
 def cac_export(content, users=None, groups=None, tags=None):
     """The spec items of a server's content (connect_content_info with include owner, tags, permissions,
-    vanity_url and environment), by names, with only the fields that differ from Connect's defaults.
+    vanity_url, environment and oauth_integrations), by names, with only the fields that differ from Connect's defaults.
     `tags` keeps only items carrying one of these tag paths. What the spec cannot hold (a title Connect would
     refuse, an environment variable name that is not one printable line) is left out and listed under the item's
     `unwritten`."""
@@ -240,6 +240,8 @@ def cac_export(content, users=None, groups=None, tags=None):
             permissions.append(shown)
         if permissions:
             item["permissions"] = sorted(permissions, key=lambda e: (e.get("principal_type", "user"), e["principal"]))
+        if record.get("oauth_integrations"):
+            item["oauth_integrations"] = sorted(record["oauth_integrations"])
         names = sorted(record.get("environment") or [])
         unwritten.extend(dict(field="environment", value=name, reason=(
             "an environment variable name that holds a line break or a control character is not written into the "

@@ -120,8 +120,8 @@ def test_bad_input_fails_clearly(standin, playbook):
         "malformed guid": "Option 'guid': 'not-a-guid' is not a content guid",
         "unknown owner": "Option 'owner': no Connect user with username or guid 'nobody-here'",
         "invalid access_type": "value of access_type must be one or more of: all, logged_in, acl. Got no match for: public",
-        "invalid include": "value of include must be one or more of: owner, tags, permissions, vanity_url, environment, schedule. "
-                           "Got no match for: vanity",
+        "invalid include": "value of include must be one or more of: owner, tags, permissions, vanity_url, environment, "
+                           "schedule, oauth_integrations. Got no match for: vanity",
         "wrong type": "argument 'id' is of type str and we were unable to convert to int",
         "bad concurrency": "Option 'concurrency' must be between 1 and 64, got 100.",
         "no key": "GET /__api__/v1/content failed: HTTP 401",

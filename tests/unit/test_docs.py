@@ -63,8 +63,8 @@ def test_ansible_doc_renders(module, collections_path):
     assert "[WARNING]" not in proc.stderr and "[ERROR]" not in proc.stderr, proc.stderr
 
 
-BATCH_MODULES = ["connect_content", "connect_content_permission", "connect_deploy", "connect_group", "connect_tag",
-                 "connect_user", "connect_job", "connect_runtime_cache"]
+BATCH_MODULES = ["connect_content", "connect_content_permission", "connect_deploy", "connect_group",
+                 "connect_oauth_integration", "connect_tag", "connect_user", "connect_job", "connect_runtime_cache"]
 
 
 @pytest.mark.parametrize("module", BATCH_MODULES)

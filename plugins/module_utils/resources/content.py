@@ -30,6 +30,7 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.fields impo
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import UserCache, current_user
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import listing_include, prepare_facets
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_environment import EnvironmentFacet
+from ansible_collections.posit.connect.plugins.module_utils.resources.facet_oauth import OAuthIntegrationsFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_permissions import PermissionsFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_tags import TagsFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_vanity import VanityFacet
@@ -48,7 +49,8 @@ class ContentResource(Resource):
     def __init__(self, engine, top):
         super(ContentResource, self).__init__(engine, top)
         self.users = UserCache(self.client)
-        self.facets = (TagsFacet(self), VanityFacet(self), EnvironmentFacet(self), PermissionsFacet(self))
+        self.facets = (TagsFacet(self), VanityFacet(self), EnvironmentFacet(self), PermissionsFacet(self),
+                       OAuthIntegrationsFacet(self))
         self.top_desired = None
         self.owned_by = None        # the user whose content owned_by selects
         self.new_owner = None       # the top-level owner, checked once for every item

@@ -30,7 +30,6 @@ DEFAULTS.update((field, False) for field in FALSE_DEFAULTS)
 DEFAULTS.update((field, "") for field in EMPTY_DEFAULTS)
 DEFAULTS.update(access_type="acl")
 OPTION_OF = dict((option, option) for option in FIELD_OPTIONS if option != "owner")
-DRIFT_COLUMNS = ["index", "name", "owner", "guid", "status", "field", "before", "after"]
 SPEC_HEADER = """# Posit Connect content as code (posit.connect.content_as_code, connect_cac_spec_file).
 # Items by name and owner; principals by username or group name; tags by path.
 # Only the fields that differ from Connect's defaults are listed.

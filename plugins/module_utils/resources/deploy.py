@@ -73,7 +73,7 @@ class BundleFacet(Facet):
 
     def plan(self, engine, item, current, wanted):
         if current is not None and (current.get("metadata") or {}).get("archive_sha1") == wanted["sha1"]:
-            item.context["bundle_id"] = current.get("id")
+            item.bundle_id = current.get("id")
             return None
         return wanted
 
@@ -94,15 +94,15 @@ class BundleFacet(Facet):
         guid = content["guid"]
         previous = (item.current or {}).get("bundle_id")
         bundle = client.upload("v1/content/%s/bundles" % guid, operations["path"])
-        item.context["bundle_id"] = bundle["id"]
+        item.bundle_id = bundle["id"]
         answer = client.post("v1/content/%s/deploy" % guid, body={"bundle_id": bundle["id"]}) or {}
         task_id = answer.get("task_id")
-        item.context["task"] = task_summary(None, task_id)
+        item.task = task_summary(None, task_id)
         if not top.get("wait", True):
             item.result = dict(content)
             return
         task, output = follow_task(client, task_id, top.get("wait_timeout") or 0)
-        item.context.update(task=task_summary(task, task_id), output=output)
+        item.task, item.output = task_summary(task, task_id), output
         path = "/__api__/v1/tasks/%s" % task_id
         stays = "bundle %s stays active" % previous if previous else "no bundle is active"
         tail = " | ".join(output[-SHOWN_LINES:])
@@ -137,6 +137,10 @@ class BundleFacet(Facet):
 
 class DeployResource(ContentResource):
     noun = "deployments"
+    item_attributes = dict(ContentResource.item_attributes,
+                           bundle_id=None,  # the bundle uploaded (or the active one, when unchanged)
+                           task=None,       # the deployment task's summary, once started
+                           output=None)     # ... and its output lines
 
     def __init__(self, engine, top):
         super(DeployResource, self).__init__(engine, top)
@@ -163,10 +167,10 @@ class DeployResource(ContentResource):
 
     def extras(self, item):
         """bundle_id, task and output, beside the content."""
-        extras = dict(bundle_id=item.context.get("bundle_id"), bundle=item.changes.get("bundle") or dict(
+        extras = dict(bundle_id=item.bundle_id, bundle=item.changes.get("bundle") or dict(
             sha1=item.facets["bundle"]["sha1"], size=item.facets["bundle"]["size"]))
-        if "task" in item.context:
-            extras.update(task=item.context["task"], output=item.context.get("output", []))
+        if item.task is not None:
+            extras.update(task=item.task, output=item.output or [])
         return extras
 
 

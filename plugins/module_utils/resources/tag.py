@@ -37,6 +37,9 @@ def split_path(path, option):
 class TagResource(Resource):
     kind = "tag"
     result_key = "tag"
+    item_attributes = dict(names=None,     # the path's tag names, from the category down
+                           path=None,      # the path as compared ("/" between the names)
+                           children=None)  # the paths of an existing tag's descendants
 
     def __init__(self, engine, top):
         super(TagResource, self).__init__(engine, top)
@@ -45,9 +48,9 @@ class TagResource(Resource):
 
     def prepare(self, item):
         option = "paths[%d]" % item.index if item.index is not None else "path"
-        item.context["names"] = split_path(item.spec.get("path"), option)
-        item.context["path"] = "/".join(item.context["names"])
-        item.desired = dict(path=item.context["path"])
+        item.names = split_path(item.spec.get("path"), option)
+        item.path = "/".join(item.names)
+        item.desired = dict(path=item.path)
 
     def prepare_all(self, items):
         if items and items[0].index is None:
@@ -67,45 +70,45 @@ class TagResource(Resource):
 
         self.by_path = dict((path(t), dict(t, path=path(t))) for t in tags)
         for item in items:
-            item.current = self.by_path.get(item.context["path"])
+            item.current = self.by_path.get(item.path)
             if item.current is not None:
-                item.context["children"] = sorted(p for p in self.by_path if p.startswith(item.context["path"] + "/"))
+                item.children = sorted(p for p in self.by_path if p.startswith(item.path + "/"))
         deleting = [item for item in items if item.state == "absent" and item.current is not None]
         self.engine.each(self.check_delete, [] if self.top.get("force") else deleting)
 
     def check_delete(self, item):
         """Connect deletes a tag's children and untags its content: only with force."""
         content = self.client.get("v1/tags/%s/content" % item.current["id"]) or []
-        children = item.context["children"]
+        children = item.children
         if children or content:
             raise InputError(
                 "Option 'force': tag %r has %s; deleting it deletes its child tags and removes it from that content. "
-                "Set force: true to delete it anyway." % (item.context["path"], " and ".join(filter(None, [
+                "Set force: true to delete it anyway." % (item.path, " and ".join(filter(None, [
                     "%d child tag%s (%s)" % (len(children), "" if len(children) == 1 else "s", ", ".join(children[:5]))
                     if children else "", "%d tagged content item%s" % (len(content), "" if len(content) == 1 else "s")
                     if content else ""]))))
 
     def key(self, item):
-        return item.context["path"]
+        return item.path
 
     def compare(self, item):
         return {}
 
     def identity(self, item):
         result = item.result or item.current or {}
-        return dict(path=item.context["path"], id=result.get("id"))
+        return dict(path=item.path, id=result.get("id"))
 
     def header(self, item):
-        return item.context["path"]
+        return item.path
 
     def view(self, item, values, side):
-        return dict(path=item.context["path"], id=(item.current or {}).get("id")) if values else {}
+        return dict(path=item.path, id=(item.current or {}).get("id")) if values else {}
 
     def predict(self, item):
         if item.status == "deleted":
             return {}
         if item.status == "created":
-            return dict(id=None, name=item.context["names"][-1], path=item.context["path"])
+            return dict(id=None, name=item.names[-1], path=item.path)
         return dict(item.current)
 
     def outcome(self, item):
@@ -114,7 +117,7 @@ class TagResource(Resource):
     def create(self, item):
         with self.lock:  # one at a time: items that share a new parent create it once
             parent, path = None, ""
-            for name in item.context["names"]:
+            for name in item.names:
                 path = path + "/" + name if path else name
                 tag = self.by_path.get(path)
                 if tag is None:

@@ -21,6 +21,7 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.fields impo
     TITLE_LENGTH,
     WRITABLE_FIELDS,
 )
+from ansible_collections.posit.connect.plugins.module_utils.concepts.vanity import server_root, vanity_path
 
 # What Connect gives a new item; export writes only the fields that differ.
 FALSE_DEFAULTS = ("locked", "run_as_current_user", "otel_enabled")
@@ -152,12 +153,7 @@ def cac_drift(results, spec=None):
 
 
 def _vanity_path(item):
-    url = item.get("vanity_url")
-    if not url:
-        return None
-    root = (item.get("content_url") or "").split("/content/")[0]
-    path = url[len(root):] if root and url.startswith(root) else url
-    return "/" + path.strip("/") + "/"
+    return vanity_path(item.get("vanity_url"), server_root(item.get("content_url")))
 
 
 def _writable(text):

@@ -32,6 +32,7 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.fields impo
 from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid as _check_guid
 from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import list_groups, list_users, require_user
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tags import tag_path, tags_by_id
 
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 VANITY_INCLUDE_SINCE = (2024, 6, 0)  # GET /v1/content answers include=vanity_url from this release
@@ -308,14 +309,10 @@ def _add_vanity_urls(client, items, concurrency):
 
 def add_tag_paths(client, items):
     """Each tag of each item gains `path` ("Department/Finance"), from one GET /v1/tags."""
-    by_id = dict((str(tag["id"]), tag) for tag in client.get("v1/tags") or [])
-
-    def path(tag):
-        parent = by_id.get(str(tag.get("parent_id"))) if tag.get("parent_id") is not None else None
-        return (path(parent) + "/" if parent else "") + tag["name"]
+    by_id = tags_by_id(client.get("v1/tags"))
     for item in items:
         for tag in item.get("tags") or []:
-            tag["path"] = path(by_id.get(str(tag["id"]), tag))
+            tag["path"] = tag_path(by_id.get(str(tag["id"]), tag), by_id)
 
 
 def name_principals(client, entries):

@@ -142,18 +142,14 @@ class GroupResource(Resource):
             item.entry = require_remote(self.client, "groups", item.name, item.where + "name")
 
     def check(self, item, changes):
-        new = changes.get("name")
-        if new is None or item.current is None:
-            return
+        self.refuse_rename(item, changes, self.find, "DuplicateGroupName")
+
+    def find(self, name):
+        """The group of that name, or None."""
         if self.by_name is not None:
-            other = self.by_name.get(new)
-        else:
-            found = list_groups(self.client, name=new)
-            other = found[0] if found else None
-        if other is not None and other.get("guid") != item.current.get("guid"):
-            raise InputError("Option '%sname': a group named %r already exists (%s); Connect refuses two groups "
-                             "of one name (409 DuplicateGroupName). Choose another name."
-                             % (item.where, new, other.get("guid")))
+            return self.by_name.get(name)
+        found = list_groups(self.client, name=name)
+        return found[0] if found else None
 
     # -- diff and results ------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.concepts.acl import entry_view, find_entries
+from ansible_collections.posit.connect.plugins.module_utils.concepts.acl import entry_view, find_entries, refused_entry
 from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import list_content, require_content
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
@@ -61,16 +61,13 @@ class PermissionResource(Resource):
         principal = self.users.require_principal(self.option(item, "principal"), kind, item.where + "principal")
         label = "%s %r" % (kind, principal.get("username") if kind == "user" else principal.get("name"))
         item.content, item.principal, item.label = content, principal, label
-        if kind == "user" and principal.get("guid") == content.get("owner_guid"):
-            raise InputError(
-                "Option 'principal': %s owns content %s and always has full access; Connect does not allow the "
-                "owner in the content's permissions. To change the owner use posit.connect.connect_content's "
-                "'owner'." % (label, content["guid"]))
-        if kind == "user" and item.state == "present" and item.desired["role"] == "owner" \
-                and principal.get("user_role") == "viewer":
-            raise InputError(
-                "Option 'role': %s is a viewer and cannot be a collaborator (role 'owner') of content %s. Use "
-                "'role: viewer', or make the user a publisher first." % (label, content["guid"]))
+        refused = refused_entry(principal, kind, item.desired["role"] if item.state == "present" else None,
+                                content.get("owner_guid"), content["guid"], label)
+        if refused is not None:
+            rule, sentence = refused
+            raise InputError("Option '%s': %s%s" % ("principal" if rule == "owner" else "role", sentence,
+                                                    " To change the owner use posit.connect.connect_content's 'owner'."
+                                                    if rule == "owner" else ""))
 
     def key(self, item):
         return (item.content["guid"], item.principal["guid"], item.principal_type)

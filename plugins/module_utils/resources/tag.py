@@ -17,22 +17,7 @@ import threading
 
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
-
-MAX_TAG_NAME = 255
-
-
-def split_path(path, option):
-    """A tag path's names; raise InputError for an empty name or one Connect refuses."""
-    names = [name.strip() for name in str(path or "").split("/")]
-    if not all(names):
-        raise InputError("Option '%s': %r is not a tag path; write the tag after its parents with '/' between them, "
-                         "e.g. 'Department/Finance'." % (option, path))
-    for name in names:
-        if len(name) > MAX_TAG_NAME:
-            raise InputError("Option '%s': the tag name %r is longer than %d characters, which Connect refuses."
-                             % (option, name[:40] + "...", MAX_TAG_NAME))
-    return names
-
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tags import split_path, tag_paths, tags_by_id
 
 class TagResource(Resource):
     kind = "tag"
@@ -61,14 +46,8 @@ class TagResource(Resource):
         return items
 
     def read(self, items):
-        tags = self.client.get("v1/tags") or []
-        by_id = dict((str(t["id"]), t) for t in tags)
-
-        def path(tag):
-            parent = by_id.get(str(tag.get("parent_id"))) if tag.get("parent_id") is not None else None
-            return (path(parent) + "/" if parent else "") + tag["name"]
-
-        self.by_path = dict((path(t), dict(t, path=path(t))) for t in tags)
+        by_id = tags_by_id(self.client.get("v1/tags"))
+        self.by_path = dict((path, dict(by_id[tag_id], path=path)) for tag_id, path in tag_paths(by_id).items())
         for item in items:
             item.current = self.by_path.get(item.path)
             if item.current is not None:

@@ -82,14 +82,11 @@ class UserResource(Resource):
                              % (where, item.name))
 
     def check(self, item, changes):
-        new = changes.get("username")
-        if new is None or item.current is None:
-            return
-        other = self.by_username.get(new) if self.by_username is not None else find_user(self.client, new)
-        if other is not None and other.get("guid") != item.current.get("guid"):
-            raise InputError("Option '%susername': user %r already exists (%s); Connect refuses two users of one "
-                             "username (409 DuplicateUserName). Choose another username."
-                             % (item.where, new, other.get("guid")))
+        self.refuse_rename(item, changes, self.find, "DuplicateUserName")
+
+    def find(self, username):
+        """The user of that username, or None."""
+        return self.by_username.get(username) if self.by_username is not None else find_user(self.client, username)
 
     # -- diff and results ------------------------------------------------------------
 

@@ -15,11 +15,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import (
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import (
     check_guid,
     check_name,
     check_process_limits,
     desired_fields,
+)
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import (
     get_content,
     list_content,
     pick_by_name,

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import select_content
-from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 

@@ -19,6 +19,8 @@ import re
 import sys
 import tempfile
 
+from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
+
 try:
     from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 except ImportError:  # loaded by path (runpy) with the collections directory not on sys.path: add it
@@ -174,21 +176,18 @@ def _list(args, name):
 
 
 def _bool(value, name):
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("Argument '%s' must be true or false, got %r." % (name, value))
+    """A boolean as Ansible reads one (check_type_bool: true/false, yes/no, on/off, 1/0 ...)."""
+    try:
+        return check_type_bool(value.strip() if isinstance(value, str) else value)
+    except TypeError:
+        raise ValueError("Argument '%s' must be true or false, got %r." % (name, value))
 
 
 def _number(args, name, default, kind=float, low=0):
     value = args.get(name, default)
     try:
-        value = kind(value)
-    except (TypeError, ValueError):
+        value = (check_type_int if kind is int else check_type_float)(value)
+    except TypeError:
         raise ValueError("Argument '%s' must be a number, got %r." % (name, args.get(name)))
     if value < low or (name == "interval" and value <= 0):
         bound = "more than" if name == "interval" else "at least"

@@ -188,18 +188,17 @@ class Resource:
         """Optional (default: nothing). Refuse, with InputError, what Connect would refuse for this plan (name
         clashes, limits ...)."""
 
-    def refuse_rename(self, item, changes, find, code):
+    def refuse_rename(self, item, changes, find, code, label):
         """Helper for check(): refuse a rename (name_option among the changes) to a name another object holds,
-        as Connect does (409 `code`). find(name) is that object, or None."""
+        as Connect does (409 `code`). find(name) is that object, or None; label names it ("user %r")."""
         new = changes.get(self.name_option)
         if new is None or item.current is None:
             return
         other = find(new)
         if other is not None and other.get("guid") != item.current.get("guid"):
-            raise InputError("Option '%s%s': a %s named %r already exists (%s); Connect refuses two %ss of one %s "
-                             "(409 %s). Choose another %s." % (item.where, self.name_option, self.kind, new,
-                                                               other.get("guid"), self.kind, self.name_option, code,
-                                                               self.name_option))
+            raise InputError("Option '%s%s': %s already exists (%s); Connect refuses two %ss of one %s (409 %s). "
+                             "Choose another %s." % (item.where, self.name_option, label % (new,), other.get("guid"),
+                                                     self.kind, self.name_option, code, self.name_option))
 
     def missing(self, item):
         """Optional (default: create it). Raise InputError when a missing object may not be created (e.g.

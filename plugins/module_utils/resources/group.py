@@ -142,7 +142,7 @@ class GroupResource(Resource):
             item.entry = require_remote(self.client, "groups", item.name, item.where + "name")
 
     def check(self, item, changes):
-        self.refuse_rename(item, changes, self.find, "DuplicateGroupName")
+        self.refuse_rename(item, changes, self.find, "DuplicateGroupName", "a group named %r")
 
     def find(self, name):
         """The group of that name, or None."""

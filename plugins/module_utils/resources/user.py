@@ -82,7 +82,7 @@ class UserResource(Resource):
                              % (where, item.name))
 
     def check(self, item, changes):
-        self.refuse_rename(item, changes, self.find, "DuplicateUserName")
+        self.refuse_rename(item, changes, self.find, "DuplicateUserName", "user %r")
 
     def find(self, username):
         """The user of that username, or None."""

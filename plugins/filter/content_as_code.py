@@ -21,6 +21,7 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.fields impo
     TITLE_LENGTH,
     WRITABLE_FIELDS,
 )
+from ansible_collections.posit.connect.plugins.module_utils.concepts.vanity import server_root, vanity_path
 
 # What Connect gives a new item; export writes only the fields that differ.
 FALSE_DEFAULTS = ("locked", "run_as_current_user", "otel_enabled")
@@ -30,7 +31,6 @@ DEFAULTS.update((field, False) for field in FALSE_DEFAULTS)
 DEFAULTS.update((field, "") for field in EMPTY_DEFAULTS)
 DEFAULTS.update(access_type="acl")
 OPTION_OF = dict((option, option) for option in FIELD_OPTIONS if option != "owner")
-DRIFT_COLUMNS = ["index", "name", "owner", "guid", "status", "field", "before", "after"]
 SPEC_HEADER = """# Posit Connect content as code (posit.connect.content_as_code, connect_cac_spec_file).
 # Items by name and owner; principals by username or group name; tags by path.
 # Only the fields that differ from Connect's defaults are listed.
@@ -177,12 +177,7 @@ def cac_drift(results, spec=None):
 
 
 def _vanity_path(item):
-    url = item.get("vanity_url")
-    if not url:
-        return None
-    root = (item.get("content_url") or "").split("/content/")[0]
-    path = url[len(root):] if root and url.startswith(root) else url
-    return "/" + path.strip("/") + "/"
+    return vanity_path(item.get("vanity_url"), server_root(item.get("content_url")))
 
 
 def _writable(text):

@@ -208,7 +208,7 @@ matched:
   type: int
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import field_argument_spec
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import field_argument_spec
 from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import DeployResource
 

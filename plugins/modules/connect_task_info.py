@@ -67,7 +67,7 @@ output:
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import task_info
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tasks import task_info
 
 
 def main():

@@ -31,8 +31,8 @@ def collections_path(tmp_path_factory):
 
 
 def test_generated_docs_are_current(tmp_path):
-    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "generate.py"), "--dest", str(tmp_path)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "generate.py"), "--dest", str(tmp_path),
+                           "--readme", str(tmp_path / "README.top.md")], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     stale = []
     for sub in ("modules", "roles", "filters"):
@@ -42,6 +42,9 @@ def test_generated_docs_are_current(tmp_path):
         stale += ["docs/%s/%s (no longer generated)" % (sub, n) for n in committed if n not in fresh]
         stale += ["docs/%s/%s (differs)" % (sub, n) for n in fresh if n in committed
                   and not filecmp.cmp(str(tmp_path / sub / n), str(ROOT / "docs" / sub / n), shallow=False)]
+    for fresh, committed in (("README.md", "docs/README.md"), ("README.top.md", "README.md")):
+        if not filecmp.cmp(str(tmp_path / fresh), str(ROOT / committed), shallow=False):
+            stale.append("%s (its generated module list differs)" % committed)
     assert not stale, "generated docs are out of date; run `make docs` and commit:\n  " + "\n  ".join(stale)
 
 
@@ -63,8 +66,18 @@ def test_ansible_doc_renders(module, collections_path):
     assert "[WARNING]" not in proc.stderr and "[ERROR]" not in proc.stderr, proc.stderr
 
 
-BATCH_MODULES = ["connect_content", "connect_content_permission", "connect_deploy", "connect_group",
-                 "connect_oauth_integration", "connect_tag", "connect_user", "connect_job", "connect_runtime_cache"]
+def batch_modules():
+    """The modules with a batch form, from their code: built with batch_form, or reconciled with a batch= choice."""
+    return sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("connect_*.py")
+                  if re.search(r"\bbatch_form\(|\breconcile\([^)]*\bbatch=", p.read_text()))
+
+
+BATCH_MODULES = batch_modules()
+
+
+def test_batch_modules_are_found_in_the_code():
+    assert {"connect_content", "connect_content_permission", "connect_deploy", "connect_group", "connect_tag",
+            "connect_user"} <= set(BATCH_MODULES)
 
 
 @pytest.mark.parametrize("module", BATCH_MODULES)

@@ -21,3 +21,21 @@ def entry_view(entry, name):
         return {}
     return dict(principal_type=entry.get("principal_type"), principal_guid=entry.get("principal_guid"),
                 principal=name, role=entry.get("role"))
+
+
+def refused_entry(principal, principal_type, role, owner_guid, content_guid, label):
+    """Which of Connect's ACL rules an entry (principal as read, role or None) would break, or None.
+
+    Returns (rule, sentence): "owner" when the principal owns the content (the owner always has full access
+    and is never in the ACL: the caller says how to change the owner), "viewer" when a user whose role is
+    viewer would be a collaborator (role owner, which Connect refuses: InvalidCollaborator).
+    label names the principal in the sentence ("user 'alice'")."""
+    if principal_type != "user":
+        return None
+    if principal.get("guid") == owner_guid:
+        return "owner", ("%s owns content %s and always has full access; Connect does not allow the owner in the "
+                         "content's permissions." % (label, content_guid))
+    if role == "owner" and principal.get("user_role") == "viewer":
+        return "viewer", ("%s is a viewer and cannot be a collaborator (role 'owner') of content %s. Use 'role: "
+                          "viewer', or make the user a publisher first." % (label, content_guid))
+    return None

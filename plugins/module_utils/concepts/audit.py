@@ -15,10 +15,10 @@ import re
 from ansible_collections.posit.connect.plugins.module_utils.api.client import MAX_PAGE_SIZE
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import require_user
+from ansible_collections.posit.connect.plugins.module_utils.concepts.server import SEARCH_PATH, has_search
 from ansible_collections.posit.connect.plugins.module_utils.files.export import IncrementalExport, JsonLinesWriter, check_dest
 from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import entry_time, format_time, parse_window
 
-SEARCH_PATH = "v1/search/auditlogs"
 AUDIT_LOGS_PATH = "v1/audit_logs"
 ACTIONS_PATH = "v1/audit/actions"
 # The fields Connect's search terms are matched against.
@@ -167,12 +167,6 @@ def _take(entries, limit):
         count += 1
         if limit and count >= limit:
             return
-
-
-def has_search(client):
-    """Whether the server has GET /v1/search/auditlogs: probed once per run (Connect 2025.01.0 and later are
-    expected to have it, but the version only hints: some older servers serve it too)."""
-    return client.has_endpoint(SEARCH_PATH, {"page_size": 1})
 
 
 def iter_audit(client, query):

@@ -19,10 +19,10 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.content_que
     get_content,
     list_content,
     pick_by_name,
-    tag_paths,
 )
 from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import is_guid
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import require_user
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tags import tag_paths, tags_by_id
 
 # The options that select (for a module's required_one_of), and those that cannot go together.
 SELECTORS = ["guid", "name", "items", "owned_by", "tags", "app_mode"]
@@ -84,7 +84,7 @@ def _tagged(client, paths):
     """The guids of the content that carries every one of these tag paths (None when no path is given)."""
     if not paths:
         return None
-    ids = dict((path, tag_id) for tag_id, path in tag_paths(client.get("v1/tags") or []).items())
+    ids = dict((path, tag_id) for tag_id, path in tag_paths(tags_by_id(client.get("v1/tags"))).items())
     unknown = [path for path in paths if path not in ids]
     if unknown:
         raise InputError("Option 'tags': no tag %s on this server; tag paths name the category first, e.g. "

@@ -12,8 +12,15 @@ __metaclass__ = type
 import time
 
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError
-from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import has_search
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import active_user_counts, current_user
+
+SEARCH_PATH = "v1/search/auditlogs"  # the audit log search (concepts/audit.py), a feature some servers lack
+
+
+def has_search(client):
+    """Whether the server has GET /v1/search/auditlogs: probed once per run (Connect 2025.01.0 and later are
+    expected to have it, but the version only hints: some older servers serve it too)."""
+    return client.has_endpoint(SEARCH_PATH, {"page_size": 1})
 
 
 RUNTIMES = ("r", "python", "quarto")  # GET /v1/server_settings/{language}: the installations the server offers

@@ -27,7 +27,6 @@ __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 
-STATUSES = ("created", "updated", "deleted", "unchanged", "skipped", "failed")
 VERBS = {"created": "create", "updated": "update", "deleted": "delete"}
 SHOWN_FAILURES = 5
 
@@ -35,7 +34,7 @@ SHOWN_FAILURES = 5
 class Item:
     """One object the user declared: its input, what was read, and what the engine planned and did."""
 
-    def __init__(self, index, spec, where="", state="present"):
+    def __init__(self, index, spec, where="", state="present", attributes=None):
         self.index = index          # position in `items`, or None for the single form
         self.spec = spec            # this item's own options (the resource reads the top-level ones from engine.top)
         self.where = where          # prefix of option names in messages: "items[3]." or ""
@@ -53,7 +52,12 @@ class Item:
         self.result = None          # the object after the run (predicted in check mode)
         self.error = None           # the ConnectError or InputError of a failed item
         self.changed = False
-        self.context = {}           # the resource's own scratch (resolved principals, ...)
+        self.guid = None            # the selection: the guid the input gives (Resource.select), else None
+        self.name = None            # ... and the name (the value of Resource.name_option), else None
+        for attribute, default in (attributes or {}).items():  # the resource's own (Resource.item_attributes)
+            if hasattr(self, attribute):
+                raise ValueError("item attribute %r is the engine's own: choose another name" % attribute)
+            setattr(self, attribute, default)
 
     def fail(self, error, changed=False):
         self.status, self.error, self.changed = "failed", error, changed
@@ -79,6 +83,7 @@ class Engine:
         self.warn = warn or (lambda msg: None)
         self.unreachable = None  # set when a write got no answer after its retries
         self.state = "present"   # the task's state, the default of every item
+        self.attributes = {}     # the resource's per-item attributes (Resource.item_attributes)
 
     def each(self, func, items):
         """func(item) for every item not done yet, concurrently over the shared client (with its backoff);
@@ -95,7 +100,7 @@ class Engine:
 
     def item(self, index, spec):
         """The Item of one `items` entry (the state defaults to the task's)."""
-        return Item(index, spec, "items[%d]." % index, self.state)
+        return Item(index, spec, "items[%d]." % index, self.state, self.attributes)
 
     # -- the flow ------------------------------------------------------------------------
 
@@ -108,7 +113,8 @@ class Engine:
         """
         resource = resource_class(self, top)
         self.state = top.get("state") or "present"
-        items = [Item(None, top, "", self.state)] if specs is None else \
+        self.attributes = resource.item_attributes
+        items = [Item(None, top, "", self.state, self.attributes)] if specs is None else \
             [self.item(index, spec) for index, spec in enumerate(specs)]
         for item in items:
             resource.prepare(item)       # bad input fails the task before any request
@@ -250,9 +256,9 @@ class Engine:
             return "%s %s" % ("would update" if self.check_mode else "updated", ", ".join(sorted(item.changes)))
         return "would %s" % verb if self.check_mode else item.status
 
-    def batch_result(self, resource, items, noun=None):
+    def batch_result(self, resource, items):
         """The result of a batch task: results, counts, failed_items, diff, msg, failed."""
-        noun = noun or resource.noun or resource.kind + "s"
+        noun = resource.noun or resource.kind + "s"
         results = [self.entry(resource, item) for item in items]
         failed = [entry for entry in results if entry["failed"]]
         changed = [entry for entry in results if entry["changed"]]

@@ -92,12 +92,16 @@ def batch_form(item_options, keys, top_level=None, concurrency=8):
     `item_options` are the options of one object, given at the top level and in each entry of `items`,
     where they have no defaults (an item's unset option takes the top-level value). `top_level` adds
     options, or replaces them with their top-level form (with a default). The single form selects its
-    object by one of `keys`, and so does each item; `items` excludes the single form's keys.
+    object by one of `keys`, and so does each item; `items` excludes the single form's keys. With no keys
+    (keys=()), every option may also be set at the top level for all items, and the caller says which
+    options the single form requires (required_one_of).
     Callers may extend the returned lists (another selector, more exclusions).
     """
     spec = dict(item_options, **(top_level or {}))
-    spec.update(items=dict(type="list", elements="dict", options=copy.deepcopy(item_options),
-                           required_one_of=[list(keys)]), **concurrency_spec(concurrency))
+    items = dict(type="list", elements="dict", options=copy.deepcopy(item_options))
+    if keys:
+        items["required_one_of"] = [list(keys)]
+    spec.update(items=items, **concurrency_spec(concurrency))
     return dict(argument_spec=spec, required_one_of=[list(keys) + ["items"]],
                 mutually_exclusive=[["items", key] for key in keys])
 

@@ -156,6 +156,43 @@ class JsonLinesWriter:
 CHECKPOINT_VERSION = 1
 
 
+class AuditCursor:
+    """A position in the audit log: the time of the newest entry taken, and the ids taken at that time.
+
+    Connect's `since` is inclusive and entries share timestamps, so the next read asks for entries at or after
+    that time and drops the ids already taken: every entry is taken once (the export, the EDA source)."""
+
+    def __init__(self, last_time=None, last_ids=()):
+        self.last_time = last_time               # RFC 3339, as the entry carried it
+        self.last_ids = set(last_ids or [])
+
+    @property
+    def since(self):
+        """The position's time (a datetime), or None at the start of the log."""
+        return parse_rfc3339(self.last_time) if self.last_time else None
+
+    def taken(self, entry):
+        """Whether the entry is at or before the position and was taken already."""
+        moment, last = entry_time(entry), self.since
+        if moment is None or last is None:
+            return False
+        return moment < last or (moment == last and str(entry.get("id")) in self.last_ids)
+
+    def take(self, entry):
+        """Move the position to an entry (given in log order) that was not taken yet."""
+        moment, last = entry_time(entry), self.since
+        if moment is None:
+            return
+        if last is not None and moment == last:
+            self.last_ids.add(str(entry.get("id")))
+        elif last is None or moment > last:
+            self.last_time, self.last_ids = entry.get("time"), set([str(entry.get("id"))])
+
+    def state(self):
+        """The position as a checkpoint records it."""
+        return dict(last_time=self.last_time, last_ids=sorted(self.last_ids))
+
+
 class IncrementalExport:
     """Appends to a JSON Lines file only the audit entries newer than the last run's, with no gaps or duplicates.
 
@@ -174,7 +211,7 @@ class IncrementalExport:
         self.filters = filters
         self._lock = None
         self.state = None
-        self.last_time, self.last_ids = None, set()  # the newest exported entry's time, and the ids at that time
+        self.cursor = AuditCursor()  # the newest exported entry's time, and the ids at that time
 
     def __enter__(self):
         if not self.check_mode:
@@ -226,12 +263,12 @@ class IncrementalExport:
     def run(self, entries):
         """Write the new entries (count them in check mode); returns the module result fields."""
         state = self.state or {}
-        self.last_time, self.last_ids = state.get("last_time"), set(state.get("last_ids") or [])
+        self.cursor = AuditCursor(state.get("last_time"), state.get("last_ids"))
         writer = JsonLinesWriter(self.dest, write=not self.check_mode)
         try:
             writer.write_all(self._new(entries))
             result = dict(changed=writer.count > 0 or self.state is None, count=writer.count, dest=self.dest,
-                          checkpoint=self.checkpoint, last_time=self.last_time,
+                          checkpoint=self.checkpoint, last_time=self.cursor.last_time,
                           total=state.get("count", 0) + writer.count)
             if self.check_mode:
                 return result
@@ -249,22 +286,17 @@ class IncrementalExport:
                     os.fsync(out.fileno())
                 size = self.state["size"] + appended
             self._write(dict(version=CHECKPOINT_VERSION, filters=self.filters, dest=self.dest, size=size,
-                             count=result["total"], last_time=self.last_time, last_ids=sorted(self.last_ids)))
+                             count=result["total"], **self.cursor.state()))
             return result
         finally:
             writer.discard()
 
     def _new(self, entries):
-        """The entries (oldest first) not exported yet; tracks the newest time and the ids at that time."""
-        last = parse_rfc3339(self.last_time) if self.last_time else None
+        """The entries (oldest first) not exported yet; the cursor follows them."""
         for entry in entries:
-            moment, ident = entry_time(entry), str(entry.get("id"))
-            if moment is not None and last is not None and moment <= last:
-                if moment < last or ident in self.last_ids:
-                    continue  # exported by an earlier run
-                self.last_ids.add(ident)
-            elif moment is not None:
-                last, self.last_time, self.last_ids = moment, entry.get("time"), set([ident])
+            if self.cursor.taken(entry):
+                continue  # exported by an earlier run
+            self.cursor.take(entry)
             yield entry
 
     def _write(self, state):

@@ -15,11 +15,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import (
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import (
     check_guid,
     check_name,
     check_process_limits,
     desired_fields,
+)
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import (
     get_content,
     list_content,
     pick_by_name,
@@ -45,6 +47,8 @@ class ContentResource(Resource):
     identifying = ("guid", "name", "title", "owner_guid", "app_mode")
     noun = "content items"
     result_key = "content"
+    item_attributes = dict(matched=False,  # the item selected an existing object (the batch's `matched` count)
+                           clash=None)     # the item another one's name clashes with, for its result entry
 
     def __init__(self, engine, top):
         super(ContentResource, self).__init__(engine, top)
@@ -74,7 +78,7 @@ class ContentResource(Resource):
         if guid is not None and spec.get("name") is not None:
             check_name(spec["name"], where + "name")
             item.desired["name"] = spec["name"]  # with a guid, name is the name to give the item
-        item.context.update(guid=guid, name=spec.get("name"))
+        item.guid, item.name = guid, spec.get("name")
         prepare_facets(self, item)
 
     def top_fields(self):
@@ -118,7 +122,7 @@ class ContentResource(Resource):
 
     def read(self, items):
         for item in items:
-            guid, name = item.context["guid"], item.context["name"]
+            guid, name = item.guid, item.name
             try:
                 item.current = self._find(item, guid, name)
             except (InputError, ConnectError) as exc:
@@ -127,7 +131,7 @@ class ContentResource(Resource):
             if self.owned_by is not None and item.current is None:
                 item.skip("skipped: not owned by %s" % self.owned_by.get("username"))
             if item.current is not None:
-                item.context["matched"] = True
+                item.matched = True
 
     def _find(self, item, guid, name):
         if self.listing is None:  # the single form
@@ -153,12 +157,12 @@ class ContentResource(Resource):
     def key(self, item):
         if item.current is not None:
             return item.current["guid"]
-        return "name:%s" % item.context["name"] if item.context["guid"] is None else item.context["guid"]
+        return "name:%s" % item.name if item.guid is None else item.guid
 
     # -- plan ----------------------------------------------------------------------
 
     def missing(self, item):
-        guid, name = item.context["guid"], item.context["name"]
+        guid, name = item.guid, item.name
         if guid is not None:
             if item.index is None:
                 raise InputError("Option 'guid': no content with guid %s. To create an item, give 'name' "
@@ -208,7 +212,7 @@ class ContentResource(Resource):
             return
         clash = "an item named %r (%s)" % (name, other.get("guid")) if other else \
             "the item that %s moves there, also named %r" % (taken_by, name)
-        item.context["clash"] = dict(guid=other.get("guid"), name=name) if other else dict(guid=None, name=name)
+        item.clash = dict(guid=other.get("guid"), name=name) if other else dict(guid=None, name=name)
         raise InputError(
             "content %s cannot %s: %s already owns %s, and Connect refuses two items of one name per owner "
             "(409 DuplicateName). Rename one of them (set 'name'), or leave this item out."
@@ -219,16 +223,16 @@ class ContentResource(Resource):
 
     def header(self, item):
         current = item.current or {}
-        return "content %r (%s)" % (current.get("name") or item.context["name"], current.get("guid") or "new")
+        return "content %r (%s)" % (current.get("name") or item.name, current.get("guid") or "new")
 
     def identity(self, item):
         current = item.current or {}
-        entry = dict(guid=current.get("guid") or item.context["guid"], name=current.get("name") or item.context["name"],
+        entry = dict(guid=current.get("guid") or item.guid, name=current.get("name") or item.name,
                      title=current.get("title"))
         if item.current is None and item.result:  # created (perhaps partly)
             entry.update(guid=item.result.get("guid"), title=item.result.get("title"))
-        if item.context.get("clash"):
-            entry["clash"] = item.context["clash"]
+        if item.clash:
+            entry["clash"] = item.clash
         return entry
 
     # -- writes ----------------------------------------------------------------------------
@@ -291,7 +295,7 @@ class ContentResource(Resource):
     # -- the batch result's extras ---------------------------------------------------------
 
     def batch_extras(self, items):
-        extras = dict(matched=sum(1 for item in items if item.context.get("matched")))
+        extras = dict(matched=sum(1 for item in items if item.matched))
         if self.owned_by is not None:
             extras["owned_by"] = dict(guid=self.owned_by.get("guid"), username=self.owned_by.get("username"))
         if self.new_owner is not None:

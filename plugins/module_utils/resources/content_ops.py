@@ -20,7 +20,7 @@ import time
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.selection import select
 from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine, Item, _guarded
-from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import SHOWN_LINES, follow_task, task_summary
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tasks import SHOWN_LINES, follow_task, task_summary
 
 # App modes (the content document's app_mode enum): rendered documents, and content that runs a process.
 RENDERED = ("rmd-static", "quarto-static", "jupyter-static")

@@ -179,7 +179,7 @@ class ExecEnvironmentResource(Resource):
     # -- reads ----------------------------------------------------------------------
 
     def read_one(self, item):
-        guid, name = item.context["guid"], item.context["name"]
+        guid, name = item.guid, item.name
         return self.by_guid.get(guid.lower()) if guid else self.by_name.get(name)
 
     def read(self, items):
@@ -233,8 +233,8 @@ class ExecEnvironmentResource(Resource):
         current = item.current
         if current is None:
             return
-        name = item.context["name"]
-        if item.context["guid"] and name is not None and name != current.get("name"):
+        name = item.name
+        if item.guid and name is not None and name != current.get("name"):
             raise InputError("Option '%sname': execution environment %s is the image %r, and Connect cannot change an "
                              "environment's image (400 ImmutableFields). Give its image, or declare the new image by "
                              "'name' without 'guid'." % (item.where, current.get("guid"), current.get("name")))
@@ -257,8 +257,8 @@ class ExecEnvironmentResource(Resource):
 
     def identity(self, item):
         environment = item.result or item.current or {}
-        return dict(guid=environment.get("guid") or item.context["guid"],
-                    name=environment.get("name") or item.context["name"])
+        return dict(guid=environment.get("guid") or item.guid,
+                    name=environment.get("name") or item.name)
 
     def outcome(self, item):
         return item.result if item.status != "deleted" else None

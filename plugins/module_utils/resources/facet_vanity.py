@@ -7,37 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import answered, vanity_paths
+from ansible_collections.posit.connect.plugins.module_utils.concepts.vanity import normalise_vanity, vanity_path, vanity_problem
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import ContentFacet, item_guid
-
-VANITY_RE = re.compile(r"^/[A-Za-z0-9_/-]+/$")
-RESERVED_VANITY_PREFIXES = ("/__", "/favicon.ico", "/connect", "/apps", "/users", "/groups", "/setpassword",
-                            "/user-completion", "/confirm", "/recent", "/reports", "/plots", "/unpublished",
-                            "/settings", "/metrics", "/tokens", "/help", "/login", "/welcome", "/register",
-                            "/resetpassword", "/content")
-
-
-def normalise_vanity(path):
-    """A vanity path as Connect stores it: a leading and a trailing slash; "" stays "" (no vanity URL)."""
-    path = (path or "").strip()
-    return "" if not path else "/" + path.strip("/") + "/"
-
-
-def check_vanity(path, option):
-    """Raise InputError for a path Connect forbids (characters, the root, reserved prefixes)."""
-    if path == "/" or not VANITY_RE.match(path):
-        raise InputError("Option '%s': %r is not a vanity path Connect accepts: use letters, digits, '-', '_' and "
-                         "'/', e.g. '/sales/' (and \"\" to remove the vanity URL)." % (option, path))
-    lowered = path.lower()
-    for prefix in RESERVED_VANITY_PREFIXES:
-        if lowered.startswith(prefix + ("" if prefix == "/__" else "/")):
-            raise InputError("Option '%s': %r starts with %r, a path Connect reserves for itself; choose another "
-                             "path." % (option, path, prefix))
 
 
 class VanityFacet(ContentFacet):
@@ -53,19 +28,14 @@ class VanityFacet(ContentFacet):
 
     def prepare(self, value, option, flags):
         path = normalise_vanity(value)
-        if path:
-            check_vanity(path, option)
+        problem = vanity_problem(path, option) if path else None
+        if problem:
+            raise InputError(problem)
         return dict(path=path, option=option, force=flags["force_vanity_url"])
 
     def path_of(self, url):
         """The path of a vanity_url as GET /v1/content answers it (a URL under the server's root)."""
-        if not url:
-            return None
-        path = urlsplit(url).path if "://" in url else url
-        root = urlsplit(self.client.api_root).path[:-len("/__api__")]
-        if root and path.startswith(root + "/"):
-            path = path[len(root):]
-        return normalise_vanity(path)
+        return vanity_path(url, urlsplit(self.client.api_root).path[:-len("/__api__")])
 
     def vanities(self):
         """Every vanity path by content guid (one GET /v1/vanities, administrators only), or None."""

@@ -32,6 +32,7 @@ INACTIVE_JOB = 163  # Connect's code for a job that has already ended
 
 class JobResource(Resource):
     kind = "job"
+    item_attributes = dict(job=None)  # the job an item ends, as connect_job returns it
     result_key = "job"
     identifying = ("key", "content_guid", "content_name", "hostname", "start_time")
 
@@ -48,23 +49,23 @@ class JobResource(Resource):
                 if job.get("key") in keys if keys else is_running(job):
                     item = self.engine.item(len(jobs), dict(key=job.get("key")))
                     item.where = "job %s: " % job.get("key")
-                    item.context.update(job=describe(content, job))
+                    item.job = describe(content, job)
                     jobs.append(item)
         return jobs
 
     def read(self, items):
         for item in items:  # read in prepare_all: a job that has ended is absent already
-            item.current = item.context["job"] if item.context["job"]["running"] else None
+            item.current = item.job if item.job["running"] else None
 
     def key(self, item):
-        return (item.context["job"]["content_guid"], item.context["job"]["key"])
+        return (item.job["content_guid"], item.job["key"])
 
     def identity(self, item):
-        job = item.context["job"]
+        job = item.job
         return dict((field, job.get(field)) for field in self.identifying)
 
     def header(self, item):
-        job = item.context["job"]
+        job = item.job
         return "job %s of content %r (%s)" % (job.get("key"), job.get("content_name"), job.get("content_guid"))
 
     def deleted_view(self, item):
@@ -74,7 +75,7 @@ class JobResource(Resource):
         return values
 
     def delete(self, item):
-        job = item.context["job"]
+        job = item.job
         try:
             self.client.delete(job_path(job["content_guid"], job["key"]))
         except ConnectError as exc:

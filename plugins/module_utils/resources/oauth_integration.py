@@ -92,6 +92,7 @@ class OAuthIntegrationResource(Resource):
     kind = "OAuth integration"
     noun = "OAuth integrations"
     name_option = "name"
+    item_attributes = dict(verified=False, associations=None)  # verify ran and passed; the content a forced delete unlinks
     identifying = ("guid", "name", "template")
     result_key = "integration"
 
@@ -160,7 +161,7 @@ class OAuthIntegrationResource(Resource):
     # -- reads ------------------------------------------------------------------
 
     def read_one(self, item):
-        guid, name = item.context["guid"], item.context["name"]
+        guid, name = item.guid, item.name
         return self.by_guid.get(guid) if guid else self.by_name.get(name)
 
     def read(self, items):
@@ -174,7 +175,7 @@ class OAuthIntegrationResource(Resource):
         """Before a delete: an administrator's key, and force when content uses the integration."""
         self.require_admin(item)
         content = integration_content(self.client, item.current["guid"], self.engine.concurrency)
-        item.context["associations"] = content
+        item.associations = content
         if content and not self.option(item, "force"):
             raise InputError("Option '%sstate': the OAuth integration %r is used by %d content item%s: %s. Connect "
                              "removes these associations with it; set 'force: true' to delete it anyway."
@@ -188,7 +189,7 @@ class OAuthIntegrationResource(Resource):
         template = item.desired.get("template")
         if template is None:
             raise InputError("Option '%stemplate' is required to create the OAuth integration %r: give the template's "
-                             "key (for example 'custom')." % (item.where, item.context["name"]))
+                             "key (for example 'custom')." % (item.where, item.name))
         if self.templates is None:
             self.templates = list_templates(self.client)
         if template not in self.templates:
@@ -235,23 +236,23 @@ class OAuthIntegrationResource(Resource):
     def verify(self, item, guid):
         """Connect's test of a service-account integration; its ConnectError fails the item with Connect's reason."""
         self.client.post("%s/%s/verify" % (INTEGRATIONS_PATH, guid))
-        item.context["verified"] = True
+        item.verified = True
 
     # -- diff and results ------------------------------------------------------------
 
     def identity(self, item):
         found = item.result or item.current or {}
-        entry = dict(guid=found.get("guid") or item.context["guid"],
-                     name=found.get("name") or item.desired.get("name") or item.context["name"])
+        entry = dict(guid=found.get("guid") or item.guid,
+                     name=found.get("name") or item.desired.get("name") or item.name)
         entry.update(self.extras(item))
         return entry
 
     def extras(self, item):
         extra = {}
         if self.option(item, "verify"):
-            extra["verified"] = item.context.get("verified", False)
-        if "associations" in item.context:
-            extra["associations"] = item.context["associations"]
+            extra["verified"] = item.verified
+        if item.associations is not None:
+            extra["associations"] = item.associations
         return extra
 
     def outcome(self, item):

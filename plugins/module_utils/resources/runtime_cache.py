@@ -21,7 +21,7 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.server impo
     runtime_caches,
 )
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
-from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import follow_task
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tasks import follow_task
 
 SHOWN_LINES = 5  # the last lines of a failed delete's output in its message
 
@@ -32,6 +32,7 @@ class CacheDeleteError(ConnectError):
 
 class RuntimeCacheResource(Resource):
     kind = "runtime cache"
+    item_attributes = dict(cache=None)  # the cache an item selects (language, version, image_name)
     noun = "runtime caches"
     result_key = "cache"
     identifying = ("language", "version", "image_name")
@@ -54,7 +55,7 @@ class RuntimeCacheResource(Resource):
         if wanted["language"].lower() not in CACHE_LANGUAGES:
             raise InputError("Option '%slanguage' must be R or Python (the languages with runtime caches), got %r."
                              % (where, wanted["language"]))
-        item.context["cache"] = wanted
+        item.cache = wanted
 
     def prepare_all(self, items):
         self.caches = dict((cache_key(cache), cache) for cache in runtime_caches(self.client))
@@ -62,7 +63,7 @@ class RuntimeCacheResource(Resource):
 
     def read(self, items):
         for item in items:
-            item.current = self.caches.get(cache_key(item.context["cache"]))
+            item.current = self.caches.get(cache_key(item.cache))
         if self.engine.check_mode:  # Connect's own dry run: checks the request, deletes nothing
             self.engine.each(self._dry_run, [item for item in items if item.current is not None
                                              and item.state == "absent"])
@@ -76,13 +77,13 @@ class RuntimeCacheResource(Resource):
                     image_name=current.get("image_name") or DEFAULT_IMAGE, dry_run=dry_run)
 
     def key(self, item):
-        return cache_key(item.context["cache"])
+        return cache_key(item.cache)
 
     def identity(self, item):
-        return dict(item.context["cache"])
+        return dict(item.cache)
 
     def header(self, item):
-        cache = item.context["cache"]
+        cache = item.cache
         return "runtime cache %s %s (%s)" % (cache["language"], cache["version"], cache["image_name"])
 
     def view(self, item, values, side):

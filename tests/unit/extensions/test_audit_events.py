@@ -391,3 +391,18 @@ def test_documentation_and_examples_are_yaml():
     (rulebook,) = yaml.safe_load(audit_events.EXAMPLES)
     extra = rulebook["rules"][0]["action"]["run_playbook"]["extra_vars"]
     assert set(extra) == {"connect_default_group", "connect_audit_id", "connect_audit_time"}  # never event text
+
+
+def test_booleans_and_numbers_are_read_as_ansible_reads_them(monkeypatch):
+    """Ansible's own checks (check_type_bool, check_type_int, check_type_float): 'y' and 't' are true as in a
+    playbook (before, only 1/true/yes/on); a fraction is no retry count; a bad value names its argument."""
+    monkeypatch.delenv("CONNECT_VALIDATE_CERTS", raising=False)
+    base = dict(server="https://connect.example.com", api_key="k")
+    assert audit_events.Options(dict(base, validate_certs="n")).validate_certs is False
+    assert audit_events.Options(dict(base, validate_certs=" y ")).validate_certs is True
+    assert audit_events.Options(dict(base, timeout="2.5", retries="3")).timeout == 2.5
+    for args, text in ((dict(validate_certs="maybe"), "Argument 'validate_certs' must be true or false"),
+                       (dict(retries="1.5"), "Argument 'retries' must be a number"),
+                       (dict(interval="soon"), "Argument 'interval' must be a number")):
+        with pytest.raises(ValueError, match=text):
+            audit_events.Options(dict(base, **args))

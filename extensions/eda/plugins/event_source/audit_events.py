@@ -19,6 +19,8 @@ import re
 import sys
 import tempfile
 
+from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
+
 try:
     from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 except ImportError:  # loaded by path (runpy) with the collections directory not on sys.path: add it
@@ -30,6 +32,7 @@ from ansible_collections.posit.connect.plugins.module_utils.api.errors import ex
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import GUID_RE, is_guid
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import find_user
+from ansible_collections.posit.connect.plugins.module_utils.files.export import AuditCursor, write_beside
 from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import format_time, parse_rfc3339, parse_time
 
 DOCUMENTATION = r"""
@@ -173,21 +176,18 @@ def _list(args, name):
 
 
 def _bool(value, name):
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("Argument '%s' must be true or false, got %r." % (name, value))
+    """A boolean as Ansible reads one (check_type_bool: true/false, yes/no, on/off, 1/0 ...)."""
+    try:
+        return check_type_bool(value.strip() if isinstance(value, str) else value)
+    except TypeError:
+        raise ValueError("Argument '%s' must be true or false, got %r." % (name, value))
 
 
 def _number(args, name, default, kind=float, low=0):
     value = args.get(name, default)
     try:
-        value = kind(value)
-    except (TypeError, ValueError):
+        value = (check_type_int if kind is int else check_type_float)(value)
+    except TypeError:
         raise ValueError("Argument '%s' must be a number, got %r." % (name, args.get(name)))
     if value < low or (name == "interval" and value <= 0):
         bound = "more than" if name == "interval" else "at least"
@@ -250,14 +250,14 @@ class AuditPoller:
         self.server = str(options.server).rstrip("/")
         self.user_guids = None  # resolved at the first poll that reaches the server
         self.started = False  # the position is known
-        self.last_time, self.last_ids = None, set()
+        self.cursor = AuditCursor()  # the last delivered entry's time, and the ids delivered at that time
         self._newest = None  # the newest entry at start-up, kept once read (a failed start-up resumes from it)
         state = self._read()
         if state is not None:
-            self.last_time, self.last_ids = state.get("last_time"), set(state.get("last_ids") or [])
+            self.cursor = AuditCursor(state.get("last_time"), state.get("last_ids"))
             self._started("the checkpoint")
         elif options.since is not None:
-            self.last_time = format_time(options.since)
+            self.cursor = AuditCursor(format_time(options.since))
             self._started("'since'")
 
     # -- checkpoint ------------------------------------------------------------
@@ -285,23 +285,13 @@ class AuditPoller:
         return state
 
     def save(self):
-        """Replace the checkpoint file atomically (a temporary file beside it, fsync, rename)."""
+        """Replace the checkpoint file atomically (files/export.py's write_beside: a private temporary file beside
+        it, fsync, rename)."""
         path = self.options.checkpoint
         if not path:
             return
-        state = dict(version=CHECKPOINT_VERSION, server=self.client.api_root, last_time=self.last_time,
-                     last_ids=sorted(self.last_ids))
-        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "w") as handle:
-                json.dump(state, handle, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        state = dict(version=CHECKPOINT_VERSION, server=self.client.api_root, **self.cursor.state())
+        write_beside(path, lambda out: out.write(json.dumps(state, sort_keys=True).encode("utf-8")))
 
     # -- polling -------------------------------------------------------------
 
@@ -324,7 +314,7 @@ class AuditPoller:
     def _started(self, where):
         self.started = True
         logger.info("posit.connect.audit_events: reading %s from position %s (from %s)", self.server,
-                    self.last_time or "the start of the log", where)
+                    self.cursor.last_time or "the start of the log", where)
 
     def _start_now(self):
         """Position after the newest entry of the log, as the server sees it (no clock of ours involved).
@@ -338,12 +328,11 @@ class AuditPoller:
         if newest is not None:
             moment = parse_rfc3339(newest.get("time"))
             same = iter_audit(self.client, AuditQuery(since=moment, order="asc"))[1]
-            self.last_time = newest.get("time")
-            self.last_ids = set()
+            self.cursor = AuditCursor(newest.get("time"))
             for entry in same:
                 if parse_rfc3339(entry.get("time")) != moment:
                     break
-                self.last_ids.add(str(entry.get("id")))
+                self.cursor.last_ids.add(str(entry.get("id")))
                 if str(entry.get("id")) == str(newest.get("id")):
                     break
         self.save()
@@ -357,15 +346,13 @@ class AuditPoller:
         if not self.started:
             self._start_now()
             return []
-        since = parse_rfc3339(self.last_time) if self.last_time else None
+        since = self.cursor.since
         single = list(self.user_guids)[0] if len(self.user_guids) == 1 else None
         query = AuditQuery(actions=self.options.actions, user_guid=single, since=since, order="asc")
         entries = iter_audit(self.client, query)[1]
         new = []
         for entry in entries:
-            moment = parse_rfc3339(entry.get("time"))
-            if since is not None and moment is not None and (moment < since or (
-                    moment == since and str(entry.get("id")) in self.last_ids)):
+            if self.cursor.taken(entry):
                 continue
             if self.user_guids and str(entry.get("user_guid") or "").lower() not in self.user_guids:
                 continue
@@ -375,11 +362,7 @@ class AuditPoller:
 
     def delivered(self, entry):
         """Record one delivered entry (given in log order) and checkpoint it."""
-        moment, last = parse_rfc3339(entry.get("time")), parse_rfc3339(self.last_time) if self.last_time else None
-        if last is not None and moment == last:
-            self.last_ids.add(str(entry.get("id")))
-        else:
-            self.last_time, self.last_ids = entry.get("time"), set([str(entry.get("id"))])
+        self.cursor.take(entry)
         self.save()
 
     def event(self, entry):

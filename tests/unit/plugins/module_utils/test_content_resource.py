@@ -11,7 +11,8 @@ import pytest
 
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError as ContentInputError
-from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import check_process_limits, desired_fields, pick_by_name
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import check_process_limits, desired_fields
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import pick_by_name
 from ansible_collections.posit.connect.plugins.module_utils.concepts.fields import CREATABLE_FIELDS, RESETTABLE_FIELDS, WRITABLE_FIELDS
 
 from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine, Item

@@ -310,3 +310,33 @@ def test_a_facet_without_end_shows_the_wanted_value():
     Thing.facets = (Plain(),)
     resource, items = Engine(PlainClient(), check_mode=True).run(Thing, {"tags": ["b"]})
     assert items[0].after == {"tags": ["b"]}
+
+
+# -- the resource contract: per-item state in declared attributes ------------------------
+
+
+def test_item_attributes_are_given_to_every_item_with_their_default():
+    class Declaring(Resource):
+        item_attributes = dict(remote=False, entry=None)
+
+        def prepare(self, item):
+            assert (item.remote, item.entry, item.guid, item.name) == (False, None, None, None)
+            item.entry = item.spec["name"]
+
+        def read_one(self, item):
+            return None
+
+        def missing(self, item):
+            raise InputError("not created: %s" % item.entry)
+
+    engine = Engine(Client())
+    _, items = engine.run(Declaring, {}, [dict(name="a"), dict(name="b")])
+    assert [item.msg for item in items] == ["not created: a", "not created: b"]
+
+
+def test_an_item_attribute_may_not_shadow_the_engines_own():
+    class Shadowing(Resource):
+        item_attributes = dict(current=None)
+
+    with pytest.raises(ValueError, match="'current' is the engine's own"):
+        Engine(Client()).run(Shadowing, {}, [dict(name="a")])

@@ -1,5 +1,5 @@
 """`make bench`: the ownership handoff, the offboarding role, content as code, the info/audit modules, execution
-environments as code and the rebuild role, measured side by side against named
+environments as code, the rebuild role and connect_job_info, measured side by side against named
 alternatives on the Connect stand-in, in one run. Prints one table and writes bench/RESULTS.md.
 
 Every contender starts from the same seeded state (a fresh stand-in each) with the same per-request
@@ -37,7 +37,7 @@ FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200
             package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50), task_seconds=0.6)
 QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
              package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5), task_seconds=0.05)
-SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy", "environments", "rebuild")
+SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy", "environments", "rebuild", "jobs")
 OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 
 
@@ -554,6 +554,45 @@ class Bench:
             ("role within 1.5x of its bound", role_s / bound, "<= 1.5", role_s / bound <= 1.5),
             ("role faster than posit-sdk item by item", sdk_s / role_s, "> 1", sdk_s > role_s),
         ])
+
+    # -- connect_job_info -----------------------------------------------------------------
+
+    def jobs(self):
+        """connect_job_info over every item (one jobs read per item, concurrent), in its own process, against its
+        bound items x latency / concurrency + the fixed cost (the module selecting one item by guid)."""
+        n = self.sizes["items"]
+        server = self.server()
+        guids = sorted(server.state.content)
+        runs = []
+        for _run in range(self.repeat):
+            server.clear_log()
+            seconds, result = self.module(server, "connect_job_info", {})
+            runs.append(seconds)
+            reads = [e for e in server.requests if e["path"].endswith("/jobs")]
+            assert len(reads) == n and len(set(e["path"] for e in reads)) == n, "connect_job_info missed items"
+            assert server.writes() == [], "connect_job_info wrote"
+        requests_all = len(server.requests)
+        fixed_s = min(self.module(server, "connect_job_info", dict(guid=guids[0]))[0] for _run in range(self.repeat))
+        server.stop()
+        module_s = min(runs)
+        concurrency = 8  # the module's default
+        bound = n * self.sizes["latency"] / concurrency + fixed_s
+        self.results["jobs"] = dict(
+            items=n, requests=requests_all, jobs=len(result["jobs"]),
+            rows=[("connect_job_info over every item (default concurrency %d, own process)" % concurrency, module_s,
+                   requests_all),
+                  ("bound: items x latency / concurrency + fixed cost", bound, None),
+                  ("fixed cost: the module selecting one item", fixed_s, None)],
+            checks=[("connect_job_info within 1.5x of its bound", module_s / bound, "<= 1.5", module_s / bound <= 1.5)])
+
+    def _tables_jobs(self, j):
+        return [
+            ("### connect_job_info: %d items, %d ms per request" % (j["items"], self.sizes["latency"] * 1000),
+             ["contender", "wall s", "requests"],
+             [(name, "%.2f" % seconds, "-" if req is None else req) for name, seconds, req in j["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%.2fx" % value, wanted, "yes" if met else "NO") for name, value, wanted, met in j["checks"]]),
+        ]
 
     # -- execution environments ---------------------------------------------------------
 

@@ -22,6 +22,8 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.fields impo
     WRITABLE_FIELDS,
 )
 from ansible_collections.posit.connect.plugins.module_utils.concepts.vanity import server_root, vanity_path
+from ansible_collections.posit.connect.plugins.module_utils.concepts.schedules import describe
+
 
 # What Connect gives a new item; export writes only the fields that differ.
 FALSE_DEFAULTS = ("locked", "run_as_current_user", "otel_enabled")
@@ -41,11 +43,16 @@ SPEC_HEADER = """# Posit Connect content as code (posit.connect.content_as_code,
 # and `DB_URL: !vault |` (ansible-vault encrypt_string) both work.
 """
 
+# What a spec item's `schedules:` holds of each of Connect's schedules (connect_schedule_info's names; a field
+# Connect leaves out or sends as null is left out). Connect's versioned API has no schedule writes: the role reports
+# schedule drift, never applies it.
+SCHEDULE_FIELDS = ("type", "rule", "timezone", "start_time", "end_time", "email")
+
 # The options of a connect_content item that take one value (not a list or a mapping).
 SCALAR_OPTIONS = frozenset(FIELD_OPTIONS) | frozenset((
     "name", "guid", "state", "vanity_url", "force_vanity_url", "overwrite_environment", "purge_tags",
     "purge_environment", "purge_permissions", "purge_oauth_integrations"))
-LIST_OPTIONS = ("tags", "permissions", "reset", "oauth_integrations")
+LIST_OPTIONS = ("tags", "permissions", "reset", "oauth_integrations", "schedules")
 DICT_OPTIONS = ("environment", "settings")
 
 
@@ -237,6 +244,8 @@ def cac_export(content, users=None, groups=None, tags=None):
             item["permissions"] = sorted(permissions, key=lambda e: (e.get("principal_type", "user"), e["principal"]))
         if record.get("oauth_integrations"):
             item["oauth_integrations"] = sorted(record["oauth_integrations"])
+        if _schedules(record):
+            item["schedules"] = _schedules(record)
         names = sorted(record.get("environment") or [])
         unwritten.extend(dict(field="environment", value=name, reason=(
             "an environment variable name that holds a line break or a control character is not written into the "
@@ -344,6 +353,60 @@ def cac_prune(content, spec=None):
     return found
 
 
+def _schedules(record):
+    """An item's schedules (connect_content_info with include schedule) as a spec writes them; None when Connect
+    did not answer include=schedule."""
+    if "schedules" not in record:
+        return None
+    shown = []
+    for schedule in record.get("schedules") or []:
+        described = describe(record, schedule)
+        shown.append(dict((field, described[field]) for field in SCHEDULE_FIELDS if described[field] is not None))
+    return shown
+
+
+def _record_of(content, item):
+    """The server record (connect_content_info with include owner) a spec item selects, by guid or name and owner."""
+    for record in content or []:
+        if item.get("guid"):
+            if (record.get("guid") or "").lower() == item["guid"].lower():
+                return record
+        elif record.get("name") == item.get("name") and (
+                item.get("owner") is None or (record.get("owner") or {}).get("username") == item["owner"]):
+            return record
+    return None
+
+
+def cac_content_items(items):
+    """The spec's items as connect_content takes them: without `schedules` (reported by cac_schedule_drift)."""
+    return [dict((k, v) for k, v in item.items() if k != "schedules") if isinstance(item, dict) else item
+            for item in items or []]
+
+
+def _json(value):
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def cac_schedule_drift(content, spec=None, applied=False):
+    """One drift row per spec item whose `schedules:` differ from the server's (connect_content_info with include
+    owner and schedule). Nothing applies them: in apply the row's status says so."""
+    rows = []
+    for index, item in enumerate(spec or []):
+        if not isinstance(item, dict) or "schedules" not in item:
+            continue
+        wanted = item.get("schedules") or []
+        record = _record_of(content, item) or {}
+        found = _schedules(record) if record else []
+        if found == wanted:
+            continue
+        rows.append(dict(index=index, name=item.get("name") or record.get("name"), owner=item.get("owner"),
+                         guid=record.get("guid") or item.get("guid"), field="schedules",
+                         status="not applied" if applied else "drift",
+                         before="(not reported by this Connect server)" if found is None else _json(found),
+                         after=_json(wanted)))
+    return rows
+
+
 def cac_absent(pruned):
     """connect_content items that delete the pruned items."""
     return [dict(guid=item["guid"], state="absent") for item in pruned or []]
@@ -369,4 +432,5 @@ class FilterModule(object):
     def filters(self):
         return dict(cac_problems=cac_problems, cac_drift=cac_drift, cac_export=cac_export, cac_spec_yaml=cac_spec_yaml,
                     cac_export_environments=cac_export_environments,
-                    cac_md=cac_md, cac_prune=cac_prune, cac_absent=cac_absent, cac_prune_rows=cac_prune_rows)
+                    cac_md=cac_md, cac_prune=cac_prune, cac_absent=cac_absent, cac_prune_rows=cac_prune_rows,
+                    cac_content_items=cac_content_items, cac_schedule_drift=cac_schedule_drift)

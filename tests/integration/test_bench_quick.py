@@ -57,3 +57,7 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert rebuild["items"] == data["sizes"]["items"] and rebuild["task_seconds"] == data["sizes"]["task_seconds"]
     assert [row[0].split(" ")[0] for row in rebuild["rows"]] == ["content_rebuild", "posit-sdk", "bound:", "fixed"]
     assert "### content_rebuild" in proc.stdout
+    jobs = data["results"]["jobs"]  # one jobs read per item, no write (asserted by the benchmark), and the listing
+    assert jobs["items"] == data["sizes"]["items"] and jobs["requests"] == jobs["items"] + 1
+    assert [row[0].split(" ")[0] for row in jobs["rows"]] == ["connect_job_info", "bound:", "fixed"]
+    assert "### connect_job_info" in proc.stdout

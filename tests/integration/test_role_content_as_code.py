@@ -200,3 +200,53 @@ def test_export_runtimes_then_plan_has_no_drift_and_apply_converges_images_first
                    connect_cac_fail_on_drift=True).ok()
     assert run["fact"]["connect_cac"]["drifted"] == 0 and demo.writes() == []
     assert not os.path.exists("/tmp/cac-env-pwned")
+
+
+HOSTILE_ZONE = "{{ lookup('pipe','touch /tmp/cac-schedule-pwned') }} {% raw %}\nzone\u2028\x85=cmd|' /C calc'!A0 <script>\""
+
+
+def test_schedules_exported_drift_reported_and_never_applied(demo, playbook, tmp_path):
+    if demo.sparse:
+        pytest.skip("no recording carries include=schedule: the sparse listing answers without schedules")
+    guid = next(g for g in sorted(demo.state.schedules) if g in demo.state.content)
+    item = demo.state.content[guid]
+    owner = next(u["username"] for u in demo.state.users.values() if u["guid"] == item["owner_guid"])
+    current = demo.state.schedules[guid]["current"][0]
+    current["timezone"] = HOSTILE_ZONE
+    rule = current["schedule"]["rrules"][0]
+    spec = tmp_path / "spec.yml"
+    run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec),
+             connect_cac_export_owner=owner, connect_cac_export_name=item["name"]).ok()
+    assert demo.writes() == []
+    exported = yaml.safe_load(spec.read_text().replace("!unsafe ", ""))["items"]
+    schedule = dict((k, current[k if k != "rule" else "schedule"]) for k in ("type", "rule", "timezone", "email",
+                                                                              "start_time"))
+    assert [i.get("schedules") for i in exported] == [[schedule]]
+
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    fact = run["fact"]["connect_cac"]
+    assert (fact["drifted"], fact["schedules_drifted"], fact["rows"]) == (0, 0, []) and demo.writes() == []
+    listings = [e for e in demo.requests if e["method"] == "GET" and e["path"] == "/__api__/v1/content"]
+    assert any("schedule" in (e["query"].get("include") or "") for e in listings)
+
+    spec.write_text(spec.read_text().replace(rule, "RRULE:FREQ=MONTHLY;INTERVAL=1"))
+    report = tmp_path / "plan.md"
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_report=str(report), connect_cac_fail_on_drift=True)
+    assert run.rc != 0 and "1 schedules differ" in run.stdout
+    rows = list(csv.DictReader((tmp_path / "plan.csv").open()))
+    assert [(r["name"], r["field"], r["status"]) for r in rows] == [(item["name"], "schedules", "drift")]
+    assert rule in rows[0]["before"] and "FREQ=MONTHLY" in rows[0]["after"] and "FREQ=MONTHLY" not in rows[0]["before"]
+    assert "reported, not applied" in report.read_text() and demo.writes() == []
+
+    run = run_role(playbook, tmp_path, connect_cac_mode="apply", connect_cac_spec_file=str(spec),
+                   connect_cac_report=str(report)).ok()
+    fact = run["fact"]["connect_cac"]
+    assert demo.writes() == [] and demo.state.schedules[guid]["current"][0]["schedule"]["rrules"] == [rule]
+    assert [(r["field"], r["status"]) for r in fact["rows"]] == [("schedules", "not applied")]
+    assert "not applied: Connect's API has no schedule writes" in fact["schedules"]
+    assert "reported, not applied" in report.read_text()
+    assert not any("schedule" in e["path"] for e in demo.requests)
+    assert not os.path.exists("/tmp/cac-schedule-pwned")

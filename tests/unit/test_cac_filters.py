@@ -5,9 +5,11 @@ import pytest
 import yaml
 
 from ansible_collections.posit.connect.plugins.filter.content_as_code import (
+    cac_content_items,
     cac_export,
     cac_md,
     cac_problems,
+    cac_schedule_drift,
     cac_spec_yaml,
 )
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import UserCache, list_if_cheaper
@@ -159,3 +161,44 @@ def test_environments_export_read_back_and_problems():
                         "f: environments[3] gives no image name: give each execution environment its `name` (the image)."]
     assert cac_problems({"items": [], "environments": {"name": "a"}}, "f") == [
         "f: environments must be a list of execution environments, got a mapping."]
+
+
+def scheduled(text="RRULE:FREQ=DAILY;INTERVAL=1", **extra):
+    """A ContentSchedule as connect_content_info include=schedule gives it (fields may be missing)."""
+    schedule = dict(type="rrule", schedule={"dtstart": "DTSTART;TZID=UTC:20260101T060000", "rrules": [text]},
+                    timezone="UTC", next_run="2026-12-07T06:00:00Z", end_time=None, variant={"key": "v1"})
+    schedule.update(extra)
+    return record(schedules=[schedule])
+
+
+@pytest.mark.parametrize("text", HOSTILE + BREAKS)
+def test_export_writes_schedules_and_hostile_rules_round_trip(text):
+    items = cac_export([scheduled(text, timezone=text)])
+    assert items[0]["schedules"] == [dict(type="rrule", timezone=text, rule={
+        "dtstart": "DTSTART;TZID=UTC:20260101T060000", "rrules": [text]})]  # no next_run, no null end_time
+    read = yaml.load(cac_spec_yaml(items), Loader=SpecLoader)["items"]
+    assert read[0]["schedules"] == items[0]["schedules"]
+    assert cac_schedule_drift([scheduled(text, timezone=text)], read) == []
+
+
+def test_export_without_schedules_answered_or_with_none_writes_no_schedules():
+    assert "schedules" not in cac_export([record()])[0]
+    assert "schedules" not in cac_export([record(schedules=[])])[0]
+    assert cac_export([record(schedules=[{}])])[0]["schedules"] == [{}]  # every field missing: read with fallbacks
+
+
+def test_schedule_drift_rows_and_items_sent_without_schedules():
+    spec = [dict(name="report", owner="erin", schedules=[dict(type="rrule", rule="x")]),
+            dict(name="other", owner="erin", title="Other"),
+            dict(guid="G-2", schedules=[])]
+    content = [scheduled(), record(guid="g-2", name="two", schedules=[]), record(guid="g-3", name="three")]
+    rows = cac_schedule_drift(content, spec)
+    assert [(r["index"], r["name"], r["guid"], r["status"], r["field"]) for r in rows] == [
+        (0, "report", "g-1", "drift", "schedules")]
+    assert '"RRULE:FREQ=DAILY;INTERVAL=1"' in rows[0]["before"] and rows[0]["after"] == '[{"rule": "x", "type": "rrule"}]'
+    assert cac_schedule_drift(content, spec, True)[0]["status"] == "not applied"
+    unanswered = cac_schedule_drift([record()], spec[:1])
+    assert unanswered[0]["before"] == "(not reported by this Connect server)"
+    assert cac_content_items(spec) == [dict(name="report", owner="erin"), spec[1], dict(guid="G-2")]
+    assert cac_problems([dict(name="report", owner="erin", schedules="daily")]) == [
+        "connect_cac_spec[0].schedules must be a list, got a string."]

@@ -33,7 +33,7 @@ from packaging.utils import canonicalize_name
 
 from . import packages, shapes
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import INSTALLED, fmt_time
+from .model import GUID, INSTALLED, fmt_time
 
 LINE_SECONDS = 0.03
 
@@ -337,7 +337,6 @@ def delete_repository(req, guid):
     return 204, None
 
 
-GUID = r"(?P<guid>[^/]+)"
 BUNDLE = rf"/v1/content/{GUID}/bundles/(?P<bundle_id>[^/]+)"
 ROUTES = [
     ("GET", rf"/v1/content/{GUID}/bundles", list_bundles, {}),

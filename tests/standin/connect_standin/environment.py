@@ -7,8 +7,8 @@ the item; an empty or repeated name is refused.
 
 from .errors import bad_request, forbidden
 from .jobs import end_processes
+from .model import GUID
 
-GUID = r"(?P<guid>[^/]+)"
 
 
 def _editable(req, guid):

@@ -22,9 +22,8 @@ import time
 
 from . import model
 from .errors import bad_request, forbidden, not_found
-from .model import fmt_time
+from .model import GUID, fmt_time
 
-GUID = r"(?P<guid>[^/]+)"
 # The first Connect version with the OAuth integrations API: posit-sdk 0.17.0 gates `Client.oauth` with
 # @requires(version="2024.08.0") (src/posit/connect/client.py) and its integration suite skips the OAuth tests
 # when CONNECT_VERSION <= 2024.06.0 (integration/tests/posit/connect/oauth/test_integrations.py).
@@ -373,20 +372,19 @@ def delete_session(req, guid):
     return 204, None
 
 
-_GATE = {"since": SINCE}
 ROUTES = [
-    ("GET", r"/v1/oauth/integrations", list_integrations, _GATE),
-    ("POST", r"/v1/oauth/integrations", create_integration, _GATE),
-    ("GET", rf"/v1/oauth/integrations/{GUID}", get_integration, _GATE),
-    ("PATCH", rf"/v1/oauth/integrations/{GUID}", update_integration, _GATE),
-    ("DELETE", rf"/v1/oauth/integrations/{GUID}", delete_integration, _GATE),
-    ("POST", rf"/v1/oauth/integrations/{GUID}/verify", verify_integration, _GATE),
-    ("GET", rf"/v1/oauth/integrations/{GUID}/associations", integration_associations, _GATE),
-    ("GET", rf"/v1/content/{GUID}/oauth/integrations/associations", content_associations, _GATE),
-    ("PUT", rf"/v1/content/{GUID}/oauth/integrations/associations", set_content_associations, _GATE),
-    ("GET", r"/v1/oauth/sessions", list_sessions, _GATE),
-    ("GET", rf"/v1/oauth/sessions/{GUID}", get_session, _GATE),
-    ("DELETE", rf"/v1/oauth/sessions/{GUID}", delete_session, _GATE),
-    ("GET", r"/v1/oauth/templates", list_templates, _GATE),
-    ("GET", r"/v1/oauth/templates/(?P<key>[^/]+)", get_template, _GATE),
+    ("GET", r"/v1/oauth/integrations", list_integrations, {"since": SINCE}),
+    ("POST", r"/v1/oauth/integrations", create_integration, {"since": SINCE}),
+    ("GET", rf"/v1/oauth/integrations/{GUID}", get_integration, {"since": SINCE}),
+    ("PATCH", rf"/v1/oauth/integrations/{GUID}", update_integration, {"since": SINCE}),
+    ("DELETE", rf"/v1/oauth/integrations/{GUID}", delete_integration, {"since": SINCE}),
+    ("POST", rf"/v1/oauth/integrations/{GUID}/verify", verify_integration, {"since": SINCE}),
+    ("GET", rf"/v1/oauth/integrations/{GUID}/associations", integration_associations, {"since": SINCE}),
+    ("GET", rf"/v1/content/{GUID}/oauth/integrations/associations", content_associations, {"since": SINCE}),
+    ("PUT", rf"/v1/content/{GUID}/oauth/integrations/associations", set_content_associations, {"since": SINCE}),
+    ("GET", r"/v1/oauth/sessions", list_sessions, {"since": SINCE}),
+    ("GET", rf"/v1/oauth/sessions/{GUID}", get_session, {"since": SINCE}),
+    ("DELETE", rf"/v1/oauth/sessions/{GUID}", delete_session, {"since": SINCE}),
+    ("GET", r"/v1/oauth/templates", list_templates, {"since": SINCE}),
+    ("GET", r"/v1/oauth/templates/(?P<key>[^/]+)", get_template, {"since": SINCE}),
 ]

@@ -19,6 +19,7 @@ from . import shapes
 from .errors import APIError, bad_request, forbidden, not_found
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+GUID = r"(?P<guid>[^/]+)"  # the {guid} segment of a route's path pattern (api.ROUTES)
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ROLES = ("viewer", "publisher", "administrator")
 ACCESS_TYPES = ("all", "logged_in", "acl")

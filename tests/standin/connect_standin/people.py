@@ -14,7 +14,7 @@ import hashlib
 import time
 
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import NAME_RE, ROLES, check_guid, describe_user, fmt_time, parse_time
+from .model import GUID, NAME_RE, ROLES, check_guid, describe_user, fmt_time, parse_time
 
 METRICS_SINCE = (2025, 8, 0)      # the stand-in's assumption: GET /v1/metrics/users/active exists from here
 USER_CREATE_FIELDS = {"username": str, "first_name": str, "last_name": str, "email": str, "user_role": (str, type(None)),
@@ -320,7 +320,6 @@ def active_users(req):
     return 200, {"windows": windows}
 
 
-GUID = r"(?P<guid>[^/]+)"
 ROUTES = [
     ("POST", r"/v1/users", create_user, {}),
     ("PUT", r"/v1/users", create_remote_user, {}),

@@ -11,9 +11,8 @@ descendants from the item.
 import time
 
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import fmt_time
+from .model import GUID, fmt_time
 
-GUID = r"(?P<guid>[^/]+)"
 TAG = r"(?P<tag_id>[^/]+)"
 
 

@@ -12,9 +12,8 @@ vanity URL needs an administrator.
 import re
 
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import fmt_time
+from .model import GUID, fmt_time
 
-GUID = r"(?P<guid>[^/]+)"
 PATH_RE = re.compile(r"^[A-Za-z0-9_/-]+$")
 RESERVED = ("/__", "/favicon.ico", "/connect", "/apps", "/users", "/groups", "/setpassword", "/user-completion",
             "/confirm", "/recent", "/reports", "/plots", "/unpublished", "/settings", "/metrics", "/tokens", "/help",

@@ -10,7 +10,6 @@ from .jobs import end_processes
 from .model import GUID
 
 
-
 def _editable(req, guid):
     item = req.state.find_content(req.user, guid)
     if not req.state.can_edit(req.user, item):

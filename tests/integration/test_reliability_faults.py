@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import role_play
+from playbook_runs import role_play
 from connect_standin import StandIn
 
 HANDOFF = role_play("ownership_handoff", "connect_handoff")

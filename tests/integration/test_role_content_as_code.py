@@ -6,7 +6,7 @@ import csv
 import pytest
 import yaml
 
-from conftest import role_play
+from playbook_runs import role_play
 
 SECRET = "cac-secret-value-5d1c9e"
 

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from conftest import role_play
+from playbook_runs import role_play
 
 PWNED = "cac-pwned-marker"
 HOSTILE_TITLE = "{{ lookup('pipe','touch %s') }}" % PWNED

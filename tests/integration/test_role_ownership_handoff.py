@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from conftest import role_play
+from playbook_runs import role_play
 from connect_standin import StandIn
 from test_role_content_report_hostile import FORMULA_STARTS, run_cli
 

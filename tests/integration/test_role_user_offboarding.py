@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from conftest import role_play
+from playbook_runs import role_play
 from connect_standin import StandIn
 
 PLAY = role_play("user_offboarding", "connect_offboard")

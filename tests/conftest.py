@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from playbook_runs import run_playbook
+from playbook_runs import localhost_play, run_playbook
 from connect_standin import StandIn  # playbook_runs puts tests/standin on sys.path
 
 
@@ -35,12 +35,13 @@ def _fresh_standin(request):
 
 @pytest.fixture
 def playbook(tmp_path, request):
-    """Run a playbook (YAML text) against a stand-in: playbook(text, server=..., check=..., ...)."""
+    """Run a playbook (YAML text) against a stand-in: playbook(text, server=..., check=..., ...); playbook(tasks=text)
+    runs a task list as a play on localhost (localhost_play)."""
 
-    def run(text, server=None, **options):
+    def run(text=None, server=None, tasks=None, **options):
         if server is None:
             server = request.getfixturevalue("standin")
-        return run_playbook(text, server, tmp_path, **options)
+        return run_playbook(localhost_play(tasks) if tasks is not None else text, server, tmp_path, **options)
 
     return run
 

@@ -84,6 +84,13 @@ def playbook_command(text, server, tmp_path, api_key=None, check=False, diff=Fal
     return cmd, environ, out
 
 
+def localhost_play(tasks):
+    """A playbook of one play on localhost, without facts, that runs these tasks (YAML text of a task list at any
+    indentation)."""
+    body = textwrap.indent(textwrap.dedent(tasks).strip("\n"), "    ")
+    return "- hosts: localhost\n  gather_facts: false\n  tasks:\n" + body + "\n"
+
+
 def role_play(role, fact):
     """A playbook that runs one of the collection's roles (variables via extra_vars) and shows its fact;
     the role's include is the task "role", the fact the task "fact"."""

@@ -390,10 +390,7 @@ def test_the_action_names_in_the_docs_and_examples_are_the_servers(standin):
 
 def test_a_date_without_a_time_is_midnight_utc(standin, playbook):
     day = datetime.fromtimestamp(standin.state.now, timezone.utc).date() - timedelta(days=3)
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: since a date
           posit.connect.connect_audit_info:
             since: "%s"
@@ -407,10 +404,7 @@ def test_an_old_version_that_serves_search_gets_the_search_path(playbook):
     """Probed, not decided by the version: a server reporting 2024.10 that has the search endpoint uses it."""
     server = StandIn(version="2024.10.0", search_since=(2024, 1, 0)).start()
     try:
-        run = playbook("""
-        - hosts: localhost
-          gather_facts: false
-          tasks:
+        run = playbook(tasks="""
             - name: deployments
               posit.connect.connect_audit_info:
                 action: [deploy_application]

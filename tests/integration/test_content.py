@@ -5,12 +5,7 @@ Each test asserts the module's results and the stand-in's request log and state.
 
 import json
 
-import pytest
-
-
-def content_by(standin, owner, name):
-    owner_guid = standin.state.user_by_username(owner)["guid"]
-    return next(c for c in standin.state.content.values() if c["owner_guid"] == owner_guid and c["name"] == name)
+from connect_state import content_by
 
 
 def user_guid(standin, username):
@@ -21,20 +16,10 @@ def methods(entries):
     return [(e["method"], e["path"]) for e in entries]
 
 
-@pytest.fixture
-def demo(standin):
-    """A fresh demo organization for tests that change content."""
-    standin.reset(seed="demo")
-    return standin
-
-
 def test_update_check_diff_apply_then_unchanged(demo, playbook):
     item = content_by(demo, "dave", "sales-dashboard")  # min 1, max 5, idle 3600, logged_in
     guid = item["guid"]
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: predict
           posit.connect.connect_content: &change
             guid: %(guid)s
@@ -115,10 +100,7 @@ def test_update_check_diff_apply_then_unchanged(demo, playbook):
 
 
 def test_create_update_delete_by_name(demo, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: create in check mode
           posit.connect.connect_content: &create
             name: capacity-plan
@@ -195,10 +177,7 @@ def test_create_update_delete_by_name(demo, playbook):
 
 def test_bad_input_fails_clearly_and_writes_nothing(demo, playbook):
     sales = content_by(demo, "dave", "sales-dashboard")["guid"]
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - {name: unknown guid, posit.connect.connect_content: {guid: 00000000-0000-4000-8000-000000000000, title: New},
            ignore_errors: true}
         - {name: malformed guid, posit.connect.connect_content: {guid: "1234", title: New}, ignore_errors: true}
@@ -263,10 +242,7 @@ def test_bad_input_fails_clearly_and_writes_nothing(demo, playbook):
 
 
 def test_name_with_owner_chooses_among_same_names(demo, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: alice's report
           posit.connect.connect_content: {name: quarterly-report, owner: alice, title: Alice's Quarterly Report}
     """).ok()
@@ -279,10 +255,7 @@ def test_name_with_owner_chooses_among_same_names(demo, playbook):
 
 def test_lost_create_response_is_not_repeated(demo, playbook):
     demo.set_faults([{"kind": "drop", "method": "POST", "after_write": True, "count": 1}])
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: create
           posit.connect.connect_content: {name: lost-and-found, title: Lost and Found, owner: bob}
     """).ok()

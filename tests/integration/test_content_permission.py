@@ -3,12 +3,7 @@
 Each test asserts the module's results, the stand-in's request log and its ACL state.
 """
 
-import pytest
-
-
-def content_by(server, owner, name):
-    owner_guid = server.state.user_by_username(owner)["guid"]
-    return next(c for c in server.state.content.values() if c["owner_guid"] == owner_guid and c["name"] == name)
+from connect_state import content_by, writes
 
 
 def user_guid(server, username):
@@ -21,17 +16,6 @@ def group_guid(server, name):
 
 def acl(server, item):
     return [dict(p) for p in server.state.permissions[item["guid"]]]
-
-
-def writes(server):
-    return [(e["method"], e["path"]) for e in server.writes()]
-
-
-@pytest.fixture
-def demo(standin):
-    """A fresh demo organization for tests that change permissions."""
-    standin.reset(seed="demo")
-    return standin
 
 
 def test_add_change_remove_with_check_mode_diff_and_idempotence(demo, playbook):
@@ -127,10 +111,7 @@ def test_role_change_updates_the_existing_entry(demo, playbook):
     item = content_by(demo, "dave", "churn-model-api")  # ACL: alice owner, bob viewer
     bob = user_guid(demo, "bob")
     bob_entry = next(p for p in acl(demo, item) if p["principal_guid"] == bob)
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: bob becomes a collaborator, named by guid
           posit.connect.connect_content_permission:
             content: %(guid)s
@@ -156,10 +137,7 @@ def test_groups_by_name_and_guid_and_a_publishers_own_key(demo, playbook):
     budget = content_by(demo, "bob", "budget-report")  # ACL: victor viewer, wendy viewer
     exploration = content_by(demo, "alice", "exploration")  # ACL: carol viewer
     leadership = group_guid(demo, "Leadership")
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: group as collaborator by name
           posit.connect.connect_content_permission:
             content: %(budget)s
@@ -328,10 +306,7 @@ def test_batch_removes_one_users_entries_everywhere(demo, playbook):
 def test_batch_names_the_item_whose_owner_is_the_principal(demo, playbook):
     owned = [g for g, c in demo.state.content.items() if c["owner_guid"] == user_guid(demo, "dave")][:2]
     demo.state.add_user("zed", "publisher")
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: present
           posit.connect.connect_content_permission:
             principal: dave

@@ -85,10 +85,7 @@ def test_bad_input_fails_before_any_request(standin, playbook):
                           (dict(content="sales-dashboard"), "Option 'content': 'sales-dashboard' is not a content guid"),
                           (dict(language="julia"), "language")):
         standin.clear_log()
-        run = playbook("""
-        - hosts: localhost
-          gather_facts: false
-          tasks:
+        run = playbook(tasks="""
             - name: bad
               posit.connect.connect_package_info: %s
         """ % args)
@@ -97,10 +94,7 @@ def test_bad_input_fails_before_any_request(standin, playbook):
 
 
 def test_unknown_content_and_a_publishers_view(standin, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: unknown
           posit.connect.connect_package_info:
             content: 0f0e0d0c-0b0a-4908-8706-050403020100

@@ -24,10 +24,7 @@ def tls(tmp_path_factory):
 
 def test_self_signed_tls_default_fails_ca_path_works_validate_certs_false_warns(tls, playbook):
     server, certs = tls
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: default
           posit.connect.connect_server_info:
           ignore_errors: true
@@ -93,10 +90,7 @@ def test_the_api_key_appears_nowhere_on_success_and_failure(standin, playbook, t
     assert "<<" not in secret and len(secret) > 20
     assert_no_secret(secret, run, tmp_path)
     # The key given as a module option (not from the environment) is masked too.
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: explicit key
           posit.connect.connect_server_info: {api_key: "%s"}
     """ % secret, verbosity=4, env={"CONNECT_API_KEY": ""}).ok()
@@ -110,10 +104,7 @@ def test_the_api_key_appears_nowhere_when_connect_fails(standin, playbook, tmp_p
     if fault:
         secret = standin.keys["admin"]
         standin.set_faults([{"kind": fault, "seconds": 5} if fault == "hang" else {"kind": fault}])
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: call
           posit.connect.connect_content_info: {timeout: 2, retries: 1}
     """, api_key=secret, verbosity=4)

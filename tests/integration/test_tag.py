@@ -1,7 +1,5 @@
 """posit.connect.connect_tag against the stand-in: real ansible-playbook runs, results and the request log."""
 
-import pytest
-
 
 def paths(standin):
     tags = standin.state.tags
@@ -9,12 +7,6 @@ def paths(standin):
     def path(tag):
         return (path(tags[tag["parent_id"]]) + "/" if tag["parent_id"] else "") + tag["name"]
     return sorted(path(t) for t in tags.values())
-
-
-@pytest.fixture
-def demo(standin):
-    standin.reset(seed="demo")
-    return standin
 
 
 def test_create_with_parents_check_diff_idempotent(demo, playbook):
@@ -49,10 +41,7 @@ def test_create_with_parents_check_diff_idempotent(demo, playbook):
 
 
 def test_delete_needs_force_for_children_or_content(demo, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: has children
           posit.connect.connect_tag: {path: Lifecycle, state: absent}
           ignore_errors: true
@@ -67,10 +56,7 @@ def test_delete_needs_force_for_children_or_content(demo, playbook):
     assert "1 tagged content item" in run["has content"]["msg"] and "force: true" in run["has content"]["msg"]
     assert run["in check mode with force"]["changed"] is True
     assert demo.writes() == []
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: force
           posit.connect.connect_tag: {paths: [Lifecycle, Lifecycle/Deprecated, Nothing/Here], state: absent, force: true}
         - name: again
@@ -82,19 +68,13 @@ def test_delete_needs_force_for_children_or_content(demo, playbook):
 
 
 def test_bad_input_and_publisher_key(demo, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: empty name
           posit.connect.connect_tag: {path: "Department//Legal"}
           ignore_errors: true
     """)
     assert "is not a tag path" in run["empty name"]["msg"]
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: publisher
           posit.connect.connect_tag: {path: Department/Legal}
           ignore_errors: true

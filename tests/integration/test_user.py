@@ -5,35 +5,13 @@ The playbook fixture runs many cases in one ansible-playbook process (one task e
 check-mode and -vvvv assertions need too.
 """
 
-import pytest
+from connect_state import writes
 
 PASSWORD = "Sup3r-secret-pw"
 
 
-@pytest.fixture
-def demo(standin):
-    standin.reset(seed="demo")
-    return standin
-
-
-def writes(server):
-    return [(e["method"], e["path"]) for e in server.writes()]
-
-
 def user(server, username):
     return server.state.user_by_username(username)
-
-
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-%s
-"""
-
-
-def tasks(text):
-    return PLAY % "\n".join("    " + line for line in text.strip("\n").splitlines())
 
 
 def test_create_reapply_check_mode_and_diff(demo, playbook):
@@ -48,7 +26,7 @@ def test_create_reapply_check_mode_and_diff(demo, playbook):
   check_mode: true
   diff: true
 """ % PASSWORD
-    run = playbook(tasks(body)).ok()
+    run = playbook(tasks=body).ok()
     assert run["create, check mode"]["changed"] is True
     assert run["create, check mode"]["user"]["username"] == "nina" and run["create, check mode"]["user"]["guid"] is None
     assert demo.writes() == [] and user(demo, "nina") is None
@@ -86,7 +64,7 @@ def test_create_reapply_check_mode_and_diff(demo, playbook):
     locked: true
 """ % PASSWORD
     demo.clear_log()
-    run = playbook(tasks(body), verbosity=4).ok()
+    run = playbook(tasks=body, verbosity=4).ok()
     assert PASSWORD not in run.stdout + run.stderr
     created = run["create"]
     assert created["changed"] is True and created["user"]["guid"] == user(demo, "nina")["guid"]
@@ -139,7 +117,7 @@ def test_rename_by_guid_and_errors_before_any_write(demo, playbook):
     password: %(pw)s
   ignore_errors: true
 """ % dict(bob=bob, pw=PASSWORD)
-    run = playbook(tasks(body)).ok()
+    run = playbook(tasks=body).ok()
     assert run["rename"]["diff"]["before"] == {"username": "bob"} and run["rename"]["diff"]["after"] == {"username": "robert"}
     assert user(demo, "robert")["guid"] == bob
     assert "'username': user 'alice' already exists" in run["rename onto an existing username"]["msg"]
@@ -177,7 +155,7 @@ def test_batch_with_a_failing_item(demo, playbook):
       - username: newbie
         user_role: viewer
 """
-    run = playbook(tasks(body)).ok()
+    run = playbook(tasks=body).ok()
     batch = run["batch"]
     assert batch["_status"] == "failed" and batch["failed_count"] == 1 and batch["changed_count"] == 3
     assert [r["status"] for r in batch["results"]] == ["updated", "updated", "failed", "created"]
@@ -218,7 +196,7 @@ def test_remote_users(demo, playbook):
     remote: true
   ignore_errors: true
 """
-    run = playbook(tasks(body)).ok()
+    run = playbook(tasks=body).ok()
     assert run["remote, check mode"]["changed"] is True
     assert run["remote"]["changed"] is True and run["remote"]["user"]["user_role"] == "publisher"
     assert run["remote again"]["changed"] is False
@@ -248,7 +226,7 @@ def test_a_refused_password_appears_nowhere(demo, playbook):
 """
     # from the environment, as from a vault: a password written in the playbook (or given with -e) shows in
     # Ansible's own output (its error excerpt of the task, its -vvvv command line)
-    run = playbook(tasks(body), verbosity=4, env=dict(NEW_PASSWORD=short)).ok()
+    run = playbook(tasks=body, verbosity=4, env=dict(NEW_PASSWORD=short)).ok()
     assert "InadequatePassword" in run["refused"]["msg"]
     assert run["batch refused"]["failed_count"] == 1
     assert short not in run.stdout + run.stderr and short not in str(run.results)

@@ -207,10 +207,7 @@ def crowd():
 
 def test_user_paging_past_500(crowd, playbook):
     crowd.clear_log()
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: all users
           posit.connect.connect_user_info:
         - name: prefix with more than one page of matches
@@ -265,10 +262,7 @@ def _teams_server(version):
 def test_group_prefix_paging_old_and_new_servers(playbook, version):
     server = _teams_server(version)
     try:
-        run = playbook("""
-        - hosts: localhost
-          gather_facts: false
-          tasks:
+        run = playbook(tasks="""
             - name: prefix with more than one page of matches
               posit.connect.connect_group_info:
                 prefix: team-

@@ -43,6 +43,19 @@ class Request:
         except ValueError as exc:
             raise bad_request("InvalidJson", f"The request body is not valid JSON: {exc}") from None
 
+    def json_object(self, fields):
+        """The body: a JSON object whose keys are among `fields` ({name: type or tuple of types}) with values of
+        those types; 400 InvalidJson otherwise."""
+        body = self.json()
+        if not isinstance(body, dict):
+            raise bad_request("InvalidJson", "The request body must be a JSON object.")
+        for field, value in body.items():
+            if field not in fields:
+                raise bad_request("InvalidJson", f'json: unknown field "{field}"')
+            if not isinstance(value, fields[field]):
+                raise bad_request("InvalidJson", f"json: wrong type for field {field!r}")
+        return body
+
 
 # ------------------------------------------------------------ parameters
 def int_param(req, name, default, low=None, high=None):

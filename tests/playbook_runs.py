@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 COLLECTIONS = ROOT / "build" / "collections"
 sys.path.insert(0, str(ROOT / "tests" / "standin"))
@@ -31,6 +33,15 @@ class PlaybookRun:
         except KeyError:
             raise AssertionError("no task named %r ran; tasks: %s\n%s"
                                  % (task_name, list(self.results), self.stdout[-3000:]))
+
+    def failed(self, expect):
+        """Assert that every task failed and that each named task's message holds the expected text; return
+        {task name: message}."""
+        messages = {name: result.get("msg", "") for name, result in self.results.items()}
+        assert all(result["_status"] == "failed" for result in self.results.values()), messages
+        for name, text in expect.items():
+            assert text in messages[name], (name, messages[name])
+        return messages
 
     def ok(self):
         assert self.rc == 0, "ansible-playbook failed (rc=%s)\n%s\n%s" % (
@@ -84,11 +95,13 @@ def playbook_command(text, server, tmp_path, api_key=None, check=False, diff=Fal
     return cmd, environ, out
 
 
-def localhost_play(tasks):
+def localhost_play(tasks, module_defaults=None):
     """A playbook of one play on localhost, without facts, that runs these tasks (YAML text of a task list at any
-    indentation)."""
-    body = textwrap.indent(textwrap.dedent(tasks).strip("\n"), "    ")
-    return "- hosts: localhost\n  gather_facts: false\n  tasks:\n" + body + "\n"
+    indentation), with the play's module_defaults (a dict) if given."""
+    head = "- hosts: localhost\n  gather_facts: false\n"
+    if module_defaults:
+        head += textwrap.indent(yaml.safe_dump({"module_defaults": module_defaults}, default_flow_style=False), "  ")
+    return head + "  tasks:\n" + textwrap.indent(textwrap.dedent(tasks).strip("\n"), "    ") + "\n"
 
 
 def role_play(role, fact):

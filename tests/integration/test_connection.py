@@ -8,6 +8,7 @@ import pytest
 
 from connect_standin import StandIn
 from connect_standin.tls import make_ca
+from playbook_runs import localhost_play
 
 UNSET = {"CONNECT_SERVER": None, "CONNECT_API_KEY": None}
 
@@ -128,16 +129,13 @@ def tls(tmp_path_factory):
     server.stop()
 
 
-RETRIED = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+RETRIED = localhost_play("""
     - name: info
       posit.connect.connect_content_info:
         include: [permissions]
         concurrency: 1  # one request at a time: each 503 is followed by its retry, which passes
         validate_certs: false
-"""
+""")
 
 
 def test_retries_and_validate_certs_false_warn_once_per_task(tls, playbook):

@@ -4,7 +4,9 @@ real ansible-playbook runs, asserting results, diffs and the stand-in's request 
 import json
 
 import pytest
+
 from connect_state import content_by
+from playbook_runs import localhost_play
 
 SECRET = "s3cr3t-value-never-shown-8f2e"
 
@@ -41,15 +43,12 @@ SPEC = """
 def test_single_form_check_apply_reapply(demo, playbook):
     guid = content_by(demo, "dave", "sales-dashboard")["guid"]
     demo.state.environments[guid] = {"LEGACY": "x"}
-    book = """
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    book = localhost_play("""
         - name: predict
           posit.connect.connect_content: &spec %s
           check_mode: true
           diff: true
-    """ % SPEC
+    """) % SPEC
     predicted = playbook(book).ok()["predict"]
     assert demo.writes() == []
     assert predicted["changed"] is True

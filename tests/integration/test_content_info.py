@@ -105,9 +105,7 @@ def test_bad_input_fails_clearly(standin, playbook):
         - {name: bad concurrency, posit.connect.connect_content_info: {concurrency: 100}, ignore_errors: true}
         - {name: no key, posit.connect.connect_content_info: {api_key: wrong}, ignore_errors: true}
     """)
-    messages = dict((name, run[name].get("msg", "")) for name in run.results)
-    assert all(run[name]["_status"] == "failed" for name in run.results), messages
-    expect = {
+    run.failed({
         "malformed guid": "Option 'guid': 'not-a-guid' is not a content guid",
         "unknown owner": "Option 'owner': no Connect user with username or guid 'nobody-here'",
         "invalid access_type": "value of access_type must be one or more of: all, logged_in, acl. Got no match for: public",
@@ -115,9 +113,7 @@ def test_bad_input_fails_clearly(standin, playbook):
         "wrong type": "argument 'id' is of type str and we were unable to convert to int",
         "bad concurrency": "Option 'concurrency' must be between 1 and 64, got 100.",
         "no key": "GET /__api__/v1/content failed: HTTP 401",
-    }
-    for name, text in expect.items():
-        assert text in messages[name], (name, messages[name])
+    })
     assert "wrong" not in json.dumps(run["no key"]).replace("wrong type", "")
     assert standin.writes() == []
 

@@ -4,6 +4,7 @@ Each test asserts the module's results, the stand-in's request log and its ACL s
 """
 
 from connect_state import content_by, writes
+from playbook_runs import localhost_play
 
 
 def user_guid(server, username):
@@ -14,6 +15,12 @@ def group_guid(server, name):
     return next(g["guid"] for g in server.state.groups.values() if g["name"] == name)
 
 
+def on_item(tasks, **defaults):
+    """A play whose connect_content_permission tasks default to the content item %(guid)s (and these options)."""
+    return localhost_play(tasks, module_defaults={"posit.connect.connect_content_permission": dict(content="%(guid)s",
+                                                                                                   **defaults)})
+
+
 def acl(server, item):
     return [dict(p) for p in server.state.permissions[item["guid"]]]
 
@@ -22,14 +29,7 @@ def test_add_change_remove_with_check_mode_diff_and_idempotence(demo, playbook):
     item = content_by(demo, "dave", "legacy-kpis")  # ACL: victor viewer, mallory viewer
     carol = user_guid(demo, "carol")
     before = acl(demo, item)
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      module_defaults:
-        posit.connect.connect_content_permission:
-          content: %(guid)s
-          principal: carol
-      tasks:
+    run = playbook(on_item("""
         - name: add, check mode
           posit.connect.connect_content_permission:
           check_mode: true
@@ -64,7 +64,7 @@ def test_add_change_remove_with_check_mode_diff_and_idempotence(demo, playbook):
           posit.connect.connect_content_permission:
             state: absent
           check_mode: true
-    """ % dict(guid=item["guid"]), diff=True).ok()
+    """, principal="carol") % dict(guid=item["guid"]), diff=True).ok()
 
     entry = dict(principal_type="user", principal_guid=carol, principal="carol")
     predicted = run["add, check mode"]
@@ -182,13 +182,7 @@ def test_groups_by_name_and_guid_and_a_publishers_own_key(demo, playbook):
 def test_bad_input_fails_clearly_without_writing(standin, playbook):
     item = content_by(standin, "dave", "quarterly-report")
     before = acl(standin, item)
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      module_defaults:
-        posit.connect.connect_content_permission:
-          content: %(guid)s
-      tasks:
+    run = playbook(on_item("""
         - name: unknown user
           posit.connect.connect_content_permission:
             principal: nobody-here
@@ -234,7 +228,7 @@ def test_bad_input_fails_clearly_without_writing(standin, playbook):
         - name: missing principal
           posit.connect.connect_content_permission:
           ignore_errors: true
-    """ % dict(guid=item["guid"], finance=group_guid(standin, "Finance")))
+    """) % dict(guid=item["guid"], finance=group_guid(standin, "Finance")))
     assert run.rc == 0, run.stdout
 
     def failed(name, *words):
@@ -269,10 +263,7 @@ def test_batch_removes_one_users_entries_everywhere(demo, playbook):
     assert len(holding) >= 2
     unknown = "6f300623-1e0c-48e6-a473-ddf630c0c0c3"
     items = [{"content": g} for g in guids] + [{"content": unknown}]
-    play = """
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    play = localhost_play("""
         - name: remove
           posit.connect.connect_content_permission:
             principal: victor
@@ -280,7 +271,7 @@ def test_batch_removes_one_users_entries_everywhere(demo, playbook):
             items: %s
             concurrency: 16
           ignore_errors: true
-    """
+    """)
     import json
     run = playbook(play % json.dumps(items), check=True, diff=True).ok()
     result = run["remove"]

@@ -1,6 +1,8 @@
 """posit.connect.connect_group against the stand-in: real ansible-playbook runs, asserting results, the
 request log and the stand-in's groups and members."""
 
+import json
+
 from connect_standin import StandIn
 from connect_state import writes
 
@@ -82,6 +84,7 @@ def test_create_members_check_mode_diff_and_idempotence(demo, playbook):
 
 def test_rename_errors_before_any_write_and_batch(demo, playbook):
     finance = group(demo, "Finance")["guid"]
+    items = [{"name": "Finance and Ops"}, {"name": "Leadership", "members": ["carol"]}, {"name": "Platform Team"}]
     body = """
 - name: unknown member
   posit.connect.connect_group:
@@ -105,23 +108,14 @@ def test_rename_errors_before_any_write_and_batch(demo, playbook):
 - name: batch
   posit.connect.connect_group:
     remove_members: [victor]
-    items:
-      - name: Finance and Ops
-      - name: Leadership
-        members: [carol]
-      - name: Data Science
-        members: [ghost]
-      - name: Platform Team
+    items: %(with_ghost)s
   ignore_errors: true
 - name: batch again
   posit.connect.connect_group:
     remove_members: [victor]
-    items:
-      - name: Finance and Ops
-      - name: Leadership
-        members: [carol]
-      - name: Platform Team
-""" % dict(finance=finance)
+    items: %(items)s
+""" % dict(finance=finance, with_ghost=json.dumps(items[:2] + [{"name": "Data Science", "members": ["ghost"]}] + items[2:]),
+           items=json.dumps(items))
     run = playbook(tasks=body).ok()
     assert "Option 'members': no Connect user with username or guid 'nobody'" in run["unknown member"]["msg"]
     assert "a group named 'Leadership' already exists" in run["rename onto an existing name"]["msg"]

@@ -4,16 +4,14 @@ stand-in's seeded packages and its request log."""
 from collections import Counter
 
 from packaging.version import Version
+from playbook_runs import localhost_play
 
 
 def rows_named(state, name):
     return [p for guid, rows in state.packages.items() if guid in state.content for p in rows if p["name"] == name]
 
 
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+PLAY = localhost_play("""
     - name: old requests
       posit.connect.connect_package_info:
         name: requests
@@ -36,7 +34,7 @@ PLAY = """
     - name: nothing
       posit.connect.connect_package_info:
         name: no-such-package
-"""
+""")
 
 
 def test_package_queries(standin, playbook):

@@ -1,5 +1,7 @@
 """posit.connect.connect_tag against the stand-in: real ansible-playbook runs, results and the request log."""
 
+from playbook_runs import localhost_play
+
 
 def paths(standin):
     tags = standin.state.tags
@@ -10,10 +12,7 @@ def paths(standin):
 
 
 def test_create_with_parents_check_diff_idempotent(demo, playbook):
-    book = """
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    book = localhost_play("""
         - name: predict
           posit.connect.connect_tag: &tags
             paths: [Region/EMEA/France, Region/EMEA, Department/Finance, Region/APAC]
@@ -25,7 +24,7 @@ def test_create_with_parents_check_diff_idempotent(demo, playbook):
           posit.connect.connect_tag: *tags
         - name: one
           posit.connect.connect_tag: {path: Region/EMEA/France}
-    """
+    """)
     before = paths(demo)
     run = playbook(book).ok()
     predicted = run["predict"]

@@ -5,9 +5,12 @@ The playbook fixture runs many cases in one ansible-playbook process (one task e
 check-mode and -vvvv assertions need too.
 """
 
+import json
+
 from connect_state import writes
 
 PASSWORD = "Sup3r-secret-pw"
+NINA = dict(username="nina", email="nina@example.com", first_name="Nina", user_role="publisher", password=PASSWORD)
 
 
 def user(server, username):
@@ -17,15 +20,10 @@ def user(server, username):
 def test_create_reapply_check_mode_and_diff(demo, playbook):
     body = """
 - name: create, check mode
-  posit.connect.connect_user: &nina
-    username: nina
-    email: nina@example.com
-    first_name: Nina
-    user_role: publisher
-    password: %s
+  posit.connect.connect_user: &nina %s
   check_mode: true
   diff: true
-""" % PASSWORD
+""" % json.dumps(NINA)
     run = playbook(tasks=body).ok()
     assert run["create, check mode"]["changed"] is True
     assert run["create, check mode"]["user"]["username"] == "nina" and run["create, check mode"]["user"]["guid"] is None
@@ -33,12 +31,7 @@ def test_create_reapply_check_mode_and_diff(demo, playbook):
 
     body = """
 - name: create
-  posit.connect.connect_user: &nina
-    username: nina
-    email: nina@example.com
-    first_name: Nina
-    user_role: publisher
-    password: %s
+  posit.connect.connect_user: &nina %s
 - name: again
   posit.connect.connect_user: *nina
 - name: change, check mode
@@ -62,7 +55,7 @@ def test_create_reapply_check_mode_and_diff(demo, playbook):
   posit.connect.connect_user:
     username: nina
     locked: true
-""" % PASSWORD
+""" % json.dumps(NINA)
     demo.clear_log()
     run = playbook(tasks=body, verbosity=4).ok()
     assert PASSWORD not in run.stdout + run.stderr
@@ -130,31 +123,20 @@ def test_rename_by_guid_and_errors_before_any_write(demo, playbook):
 
 
 def test_batch_with_a_failing_item(demo, playbook):
+    kept = [{"username": "victor"}, {"username": "wendy", "first_name": "Wendy W"}]
+    newbie = {"username": "newbie", "email": "newbie@example.com", "user_must_set_password": True, "user_role": "viewer"}
     body = """
 - name: batch
   posit.connect.connect_user:
     user_role: publisher
-    items:
-      - username: victor
-      - username: wendy
-        first_name: Wendy W
-      - username: ghost
-      - username: newbie
-        email: newbie@example.com
-        user_must_set_password: true
-        user_role: viewer
+    items: %s
   ignore_errors: true
   diff: true
 - name: batch again
   posit.connect.connect_user:
     user_role: publisher
-    items:
-      - username: victor
-      - username: wendy
-        first_name: Wendy W
-      - username: newbie
-        user_role: viewer
-"""
+    items: %s
+""" % (json.dumps(kept + [{"username": "ghost"}, newbie]), json.dumps(kept + [{"username": "newbie", "user_role": "viewer"}]))
     run = playbook(tasks=body).ok()
     batch = run["batch"]
     assert batch["_status"] == "failed" and batch["failed_count"] == 1 and batch["changed_count"] == 3

@@ -1,10 +1,10 @@
 """Connect's error answers as the stand-in gives them (errors.py): its table of error names and codes, and the
 answers to requests without a valid key or from a locked user."""
 
+import json
+
 from connect_standin.errors import CODES
 from standin_helpers import REFERENCE, Client, error
-
-import json
 
 
 def test_error_names_match_connects_table():

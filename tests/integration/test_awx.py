@@ -156,7 +156,7 @@ def test_a_role_run_by_ansible_runner_as_awx_runs_a_job(tmp_path, playbook, monk
     the inventory, the credential's injected environment (env/envvars) and the job's extra vars (env/extravars).
     The content_report role run that way gives the same result and sends the same requests as ansible-playbook."""
     import ansible_runner
-    from conftest import COLLECTIONS, role_play
+    from playbook_runs import COLLECTIONS, role_play
     from connect_standin import StandIn
 
     server = StandIn(seed="demo").start()

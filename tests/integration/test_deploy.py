@@ -9,18 +9,11 @@ import os
 import tarfile
 import time
 
-import pytest
-
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-%s
-"""
+from playbook_runs import localhost_play
 
 
 def play(*tasks):
-    return PLAY % "\n".join(tasks)
+    return localhost_play("\n".join(tasks))
 
 
 def task(name, module, args, extra=""):
@@ -51,12 +44,6 @@ def item_named(standin, name):
 
 def methods(entries):
     return [(e["method"], e["path"].replace("/__api__/", "")) for e in entries]
-
-
-@pytest.fixture
-def demo(standin):
-    standin.reset(seed="demo")
-    return standin
 
 
 def test_check_mode_packs_and_hashes_only_then_deploys_then_uploads_nothing(demo, playbook, tmp_path):

@@ -12,6 +12,7 @@ import pytest
 
 from connect_standin import StandIn
 from connect_standin.tls import make_ca
+from playbook_runs import localhost_play
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +25,7 @@ def tls(tmp_path_factory):
 
 def test_self_signed_tls_default_fails_ca_path_works_validate_certs_false_warns(tls, playbook):
     server, certs = tls
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: default
           posit.connect.connect_server_info:
           ignore_errors: true
@@ -47,10 +45,7 @@ def test_self_signed_tls_default_fails_ca_path_works_validate_certs_false_warns(
     assert any("validate_certs is false" in w for w in run["no verification"]["warnings"])
 
 
-SUCCESS = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+SUCCESS = localhost_play("""
     - name: info
       posit.connect.connect_content_info: {include: [owner, permissions]}
     - name: audit export
@@ -68,7 +63,7 @@ SUCCESS = """
           posit.connect.connect_content: {owned_by: erin, owner: victor}
         - name: bad option
           posit.connect.connect_content: {guid: not-a-guid, title: x}
-"""
+""")
 
 
 def files_under(path):
@@ -93,10 +88,7 @@ def test_the_api_key_appears_nowhere_on_success_and_failure(standin, playbook, t
     assert "<<" not in secret and len(secret) > 20
     assert_no_secret(secret, run, tmp_path)
     # The key given as a module option (not from the environment) is masked too.
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: explicit key
           posit.connect.connect_server_info: {api_key: "%s"}
     """ % secret, verbosity=4, env={"CONNECT_API_KEY": ""}).ok()
@@ -110,10 +102,7 @@ def test_the_api_key_appears_nowhere_when_connect_fails(standin, playbook, tmp_p
     if fault:
         secret = standin.keys["admin"]
         standin.set_faults([{"kind": fault, "seconds": 5} if fault == "hang" else {"kind": fault}])
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: call
           posit.connect.connect_content_info: {timeout: 2, retries: 1}
     """, api_key=secret, verbosity=4)
@@ -194,14 +183,11 @@ def test_paging_links_to_another_host_get_no_request_and_no_key(playbook):
     proxy = _serve(_HostRewriter, upstream_port=int(standin.url.rsplit(":", 1)[1]),
                    other_host="127.0.0.1:%d" % other.server_address[1])
     try:
-        text = """
-        - hosts: localhost
-          gather_facts: false
-          tasks:
+        text = localhost_play("""
             - {name: shiny, posit.connect.connect_usage_info: {type: shiny, since: -60d}}
             - {name: visits, posit.connect.connect_usage_info: {type: visits, since: -60d}}
             - {name: audit, posit.connect.connect_audit_info: {since: -90d}}
-        """
+        """)
         direct = playbook(text, server=standin).ok()
         standin.clear_log()
         proxied = playbook(text, env={"CONNECT_SERVER": "http://127.0.0.1:%d" % proxy.server_address[1]},
@@ -227,15 +213,12 @@ def test_audit_files_are_private_and_a_planted_link_is_never_followed(standin, p
     out = tmp_path / "out"
     out.mkdir()
     (out / "audit.jsonl").symlink_to(victim)
-    export = """
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    export = localhost_play("""
         - name: export
           posit.connect.connect_audit_info: {dest: "%(out)s/audit.jsonl"}
         - name: incremental
           posit.connect.connect_audit_info: {dest: "%(out)s/inc.jsonl", checkpoint: "%(out)s/inc.state"}
-    """ % dict(out=out)
+    """) % dict(out=out)
     run = playbook(export).ok()
     assert victim.read_text() == "must stay" and not (out / "audit.jsonl").is_symlink()
     for name in ("audit.jsonl", "inc.jsonl", "inc.state", "inc.state.lock"):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import role_play
+from playbook_runs import role_play
 from connect_standin import StandIn
 
 NOW = int(time.time()) - 3600  # both stand-ins seed the same entries at the same times

@@ -16,7 +16,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import ROOT, playbook_command, role_play, run_playbook
+from playbook_runs import ROOT, playbook_command, role_play, run_playbook
 from connect_standin import StandIn
 from connect_standin.tls import make_ca
 

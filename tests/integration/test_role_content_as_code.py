@@ -7,14 +7,10 @@ import os
 import pytest
 import yaml
 
-from conftest import role_play
+from playbook_runs import role_play
+from connect_state import content_by
 
 SECRET = "cac-secret-value-5d1c9e"
-
-
-def content_by(standin, owner, name):
-    owner_guid = standin.state.user_by_username(owner)["guid"]
-    return next(c for c in standin.state.content.values() if c["owner_guid"] == owner_guid and c["name"] == name)
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from conftest import role_play
+from playbook_runs import role_play
+from connect_state import content_by
 
 PWNED = "cac-pwned-marker"
 HOSTILE_TITLE = "{{ lookup('pipe','touch %s') }}" % PWNED
@@ -35,17 +36,6 @@ SpecLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scal
 
 def load_spec(path):
     return yaml.load(Path(path).read_text(), Loader=SpecLoader)
-
-
-def content_by(standin, owner, name):
-    owner_guid = standin.state.user_by_username(owner)["guid"]
-    return next(c for c in standin.state.content.values() if c["owner_guid"] == owner_guid and c["name"] == name)
-
-
-@pytest.fixture
-def demo(standin):
-    standin.reset(seed="demo")
-    return standin
 
 
 def run_role(playbook, **extra):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import playbook_command, role_play
+from playbook_runs import playbook_command, role_play
 from connect_standin import StandIn
 
 CHROMIUM = "/usr/bin/chromium"

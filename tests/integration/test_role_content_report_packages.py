@@ -5,7 +5,7 @@ import csv
 import json
 import re
 
-from conftest import role_play
+from playbook_runs import role_play
 
 
 def test_packages_section(standin, playbook, tmp_path):

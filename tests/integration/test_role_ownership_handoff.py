@@ -6,33 +6,16 @@ import csv
 
 import pytest
 
-from conftest import role_play
-from connect_standin import StandIn
+from playbook_runs import role_play
 from test_role_content_report_hostile import FORMULA_STARTS, run_cli
+from connect_state import writes
 
 PLAY = role_play("ownership_handoff", "connect_handoff")
-
-
-@pytest.fixture(scope="module")
-def server():
-    standin = StandIn(seed="demo").start()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def org(server):
-    server.reset(seed="demo")
-    return server
 
 
 def owned(server, username):
     guid = server.state.user_by_username(username)["guid"]
     return sorted(c["guid"] for c in server.state.content.values() if c["owner_guid"] == guid)
-
-
-def writes(server):
-    return [(e["method"], e["path"]) for e in server.writes()]
 
 
 def content_lists(server):

@@ -8,24 +8,10 @@ import urllib.request
 
 import pytest
 
-from conftest import role_play
-from connect_standin import StandIn
+from playbook_runs import role_play
 
 PLAY = role_play("user_offboarding", "connect_offboard")
 VARS = dict(connect_offboard_user="dave", connect_offboard_to="erin")
-
-
-@pytest.fixture(scope="module")
-def server():
-    standin = StandIn(seed="demo").start()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def org(server):
-    server.reset(seed="demo")
-    return server
 
 
 def guid(server, username):

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 import requests
-import yaml
-from jsonschema import Draft202012Validator, FormatChecker
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "build" / "collections"))
@@ -23,8 +21,7 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.packages im
 )
 from connect_standin import StandIn  # noqa: E402
 from connect_standin.seed import build  # noqa: E402
-
-OPENAPI = ROOT / "tests" / "fixtures" / "connect-api" / "openapi"
+from standin_helpers import conforms  # noqa: E402
 
 
 # -- versions ------------------------------------------------------------------
@@ -102,28 +99,6 @@ def test_join_and_summary():
 
 
 # -- the stand-in's endpoints against the reference ------------------------------
-
-def _nullable(node):
-    """OpenAPI 3.0 `nullable: true` -> JSON Schema's added 'null' type."""
-    if isinstance(node, dict):
-        node = dict((k, _nullable(v)) for k, v in node.items())
-        if node.pop("nullable", False) and "type" in node:
-            node["type"] = [node["type"], "null"]
-        return node
-    if isinstance(node, list):
-        return [_nullable(v) for v in node]
-    return node
-
-
-def conforms(response, document, path):
-    doc = _nullable(yaml.safe_load((OPENAPI / ("posit-%s-api-openapi.yml" % document)).read_text()))
-    responses = doc["paths"][path]["get"]["responses"]
-    found = responses[str(response.status_code)]["content"]["application/json"]["schema"]
-    validator = Draft202012Validator(dict(found, components=doc["components"]), format_checker=FormatChecker())
-    errors = list(validator.iter_errors(response.json()))
-    assert not errors, "%s %s: %s at %s" % (path, response.status_code, errors[0].message, list(errors[0].path))
-    return response.json()
-
 
 @pytest.fixture(scope="module")
 def server():

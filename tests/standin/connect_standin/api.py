@@ -6,9 +6,10 @@ import json
 import re
 from urllib.parse import urlencode
 
-from . import bundles, environment, exec_environments, integrations, jobs, packages, people, search, shapes, tags, vanities
+from . import (bundles, environment, exec_environments, integrations, jobs, lockfile, packages, people, schedules, search,
+               shapes, system, tags, vanities)
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import (AUDIT_ACTIONS, INCLUDES, INSTALLED, ROLES, audit_out, check_guid, fmt_time, keyset_page,
+from .model import (AUDIT_ACTIONS, GUID, INCLUDES, INSTALLED, ROLES, audit_out, check_guid, fmt_time, keyset_page,
                     parse_time)
 
 SEARCH_SINCE = (2025, 1, 0)         # GET /v1/search/auditlogs exists from this version
@@ -41,6 +42,19 @@ class Request:
             return json.loads(self.body or b"null")
         except ValueError as exc:
             raise bad_request("InvalidJson", f"The request body is not valid JSON: {exc}") from None
+
+    def json_object(self, fields):
+        """The body: a JSON object whose keys are among `fields` ({name: type or tuple of types}) with values of
+        those types; 400 InvalidJson otherwise."""
+        body = self.json()
+        if not isinstance(body, dict):
+            raise bad_request("InvalidJson", "The request body must be a JSON object.")
+        for field, value in body.items():
+            if field not in fields:
+                raise bad_request("InvalidJson", f'json: unknown field "{field}"')
+            if not isinstance(value, fields[field]):
+                raise bad_request("InvalidJson", f"json: wrong type for field {field!r}")
+        return body
 
 
 # ------------------------------------------------------------ parameters
@@ -458,9 +472,11 @@ def content_hits(req):
 
 
 # ----------------------------------------------------------------- routes
-GUID = r"(?P<guid>[^/]+)"
+# Every route of the server, each area's ROUTES in turn: (method, path pattern after /__api__, handler, options), options
+# {"auth": False} (no API key) and {"since": version} (absent below it). The first route whose pattern and method match
+# answers, so people.ROUTES comes first: /v1/users/remote is not read as /v1/users/{guid}.
 ROUTES = [
-    # method, path pattern (after /__api__), handler, options
+    *people.ROUTES,
     ("GET", r"/server_settings", server_settings, {"auth": False}),
     ("GET", r"/v1/server_settings/public", public_settings, {"auth": False}),
     ("GET", r"/v1/server_settings/r", installations(INSTALLED["r"]), {}),
@@ -492,11 +508,16 @@ ROUTES = [
     ("GET", r"/v1/instrumentation/content/hits", content_hits, {"since": HITS_SINCE}),
     *packages.ROUTES,
     *bundles.ROUTES,
-    *integrations.ROUTES, *exec_environments.ROUTES,
-    *jobs.routes(),
+    *integrations.ROUTES,
+    *exec_environments.ROUTES,
+    *jobs.ROUTES,
+    *lockfile.ROUTES,
+    *schedules.ROUTES,
+    *system.ROUTES,
+    *tags.ROUTES,
+    *vanities.ROUTES,
+    *environment.ROUTES,
 ]
-ROUTES += tags.ROUTES + vanities.ROUTES + environment.ROUTES
-ROUTES[:0] = people.ROUTES  # first, so that /v1/users/remote is not read as /v1/users/{guid}
 _COMPILED = [(m, re.compile(rf"^/__api__{p}/?$"), h, o) for m, p, h, o in ROUTES]
 
 

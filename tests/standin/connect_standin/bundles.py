@@ -33,7 +33,7 @@ from packaging.utils import canonicalize_name
 
 from . import packages, shapes
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import INSTALLED, fmt_time
+from .model import GUID, INSTALLED, fmt_time
 
 LINE_SECONDS = 0.03
 
@@ -285,14 +285,7 @@ REPOSITORY_FIELDS = {"repository": str, "branch": str, "directory": str, "pollin
 
 
 def _repository_body(req):
-    body = req.json()
-    if not isinstance(body, dict):
-        raise bad_request("InvalidJson", "The request body must be a JSON object.")
-    for field, value in body.items():
-        if field not in REPOSITORY_FIELDS:
-            raise bad_request("InvalidJson", f'json: unknown field "{field}"')
-        if not isinstance(value, REPOSITORY_FIELDS[field]):
-            raise bad_request("InvalidJson", f"json: wrong type for field {field!r}")
+    body = req.json_object(REPOSITORY_FIELDS)
     if "repository" in body and not body["repository"].startswith(("https://", "http://")):
         raise bad_request("GitUnsupportedProtocol", "Only http(s) git repositories are supported.")
     return body
@@ -340,7 +333,6 @@ def delete_repository(req, guid):
     return 204, None
 
 
-GUID = r"(?P<guid>[^/]+)"
 BUNDLE = rf"/v1/content/{GUID}/bundles/(?P<bundle_id>[^/]+)"
 ROUTES = [
     ("GET", rf"/v1/content/{GUID}/bundles", list_bundles, {}),

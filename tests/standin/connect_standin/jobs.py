@@ -31,7 +31,7 @@ import time
 from . import bundles
 from .errors import APIError, bad_request, not_found
 from . import model
-from .model import fmt_time, label, make_guid
+from .model import GUID, fmt_time, label, make_guid
 
 # Audit actions for the writes below. NOT confirmed: tests/fixtures/connect-api/audit-actions.md could read
 # no action name for jobs, renders or builds.
@@ -55,7 +55,7 @@ TERMINATED = 143            # exit code of a process ended by a kill order or a 
 HOSTNAME = "connect-standin"
 HELP_URL = "https://docs.posit.co/connect/user/troubleshooting/"
 CONTENT_PATH = re.compile(r"^/content/(?P<guid>[0-9A-Fa-f-]{36})(?P<rest>/.*)?$")
-JOB_PATH = r"/v1/content/(?P<guid>[^/]+)/jobs/(?P<key>[^/]+)"
+JOB_PATH = rf"/v1/content/{GUID}/jobs/(?P<key>[^/]+)"
 DAY = 86400
 
 
@@ -428,23 +428,17 @@ def seed(state):
                         lines=["Starting process...", "Listening.", "Idle timeout: stopping."])
 
 
-JOB_ROUTES = [
-    ("GET", r"/v1/content/(?P<guid>[^/]+)/jobs", list_jobs, {}),
+ROUTES = [
+    ("GET", rf"/v1/content/{GUID}/jobs", list_jobs, {}),
     ("GET", JOB_PATH, get_job, {}),
     ("DELETE", JOB_PATH, kill_job, {}),
     ("GET", JOB_PATH + "/log", job_log, {}),
     ("GET", JOB_PATH + "/tail", job_tail, {}),
     ("GET", JOB_PATH + "/error", job_error, {}),
     ("GET", JOB_PATH + "/download", job_download, {}),
-    ("POST", r"/v1/content/(?P<guid>[^/]+)/render", render_content, {}),
-    ("POST", r"/v1/content/(?P<guid>[^/]+)/build", build_content, {}),
+    ("POST", rf"/v1/content/{GUID}/render", render_content, {}),
+    ("POST", rf"/v1/content/{GUID}/build", build_content, {}),
     # unversioned, served for Posit's suite
-    ("GET", r"/applications/(?P<guid>[^/]+)/variants", list_variants, {}),
+    ("GET", rf"/applications/{GUID}/variants", list_variants, {}),
     ("POST", r"/variants/(?P<variant_id>[^/]+)/render", render_variant, {}),
 ]
-
-
-def routes():
-    """Every route of this module and of lockfile.py, schedules.py and system.py (api.ROUTES adds them)."""
-    from . import lockfile, schedules, system
-    return JOB_ROUTES + lockfile.ROUTES + schedules.ROUTES + system.ROUTES

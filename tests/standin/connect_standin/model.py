@@ -19,6 +19,7 @@ from . import shapes
 from .errors import APIError, bad_request, forbidden, not_found
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+GUID = r"(?P<guid>[^/]+)"  # the {guid} segment of a route's path pattern (api.ROUTES)
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ROLES = ("viewer", "publisher", "administrator")
 ACCESS_TYPES = ("all", "logged_in", "acl")
@@ -386,6 +387,13 @@ class State:
             raise forbidden()
         return item
 
+    def find_editable(self, user, guid):
+        """The item a user asked to change: as find_content, and 403 unless they may edit it."""
+        item = self.find_content(user, guid)
+        if not self.can_edit(user, item):
+            raise forbidden()
+        return item
+
     def content_out(self, item, user, base_url, include=(), version=None):
         """A content item as a server of this version (a tuple; None: the newest) answers it; `include` as
         its query says."""
@@ -489,9 +497,7 @@ class State:
         return item
 
     def update_content(self, user, guid, body):
-        item = self.find_content(user, guid)
-        if not self.can_edit(user, item):
-            raise forbidden()
+        item = self.find_editable(user, guid)
         self._check_body(body, UPDATE_FIELDS)
         owner_guid = item["owner_guid"]
         new_owner = body.get("owner_guid")
@@ -519,9 +525,7 @@ class State:
         return item
 
     def delete_content(self, user, guid):
-        item = self.find_content(user, guid)
-        if not self.can_edit(user, item):
-            raise forbidden()
+        item = self.find_editable(user, guid)
         del self.content[item["guid"]]
         del self.names[(item["owner_guid"], item["name"])]
         del self.permissions[item["guid"]]

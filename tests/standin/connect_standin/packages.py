@@ -11,6 +11,7 @@ import hashlib
 import random
 
 from . import shapes
+from .model import GUID
 
 INT32_MAX = 2**31 - 1  # page_size is an int32 with no maximum in the reference
 
@@ -130,5 +131,5 @@ def content_packages(req, guid):
 
 ROUTES = [
     ("GET", r"/v1/packages", list_packages, {}),
-    ("GET", r"/v1/content/(?P<guid>[^/]+)/packages", content_packages, {}),
+    ("GET", rf"/v1/content/{GUID}/packages", content_packages, {}),
 ]

@@ -297,7 +297,10 @@ def test_actions_are_not_checked_where_the_server_cannot_list_them(servers, monk
     new, _old = servers
     client = client_for(new)
     monkeypatch.setattr(audit, "ACTIONS_PATH", "v1/audit/no-such-list")
-    audit.check_actions(client, ["anything"])
+    assert audit.check_actions(client, ["anything"]) is None  # no InputError: the action is not judged
+    # it asked for the list once, got Connect's 404, and read nothing else
+    assert [(r["method"], r["path"], r["status"]) for r in new.requests] == [
+        ("GET", "/__api__/v1/audit/no-such-list", 404)]
 
 
 def test_one_entry_by_id_on_both_paths_stops_once_found(servers):

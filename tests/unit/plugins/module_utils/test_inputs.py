@@ -28,7 +28,9 @@ def test_check_not_empty_refuses_blank_text(value):
 
 
 def test_check_not_empty_accepts_unset_and_text():
-    check_not_empty(dict(name=None, prefix="team-"), "name", "prefix")
+    params = dict(name=None, prefix="team-", title=" x ")
+    assert check_not_empty(params, "name", "prefix", "title") is None  # no InputError
+    assert params == dict(name=None, prefix="team-", title=" x ")  # and nothing is changed
 
 
 @pytest.mark.parametrize("message, option, reason", [

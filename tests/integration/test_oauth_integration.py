@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-from conftest import role_play, run_playbook
+from playbook_runs import role_play, run_playbook
 
 from connect_standin import StandIn
 

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from conftest import role_play
+from playbook_runs import role_play
 from reference import undeclared
 
 HOSTILE = "=cmd|' /C calc'!A0 {{ lookup('pipe','touch /tmp/rebuild-pwned') }} {% if 1 %}x{% endif %}\n\r\u2028\u0085<script>\"'"

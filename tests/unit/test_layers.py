@@ -4,7 +4,7 @@ nothing of the engine, and no module utility reaches into a resource it does not
 
 import ast
 
-from conftest import ROOT
+from playbook_runs import ROOT
 
 PACKAGE = "ansible_collections.posit.connect.plugins.module_utils."
 UTILS = ROOT / "plugins" / "module_utils"

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connect_content_build
 short_description: Rebuild the active bundle of Posit Connect content items, without uploading, following each build
-version_added: 0.4.0
+version_added: 0.2.0
 description:
   - Rebuilds each selected item's active bundle through Connect's build (C(POST /v1/content/{guid}/build) with its
     C(bundle_id)); the environment is restored again (for example after an R or Python upgrade on the server) and

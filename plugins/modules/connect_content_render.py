@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connect_content_render
 short_description: Render Posit Connect reports, documents and notebooks again, many at once, following each render
-version_added: 0.4.0
+version_added: 0.2.0
 description:
   - Renders the selected rendered content (R Markdown and Quarto documents, Jupyter notebooks) through Connect's
     render (C(POST /v1/content/{guid}/render), the default variant), and with O(wait) follows each task to its end.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connect_content_restart
 short_description: Restart Posit Connect apps and APIs, many at once, confirming each restart from the item's jobs
-version_added: 0.4.0
+version_added: 0.2.0
 description:
   - Restarts the selected interactive content (Shiny, Dash, Streamlit, Bokeh, Panel, Gradio, Voila apps, Plumber and
     FastAPI APIs ...), for example after a secret in its environment changed.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connect_execution_environment
 short_description: Declare Posit Connect execution environments (images) and who may use them
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Makes sure a Connect execution environment (the container image content runs in with off-host execution)
     exists with the title, description, matching, supervisor and installations given, or does not exist.

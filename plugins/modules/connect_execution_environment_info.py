@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connect_execution_environment_info
 short_description: List Posit Connect execution environments (images) and the content that requests each
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Lists the execution environments of a Connect server (C(GET /v1/environments)), all of them or the one of
     image O(name) or O(guid).

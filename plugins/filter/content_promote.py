@@ -16,6 +16,11 @@ import json
 from ansible_collections.posit.connect.plugins.filter.content_as_code import cac_export
 
 
+# What the fact carries of each item's plan.
+PLAN_KEYS = ("tags", "tags_created", "vanity_url", "environment_set", "environment_to_provide", "acl_unmatched",
+             "acl_downgraded", "acl_warnings")
+
+
 def _names(value):
     return ", ".join(json.dumps(name) for name in value)
 
@@ -177,9 +182,7 @@ def promote_result(plans, downloads=None, deployed=None, configured=None):
             sha1=source_bundle[0].get("sha1"), uploaded=uploaded,
             bundle_id=(entry or {}).get("bundle_id") if uploaded else plan["target_bundle_id"],
             changed=bool((entry or {}).get("changed") or content.get("changed") or plan["tags_created"]),
-            **dict((key, plan[key]) for key in ("tags", "tags_created", "vanity_url", "environment_set",
-                                                 "environment_to_provide", "acl_unmatched", "acl_downgraded",
-                                                 "acl_warnings"))))
+            **dict((key, plan[key]) for key in PLAN_KEYS)))
     return dict(items=items, changed=sum(1 for item in items if item["changed"]),
                 failed=[dict(item=plan["item"], msg=failed[id(plan)]) for plan in plans or [] if id(plan) in failed])
 

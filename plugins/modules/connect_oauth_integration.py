@@ -227,8 +227,8 @@ def main():
                        update_config=dict(type="str", choices=UPDATE_CONFIG, default="on_create"),
                        **dict((f, dict(type="bool", default=False)) for f in flags)),
     ))
-    module.run(lambda m: m.reconcile(OAuthIntegrationResource), forbidden=("Managing OAuth integrations",
-                                                                         "an administrator's API key"))
+    forbidden = ("Managing OAuth integrations", "an administrator's API key")
+    module.run(lambda m: m.reconcile(OAuthIntegrationResource), forbidden=forbidden)
 
 
 if __name__ == "__main__":

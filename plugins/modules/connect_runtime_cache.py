@@ -49,6 +49,16 @@ options:
         options apply to every entry that leaves them out.
     type: list
     elements: dict
+    suboptions:
+      language:
+        description: The cache's language, V(R) or V(Python); the top-level O(language) when left out.
+        type: str
+      version:
+        description: The language version, as Connect lists it; the top-level O(version) when left out.
+        type: str
+      image_name:
+        description: The execution environment of the cache; the top-level O(image_name) (or V(Local)) when left out.
+        type: str
   wait_timeout:
     description: Seconds to follow each delete's task. A task still running then fails the item.
     type: float
@@ -109,7 +119,7 @@ def main():
     form = batch_form(options, ["language", "version"],
                       top_level=dict(state=dict(type="str", choices=["absent"], default="absent"),
                                      wait_timeout=dict(type="float", default=300)))
-    form["argument_spec"]["items"]["required_one_of"] = [["version"]]
+    form["argument_spec"]["items"].pop("required_one_of")  # an entry may take language from the top level
     form["mutually_exclusive"] = []  # the top level gives what the entries leave out
     module = ConnectModule(pool_size=64, **form)
     module.run(lambda m: m.reconcile(RuntimeCacheResource),

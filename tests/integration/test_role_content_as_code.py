@@ -215,8 +215,8 @@ def test_schedules_exported_drift_reported_and_never_applied(demo, playbook, tmp
              connect_cac_export_owner=owner, connect_cac_export_name=item["name"]).ok()
     assert demo.writes() == []
     exported = yaml.safe_load(spec.read_text().replace("!unsafe ", ""))["items"]
-    schedule = dict((k, current[k if k != "rule" else "schedule"]) for k in ("type", "rule", "timezone", "email",
-                                                                              "start_time"))
+    keys = ("type", "rule", "timezone", "email", "start_time")
+    schedule = dict((k, current[k if k != "rule" else "schedule"]) for k in keys)
     assert [i.get("schedules") for i in exported] == [[schedule]]
 
     demo.clear_log()

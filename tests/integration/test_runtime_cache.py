@@ -40,7 +40,7 @@ def test_info_check_mode_dry_run_then_delete_then_unchanged(standin, playbook):
     result = check["delete"]
     assert [r["status"] for r in result["results"]] == ["deleted", "deleted", "unchanged"]
     assert result["changed_count"] == 2 and len(result["diff"]) == 2
-    deletes = [e for e in standin.writes()]
+    deletes = list(standin.writes())
     assert [e["body"]["dry_run"] for e in deletes] == [True, True]  # Connect's dry run, nothing else
     assert caches(state, "Python") == before
     standin.clear_log()

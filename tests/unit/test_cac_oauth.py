@@ -14,8 +14,8 @@ def test_export_writes_integration_names_sorted_and_they_read_back():
     assert items[0]["oauth_integrations"] == sorted(["Snowflake", HOSTILE]) and "oauth_integrations" not in items[1]
     loader = type("Loader", (yaml.SafeLoader,), {})
     loader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
-    assert yaml.load(cac_spec_yaml(items), Loader=loader)["items"][0]["oauth_integrations"] == sorted(["Snowflake",
-                                                                                                        HOSTILE])
+    exported = yaml.load(cac_spec_yaml(items), Loader=loader)["items"][0]["oauth_integrations"]
+    assert exported == sorted(["Snowflake", HOSTILE])
 
 
 def test_a_spec_whose_oauth_integrations_is_not_a_list_is_refused():

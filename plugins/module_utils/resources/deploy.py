@@ -20,6 +20,7 @@ from ansible_collections.posit.connect.plugins.module_utils.resources.base impor
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource
 
+
 class DeployError(ConnectError):
     """The deploy task failed or did not finish in time (Connect answered; the build did not succeed).
 

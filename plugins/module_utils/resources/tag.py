@@ -19,6 +19,7 @@ from ansible_collections.posit.connect.plugins.module_utils.resources.base impor
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.tags import split_path, tag_paths, tags_by_id
 
+
 class TagResource(Resource):
     kind = "tag"
     result_key = "tag"

@@ -330,7 +330,7 @@ def test_item_attributes_are_given_to_every_item_with_their_default():
             raise InputError("not created: %s" % item.entry)
 
     engine = Engine(Client())
-    _, items = engine.run(Declaring, {}, [dict(name="a"), dict(name="b")])
+    dummy, items = engine.run(Declaring, {}, [dict(name="a"), dict(name="b")])
     assert [item.msg for item in items] == ["not created: a", "not created: b"]
 
 

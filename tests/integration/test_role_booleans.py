@@ -169,9 +169,12 @@ def observe(role, variable, given, servers, tmp_path):
 
 # content_promote's ACL booleans need a target whose users match the source's ACL, which this file's shared
 # scenario does not set up; test_role_content_promote.py::test_boolean_variables_given_as_false_strings_are_false
-# gives every boolean of that role as the string "false" against such a pair of servers.
+# gives every boolean of that role as the string "false" against such a pair of servers. Its OAuth boolean needs a
+# source with integrations: test_role_content_promote.py::
+# test_oauth_integrations_follow_by_name_and_missing_ones_are_created_with_their_config gives it as "false".
 TESTED_WITH_THEIR_ROLE = {("content_promote", "connect_promote_acl"),
-                          ("content_promote", "connect_promote_acl_downgrade")}
+                          ("content_promote", "connect_promote_acl_downgrade"),
+                          ("content_promote", "connect_promote_create_integrations")}
 
 
 @pytest.mark.parametrize("role,variable", [pair for pair in boolean_variables() if pair not in TESTED_WITH_THEIR_ROLE])

@@ -159,3 +159,23 @@ def test_environments_export_read_back_and_problems():
                         "f: environments[3] gives no image name: give each execution environment its `name` (the image)."]
     assert cac_problems({"items": [], "environments": {"name": "a"}}, "f") == [
         "f: environments must be a list of execution environments, got a mapping."]
+
+
+def test_integrations_export_without_secrets_and_read_back_with_a_comment():
+    from ansible_collections.posit.connect.plugins.filter.content_as_code import _SpecLoader, cac_export_integrations
+    hostile = "{{ lookup('pipe','touch /tmp/x') }} {% raw %}\nline\u2028=cmd|' /C calc'!A0 <script>"
+    read = [dict(guid="g-2", name=hostile, description=None, template="custom",
+                 config=dict(client_id="id", scopes="email", auth_mode=None)),
+            dict(guid="g-1", name="Warehouse", description="Analysts", template="custom", config={}),
+            dict(guid="g-3", name="")]
+    exported = cac_export_integrations(read)
+    assert exported == [dict(name="Warehouse", description="Analysts", template="custom"),
+                        dict(name=hostile, template="custom", config=dict(client_id="id", scopes="email"))]
+    text = cac_spec_yaml([], integrations=exported)
+    assert "  # config: Connect returns no secret" in text and "client_secret" in text
+    assert yaml.load(text, Loader=_SpecLoader)["integrations"] == exported
+    problems = cac_problems(dict(items=[], integrations=[dict(name="A"), dict(name="A"), dict(template="custom")]), "f")
+    assert problems == ["f: integrations[1] is the same integration as integrations[0]; list each integration once.",
+                        "f: integrations[2] gives no integration name: give each OAuth integration its `name`."]
+    assert cac_problems(dict(items=[], integrations="x"), "f") == [
+        "f: integrations must be a list of OAuth integrations, got a string."]

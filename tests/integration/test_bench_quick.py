@@ -57,3 +57,7 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert rebuild["items"] == data["sizes"]["items"] and rebuild["task_seconds"] == data["sizes"]["task_seconds"]
     assert [row[0].split(" ")[0] for row in rebuild["rows"]] == ["content_rebuild", "posit-sdk", "bound:", "fixed"]
     assert "### content_rebuild" in proc.stdout
+    oauth = data["results"]["oauth"]
+    assert oauth["converged"]["writes"] == 0  # a converged plan: one associations read per item, no write
+    assert oauth["converged"]["requests"] <= n + 5
+    assert "### OAuth integrations on content" in proc.stdout

@@ -37,7 +37,8 @@ FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200
             package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50), task_seconds=0.6)
 QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
              package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5), task_seconds=0.05)
-SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy", "environments", "rebuild", "jobs")
+SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy", "environments", "oauth",
+            "rebuild", "jobs")
 OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 
 
@@ -664,6 +665,74 @@ class Bench:
             (None, ["target", "measured", "wanted", "met"],
              [(name, "%d" % value if isinstance(value, int) else "%.2fx" % value, wanted, "yes" if met else "NO")
               for name, value, wanted, met in e["checks"]]),
+        ]
+
+    # -- OAuth integrations on content ----------------------------------------------------
+
+    OAUTH = """
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: Plan the integrations of every item
+          posit.connect.connect_content:
+            items: "{{ lookup('ansible.builtin.file', '%s') | from_json }}"
+          check_mode: true
+    """
+
+    def oauth(self):
+        """A connect_content plan (check mode) of `items` items, each declaring its OAuth integration by name, on a
+        server where every item has it already (converged: one associations read per item, no write), against its
+        bound items x latency / concurrency + the fixed cost (the same task over one item)."""
+        n = self.sizes["items"]
+        server = self.server()
+        answer = requests.post(server.url + "/__api__/v1/oauth/integrations", timeout=30,
+                               headers={"Authorization": "Key %s" % server.keys["admin"]},
+                               json=dict(name="Bench warehouse", template="custom", config=dict(
+                                   auth_mode="Confidential", authorization_uri="https://idp.example/authorize",
+                                   client_id="bench", client_secret="bench-secret", scopes="email",
+                                   token_endpoint_auth_method="client_secret_post",
+                                   token_uri="https://idp.example/token")))
+        answer.raise_for_status()
+        guid = answer.json()["guid"]
+        with server.state.lock:
+            items = list(server.state.content.values())
+            for item in items:
+                server.state.oauth_associations[item["guid"]] = [dict(integration_guid=guid, created_time=0)]
+        owners = dict((u["guid"], u["username"]) for u in server.state.users.values())
+        declared = [dict(name=item["name"], owner=owners[item["owner_guid"]], oauth_integrations=["Bench warehouse"])
+                    for item in items]
+        batch, one = self.work / "oauth.json", self.work / "one-oauth.json"
+        batch.write_text(json.dumps(declared))
+        one.write_text(json.dumps(declared[:1]))
+        runs = []
+        for _run in range(self.repeat):
+            server.clear_log()
+            runs.append(self.playbook(server, self.OAUTH % batch)[0])
+            converged = dict(requests=len(server.requests), writes=len(server.writes()))
+        plan_s = min(runs)
+        fixed_s = min(self.playbook(server, self.OAUTH % one)[0] for _run in range(self.repeat))
+        server.stop()
+        concurrency = 8  # the module's default
+        bound = n * self.sizes["latency"] / concurrency + fixed_s
+        self.results["oauth"] = dict(
+            items=n, converged=converged,
+            rows=[("connect_content plan, oauth_integrations on every item (converged)", plan_s,
+                   converged["requests"], converged["writes"]),
+                  ("bound: items x latency / concurrency + fixed cost", bound, None, None),
+                  ("fixed cost: the same task over one item", fixed_s, None, None)],
+            checks=[("plan within 1.5x of its bound", plan_s / bound, "<= 1.5", plan_s / bound <= 1.5),
+                    ("converged plan: writes", converged["writes"], "0", converged["writes"] == 0)])
+
+    def _tables_oauth(self, o):
+        return [
+            ("### OAuth integrations on content: %d items, each with one integration; %d ms per request"
+             % (o["items"], self.sizes["latency"] * 1000),
+             ["contender", "wall s", "requests", "writes"],
+             [(name, "%.2f" % seconds, "-" if req is None else req, "-" if writes is None else writes)
+              for name, seconds, req, writes in o["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%d" % value if isinstance(value, int) else "%.2fx" % value, wanted, "yes" if met else "NO")
+              for name, value, wanted, met in o["checks"]]),
         ]
 
     # -- output -----------------------------------------------------------------------

@@ -73,28 +73,32 @@ def cac_problems(spec, source="connect_cac_spec"):
             return ["%s holds no `items:` list. Write `items:` with one entry per content item (name and owner, or "
                     "guid), or `items: []`." % source]
         problems = _environment_problems(spec.get("environments"), source)
+        problems += _environment_problems(spec.get("integrations"), source, "integrations", "OAuth integration",
+                                          "integration", "OAuth integration its `name`")
         where = "%s: items" % source
         return problems + _item_problems(spec["items"], where)
     return _item_problems(spec, source)
 
 
-def _environment_problems(environments, source):
-    """What is wrong with a spec's `environments:` (connect_execution_environment items, each by image name)."""
+def _environment_problems(environments, source, key="environments", kind="execution environment", noun="image",
+                          name_of="execution environment its `name` (the image)"):
+    """What is wrong with a spec's `environments:` (connect_execution_environment items, each by image name), or
+    its `integrations:` (connect_oauth_integration items, each by name)."""
     if environments is None:
         return []
-    where = "%s: environments" % source
+    where = "%s: %s" % (source, key)
     if not isinstance(environments, list):
-        return ["%s must be a list of execution environments, got %s." % (where, _type_name(environments))]
+        return ["%s must be a list of %ss, got %s." % (where, kind, _type_name(environments))]
     problems, taken = [], {}
     for index, environment in enumerate(environments):
         entry = "%s[%d]" % (where, index)
         name = environment.get("name") if isinstance(environment, dict) else None
         if not isinstance(name, str) or not name.strip():
-            problems.append("%s gives no image name: give each execution environment its `name` (the image)." % entry)
+            problems.append("%s gives no %s name: give each %s." % (entry, noun, name_of))
         elif name in taken:
-            problems.append("%s is the same image as %s; list each image once." % (entry, taken[name]))
+            problems.append("%s is the same %s as %s; list each %s once." % (entry, noun, taken[name], noun))
         else:
-            taken[name] = "environments[%d]" % index
+            taken[name] = "%s[%d]" % (key, index)
     return problems
 
 
@@ -304,7 +308,30 @@ def cac_export_environments(environments):
     return sorted(exported, key=lambda e: e["name"])
 
 
-def cac_spec_yaml(items, environments=None):
+def cac_export_integrations(integrations):
+    """The spec's `integrations:` from connect_oauth_integration_info's integrations: each with its name,
+    description, template and the config keys Connect returns (it never returns a secret), by name."""
+    exported = []
+    for integration in integrations or []:
+        if not integration.get("name"):
+            continue
+        entry = dict(name=integration["name"])
+        for option in ("description", "template"):
+            if integration.get(option) is not None:
+                entry[option] = integration[option]
+        config = dict((key, value) for key, value in (integration.get("config") or {}).items() if value is not None)
+        if config:
+            entry["config"] = config
+        exported.append(entry)
+    return sorted(exported, key=lambda e: e["name"])
+
+
+INTEGRATION_COMMENT = ("  # config: Connect returns no secret, so none is exported. Add the template's secret keys "
+                       "(such as client_secret) from a vault before applying this spec to a server that lacks the "
+                       "integration; update_config on_create sends config only when the integration is created.\n")
+
+
+def cac_spec_yaml(items, environments=None, integrations=None):
     """The spec file's text: a header, then `environments:` when given (connect_cac_export_runtimes), then `items:`,
     each item's environment names as a comment. Every value is written by the YAML emitter; the text is read back and
     must give the environments and the items, or nothing is returned."""
@@ -313,6 +340,12 @@ def cac_spec_yaml(items, environments=None):
     if environments is not None:
         environments = json.loads(json.dumps(environments))
         parts.append(_dump(dict(environments=environments), default_flow_style=False, width=120))
+    if integrations is not None:
+        integrations = json.loads(json.dumps(integrations))
+        parts.append("integrations:%s\n" % ("" if integrations else " []"))
+        for integration in integrations:
+            parts.append(_dump([integration], default_flow_style=False, width=120))
+            parts.append(INTEGRATION_COMMENT)
     wanted = []
     parts.append("items:%s\n" % ("" if items else " []"))
     for item in items:
@@ -330,7 +363,8 @@ def cac_spec_yaml(items, environments=None):
             parts.append(line + "\n")
     text = "".join(parts)
     read = yaml.load(text, Loader=_SpecLoader) or {}
-    if read.get("items") != wanted or read.get("environments") != environments:
+    if read.get("items") != wanted or read.get("environments") != environments or \
+            read.get("integrations") != integrations:
         raise AnsibleFilterError("cac_spec_yaml: the spec does not read back as the items it was made from; "
                                  "nothing was written")
     return text
@@ -432,5 +466,6 @@ class FilterModule(object):
     def filters(self):
         return dict(cac_problems=cac_problems, cac_drift=cac_drift, cac_export=cac_export, cac_spec_yaml=cac_spec_yaml,
                     cac_export_environments=cac_export_environments,
+                    cac_export_integrations=cac_export_integrations,
                     cac_md=cac_md, cac_prune=cac_prune, cac_absent=cac_absent, cac_prune_rows=cac_prune_rows,
                     cac_content_items=cac_content_items, cac_schedule_drift=cac_schedule_drift)

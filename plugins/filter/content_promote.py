@@ -18,7 +18,8 @@ from ansible_collections.posit.connect.plugins.filter.content_as_code import cac
 
 # What the fact carries of each item's plan.
 PLAN_KEYS = ("tags", "tags_created", "vanity_url", "environment_set", "environment_to_provide", "acl_unmatched",
-             "acl_downgraded", "acl_warnings")
+             "acl_downgraded", "acl_warnings", "oauth_integrations", "integrations_created", "integrations_missing",
+             "integration_warnings")
 
 
 def _names(value):
@@ -60,6 +61,18 @@ def _target_item(target, name, owner):
                  and (c.get("owner") or {}).get("username") == owner), {})
 
 
+def _integrations(record, target, options):
+    """The source item's OAuth integrations by name, as the target can take them: (names to send, names created on
+    the target first, names the target lacks that are not sent)."""
+    have = set(target.get("integrations") or [])
+    configured = set(options.get("integration_config") or [])
+    names = [name for name in record.get("oauth_integrations") or [] if name]
+    created = [name for name in names if name not in have and options.get("create_integrations")
+               and name in configured]
+    missing = [name for name in names if name not in have and name not in created]
+    return [name for name in names if name not in missing], created, missing
+
+
 def promote_plan(found, target, options):
     """One plan per entry of connect_promote_items, in order: `msg` says why the item fails before any write (""
     when it goes on), the rest says what to copy and what to report."""
@@ -99,6 +112,14 @@ def promote_plan(found, target, options):
         settings = dict((field, record[field]) for field in options.get("settings") or []
                         if record.get(field) is not None)
         dst = _target_item(target, record.get("name"), owner)
+        integrations, created, absent = _integrations(record, target, options)
+        plan.update(
+            oauth_integrations=integrations, integrations_created=created, integrations_missing=absent,
+            integration_warnings=["target server %s: OAuth integration %s does not exist there; %s is not associated "
+                                  "with it. %s" % (target.get("server"), json.dumps(name), json.dumps(record.get("name")),
+                                                   "Create it there (posit.connect.connect_oauth_integration), or set "
+                                                   "connect_promote_create_integrations: true and give its config in "
+                                                   "connect_promote_integration_config.") for name in absent])
         plan.update(
             owner=owner, tags=tags, tags_created=lacking if options.get("create_tags") else [],
             vanity_url=vanity, environment_set=given_environment,
@@ -133,11 +154,13 @@ def _outcomes(plans, downloads, deployed):
         yield plan, download, entries.pop(0) if uploaded and entries else None
 
 
-def promote_content(plans, downloads=None, deployed=None, made=None):
+def promote_content(plans, downloads=None, deployed=None, made=None, integrations=None):
     """The items of the one connect_content batch on the target: each item that went on (and whose deployment did
-    not fail), with its settings, tags, vanity path and ACL. A tag that the run would create (check mode: it has no
-    id yet) is left out: it cannot be put on an item before it exists."""
+    not fail), with its settings, tags, vanity path, ACL and OAuth integrations (by name). A tag or an integration
+    that the run would create (check mode: it has no id yet) or failed to create is left out: it cannot be put on an
+    item before it exists."""
     unborn = set(t.get("path") for t in (made or {}).get("results") or [] if t.get("id") is None)
+    unmade = set(i.get("name") for i in (integrations or {}).get("results") or [] if not i.get("guid"))
     items = []
     for plan, download, entry in _outcomes(plans, downloads, deployed):
         if (entry or {}).get("failed") or (download is not None and not download.get("skipped")
@@ -145,10 +168,26 @@ def promote_content(plans, downloads=None, deployed=None, made=None):
             continue
         item = dict(name=plan["deploy"]["name"], owner=plan["owner"])
         tags = [path for path in plan["tags"] if path not in unborn]
+        linked = [name for name in plan.get("oauth_integrations") or [] if name not in unmade]
         for key, value in (("settings", plan["settings"]), ("tags", tags), ("vanity_url", plan["vanity_url"]),
-                           ("permissions", plan["permissions"])):
+                           ("permissions", plan["permissions"]), ("oauth_integrations", linked)):
             if value:
                 item[key] = value
+        items.append(item)
+    return items
+
+
+def promote_integrations(plans, source, config):
+    """The items of the one connect_oauth_integration batch on the target: each integration the plans create (sorted
+    by name), with the template and description of the source's integration of that name and its config as given
+    in connect_promote_integration_config (update_config on_create: a rerun sends no secret)."""
+    by_name = dict((i.get("name"), i) for i in source or [])
+    items = []
+    for name in sorted(set(n for plan in plans or [] if not plan["msg"] for n in plan.get("integrations_created") or [])):
+        record = by_name.get(name) or {}
+        item = dict(name=name, template=record.get("template"), config=(config or {}).get(name) or {})
+        if record.get("description") is not None:
+            item["description"] = record["description"]
         items.append(item)
     return items
 
@@ -181,7 +220,8 @@ def promote_result(plans, downloads=None, deployed=None, configured=None):
                         name=plan["source"]["name"], owner=plan["owner"]),
             sha1=source_bundle[0].get("sha1"), uploaded=uploaded,
             bundle_id=(entry or {}).get("bundle_id") if uploaded else plan["target_bundle_id"],
-            changed=bool((entry or {}).get("changed") or content.get("changed") or plan["tags_created"]),
+            changed=bool((entry or {}).get("changed") or content.get("changed") or plan["tags_created"]
+                         or plan.get("integrations_created")),
             **dict((key, plan[key]) for key in PLAN_KEYS)))
     return dict(items=items, changed=sum(1 for item in items if item["changed"]),
                 failed=[dict(item=plan["item"], msg=failed[id(plan)]) for plan in plans or [] if id(plan) in failed])
@@ -189,4 +229,5 @@ def promote_result(plans, downloads=None, deployed=None, configured=None):
 
 class FilterModule(object):
     def filters(self):
-        return dict(promote_plan=promote_plan, promote_content=promote_content, promote_result=promote_result)
+        return dict(promote_plan=promote_plan, promote_content=promote_content, promote_result=promote_result,
+                    promote_integrations=promote_integrations)

@@ -88,10 +88,12 @@ def servers(tmp_path_factory):
         server.stop()
 
 
-def scenario(role, source, target, out):
+def scenario(role, source, target, out, variable=None):
     """The role's variables (besides the boolean under test) in a scenario where its booleans matter."""
     if role == "audit_export":
         return dict(connect_audit_export_dest=str(out / "audit.jsonl"), connect_audit_export_state=str(out / "state"))
+    if variable == "connect_cac_export_runtimes":  # an export, where the server's images and integrations matter
+        return dict(connect_cac_mode="export", connect_cac_spec_file=str(out / "spec.yml"))
     if role == "content_as_code":
         spec = [{"name": "sales-dashboard", "owner": "dave", "title": "Sales (EMEA)", "tags": ["Department/Finance"]}]
         return dict(connect_cac_mode="plan", connect_cac_spec=spec, connect_cac_report=str(out / "plan.md"))
@@ -139,7 +141,7 @@ def observe(role, variable, given, servers, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     cmd, environ, results = playbook_command(role_play(role, FACTS[role]), server, tmp_path,
-                                             extra_vars=scenario(role, source, target, out))
+                                             extra_vars=scenario(role, source, target, out, variable))
     proc = subprocess.run(cmd + ["-e", given], capture_output=True, text=True,
                           cwd=str(tmp_path), env=environ, timeout=600, check=False)
 
@@ -169,9 +171,12 @@ def observe(role, variable, given, servers, tmp_path):
 
 # content_promote's ACL booleans need a target whose users match the source's ACL, which this file's shared
 # scenario does not set up; test_role_content_promote.py::test_boolean_variables_given_as_false_strings_are_false
-# gives every boolean of that role as the string "false" against such a pair of servers.
+# gives every boolean of that role as the string "false" against such a pair of servers. Its OAuth boolean needs a
+# source with integrations: test_role_content_promote.py::
+# test_oauth_integrations_follow_by_name_and_missing_ones_are_created_with_their_config gives it as "false".
 TESTED_WITH_THEIR_ROLE = {("content_promote", "connect_promote_acl"),
-                          ("content_promote", "connect_promote_acl_downgrade")}
+                          ("content_promote", "connect_promote_acl_downgrade"),
+                          ("content_promote", "connect_promote_create_integrations")}
 
 
 @pytest.mark.parametrize("role,variable", [pair for pair in boolean_variables() if pair not in TESTED_WITH_THEIR_ROLE])

@@ -2,6 +2,7 @@
 reports, apply, check mode in every form writing nothing, prune's double guard, secrets never shown."""
 
 import csv
+import json
 import os
 
 import pytest
@@ -246,3 +247,46 @@ def test_schedules_exported_drift_reported_and_never_applied(demo, playbook, tmp
     assert "reported, not applied" in report.read_text()
     assert not any("schedule" in e["path"] for e in demo.requests)
     assert not os.path.exists("/tmp/cac-schedule-pwned")
+
+
+def test_export_runtimes_writes_integrations_then_plan_has_no_drift_and_apply_creates_them_first(
+        demo, playbook, tmp_path):
+    import requests
+    secret = "cac-oauth-secret-71d0"
+    hostile = "{{ lookup('pipe','touch /tmp/cac-int-pwned') }} {% raw %}\nline\u2028=cmd|' /C calc'!A0 <script>"
+    config = {"auth_mode": "Confidential", "authorization_uri": "https://idp.example/authorize",
+              "client_id": "client-id", "client_secret": secret, "scopes": "email",
+              "token_endpoint_auth_method": "client_secret_post", "token_uri": "https://idp.example/token"}
+    requests.post(demo.url + "/__api__/v1/oauth/integrations", timeout=30,
+                  headers={"Authorization": "Key %s" % demo.keys["admin"]},
+                  json=dict(name=hostile, description="Ops' <b>", template="custom", config=config)).raise_for_status()
+    demo.clear_log()
+    spec = tmp_path / "spec.yml"
+    run = run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec),
+                   connect_cac_export_runtimes=True).ok()
+    assert run["fact"]["connect_cac"]["integrations"] == 1 and demo.writes() == []
+    text = spec.read_text()
+    assert secret not in text and "# config: Connect returns no secret" in text
+    exported = yaml.safe_load(text.replace("!unsafe ", ""))["integrations"]
+    assert exported == [dict(name=hostile, description="Ops' <b>", template="custom",
+                             config=dict((k, v) for k, v in config.items() if k != "client_secret"))]
+
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    fact = run["fact"]["connect_cac"]
+    assert (fact["drifted"], fact["rows"], fact["integrations"]) == (0, [], 1) and demo.writes() == []
+
+    # A new integration in the spec, its secret added as the comment says: created first, then a rerun is clean.
+    spec.write_text(text.replace("integrations:\n", "integrations:\n- name: Lake\n  template: custom\n  config: %s\n"
+                                 % json.dumps(config), 1))
+    run = run_role(playbook, tmp_path, connect_cac_mode="apply", connect_cac_spec_file=str(spec)).ok()
+    assert run["fact"]["connect_cac"]["drifted"] == 1 and secret not in run.stdout + run.stderr
+    assert [(e["method"], e["path"]) for e in demo.writes()] == [("POST", "/__api__/v1/oauth/integrations")]
+    lake = next(i for i in demo.state.integrations.values() if i["name"] == "Lake")
+    assert lake["config"]["client_secret"] == secret
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    assert run["fact"]["connect_cac"]["drifted"] == 0 and demo.writes() == []
+    assert not os.path.exists("/tmp/cac-int-pwned")

@@ -6,6 +6,7 @@ and check mode and the dry run writing nothing on either server."""
 import json
 
 import pytest
+import requests
 
 from connect_standin import StandIn
 
@@ -410,3 +411,113 @@ def test_boolean_variables_given_as_false_strings_are_false(acl_servers, playboo
     run, fact = promote_acl(playbook, acl_servers, ["board-t"], **falses)
     assert run.rc != 0 and "lacks: Promo/SourceOnly" in run.stdout, run.stdout[-3000:]
     assert writes(source, target) == [] and by_name(target, "board-t") is None
+
+
+# ------------------------------------------------------------------ OAuth integrations, by name
+OAUTH_SECRET = "promote-oauth-secret-5e2a"
+OAUTH_CONFIG = {"auth_mode": "Confidential", "authorization_uri": "https://idp.example/authorize",
+                "client_id": "client-id", "client_secret": OAUTH_SECRET, "scopes": "email",
+                "token_endpoint_auth_method": "client_secret_post", "token_uri": "https://idp.example/token"}
+
+
+@pytest.fixture(scope="module")
+def oauth_servers(tmp_path_factory):
+    """A source whose interactive item uses two integrations, one of them (hostile name) missing on the target."""
+    where = tmp_path_factory.mktemp("oauth")
+    touched = where / "touched"
+    hostile = "Lake {{ lookup('pipe','touch %s') }} {%% if true %%}x{%% endif %%}\u2028\r\n<script>=cmd|' /C calc'!A0\"'" \
+        % touched
+    source, target = StandIn(version=TARGET_VERSION).start(), StandIn(version=TARGET_VERSION).start()
+    yield source, target, hostile, touched, where
+    source.stop()
+    target.stop()
+
+
+def _api(server, method, path, body):
+    answer = requests.request(method, server.url + "/__api__/" + path, json=body,
+                              headers={"Authorization": "Key %s" % server.keys["admin"]}, timeout=30)
+    answer.raise_for_status()
+    return answer.json() if answer.content else None
+
+
+def seed_oauth(playbook, oauth_servers):
+    source, target, hostile, touched, where = oauth_servers
+    if any(c["name"] == "dash-board" for c in source.state.content.values()):
+        return
+    root = where / "dash"
+    root.mkdir()
+    (root / "manifest.json").write_text(json.dumps({"version": 1, "metadata": {"appmode": "python-dash"}}))
+    (root / "app.py").write_text("app = None\n")
+    play = ("- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: deploy\n"
+            "      posit.connect.connect_deploy: {name: dash-board, owner: alice, bundle: %s, server: %s, api_key: %s}\n"
+            % (json.dumps(str(root)), json.dumps(source.url), json.dumps(source.keys["admin"])))
+    playbook(play, server=source).ok()
+    made = [_api(source, "POST", "v1/oauth/integrations",
+                 dict(name=name, description=text, template="custom", config=OAUTH_CONFIG))
+            for name, text in (("Warehouse", "Analysts"), (hostile, "Ops' lake <b>"))]
+    _api(target, "POST", "v1/oauth/integrations",
+         dict(name="Warehouse", description="Analysts", template="custom", config=OAUTH_CONFIG))
+    guid = next(c for c in source.state.content.values() if c["name"] == "dash-board")["guid"]
+    _api(source, "PUT", "v1/content/%s/oauth/integrations/associations" % guid,
+         [{"oauth_integration_guid": m["guid"]} for m in made])
+
+
+def promote_oauth(playbook, oauth_servers, check=False, **options):
+    source, target = oauth_servers[:2]
+    extra = dict(options, connect_promote_source=connection(source), connect_promote_target=connection(target),
+                 connect_promote_items=[{"name": "dash-board", "owner": "alice"}])
+    text = PLAY % dict(play_check="", block_check="", apply="", dry_run="false", name="oauth")
+    run = playbook(text, server=target, check=check, extra_vars=extra)
+    fact = run["fact oauth"]["connect_promote"] if run.rc == 0 else None
+    return run, fact
+
+
+def linked(server, name):
+    item = next(c for c in server.state.content.values() if c["name"] == name)
+    return sorted(server.state.integrations[link["integration_guid"]]["name"]
+                  for link in server.state.oauth_associations.get(item["guid"], []))
+
+
+def test_oauth_integrations_follow_by_name_and_missing_ones_are_created_with_their_config(
+        oauth_servers, playbook):
+    source, target, hostile, touched, where = oauth_servers
+    seed_oauth(playbook, oauth_servers)
+    config = {hostile: OAUTH_CONFIG}
+    # connect_promote_create_integrations given as the string "false": the missing integration is reported and
+    # not sent; the item goes on with the one the target has.
+    run, fact = promote_oauth(playbook, oauth_servers, connect_promote_create_integrations="false",
+                              connect_promote_integration_config=config)
+    run.ok()
+    item = fact["items"][0]
+    assert item["oauth_integrations"] == ["Warehouse"] and item["integrations_missing"] == [hostile]
+    assert item["integrations_created"] == [] and json.dumps(hostile) in item["integration_warnings"][0]
+    assert linked(target, "dash-board") == ["Warehouse"]
+    assert [i["name"] for i in target.state.integrations.values()] == ["Warehouse"]
+
+    # Check mode with the flag: the creation is predicted, nothing is written.
+    source.clear_log()
+    target.clear_log()
+    run, fact = promote_oauth(playbook, oauth_servers, check=True, connect_promote_create_integrations=True,
+                              connect_promote_integration_config=config)
+    run.ok()
+    assert fact["items"][0]["integrations_created"] == [hostile] and fact["items"][0]["changed"] is True
+    assert writes(source, target) == []
+
+    # For real: created first (template and description from the source, config as given), then associated.
+    run, fact = promote_oauth(playbook, oauth_servers, connect_promote_create_integrations=True,
+                              connect_promote_integration_config=config)
+    run.ok()
+    made = next(i for i in target.state.integrations.values() if i["name"] == hostile)
+    assert (made["template"], made["description"], made["config"]["client_secret"]) == \
+        ("custom", "Ops' lake <b>", OAUTH_SECRET)
+    assert linked(target, "dash-board") == sorted(["Warehouse", hostile])
+    assert fact["items"][0]["integrations_missing"] == [] and fact["items"][0]["integrations_created"] == [hostile]
+    assert OAUTH_SECRET not in run.stdout + run.stderr and not touched.exists()
+    assert writes(source) == []
+
+    # A second run writes nothing.
+    target.clear_log()
+    run, fact = promote_oauth(playbook, oauth_servers, connect_promote_create_integrations=True,
+                              connect_promote_integration_config=config)
+    run.ok()
+    assert fact["items"][0]["changed"] is False and writes(source, target) == []

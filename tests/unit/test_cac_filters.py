@@ -202,3 +202,23 @@ def test_schedule_drift_rows_and_items_sent_without_schedules():
     assert cac_content_items(spec) == [dict(name="report", owner="erin"), spec[1], dict(guid="G-2")]
     assert cac_problems([dict(name="report", owner="erin", schedules="daily")]) == [
         "connect_cac_spec[0].schedules must be a list, got a string."]
+
+
+def test_integrations_export_without_secrets_and_read_back_with_a_comment():
+    from ansible_collections.posit.connect.plugins.filter.content_as_code import _SpecLoader, cac_export_integrations
+    hostile = "{{ lookup('pipe','touch /tmp/x') }} {% raw %}\nline\u2028=cmd|' /C calc'!A0 <script>"
+    read = [dict(guid="g-2", name=hostile, description=None, template="custom",
+                 config=dict(client_id="id", scopes="email", auth_mode=None)),
+            dict(guid="g-1", name="Warehouse", description="Analysts", template="custom", config={}),
+            dict(guid="g-3", name="")]
+    exported = cac_export_integrations(read)
+    assert exported == [dict(name="Warehouse", description="Analysts", template="custom"),
+                        dict(name=hostile, template="custom", config=dict(client_id="id", scopes="email"))]
+    text = cac_spec_yaml([], integrations=exported)
+    assert "  # config: Connect returns no secret" in text and "client_secret" in text
+    assert yaml.load(text, Loader=_SpecLoader)["integrations"] == exported
+    problems = cac_problems(dict(items=[], integrations=[dict(name="A"), dict(name="A"), dict(template="custom")]), "f")
+    assert problems == ["f: integrations[1] is the same integration as integrations[0]; list each integration once.",
+                        "f: integrations[2] gives no integration name: give each OAuth integration its `name`."]
+    assert cac_problems(dict(items=[], integrations="x"), "f") == [
+        "f: integrations must be a list of OAuth integrations, got a string."]

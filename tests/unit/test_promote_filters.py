@@ -6,6 +6,7 @@ import json
 
 from ansible_collections.posit.connect.plugins.filter.content_promote import (
     promote_content,
+    promote_integrations,
     promote_plan,
     promote_result,
 )
@@ -135,3 +136,37 @@ def test_the_fact_joins_the_downloads_and_both_batches():
     assert [(f["item"], f["msg"].split(":")[0]) for f in fact["failed"]] == [
         (failed["item"], "content_promote"), (third["item"], "content_promote")]
     assert fact["failed"][1]["msg"] == "content_promote: g-3 (third): the build failed"
+
+
+def test_oauth_integrations_go_by_name_missing_ones_are_reported_not_sent():
+    source = record(permissions=[], oauth_integrations=["Warehouse", HOSTILE, "Lake"])
+    plan, = promote_plan(found(source), target(integrations=["Warehouse"]), OPTIONS)
+    assert plan["msg"] == "" and plan["oauth_integrations"] == ["Warehouse"]
+    assert plan["integrations_missing"] == [HOSTILE, "Lake"] and plan["integrations_created"] == []
+    assert json.dumps(HOSTILE) in plan["integration_warnings"][0] and "connect_promote_create_integrations" in \
+        plan["integration_warnings"][0]
+    assert promote_content([plan])[0]["oauth_integrations"] == ["Warehouse"]
+    # none read (an older source): nothing sent
+    plan, = promote_plan(found(record(permissions=[])), target(), OPTIONS)
+    assert "oauth_integrations" not in promote_content([plan])[0] and plan["integrations_missing"] == []
+
+
+def test_integrations_with_config_are_created_first_then_associated():
+    source = record(permissions=[], oauth_integrations=["Warehouse", HOSTILE, "Lake"])
+    options = dict(OPTIONS, create_integrations=True, integration_config=[HOSTILE])
+    plan, = promote_plan(found(source), target(integrations=["Warehouse"]), options)
+    assert plan["oauth_integrations"] == ["Warehouse", HOSTILE] and plan["integrations_created"] == [HOSTILE]
+    assert plan["integrations_missing"] == ["Lake"]
+    config = {HOSTILE: {"client_secret": "s3cret"}}
+    made = promote_integrations([plan], [dict(name=HOSTILE, template="custom", description="Ops' lake", config={}),
+                                         dict(name="Lake", template="custom")], config)
+    assert made == [dict(name=HOSTILE, template="custom", description="Ops' lake", config={"client_secret": "s3cret"})]
+    assert "s3cret" not in json.dumps(plan)
+    # created in check mode (no guid yet) or failed: left out of the item, as an unborn tag
+    unmade = dict(results=[dict(name=HOSTILE, guid=None)])
+    assert promote_content([plan], integrations=unmade)[0]["oauth_integrations"] == ["Warehouse"]
+    born = dict(results=[dict(name=HOSTILE, guid="i-1")])
+    assert promote_content([plan], integrations=born)[0]["oauth_integrations"] == ["Warehouse", HOSTILE]
+    # without the flag, given config creates nothing
+    plan, = promote_plan(found(source), target(integrations=["Warehouse"]), dict(options, create_integrations=False))
+    assert plan["integrations_created"] == [] and promote_integrations([plan], [], config) == []

@@ -109,7 +109,7 @@ items:
   type: int
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.concepts.schedules import schedule_info
+from ansible_collections.posit.connect.plugins.module_utils.concepts.schedule_info import schedule_info
 from ansible_collections.posit.connect.plugins.module_utils.concepts.selection import selection_rules, selection_spec
 from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
 

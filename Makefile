@@ -11,11 +11,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(CURDIR)/$(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup demo test unit integration lint docs bench clean
+.PHONY: help setup demo test unit integration sdk-suite sparse lint docs bench clean
 
 help:
 	@echo "make demo   run the demo playbook against a local Connect stand-in"
 	@echo "make test   every test: the whole suite on ansible-core 2.21, then sanity, unit and role tests on 2.19 and 2.20"
+	@echo "make sdk-suite  run posit-sdk's integration suite against the stand-in"
+	@echo "make sparse run the roles' integration tests against a stand-in in sparse mode"
 	@echo "make lint   ansible-test sanity, ansible-lint, the docs and changelog lints, galaxy-importer on the artifact"
 	@echo "make docs   regenerate docs/reference and build the HTML docsite (build/docsite/build/html/index.html)"
 	@echo "make bench  run the performance benchmark"
@@ -52,8 +54,18 @@ unit: setup
 integration: setup $(CHROMIUM) $(JAVA)
 	$(PY) -m pytest -q -n 2 tests/integration
 
+# posit-sdk's own integration suite (its sdist, pinned, cached under .cache/) against the stand-in.
+sdk-suite: setup
+	$(PY) tools/sdk_suite.py
+
+# The roles chain reads into writes: run their integration tests against a stand-in that answers with only the
+# keys every real recording carries (tests/standin/README.md, "Sparse mode").
+sparse: setup $(CHROMIUM)
+	CONNECT_STANDIN_SPARSE=1 $(PY) -m pytest -q -n 2 $(wildcard tests/integration/test_role_*.py) tests/integration/test_roles_check_mode.py
+
 test: setup $(CHROMIUM) $(JAVA)
-	$(PY) -m pytest -q -n 2 tests/unit tests/integration
+	$(PY) -m pytest -q -n 2 --durations=20 tests/unit tests/integration
+	$(MAKE) --no-print-directory sdk-suite
 	$(MAKE) --no-print-directory lint
 	$(PY) -m nox --no-color
 
@@ -71,4 +83,4 @@ bench: setup
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .nox build tests/output
+	rm -rf $(VENV) .nox build tests/output .cache

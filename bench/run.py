@@ -1,4 +1,5 @@
-"""`make bench`: the ownership handoff, the offboarding role, content as code and the info/audit modules, measured side by side against named
+"""`make bench`: the ownership handoff, the offboarding role, content as code, the info/audit modules, execution
+environments as code, the rebuild role and connect_job_info, measured side by side against named
 alternatives on the Connect stand-in, in one run. Prints one table and writes bench/RESULTS.md.
 
 Every contender starts from the same seeded state (a fresh stand-in each) with the same per-request
@@ -33,10 +34,11 @@ from connect_standin import StandIn  # noqa: E402
 
 BIN = Path(sys.executable).parent
 FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200000, audit_small=20000,
-            package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50))
+            package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50), task_seconds=0.6)
 QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
-             package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5))
-SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy")
+             package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5), task_seconds=0.05)
+SECTIONS = ("handoff", "offboarding", "cac", "info", "audit", "packages", "deploy", "environments", "oauth",
+            "rebuild", "jobs")
 OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 
 
@@ -389,7 +391,7 @@ class Bench:
                 kwargs["version"] = version
             server = self.server(**kwargs)
             server.clear_log()
-            _module_s, result = self.module(server, "connect_audit_info", dict(action=["delete_content"], **options))
+            _module_s, result = self.module(server, "connect_audit_info", dict(action=["remove_application"], **options))
             audit_requests = [e for e in server.requests if "audit" in e["path"]]
             counts[label] = dict(matched=result["count"], requests=len(audit_requests), source=result["source"])
             server.stop()
@@ -499,6 +501,240 @@ class Bench:
             contenders=[dict(name=label, seconds=seconds, requests=count, ratio=seconds / module_s)
                         for label, (seconds, count, _found) in rows.items()])
 
+    # -- the rebuild role ------------------------------------------------------------------
+
+    REBUILD = """
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.content_rebuild
+    """
+
+    def rebuild_server(self):
+        """The bench seed, every item running R 4.3.2 or a Python 3.11, each build task lasting task_seconds."""
+        server = self.server(task_seconds=self.sizes["task_seconds"])
+        with server.state.lock:
+            for item in server.state.content.values():
+                if not (item["r_version"] or item["py_version"]):
+                    item["r_version"] = "4.3.2"
+        return server
+
+    def rebuild(self):
+        """The content_rebuild role over every item (one build each, its task followed), beside posit-sdk item by item."""
+        n, latency, task = self.sizes["items"], self.sizes["latency"], self.sizes["task_seconds"]
+        wanted = dict(connect_rebuild_r="<4.4", connect_rebuild_python="<3.12")
+        role_runs = []
+        for _run in range(self.repeat):
+            server = self.rebuild_server()
+            role_runs.append(self.playbook(server, self.REBUILD, wanted)[0])
+            builds = [e for e in server.writes() if e["path"].endswith("/build")]
+            assert len(builds) == n == len(server.writes()), "the role did not build every item once"
+            server.stop()
+        role_s = min(role_runs)
+        server = self.rebuild_server()
+        fixed_s = min(self.playbook(server, self.REBUILD, dict(connect_rebuild_r="<1"))[0] for _run in range(self.repeat))
+        assert server.writes() == [], "the role built something with nothing selected"
+        server.stop()
+        sdk_runs = []
+        for _run in range(self.repeat):
+            server = self.rebuild_server()
+            seconds, out = self.timed([sys.executable, str(ROOT / "bench" / "posit_sdk_rebuild.py")], self.env(server))
+            assert out.split()[-2:] == [str(n), "0"], "posit-sdk did not build every item"
+            sdk_runs.append(seconds)
+            server.stop()
+        sdk_s = min(sdk_runs)
+        concurrency = self.role_default("content_rebuild", "connect_rebuild_concurrency")
+        bound = n * (latency + task) / concurrency + fixed_s
+        rows = [
+            ("content_rebuild role (default concurrency %d)" % concurrency, role_s, 1.0),
+            ("posit-sdk script (find, then build and Task.wait_for per item)", sdk_s, sdk_s / role_s),
+            ("bound: items x (latency + task) / concurrency + fixed cost", bound, bound / role_s),
+            ("fixed cost: the role selecting nothing", fixed_s, fixed_s / role_s),
+        ]
+        self.results["rebuild"] = dict(items=n, task_seconds=task, rows=rows, checks=[
+            ("role within 1.5x of its bound", role_s / bound, "<= 1.5", role_s / bound <= 1.5),
+            ("role faster than posit-sdk item by item", sdk_s / role_s, "> 1", sdk_s > role_s),
+        ])
+
+    # -- connect_job_info -----------------------------------------------------------------
+
+    def jobs(self):
+        """connect_job_info over every item (one jobs read per item, concurrent), in its own process, against its
+        bound items x latency / concurrency + the fixed cost (the module selecting one item by guid)."""
+        n = self.sizes["items"]
+        server = self.server()
+        guids = sorted(server.state.content)
+        runs = []
+        for _run in range(self.repeat):
+            server.clear_log()
+            seconds, result = self.module(server, "connect_job_info", {})
+            runs.append(seconds)
+            reads = [e for e in server.requests if e["path"].endswith("/jobs")]
+            assert len(reads) == n and len(set(e["path"] for e in reads)) == n, "connect_job_info missed items"
+            assert server.writes() == [], "connect_job_info wrote"
+        requests_all = len(server.requests)
+        fixed_s = min(self.module(server, "connect_job_info", dict(guid=guids[0]))[0] for _run in range(self.repeat))
+        server.stop()
+        module_s = min(runs)
+        concurrency = 8  # the module's default
+        bound = n * self.sizes["latency"] / concurrency + fixed_s
+        self.results["jobs"] = dict(
+            items=n, requests=requests_all, jobs=len(result["jobs"]),
+            rows=[("connect_job_info over every item (default concurrency %d, own process)" % concurrency, module_s,
+                   requests_all),
+                  ("bound: items x latency / concurrency + fixed cost", bound, None),
+                  ("fixed cost: the module selecting one item", fixed_s, None)],
+            checks=[("connect_job_info within 1.5x of its bound", module_s / bound, "<= 1.5", module_s / bound <= 1.5)])
+
+    def _tables_jobs(self, j):
+        return [
+            ("### connect_job_info: %d items, %d ms per request" % (j["items"], self.sizes["latency"] * 1000),
+             ["contender", "wall s", "requests"],
+             [(name, "%.2f" % seconds, "-" if req is None else req) for name, seconds, req in j["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%.2fx" % value, wanted, "yes" if met else "NO") for name, value, wanted, met in j["checks"]]),
+        ]
+
+    # -- execution environments ---------------------------------------------------------
+
+    ENVIRONMENTS = """
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: Declare the images
+          posit.connect.connect_execution_environment:
+            items: "{{ lookup('ansible.builtin.file', '%s') | from_json }}"
+    """
+
+    def environments(self):
+        """A batch of `items` images, each with its installations and who may use it (the permissions facet, read per
+        item), declared on a server that has them all (converged: a read per item, no write), against its bound
+        items x latency / concurrency + the fixed cost (the same task over one image); then
+        connect_execution_environment_info with include: [content] over the same server's `items` content items."""
+        n = self.sizes["items"]
+        images = ["ghcr.io/bench/image-%04d:2026.01" % i for i in range(n)]
+        declared = [dict(name=image, title="Image %d" % i, matching="any",
+                         python=[dict(version="3.12.%d" % (i % 10), path="/opt/python/3.12/bin/python3")],
+                         r=[dict(version="4.4.1", path="/opt/R/4.4.1/bin/R")],
+                         permissions=[dict(principal="alice")]) for i, image in enumerate(images)]
+        server = self.server()
+        with server.state.lock:
+            for i, item in enumerate(server.state.content.values()):
+                item["default_image_name"] = images[i % n]
+        batch, one = self.work / "images.json", self.work / "one-image.json"
+        batch.write_text(json.dumps(declared))
+        one.write_text(json.dumps(declared[:1]))
+        apply_s = self.playbook(server, self.ENVIRONMENTS % batch)[0]
+        created = dict(writes=len(server.writes()), environments=len(server.state.exec_environments))
+        assert created["environments"] == n, "the batch did not create every image"
+        runs = []
+        for _run in range(self.repeat):
+            server.clear_log()
+            runs.append(self.playbook(server, self.ENVIRONMENTS % batch)[0])
+            converged = dict(requests=len(server.requests), writes=len(server.writes()))
+        converged_s = min(runs)
+        fixed_s = min(self.playbook(server, self.ENVIRONMENTS % one)[0] for _run in range(self.repeat))
+        server.clear_log()
+        info_s, result = self.module(server, "connect_execution_environment_info", dict(include=["content"]))
+        info = dict(requests=len(server.requests), environments=len(result["environments"]),
+                    requesting=sum(len(e["content"]) for e in result["environments"]))
+        assert info["requesting"] == len(server.state.content), "the info module missed content"
+        server.stop()
+        concurrency = 8  # the module's default
+        bound = n * self.sizes["latency"] / concurrency + fixed_s
+        self.results["environments"] = dict(
+            items=n, created=created, converged=converged, info=info,
+            rows=[("create the batch (an image and a permission POST each)", apply_s, None, created["writes"]),
+                  ("converged batch: a permissions read per image", converged_s, converged["requests"],
+                   converged["writes"]),
+                  ("bound: items x latency / concurrency + fixed cost", bound, None, None),
+                  ("fixed cost: the same task over one image", fixed_s, None, None),
+                  ("connect_execution_environment_info, include: [content] (own process)", info_s, info["requests"],
+                   0)],
+            checks=[("converged batch within 1.5x of its bound", converged_s / bound, "<= 1.5", converged_s / bound <= 1.5),
+                    ("converged batch: writes", converged["writes"], "0", converged["writes"] == 0),
+                    ("info with content: requests", info["requests"], "<= 4", info["requests"] <= 4)])
+
+    def _tables_environments(self, e):
+        return [
+            ("### Execution environments as code: %d images, each with a permission; %d content items; %d ms per "
+             "request" % (e["items"], e["items"], self.sizes["latency"] * 1000),
+             ["contender", "wall s", "requests", "writes"],
+             [(name, "%.2f" % seconds, "-" if req is None else req, "-" if writes is None else writes)
+              for name, seconds, req, writes in e["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%d" % value if isinstance(value, int) else "%.2fx" % value, wanted, "yes" if met else "NO")
+              for name, value, wanted, met in e["checks"]]),
+        ]
+
+    # -- OAuth integrations on content ----------------------------------------------------
+
+    OAUTH = """
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: Plan the integrations of every item
+          posit.connect.connect_content:
+            items: "{{ lookup('ansible.builtin.file', '%s') | from_json }}"
+          check_mode: true
+    """
+
+    def oauth(self):
+        """A connect_content plan (check mode) of `items` items, each declaring its OAuth integration by name, on a
+        server where every item has it already (converged: one associations read per item, no write), against its
+        bound items x latency / concurrency + the fixed cost (the same task over one item)."""
+        n = self.sizes["items"]
+        server = self.server()
+        answer = requests.post(server.url + "/__api__/v1/oauth/integrations", timeout=30,
+                               headers={"Authorization": "Key %s" % server.keys["admin"]},
+                               json=dict(name="Bench warehouse", template="custom", config=dict(
+                                   auth_mode="Confidential", authorization_uri="https://idp.example/authorize",
+                                   client_id="bench", client_secret="bench-secret", scopes="email",
+                                   token_endpoint_auth_method="client_secret_post",
+                                   token_uri="https://idp.example/token")))
+        answer.raise_for_status()
+        guid = answer.json()["guid"]
+        with server.state.lock:
+            items = list(server.state.content.values())
+            for item in items:
+                server.state.oauth_associations[item["guid"]] = [dict(integration_guid=guid, created_time=0)]
+        owners = dict((u["guid"], u["username"]) for u in server.state.users.values())
+        declared = [dict(name=item["name"], owner=owners[item["owner_guid"]], oauth_integrations=["Bench warehouse"])
+                    for item in items]
+        batch, one = self.work / "oauth.json", self.work / "one-oauth.json"
+        batch.write_text(json.dumps(declared))
+        one.write_text(json.dumps(declared[:1]))
+        runs = []
+        for _run in range(self.repeat):
+            server.clear_log()
+            runs.append(self.playbook(server, self.OAUTH % batch)[0])
+            converged = dict(requests=len(server.requests), writes=len(server.writes()))
+        plan_s = min(runs)
+        fixed_s = min(self.playbook(server, self.OAUTH % one)[0] for _run in range(self.repeat))
+        server.stop()
+        concurrency = 8  # the module's default
+        bound = n * self.sizes["latency"] / concurrency + fixed_s
+        self.results["oauth"] = dict(
+            items=n, converged=converged,
+            rows=[("connect_content plan, oauth_integrations on every item (converged)", plan_s,
+                   converged["requests"], converged["writes"]),
+                  ("bound: items x latency / concurrency + fixed cost", bound, None, None),
+                  ("fixed cost: the same task over one item", fixed_s, None, None)],
+            checks=[("plan within 1.5x of its bound", plan_s / bound, "<= 1.5", plan_s / bound <= 1.5),
+                    ("converged plan: writes", converged["writes"], "0", converged["writes"] == 0)])
+
+    def _tables_oauth(self, o):
+        return [
+            ("### OAuth integrations on content: %d items, each with one integration; %d ms per request"
+             % (o["items"], self.sizes["latency"] * 1000),
+             ["contender", "wall s", "requests", "writes"],
+             [(name, "%.2f" % seconds, "-" if req is None else req, "-" if writes is None else writes)
+              for name, seconds, req, writes in o["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%d" % value if isinstance(value, int) else "%.2fx" % value, wanted, "yes" if met else "NO")
+              for name, value, wanted, met in o["checks"]]),
+        ]
+
     # -- output -----------------------------------------------------------------------
 
     def table(self):
@@ -516,6 +752,16 @@ class Bench:
             lines += ["| %s |" % " | ".join(str(cell) for cell in row) for row in rows]
             lines.append("")
         return "\n".join(lines).rstrip()
+
+    def _tables_rebuild(self, r):
+        return [
+            ("### content_rebuild: %d items, %d ms per request, build tasks of %d ms"
+             % (r["items"], self.sizes["latency"] * 1000, r["task_seconds"] * 1000),
+             ["contender", "wall s", "ratio to the role"],
+             [(name, "%.2f" % seconds, "%.2fx" % ratio) for name, seconds, ratio in r["rows"]]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%.2fx" % value, wanted, "yes" if met else "NO") for name, value, wanted, met in r["checks"]]),
+        ]
 
     def _tables_handoff(self, h):
         return [
@@ -563,7 +809,7 @@ class Bench:
     def _tables_audit(self, a):
         sizes = sorted(a["memory"])
         return [
-            ("### connect_audit_info: action delete_content among %d entries" % a["entries"],
+            ("### connect_audit_info: action remove_application among %d entries" % a["entries"],
              ["path", "matched", "audit requests"],
              [("%s (%s)" % (label, c["source"]), c["matched"], c["requests"]) for label, c in a["counts"].items()]),
             (None, ["`dest` export", "peak RSS of the module MiB"],

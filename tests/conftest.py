@@ -1,27 +1,23 @@
-"""Shared pytest fixtures: a Connect stand-in per test module and an ansible-playbook runner."""
+"""Shared pytest fixtures: a Connect stand-in per test module and an ansible-playbook runner (playbook_runs.py)."""
 
-import json
 import os
-import subprocess
 import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-COLLECTIONS = ROOT / "build" / "collections"
-sys.path.insert(0, str(ROOT / "tests" / "standin"))
-sys.path.insert(0, str(COLLECTIONS))  # `make setup` links the repository there as posit.connect
-CALLBACKS = ROOT / "tests" / "integration" / "callback_plugins"
+from playbook_runs import localhost_play, run_playbook
+from connect_standin import StandIn  # playbook_runs puts tests/standin on sys.path
 
-from connect_standin import StandIn  # noqa: E402
+
+# CONNECT_STANDIN_SPARSE=1 (make sparse): the module stand-ins answer with only the keys every real recording
+# of an endpoint carries, to show that the collection copes with the least Connect has been seen to send.
+SPARSE = os.environ.get("CONNECT_STANDIN_SPARSE", "") not in ("", "0")
 
 
 @pytest.fixture(scope="module")
 def standin():
     """One stand-in (demo organization) for all tests of a module; reset its faults per test."""
-    server = StandIn(seed="demo")
+    server = StandIn(seed="demo", sparse=SPARSE)
     server.start()
     yield server
     server.stop()
@@ -37,100 +33,17 @@ def _fresh_standin(request):
     yield
 
 
-class PlaybookRun:
-    """The outcome of one ansible-playbook run: rc, output and each task's result by name."""
-
-    def __init__(self, proc, results):
-        self.rc = proc.returncode
-        self.stdout = proc.stdout
-        self.stderr = proc.stderr
-        self.results = results
-
-    def __getitem__(self, task_name):
-        try:
-            return self.results[task_name]
-        except KeyError:
-            raise AssertionError("no task named %r ran; tasks: %s\n%s"
-                                 % (task_name, list(self.results), self.stdout[-3000:]))
-
-    def ok(self):
-        assert self.rc == 0, "ansible-playbook failed (rc=%s)\n%s\n%s" % (
-            self.rc, self.stdout[-6000:], self.stderr[-3000:])
-        return self
-
-
-def run_playbook(text, server, tmp_path, timeout=600, **options):
-    """Run a playbook (YAML text) with ansible-playbook against a stand-in; returns a PlaybookRun."""
-    cmd, environ, out = playbook_command(text, server, tmp_path, **options)
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path), env=environ, timeout=timeout, check=False)
-    results = json.loads(out.read_text()) if out.exists() else {}
-    return PlaybookRun(proc, results)
-
-
-def playbook_command(text, server, tmp_path, api_key=None, check=False, diff=False, extra_vars=None, env=None,
-                     verbosity=0):
-    """(command, environment, results file) of an ansible-playbook run of a playbook (YAML text) against a stand-in."""
-    tmp_path = Path(tmp_path)
-    book = tmp_path / "play.yml"
-    book.write_text(textwrap.dedent(text))
-    out = tmp_path / "results.json"
-    if out.exists():
-        out.unlink()
-    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(book),
-           "-i", "localhost,", "-c", "local"]
-    if check:
-        cmd.append("--check")
-    if diff:
-        cmd.append("--diff")
-    if verbosity:
-        cmd.append("-" + "v" * verbosity)
-    if extra_vars:
-        cmd += ["-e", json.dumps(extra_vars)]
-    environ = dict(os.environ)
-    environ.update({
-        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
-        "ANSIBLE_CALLBACKS_ENABLED": "capture",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-        "CAPTURE_RESULTS_FILE": str(out),
-        "CONNECT_SERVER": server.url,
-        "CONNECT_API_KEY": api_key if api_key is not None else server.keys["admin"],
-    })
-    environ.update(env or {})
-    for name in [name for name, value in environ.items() if value is None]:  # env={"NAME": None} unsets NAME
-        del environ[name]
-    return cmd, environ, out
-
-
 @pytest.fixture
 def playbook(tmp_path, request):
-    """Run a playbook (YAML text) against a stand-in: playbook(text, server=..., check=..., ...)."""
+    """Run a playbook (YAML text) against a stand-in: playbook(text, server=..., check=..., ...); playbook(tasks=text)
+    runs a task list as a play on localhost (localhost_play)."""
 
-    def run(text, server=None, **options):
+    def run(text=None, server=None, tasks=None, **options):
         if server is None:
             server = request.getfixturevalue("standin")
-        return run_playbook(text, server, tmp_path, **options)
+        return run_playbook(localhost_play(tasks) if tasks is not None else text, server, tmp_path, **options)
 
     return run
-
-
-def role_play(role, fact):
-    """A playbook that runs one of the collection's roles (variables via extra_vars) and shows its fact;
-    the role's include is the task "role", the fact the task "fact"."""
-    return """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: role
-      ansible.builtin.include_role:
-        name: posit.connect.%s
-    - name: fact
-      ansible.builtin.debug:
-        var: %s
-""" % (role, fact)
 
 
 @pytest.fixture

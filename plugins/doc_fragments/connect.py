@@ -10,7 +10,7 @@ __metaclass__ = type
 class ModuleDocFragment(object):
 
     # What every module of the collection shares: its authors, the connection options
-    # (module_utils/module.py: connect_argument_spec) and the action group.
+    # (module_utils/engine/module.py: connect_argument_spec) and the action group.
     DOCUMENTATION = r"""
 author:
   - posit.connect contributors (@posit-connect-ansible)
@@ -79,4 +79,74 @@ attributes:
     support: full
     membership:
       - posit.connect.connect
+"""
+
+    # The `mode` option of the modules that write files (module_utils/engine/module.py: file_mode_spec).
+    FILE_MODE = r"""
+options:
+  mode:
+    description:
+      - The permissions of the file the module writes, in octal (V('0640')) or symbolic (V(u=rw,g=r)) form, as in
+        M(ansible.builtin.file).
+      - A symbolic link planted at the destination is never followed. The file is written to a temporary file in the
+        same directory, created readable by its owner alone, and renamed over the destination; a file that is
+        appended to in place (an incremental export) must not be a symbolic link.
+      - The default keeps the file private; set it to share the file.
+    type: raw
+    default: '0600'
+"""
+
+    # Which content items an operations module acts on (module_utils/concepts/selection.py: selection_spec).
+    CONTENT_SELECTION = r"""
+options:
+  guid:
+    description:
+      - Selects the content item with this guid. An unknown guid fails the task before anything is done.
+      - Mutually exclusive with O(items) and O(owned_by).
+    type: str
+  name:
+    description:
+      - Selects the content item with this name, among all content that the API key can see.
+      - If several items have this name, set O(owner) to choose the one that user owns, or the task fails and lists
+        their guids and owners.
+      - Mutually exclusive with O(items) and O(owned_by).
+    type: str
+  owner:
+    description:
+      - With O(name) (or O(guid)), the user (username or guid) who owns the item.
+    type: str
+  items:
+    description:
+      - Selects several items, each by C(guid), or by C(name) (with C(owner) where names repeat), from one
+        C(GET /v1/content). An unknown entry fails the task before anything is done, naming its position.
+    type: list
+    elements: dict
+    suboptions:
+      guid:
+        description: The item's guid.
+        type: str
+      name:
+        description: The item's name.
+        type: str
+      owner:
+        description: The user (username or guid) who owns the item named C(name).
+        type: str
+  owned_by:
+    description:
+      - Selects every content item that this user (username or guid) owns; with O(items), O(tags) or O(app_mode),
+        only those of the selected items that the user owns.
+    type: str
+  tags:
+    description:
+      - Selects the content items that carry every one of these tags, each written as its path from the category,
+        for example V(Department/Finance). With other selection options, narrows their selection.
+      - An unknown tag path fails the task before anything is done.
+    type: list
+    elements: str
+  app_mode:
+    description:
+      - Selects the content items of these modes (Connect's C(app_mode), for example V(shiny), V(quarto-static),
+        V(python-api)). With other selection options, narrows their selection.
+    type: list
+    elements: str
 """

@@ -19,7 +19,7 @@ def _items(item_options, *shared):
     return "\n  items:\n    suboptions:" + item_options + re.sub(r"(?m)^        default: .*\n", "", nested)
 
 
-# The content fields (module_utils/content.py: field_argument_spec), besides owner, which each module words itself.
+# The content fields (module_utils/concepts/content_query.py: field_argument_spec), besides owner, which each module words itself.
 FIELDS = r"""
   title:
     description: The item's title.
@@ -91,7 +91,7 @@ FIELDS = r"""
     elements: str
 """
 
-# The options of connect_content for an item's tags, vanity URL, environment and ACL, and its owner
+# The options of connect_content for an item's tags, vanity URL, environment, ACL and OAuth integrations, and its owner
 # (module_utils/resources/content_facets.py: facet_argument_spec).
 FACETS = r"""
   owner:
@@ -173,6 +173,22 @@ FACETS = r"""
     description: With O(permissions), also remove the principals not listed (never the owner).
     type: bool
     default: false
+  oauth_integrations:
+    description:
+      - OAuth integrations the item is associated with, by name or guid (M(posit.connect.connect_oauth_integration)
+        manages them). The item ends with at least these; with O(purge_oauth_integrations=true), exactly these.
+      - Connect replaces an item's whole list when it is written, so the module sends the union of the current and
+        the listed ones, and nothing when they are already there. An unknown name fails the item before any write.
+      - Connect before 2025.07.0 associates at most one integration with an item; more fails before any write,
+        naming the server's version. Connect serves integrations from 2024.08.0.
+      - Only interactive content (Shiny, Dash, Streamlit, APIs ...) takes integrations; Connect refuses others.
+      - Read per item (C(GET /v1/content/{guid}/oauth/integrations/associations)), only when given.
+    type: list
+    elements: str
+  purge_oauth_integrations:
+    description: With O(oauth_integrations), also remove the associations not listed.
+    type: bool
+    default: false
 """
 
 
@@ -203,4 +219,5 @@ ModuleDocFragment.DEPLOY = "options:" + _items(r"""
       owner: {description: See O(owner)., type: str}
       bundle: {description: See O(bundle)., type: path, required: true}
       exclude: {description: Patterns added to the top-level O(exclude) for this item., type: list, elements: str}
+      exclude_defaults: {description: See O(exclude_defaults). Defaults to the top-level value., type: bool}
 """, FIELDS)

@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The content_as_code role's filters: the drift rows of a connect_content batch, the spec of a server's
-content (export), its YAML text, and the server items a spec does not list (prune)."""
+"""The content_as_code role's filters: the check of a spec, the drift rows of a connect_content batch, the spec of a
+server's content (export), its YAML text, the Markdown cells of the drift report, and the server items a spec does
+not list (prune)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +13,17 @@ import json
 
 import yaml
 
-from ansible_collections.posit.connect.plugins.module_utils.fields import FIELD_CHOICES, FIELD_OPTIONS, WRITABLE_FIELDS
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.posit.connect.plugins.module_utils.concepts.fields import (
+    FIELD_CHOICES,
+    FIELD_OPTIONS,
+    TITLE_LENGTH,
+    WRITABLE_FIELDS,
+)
+from ansible_collections.posit.connect.plugins.module_utils.concepts.vanity import server_root, vanity_path
+from ansible_collections.posit.connect.plugins.module_utils.concepts.schedules import describe
+
 
 # What Connect gives a new item; export writes only the fields that differ.
 FALSE_DEFAULTS = ("locked", "run_as_current_user", "otel_enabled")
@@ -22,14 +33,113 @@ DEFAULTS.update((field, False) for field in FALSE_DEFAULTS)
 DEFAULTS.update((field, "") for field in EMPTY_DEFAULTS)
 DEFAULTS.update(access_type="acl")
 OPTION_OF = dict((option, option) for option in FIELD_OPTIONS if option != "owner")
-DRIFT_COLUMNS = ["index", "name", "owner", "guid", "status", "field", "before", "after"]
 SPEC_HEADER = """# Posit Connect content as code (posit.connect.content_as_code, connect_cac_spec_file).
 # Items by name and owner; principals by username or group name; tags by path.
 # Only the fields that differ from Connect's defaults are listed.
+# Text from the server that looks like a template is tagged !unsafe: it is kept literally, never templated.
 # Environment variable values are never exported (Connect does not return them): an item's
-# variable names are listed in a comment; to manage them, add `environment:` with the values
-# (from a vault), for example `environment: {DB_URL: "{{ vault_db_url }}"}`.
+# variable names are listed in a comment. To manage them, add `environment:` with the values, from a
+# vault: this file is read as a vars file is, so `DB_URL: "{{ vault_db_url }}"` (a variable of the play)
+# and `DB_URL: !vault |` (ansible-vault encrypt_string) both work.
 """
+
+# What a spec item's `schedules:` holds of each of Connect's schedules (connect_schedule_info's names; a field
+# Connect leaves out or sends as null is left out). Connect's versioned API has no schedule writes: the role reports
+# schedule drift, never applies it.
+SCHEDULE_FIELDS = ("type", "rule", "timezone", "start_time", "end_time", "email")
+
+# The options of a connect_content item that take one value (not a list or a mapping).
+SCALAR_OPTIONS = frozenset(FIELD_OPTIONS) | frozenset((
+    "name", "guid", "state", "vanity_url", "force_vanity_url", "overwrite_environment", "purge_tags",
+    "purge_environment", "purge_permissions", "purge_oauth_integrations"))
+LIST_OPTIONS = ("tags", "permissions", "reset", "oauth_integrations", "schedules")
+DICT_OPTIONS = ("environment", "settings")
+
+
+def _type_name(value):
+    for kind, name in ((bool, "a boolean"), (str, "a string"), (list, "a list"), (dict, "a mapping"),
+                       ((int, float), "a number"), (type(None), "null")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def cac_problems(spec, source="connect_cac_spec"):
+    """What is wrong with a spec (the data of a spec file, or the list of connect_cac_spec), as messages that name
+    the source and the entry and carry no value; [] when it can be planned. Two items that select the same object
+    by guid, or by name and owner, are a problem: nothing may be applied twice."""
+    if isinstance(spec, dict) or spec is None:
+        if not isinstance(spec, dict) or "items" not in spec:
+            return ["%s holds no `items:` list. Write `items:` with one entry per content item (name and owner, or "
+                    "guid), or `items: []`." % source]
+        problems = _environment_problems(spec.get("environments"), source)
+        problems += _environment_problems(spec.get("integrations"), source, "integrations", "OAuth integration",
+                                          "integration", "OAuth integration its `name`")
+        where = "%s: items" % source
+        return problems + _item_problems(spec["items"], where)
+    return _item_problems(spec, source)
+
+
+def _environment_problems(environments, source, key="environments", kind="execution environment", noun="image",
+                          name_of="execution environment its `name` (the image)"):
+    """What is wrong with a spec's `environments:` (connect_execution_environment items, each by image name), or
+    its `integrations:` (connect_oauth_integration items, each by name)."""
+    if environments is None:
+        return []
+    where = "%s: %s" % (source, key)
+    if not isinstance(environments, list):
+        return ["%s must be a list of %ss, got %s." % (where, kind, _type_name(environments))]
+    problems, taken = [], {}
+    for index, environment in enumerate(environments):
+        entry = "%s[%d]" % (where, index)
+        name = environment.get("name") if isinstance(environment, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            problems.append("%s gives no %s name: give each %s." % (entry, noun, name_of))
+        elif name in taken:
+            problems.append("%s is the same %s as %s; list each %s once." % (entry, noun, taken[name], noun))
+        else:
+            taken[name] = "%s[%d]" % (key, index)
+    return problems
+
+
+def _item_problems(spec, where):
+    """What is wrong with a spec's content items."""
+    if not isinstance(spec, list):
+        return ["%s must be a list of content items, got %s." % (where, _type_name(spec))]
+    problems, taken = [], {}
+    for index, item in enumerate(spec):
+        entry = "%s[%d]" % (where, index)
+        if not isinstance(item, dict):
+            problems.append("%s is %s, not a content item: give a mapping with name and owner, or guid."
+                            % (entry, _type_name(item)))
+            continue
+        for option, value in sorted(item.items()):
+            if option in SCALAR_OPTIONS and isinstance(value, (list, dict)):
+                problems.append("%s.%s must be a single value, got %s." % (entry, option, _type_name(value)))
+            elif option in LIST_OPTIONS and value is not None and not isinstance(value, list):
+                problems.append("%s.%s must be a list, got %s." % (entry, option, _type_name(value)))
+            elif option in DICT_OPTIONS and value is not None and not isinstance(value, dict):
+                problems.append("%s.%s must be a mapping, got %s." % (entry, option, _type_name(value)))
+        guid, name, owner = item.get("guid"), item.get("name"), item.get("owner")
+        if not isinstance(guid, (str, type(None))) or not isinstance(name, (str, type(None))) \
+                or not isinstance(owner, (str, type(None))):
+            continue  # reported above
+        if not guid and not name:
+            problems.append("%s gives neither name nor guid: name the content item (with owner), or give its guid."
+                            % entry)
+            continue
+        key = ("guid", guid.lower()) if guid else ("name", name, owner)
+        if guid:
+            clash = taken.get(key)
+        elif owner is None:  # selects the one item of that name, whoever owns it
+            clash = next((label for other, label in taken.items() if other[:2] == ("name", name)), None)
+        else:
+            clash = taken.get(key) or taken.get(("name", name, None))
+        if clash:
+            problems.append("%s selects the same content item as %s (%s); list each item once, or give each its owner."
+                            % (entry, clash, "guid %s" % guid if guid else "name %r" % name))
+        taken.setdefault(key, "items[%d]" % index)
+    return problems
 
 
 def _text(value):
@@ -78,18 +188,20 @@ def cac_drift(results, spec=None):
 
 
 def _vanity_path(item):
-    url = item.get("vanity_url")
-    if not url:
-        return None
-    root = (item.get("content_url") or "").split("/content/")[0]
-    path = url[len(root):] if root and url.startswith(root) else url
-    return "/" + path.strip("/") + "/"
+    return vanity_path(item.get("vanity_url"), server_root(item.get("content_url")))
+
+
+def _writable(text):
+    """Whether a server string can stand on one line of the spec as it is (no line break, no control character)."""
+    return text.isprintable()
 
 
 def cac_export(content, users=None, groups=None, tags=None):
     """The spec items of a server's content (connect_content_info with include owner, tags, permissions,
-    vanity_url and environment), by names, with only the fields that differ from Connect's defaults.
-    `tags` keeps only items carrying one of these tag paths."""
+    vanity_url, environment and oauth_integrations), by names, with only the fields that differ from Connect's defaults.
+    `tags` keeps only items carrying one of these tag paths. What the spec cannot hold (a title Connect would
+    refuse, an environment variable name that is not one printable line) is left out and listed under the item's
+    `unwritten`."""
     user_names = dict((u["guid"], u["username"]) for u in users or [])
     group_names = dict((g["guid"], g["name"]) for g in groups or [])
     items = []
@@ -100,12 +212,18 @@ def cac_export(content, users=None, groups=None, tags=None):
         owner = (record.get("owner") or {}).get("username") or user_names.get(record.get("owner_guid")) \
             or record.get("owner_guid")
         item = dict(name=record["name"], owner=owner)
+        unwritten = []
         settings = {}
         for field in sorted(WRITABLE_FIELDS):
             if field in ("name", "owner_guid") or field not in record or record[field] == DEFAULTS[field]:
                 continue
             if field in FIELD_CHOICES and record[field] not in FIELD_CHOICES[field]:
                 continue  # assigned by Connect on deployment (e.g. content_category 'site'), not writable
+            if field == "title" and not TITLE_LENGTH[0] <= len(record[field]) <= TITLE_LENGTH[1]:
+                unwritten.append(dict(field="title", value=record[field], reason=(
+                    "Connect refuses titles shorter than %d or longer than %d characters, so a spec cannot set it; "
+                    "the title is left unmanaged" % TITLE_LENGTH)))
+                continue
             if field in OPTION_OF:
                 item[field] = record[field]
             else:
@@ -128,26 +246,128 @@ def cac_export(content, users=None, groups=None, tags=None):
             permissions.append(shown)
         if permissions:
             item["permissions"] = sorted(permissions, key=lambda e: (e.get("principal_type", "user"), e["principal"]))
-        if record.get("environment"):
-            item["environment_names"] = sorted(record["environment"])  # written as a comment by cac_spec_yaml
+        if record.get("oauth_integrations"):
+            item["oauth_integrations"] = sorted(record["oauth_integrations"])
+        if _schedules(record):
+            item["schedules"] = _schedules(record)
+        names = sorted(record.get("environment") or [])
+        unwritten.extend(dict(field="environment", value=name, reason=(
+            "an environment variable name that holds a line break or a control character is not written into the "
+            "spec's comment")) for name in names if not _writable(name))
+        if any(_writable(name) for name in names):
+            item["environment_names"] = [name for name in names if _writable(name)]  # a comment (cac_spec_yaml)
+        if unwritten:
+            item["unwritten"] = [dict(entry, name=record["name"], owner=owner) for entry in unwritten]
         items.append(item)
     return sorted(items, key=lambda i: (str(i["owner"]), i["name"]))
 
 
-def cac_spec_yaml(items):
-    """The spec file's text: a header, then `items:`, environment names as comments."""
-    lines = [SPEC_HEADER.rstrip("\n"), "items:"]
-    items = json.loads(json.dumps(items or []))  # plain types for yaml.safe_dump
+class _SpecDumper(yaml.SafeDumper):
+    """Writes the spec: text that holds a template's opening (`{`) is tagged !unsafe, so that reading the spec as
+    a vars file keeps it literally; text that is not one printable line is double-quoted (escaped, one line)."""
+
+
+class _SpecLoader(yaml.SafeLoader):
+    """Reads what _SpecDumper wrote, for export's check that the spec reads back as exported."""
+
+
+def _represent_text(dumper, text):
+    return dumper.represent_scalar("!unsafe" if "{" in text else "tag:yaml.org,2002:str", text,
+                                   style=None if _writable(text) else '"')
+
+
+_SpecDumper.add_representer(str, _represent_text)
+_SpecLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
+def _dump(data, **options):
+    return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, allow_unicode=True, **options)
+
+
+# The options of connect_execution_environment that export writes, in this order; installations as plain lists.
+ENVIRONMENT_OPTIONS = ("name", "cluster_name", "title", "description", "matching", "supervisor", "python", "r",
+                       "quarto", "tensorflow", "nodejs", "volume_mounts")
+INSTALLATION_OPTIONS = ("python", "r", "quarto", "tensorflow", "nodejs")
+
+
+def cac_export_environments(environments):
+    """The spec's `environments:` from connect_execution_environment_info's environments: each image with the
+    options Connect reported (null ones left out, installations as lists of version and path), by name."""
+    exported = []
+    for environment in environments or []:
+        if not environment.get("name"):
+            continue
+        entry = {}
+        for option in ENVIRONMENT_OPTIONS:
+            value = environment.get(option)
+            if option in INSTALLATION_OPTIONS and isinstance(value, dict):
+                value = [dict(version=i.get("version"), path=i.get("path")) for i in value.get("installations") or []]
+            if value is not None and not (option == "volume_mounts" and not value):
+                entry[option] = value
+        exported.append(entry)
+    return sorted(exported, key=lambda e: e["name"])
+
+
+def cac_export_integrations(integrations):
+    """The spec's `integrations:` from connect_oauth_integration_info's integrations: each with its name,
+    description, template and the config keys Connect returns (it never returns a secret), by name."""
+    exported = []
+    for integration in integrations or []:
+        if not integration.get("name"):
+            continue
+        entry = dict(name=integration["name"])
+        for option in ("description", "template"):
+            if integration.get(option) is not None:
+                entry[option] = integration[option]
+        config = dict((key, value) for key, value in (integration.get("config") or {}).items() if value is not None)
+        if config:
+            entry["config"] = config
+        exported.append(entry)
+    return sorted(exported, key=lambda e: e["name"])
+
+
+INTEGRATION_COMMENT = ("  # config: Connect returns no secret, so none is exported. Add the template's secret keys "
+                       "(such as client_secret) from a vault before applying this spec to a server that lacks the "
+                       "integration; update_config on_create sends config only when the integration is created.\n")
+
+
+def cac_spec_yaml(items, environments=None, integrations=None):
+    """The spec file's text: a header, then `environments:` when given (connect_cac_export_runtimes), then `items:`,
+    each item's environment names as a comment. Every value is written by the YAML emitter; the text is read back and
+    must give the environments and the items, or nothing is returned."""
+    items = json.loads(json.dumps(items or []))  # plain types for the emitter
+    parts = [SPEC_HEADER]
+    if environments is not None:
+        environments = json.loads(json.dumps(environments))
+        parts.append(_dump(dict(environments=environments), default_flow_style=False, width=120))
+    if integrations is not None:
+        integrations = json.loads(json.dumps(integrations))
+        parts.append("integrations:%s\n" % ("" if integrations else " []"))
+        for integration in integrations:
+            parts.append(_dump([integration], default_flow_style=False, width=120))
+            parts.append(INTEGRATION_COMMENT)
+    wanted = []
+    parts.append("items:%s\n" % ("" if items else " []"))
     for item in items:
         item = dict(item)
         names = item.pop("environment_names", None)
-        text = yaml.safe_dump([item], sort_keys=False, default_flow_style=False, allow_unicode=True, width=120)
-        lines.extend("  " + line for line in text.rstrip("\n").split("\n"))
+        item.pop("unwritten", None)
+        wanted.append(item)
+        parts.append(_dump([item], default_flow_style=False, width=120))
         if names:
-            lines.append("    # environment variables on the server (values not exported): %s" % ", ".join(names))
-    if not items:
-        lines[-1] = "items: []"
-    return "\n".join(lines) + "\n"
+            line = "  # environment variables on the server (values not exported): %s" % yaml.safe_dump(
+                [name for name in names if _writable(name)], default_flow_style=True, width=float("inf"),
+                allow_unicode=True).strip()
+            if len(line.splitlines()) != 1:
+                raise AnsibleFilterError("cac_spec_yaml: environment variable names that do not fit on one line")
+            parts.append(line + "\n")
+    text = "".join(parts)
+    read = yaml.load(text, Loader=_SpecLoader) or {}
+    if read.get("items") != wanted or read.get("environments") != environments or \
+            read.get("integrations") != integrations:
+        raise AnsibleFilterError("cac_spec_yaml: the spec does not read back as the items it was made from; "
+                                 "nothing was written")
+    return text
 
 
 def cac_prune(content, spec=None):
@@ -167,6 +387,60 @@ def cac_prune(content, spec=None):
     return found
 
 
+def _schedules(record):
+    """An item's schedules (connect_content_info with include schedule) as a spec writes them; None when Connect
+    did not answer include=schedule."""
+    if "schedules" not in record:
+        return None
+    shown = []
+    for schedule in record.get("schedules") or []:
+        described = describe(record, schedule)
+        shown.append(dict((field, described[field]) for field in SCHEDULE_FIELDS if described[field] is not None))
+    return shown
+
+
+def _record_of(content, item):
+    """The server record (connect_content_info with include owner) a spec item selects, by guid or name and owner."""
+    for record in content or []:
+        if item.get("guid"):
+            if (record.get("guid") or "").lower() == item["guid"].lower():
+                return record
+        elif record.get("name") == item.get("name") and (
+                item.get("owner") is None or (record.get("owner") or {}).get("username") == item["owner"]):
+            return record
+    return None
+
+
+def cac_content_items(items):
+    """The spec's items as connect_content takes them: without `schedules` (reported by cac_schedule_drift)."""
+    return [dict((k, v) for k, v in item.items() if k != "schedules") if isinstance(item, dict) else item
+            for item in items or []]
+
+
+def _json(value):
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def cac_schedule_drift(content, spec=None, applied=False):
+    """One drift row per spec item whose `schedules:` differ from the server's (connect_content_info with include
+    owner and schedule). Nothing applies them: in apply the row's status says so."""
+    rows = []
+    for index, item in enumerate(spec or []):
+        if not isinstance(item, dict) or "schedules" not in item:
+            continue
+        wanted = item.get("schedules") or []
+        record = _record_of(content, item) or {}
+        found = _schedules(record) if record else []
+        if found == wanted:
+            continue
+        rows.append(dict(index=index, name=item.get("name") or record.get("name"), owner=item.get("owner"),
+                         guid=record.get("guid") or item.get("guid"), field="schedules",
+                         status="not applied" if applied else "drift",
+                         before="(not reported by this Connect server)" if found is None else _json(found),
+                         after=_json(wanted)))
+    return rows
+
+
 def cac_absent(pruned):
     """connect_content items that delete the pruned items."""
     return [dict(guid=item["guid"], state="absent") for item in pruned or []]
@@ -179,7 +453,19 @@ def cac_prune_rows(pruned, deleted=False):
                  after="deleted" if deleted else "deleted by connect_cac_prune") for item in pruned or []]
 
 
+def cac_md(value):
+    """One cell of a Markdown table: text that cannot break the table (or its row), nor become HTML."""
+    text = "" if value is None else str(value)
+    text = "".join(ch if _writable(ch) else " " for ch in text)
+    for old, new in (("\\", "\\\\"), ("|", "\\|"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = text.replace(old, new)
+    return text
+
+
 class FilterModule(object):
     def filters(self):
-        return dict(cac_drift=cac_drift, cac_export=cac_export, cac_spec_yaml=cac_spec_yaml, cac_prune=cac_prune,
-                    cac_absent=cac_absent, cac_prune_rows=cac_prune_rows)
+        return dict(cac_problems=cac_problems, cac_drift=cac_drift, cac_export=cac_export, cac_spec_yaml=cac_spec_yaml,
+                    cac_export_environments=cac_export_environments,
+                    cac_export_integrations=cac_export_integrations,
+                    cac_md=cac_md, cac_prune=cac_prune, cac_absent=cac_absent, cac_prune_rows=cac_prune_rows,
+                    cac_content_items=cac_content_items, cac_schedule_drift=cac_schedule_drift)

@@ -95,17 +95,35 @@ def report_charts(rows, top=10, packages=None):
     return charts
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell: null is empty, a number is written as it is (a number is never a formula, so
+    -5 stays -5), and any other value is text, with a single quote before it when it starts like a formula
+    (the text '-5' or '=cmd' is written '-5 or '=cmd, which a spreadsheet shows as text)."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def to_csv(rows, columns=None):
-    """CSV text (RFC 4180, a header line, then one line per row); null is an empty cell.
+    """CSV text (RFC 4180: a header line, then one line per row, each ending in CRLF; a cell with a comma,
+    a quote or a line break is quoted); null is an empty cell; text that starts like a formula gets a
+    single quote in front (see csv_cell).
 
     The columns are COLUMNS, and `packages` after them when the rows have it."""
     if columns is None:
         columns = COLUMNS + (("packages",) if rows and "packages" in rows[0] else ())
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    writer = csv.writer(out)  # the excel dialect: CRLF ends a row, so a lone CR or LF in a cell is quoted
+    writer.writerow([csv_cell(column) for column in columns])
     for row in rows or []:
-        writer.writerow(["" if row.get(column) is None else row.get(column) for column in columns])
+        writer.writerow([csv_cell(row.get(column)) for column in columns])
     return out.getvalue()
 
 

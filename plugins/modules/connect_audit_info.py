@@ -91,6 +91,15 @@ options:
       - In check mode neither file is written; RV(count) is the number of entries that would be appended.
       - Requires O(dest).
     type: path
+  id:
+    description:
+      - Only the entry with this id (its C(id) field), for example to re-read an entry that an event named.
+        Returns at most one entry.
+      - Connect's audit API cannot read one entry by id, so the module reads the log (newest first, or in
+        O(order)) within the other filters until it finds the entry and stops there. Give O(since) (the entry's
+        C(time)) with O(order=asc) to read only the entries from that time on.
+      - An id that is not found returns no entry (RV(count) is 0); it is not an error.
+    type: str
   list_actions:
     description:
       - Return the server's audit actions (RV(actions), from C(GET /v1/audit/actions)) instead of log entries.
@@ -106,7 +115,7 @@ notes:
   - Without O(dest) the module never reports C(changed).
 seealso:
   - module: posit.connect.connect_user_info
-extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.file_mode, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""
@@ -139,6 +148,13 @@ EXAMPLES = r"""
     dest: /srv/audit/connect-audit.jsonl
     checkpoint: /srv/audit/connect-audit.checkpoint.json
   register: incremental
+
+- name: Re-read one entry that an event named (by its id, from its time on)
+  posit.connect.connect_audit_info:
+    id: "23948901087"
+    since: "2025-01-31T12:00:00Z"
+    order: asc
+  register: one_entry
 
 - name: Which actions can be filtered on
   posit.connect.connect_audit_info:
@@ -203,9 +219,9 @@ actions:
   sample: [{"action": "add_user", "description": "Add a user."}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import ACTIONS_PATH, iter_audit, query_from_params
-from ansible_collections.posit.connect.plugins.module_utils.export import export_audit
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import ACTIONS_PATH, iter_audit, query_from_params
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import export_audit
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, file_mode_spec
 
 
 def run(m):
@@ -213,7 +229,9 @@ def run(m):
     if query is None:
         return dict(changed=False, actions=m.client.get(ACTIONS_PATH) or [])
     if m.params["dest"]:
-        return export_audit(m.client, query, m.params, m.check_mode)
+        result = export_audit(m.client, query, m.params, m.check_mode)
+        result["changed"] = m.set_file_mode(result["dest"], result["changed"])
+        return result
     source, entries = iter_audit(m.client, query)
     logs = list(entries)
     return dict(changed=False, audit_logs=logs, count=len(logs), source=source)
@@ -232,6 +250,8 @@ def main():
             dest=dict(type="path"),
             checkpoint=dict(type="path"),
             list_actions=dict(type="bool", default=False),
+            id=dict(type="str"),
+            **file_mode_spec()
         ),
         required_by=dict(checkpoint="dest"),
     )

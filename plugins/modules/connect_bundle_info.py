@@ -17,7 +17,7 @@ description:
     git-backed bundles.
   - With O(dest), also downloads the active bundle (or O(bundle_id)) to that file, streamed
     (C(GET /v1/content/{guid}/bundles/{id}/download)). Nothing on the server changes.
-extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.file_mode, posit.connect.attributes.INFO_MODULE]
 attributes:
   check_mode:
     details: Reads as in a normal run; a download with O(dest) is made in check mode too (it changes nothing on
@@ -98,18 +98,24 @@ downloaded:
   type: bool
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.bundle import bundle_info
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.concepts.bundles import bundle_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, file_mode_spec
+
+
+def run(module):
+    result = bundle_info(module.client, module.params)
+    result["changed"] = module.set_file_mode(result.get("dest"), result["changed"])
+    return result
 
 
 def main():
     module = ConnectModule(
         argument_spec=dict(guid=dict(type="str"), name=dict(type="str"), owner=dict(type="str"),
-                           bundle_id=dict(type="str"), dest=dict(type="path")),
+                           bundle_id=dict(type="str"), dest=dict(type="path"), **file_mode_spec()),
         required_one_of=[["guid", "name"]],
         mutually_exclusive=[["guid", "name"]],
     )
-    module.run(lambda m: bundle_info(m.client, m.params))
+    module.run(run)
 
 
 if __name__ == "__main__":

@@ -264,8 +264,8 @@ failed_items: {description: 'For O(items), the items that failed, each with C(in
   sample: [{index: 3, guid: null, name: old-dashboard, msg: 'Option ''items[3].name'': 2 content items are named ...'}]}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.content import field_argument_spec
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, batch_form
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import field_argument_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import facet_argument_spec
 

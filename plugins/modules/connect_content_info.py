@@ -53,12 +53,19 @@ options:
         before Connect 2024.06 from one C(GET /v1/vanities), which needs an administrator's key).
       - V(environment) adds C(environment), the names of the item's environment variables (never their values,
         which Connect does not return), from C(GET /v1/content/{guid}/environment), fetched concurrently.
+      - V(schedule) adds C(schedules), Connect's schedules of the item (one per scheduled variant; empty for an item
+        without one), in the one listing. M(posit.connect.connect_schedule_info) gives them with their history.
+      - V(oauth_integrations) adds C(oauth_integrations), the names of the OAuth integrations associated with the
+        item, from C(GET /v1/content/{guid}/oauth/integrations/associations), fetched concurrently (Connect 2024.08.0
+        and later; an older server fails the task naming its version).
     type: list
     elements: str
-    choices: [owner, tags, permissions, vanity_url, environment]
+    choices: [owner, tags, permissions, vanity_url, environment, schedule, oauth_integrations]
     default: []
   concurrency:
-    description: The maximum number of per-item reads sent in parallel for O(include=permissions) and O(include=environment), from 1 to 64.
+    description:
+      - The maximum number of per-item reads sent in parallel for O(include=permissions), O(include=environment) and
+        O(include=oauth_integrations), from 1 to 64.
     type: int
     default: 8
 seealso:
@@ -96,7 +103,8 @@ RETURN = r"""
 content:
   description:
     - The matching items, as Connect returns them, with every field (including C(guid) and the numeric C(id)).
-    - C(owner), C(tags), C(permissions), C(vanity_url) and C(environment) are added when O(include) asks for them.
+    - C(owner), C(tags), C(permissions), C(vanity_url), C(environment), C(schedules) and C(oauth_integrations) are
+      added when O(include) asks for them.
     - Each C(permissions) entry carries C(principal_name), the username or group name beside C(principal_guid).
   returned: always
   type: list
@@ -115,8 +123,9 @@ content:
            "principal_type": "user", "principal_name": "alice", "role": "viewer"}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
-from ansible_collections.posit.connect.plugins.module_utils.content import content_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import content_info
+from ansible_collections.posit.connect.plugins.module_utils.concepts.integrations import add_integration_names
 
 
 def main():
@@ -128,12 +137,20 @@ def main():
             id=dict(type="int"),
             app_mode=dict(type="list", elements="str"),
             access_type=dict(type="list", elements="str", choices=["all", "logged_in", "acl"]),
-            include=dict(type="list", elements="str", choices=["owner", "tags", "permissions", "vanity_url", "environment"], default=[]),
+            include=dict(type="list", elements="str", default=[], choices=[
+                "owner", "tags", "permissions", "vanity_url", "environment", "schedule", "oauth_integrations"]),
             **concurrency_spec()
         ),
         pool_size=64,
     )
-    module.run(lambda m: dict(changed=False, content=content_info(m.client, m.params, m.params["concurrency"])))
+    module.run(find)
+
+
+def find(module):
+    items = content_info(module.client, module.params, module.params["concurrency"])
+    if "oauth_integrations" in module.params["include"]:
+        items = add_integration_names(module.client, items, module.params["concurrency"])
+    return dict(changed=False, content=items)
 
 
 if __name__ == "__main__":

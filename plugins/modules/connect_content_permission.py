@@ -152,30 +152,24 @@ results:
   elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.permission import PermissionResource
 
 
 def main():
-    module = ConnectModule(
-        argument_spec=dict(
-            content=dict(type="str"),
-            principal=dict(type="str"),
-            principal_type=dict(type="str", choices=["user", "group"], default="user"),
-            role=dict(type="str", choices=["viewer", "owner"], default="viewer"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            items=dict(type="list", elements="dict", options=dict(
-                content=dict(type="str"),
-                principal=dict(type="str"),
-                principal_type=dict(type="str", choices=["user", "group"]),
-                role=dict(type="str", choices=["viewer", "owner"]),
-                state=dict(type="str", choices=["present", "absent"]),
-            )),
-            **concurrency_spec()
-        ),
-        pool_size=64,
-        required_one_of=[["content", "items"], ["principal", "items"]],
-    )
+    # every option may be given at the top level for all items (content, principal too): no single-form keys
+    form = batch_form(
+        dict(content=dict(type="str"),
+             principal=dict(type="str"),
+             principal_type=dict(type="str", choices=["user", "group"]),
+             role=dict(type="str", choices=["viewer", "owner"]),
+             state=dict(type="str", choices=["present", "absent"])),
+        keys=(),
+        top_level=dict(principal_type=dict(type="str", choices=["user", "group"], default="user"),
+                       role=dict(type="str", choices=["viewer", "owner"], default="viewer"),
+                       state=dict(type="str", choices=["present", "absent"], default="present")))
+    form["required_one_of"] = [["content", "items"], ["principal", "items"]]
+    module = ConnectModule(pool_size=64, **form)
     module.run(lambda m: m.reconcile(PermissionResource))
 
 

@@ -92,7 +92,7 @@ diff:
   type: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.resources.repository import RepositoryResource
 
 

@@ -61,12 +61,27 @@ options:
   exclude:
     description:
       - Glob patterns of files and directories to leave out of a packed directory, matched against the path relative
-        to the directory and against the file name (for example V(*.log), V(data/raw), V(.env)).
-      - C(.git), C(__pycache__) and C(.Rproj.user) are always left out.
+        to the directory and against the file name (for example V(*.log), V(data/raw)), added to the default list
+        (see O(exclude_defaults)).
+      - When the directory's C(manifest.json) lists its C(files), as C(rsconnect write-manifest) writes it, exactly
+        those files and C(manifest.json) are packed, as Posit's publishing tools do; O(exclude) does not apply then.
+      - A symbolic link that resolves outside the directory, a broken link, or a special file (a FIFO, a socket, a
+        device) fails the task before any request, naming the path; leave it out with O(exclude), or fix it.
       - In the batch form, the top-level patterns apply to every item, with each item's own added.
     type: list
     elements: str
     default: []
+  exclude_defaults:
+    description:
+      - Leave out of a packed directory what Posit's publishing tools leave out, in addition to O(exclude). These are
+        version control folders (C(.git), C(.svn), C(.hg)), C(.Rproj.user), C(__pycache__), C(packrat),
+        C(renv), C(rsconnect), C(rsconnect-python), environment files (C(.env*)), C(.Renviron), C(.Rhistory),
+        C(.ssh), virtualenvs (C(.venv), C(venv) and any directory holding C(pyvenv.cfg)) and editor backups
+        (C(*~)).
+      - V(false) replaces this list with O(exclude) alone.
+      - In the batch form, an item's own value overrides the top-level one.
+    type: bool
+    default: true
   wait:
     description:
       - Follow the deployment task until it finishes. With V(false), the task is returned as soon as it is started
@@ -86,7 +101,8 @@ options:
     description:
       - The batch form, for example one entry per directory of a repository of reports. Each entry selects one item by
         C(guid) or C(name) and gives its own O(items[].bundle).
-      - Content settings and O(exclude) at the top level apply to every item; an item's own values override them.
+      - Content settings, O(exclude) and O(exclude_defaults) at the top level apply to every item; an item's own values
+        override them.
       - Items that fail are listed in RV(failed_items); the others are still deployed. If any item failed, the task fails.
       - Mutually exclusive with O(guid), O(name) and O(bundle).
     type: list
@@ -192,17 +208,18 @@ matched:
   type: int
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.content import field_argument_spec
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, batch_form
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import field_argument_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import DeployResource
 
 
 def main():
     form = batch_form(
         dict(field_argument_spec(), guid=dict(type="str"), name=dict(type="str"), bundle=dict(type="path", required=True),
-             exclude=dict(type="list", elements="str")),
+             exclude=dict(type="list", elements="str"), exclude_defaults=dict(type="bool")),
         ("guid", "name"),
         top_level=dict(bundle=dict(type="path"), exclude=dict(type="list", elements="str", default=[]),
+                       exclude_defaults=dict(type="bool", default=True),
                        wait=dict(type="bool", default=True), wait_timeout=dict(type="int", default=600),
                        keep_bundles=dict(type="int")),
         concurrency=4,

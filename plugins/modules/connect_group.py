@@ -146,7 +146,7 @@ results:
   elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, batch_form
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.group import GroupResource
 
 STATES = ["present", "absent"]

@@ -83,8 +83,8 @@ groups:
       elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.principals import group_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import group_info
 
 
 def main():

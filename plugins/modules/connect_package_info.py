@@ -55,6 +55,13 @@ options:
       - Also return RV(summary), per package the versions in use and how many items use each.
     type: bool
     default: false
+  concurrency:
+    description:
+      - The maximum number of per-item reads sent in parallel, from 1 to 64. Connect's C(GET /v1/packages) rows
+        may not name their content item; then each item's packages are read with
+        C(GET /v1/content/{guid}/packages) instead.
+    type: int
+    default: 8
 notes:
   - The module never reports C(changed).
 seealso:
@@ -141,8 +148,8 @@ summary:
           items: 9
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.packages import PACKAGING_IMPORT_ERROR, package_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.concepts.packages import PACKAGING_IMPORT_ERROR, package_info
 
 
 def main():
@@ -153,6 +160,7 @@ def main():
             version=dict(type="str"),
             content=dict(type="str"),
             summarize=dict(type="bool", default=False),
+            **concurrency_spec()
         ),
         libraries=dict(packaging=PACKAGING_IMPORT_ERROR),
     )

@@ -15,6 +15,17 @@ description:
   - Returns the server's version and the settings a playbook needs to branch on,
     from C(GET /__api__/server_settings), plus the API key's own user and, for an administrator's key,
     the counts of licensed users active recently (RV(server.active_users)).
+options:
+  include:
+    description:
+      - V(storage) adds RV(server.storage), the disk use of bundles (C(GET /v1/system/storage), an administrator's key).
+      - V(runtimes) adds RV(server.runtimes), the R, Python and Quarto installations the server offers
+        (C(GET /v1/server_settings/r), C(/python), C(/quarto)).
+      - A part the server does not have, or that the key may not read, is null and the task warns.
+    type: list
+    elements: str
+    choices: [storage, runtimes]
+    default: []
 extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
 """
 
@@ -28,6 +39,11 @@ EXAMPLES = r"""
 - name: Use the search API only where it exists
   ansible.builtin.debug:
     msg: "Connect {{ info.server.version }}, audit search: {{ info.server.features.search_audit_logs }}"
+
+- name: After an upgrade, which runtimes the server offers and how much disk the bundles use
+  posit.connect.connect_server_info:
+    include: [runtimes, storage]
+  register: after_upgrade
 """
 
 RETURN = r"""
@@ -68,15 +84,29 @@ server:
           server has no such endpoint (older Connect).
       type: dict
       sample: {"30d": {"total": 42, "admin": 2, "publisher": 10, "viewer": 30}}
+    storage:
+      description: With O(include=storage), Connect's answer about disk use (C(bundles) with C(bytes_total), C(bytes_active),
+        C(bytes_inactive), C(count), C(content_count)), or null.
+      type: dict
+      returned: when O(include) has V(storage)
+      sample: {"bundles": {"bytes_total": 1048576, "bytes_active": 524288, "bytes_inactive": 524288, "count": 4, "content_count": 2}}
+    runtimes:
+      description: With O(include=runtimes), the installations per language (C(r), C(python), C(quarto)), each a list
+        with C(version) and, where Connect gives them, C(cluster_name) and C(image_name); a language is null on a
+        server without its endpoint.
+      type: dict
+      returned: when O(include) has V(runtimes)
+      sample: {"r": [{"version": "4.3.2", "cluster_name": "Local", "image_name": "Local"}], "python": [], "quarto": []}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.server import server_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.concepts.server import server_info
 
 
 def main():
-    module = ConnectModule(argument_spec={})
-    module.run(lambda m: server_info(m.client, m.ansible.warn))
+    module = ConnectModule(argument_spec=dict(
+        include=dict(type="list", elements="str", choices=["storage", "runtimes"], default=[])))
+    module.run(lambda m: server_info(m.client, m.ansible.warn, m.params["include"]))
 
 
 if __name__ == "__main__":

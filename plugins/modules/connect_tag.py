@@ -116,7 +116,7 @@ failed_items: {description: 'With O(paths), the paths that failed, each with C(i
   returned: when O(paths) is used, type: list, elements: dict}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
 from ansible_collections.posit.connect.plugins.module_utils.resources.tag import TagResource
 
 

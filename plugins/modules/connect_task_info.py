@@ -66,8 +66,8 @@ output:
   sample: ["Building static content...", "Deployment completed."]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.resources.deploy import task_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tasks import task_info
 
 
 def main():

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: connect_usage_info
-short_description: Read Posit Connect usage data (Shiny sessions or content visits), optionally summarized
+short_description: Read Posit Connect usage data (Shiny sessions, content visits or hits), optionally summarized
 version_added: 0.1.0
 description:
   - Returns every usage record in the time window, oldest first, paging through
@@ -25,8 +25,11 @@ options:
     description:
       - V(shiny) for Shiny application sessions (each with C(started) and C(ended)).
       - V(visits) for visits to all other content (each with C(time)).
+      - V(hits) for Connect's content hits (each with C(timestamp) and C(data), the path and user agent), read with
+        one C(GET /v1/instrumentation/content/hits), Connect 2025.04 and later. Several items of O(content) go in
+        the same request on Connect 2026.01 and later; before that, the one unfiltered answer is filtered here.
     type: str
-    choices: [shiny, visits]
+    choices: [shiny, visits, hits]
     default: shiny
   since:
     description:
@@ -42,7 +45,9 @@ options:
   content:
     description:
       - Only records of the content item with this guid.
-    type: str
+      - With O(type=hits), a list of guids is accepted too; the other types read one item.
+    type: list
+    elements: str
   summarize:
     description:
       - Also return RV(summary), the counts per content item and per user.
@@ -162,17 +167,17 @@ summary:
       sample: [{"user_guid": "08e3a41d-1f8e-47f2-8855-f05ea3b0d4b2", "username": "alice", "count": 7}]
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.usage import usage_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.concepts.usage import usage_info
 
 
 def main():
     module = ConnectModule(
         argument_spec=dict(
-            type=dict(type="str", choices=["shiny", "visits"], default="shiny"),
+            type=dict(type="str", choices=["shiny", "visits", "hits"], default="shiny"),
             since=dict(type="str"),
             until=dict(type="str"),
-            content=dict(type="str"),
+            content=dict(type="list", elements="str"),
             summarize=dict(type="bool", default=False),
             summary_only=dict(type="bool", default=False),
             rows=dict(type="bool", default=False),

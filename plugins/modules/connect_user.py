@@ -152,7 +152,7 @@ results:
   elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule, batch_form
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.user import UserResource
 
 ROLES = ["viewer", "publisher", "administrator"]

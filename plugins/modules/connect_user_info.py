@@ -112,8 +112,8 @@ users:
     active_time: {description: 'When the user was last active (RFC3339), or null.', type: str}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.module import ConnectModule
-from ansible_collections.posit.connect.plugins.module_utils.principals import user_info
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import user_info
 
 
 def main():

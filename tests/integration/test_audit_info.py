@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 from connect_standin import StandIn
+from playbook_runs import localhost_play
 
 OLD_VERSION = "2024.06.0"
 
@@ -54,10 +55,7 @@ def audit_requests(server):
     return [r for r in server.requests if "audit" in r["path"] and not is_probe(r)]
 
 
-FILTERS_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+FILTERS_PLAY = localhost_play("""
     - name: deployments
       posit.connect.connect_audit_info:
         action: [deploy_application]
@@ -83,14 +81,14 @@ FILTERS_PLAY = """
         limit: 5
     - name: everything combined
       posit.connect.connect_audit_info:
-        action: [deploy_application, update_content]
+        action: [deploy_application, edit_application]
         user: dave
         since: "{{ since }}"
         until: "{{ until }}"
         search: sales
         order: asc
       check_mode: true
-"""
+""")
 
 
 def test_filters_on_search_and_fallback(standin, old, playbook):
@@ -132,7 +130,7 @@ def test_filters_on_search_and_fallback(standin, old, playbook):
             for t in ("sales", "dashboard")))
         assert ids(run["search terms"]["audit_logs"]) == searched and searched
         assert ids(run["oldest five"]["audit_logs"]) == [str(e["id"]) for e in state.audit_logs[:5]]
-        combined = select(state, lambda e: e["action"] in ("deploy_application", "update_content")
+        combined = select(state, lambda e: e["action"] in ("deploy_application", "edit_application")
                           and e["user_guid"] == dave and low <= e["time"] <= high
                           and "sales" in e["event_description"].lower(), order="asc")
         assert ids(run["everything combined"]["audit_logs"]) == combined and combined
@@ -146,17 +144,14 @@ def test_filters_on_search_and_fallback(standin, old, playbook):
     assert probes and all(is_probe(r) and r["status"] == 404 for r in probes)
 
 
-REQUESTS_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+REQUESTS_PLAY = localhost_play("""
     - name: last week
       posit.connect.connect_audit_info:
         since: -7d
     - name: newest three
       posit.connect.connect_audit_info:
         limit: 3
-"""
+""")
 
 
 def test_no_page_beyond_the_window_or_the_limit(standin, old, playbook):
@@ -177,12 +172,9 @@ def test_no_page_beyond_the_window_or_the_limit(standin, old, playbook):
             assert calls[0]["query"]["q"].startswith("from:")
 
 
-DEST_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+DEST_PLAY = localhost_play("""
     - name: export in check mode
-      posit.connect.connect_audit_info:
+      posit.connect.connect_audit_info: &export
         since: "{{ since }}"
         until: "{{ until }}"
         order: asc
@@ -192,30 +184,18 @@ DEST_PLAY = """
       ansible.builtin.stat:
         path: "{{ dest }}"
     - name: export
-      posit.connect.connect_audit_info:
-        since: "{{ since }}"
-        until: "{{ until }}"
-        order: asc
-        dest: "{{ dest }}"
+      posit.connect.connect_audit_info: *export
     - name: export again
-      posit.connect.connect_audit_info:
-        since: "{{ since }}"
-        until: "{{ until }}"
-        order: asc
-        dest: "{{ dest }}"
+      posit.connect.connect_audit_info: *export
     - name: export again in check mode
-      posit.connect.connect_audit_info:
-        since: "{{ since }}"
-        until: "{{ until }}"
-        order: asc
-        dest: "{{ dest }}"
+      posit.connect.connect_audit_info: *export
       check_mode: true
     - name: same entries returned
       posit.connect.connect_audit_info:
         since: "{{ since }}"
         until: "{{ until }}"
         order: asc
-"""
+""")
 
 
 def test_dest_writes_json_lines(standin, playbook, tmp_path):
@@ -245,10 +225,7 @@ def test_dest_writes_json_lines(standin, playbook, tmp_path):
     assert standin.writes() == []
 
 
-BAD_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+BAD_PLAY = localhost_play("""
     - name: bad time
       posit.connect.connect_audit_info:
         since: yesterday
@@ -283,7 +260,7 @@ BAD_PLAY = """
         list_actions: true
         action: [add_user]
       ignore_errors: true
-"""
+""")
 
 
 def test_bad_input_fails_before_reading_audit_logs(standin, playbook):
@@ -308,10 +285,7 @@ def test_bad_input_fails_before_reading_audit_logs(standin, playbook):
     assert {r["path"] for r in standin.requests} == {"/__api__/v1/users"}
 
 
-PERMISSION_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+PERMISSION_PLAY = localhost_play("""
     - name: audit logs
       posit.connect.connect_audit_info:
       ignore_errors: true
@@ -319,7 +293,7 @@ PERMISSION_PLAY = """
       posit.connect.connect_audit_info:
         list_actions: true
       ignore_errors: true
-"""
+""")
 
 
 def test_actions_and_the_administrator_requirement(standin, playbook):
@@ -338,24 +312,21 @@ def test_actions_and_the_administrator_requirement(standin, playbook):
         assert standin.keys["publisher"] not in publisher.stdout
 
 
-ACTION_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+ACTION_PLAY = localhost_play("""
     - name: typo
       posit.connect.connect_audit_info:
         action: [deploy_applications]
       ignore_errors: true
     - name: several, one unknown
       posit.connect.connect_audit_info:
-        action: [add_user, Remove_Content_Permision]
+        action: [add_user, Remove_Application_Permision]
         dest: "{{ dest }}"
       ignore_errors: true
     - name: known, any case
       posit.connect.connect_audit_info:
         action: [DEPLOY_APPLICATION]
         limit: 1
-"""
+""")
 
 
 def test_an_unknown_action_fails_before_the_query_naming_the_closest_known_ones(standin, playbook, tmp_path):
@@ -363,11 +334,11 @@ def test_an_unknown_action_fails_before_the_query_naming_the_closest_known_ones(
     typo = run["typo"]
     assert typo["_status"] == "failed" and typo["error"]["option"] == "action"  # found before any query
     assert typo["msg"].startswith("Option 'action': this server has no audit action 'deploy_applications' "
-                                  "(did you mean deploy_application?)")
+                                  "(did you mean deploy_application or ")
     assert "list_actions: true" in typo["msg"]
     several = run["several, one unknown"]
     assert several["_status"] == "failed"
-    assert "'Remove_Content_Permision' (did you mean remove_content_permission" in several["msg"]
+    assert "'Remove_Application_Permision' (did you mean remove_application_permission" in several["msg"]
     assert "add_user" not in several["msg"] and not (tmp_path / "out.jsonl").exists()
     assert run["known, any case"]["count"] == 1
     # The two failing tasks read the action list and nothing else.
@@ -390,10 +361,7 @@ def test_the_action_names_in_the_docs_and_examples_are_the_servers(standin):
 
 def test_a_date_without_a_time_is_midnight_utc(standin, playbook):
     day = datetime.fromtimestamp(standin.state.now, timezone.utc).date() - timedelta(days=3)
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: since a date
           posit.connect.connect_audit_info:
             since: "%s"
@@ -407,10 +375,7 @@ def test_an_old_version_that_serves_search_gets_the_search_path(playbook):
     """Probed, not decided by the version: a server reporting 2024.10 that has the search endpoint uses it."""
     server = StandIn(version="2024.10.0", search_since=(2024, 1, 0)).start()
     try:
-        run = playbook("""
-        - hosts: localhost
-          gather_facts: false
-          tasks:
+        run = playbook(tasks="""
             - name: deployments
               posit.connect.connect_audit_info:
                 action: [deploy_application]

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.posit.connect.plugins.module_utils.module import connect_argument_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import connect_argument_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 CREDENTIAL_TYPE = ROOT / "docs" / "awx" / "credential-type.yml"
@@ -156,7 +156,7 @@ def test_a_role_run_by_ansible_runner_as_awx_runs_a_job(tmp_path, playbook, monk
     the inventory, the credential's injected environment (env/envvars) and the job's extra vars (env/extravars).
     The content_report role run that way gives the same result and sends the same requests as ansible-playbook."""
     import ansible_runner
-    from conftest import COLLECTIONS, role_play
+    from playbook_runs import COLLECTIONS, role_play
     from connect_standin import StandIn
 
     server = StandIn(seed="demo").start()

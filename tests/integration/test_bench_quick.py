@@ -46,3 +46,22 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert deploy["reapply"]["requests"] <= 2 * data["sizes"]["deploy_items"]
     assert sorted(deploy["memory"]) == [str(mb) for mb in data["sizes"]["bundle_mb"]]
     assert "### connect_deploy" in proc.stdout
+    environments = data["results"]["environments"]
+    assert environments["created"]["writes"] == 2 * n  # an image POST and a permission POST each
+    assert environments["converged"]["writes"] == 0  # the converged batch: reads only
+    # server settings, the one listing, the principal lookup, a permissions read per image
+    assert environments["converged"]["requests"] <= n + 4
+    assert environments["info"]["requests"] <= 4 and environments["info"]["requesting"] == n
+    assert "### Execution environments as code" in proc.stdout
+    rebuild = data["results"]["rebuild"]  # the role and posit-sdk each built every item once (asserted by the benchmark)
+    assert rebuild["items"] == data["sizes"]["items"] and rebuild["task_seconds"] == data["sizes"]["task_seconds"]
+    assert [row[0].split(" ")[0] for row in rebuild["rows"]] == ["content_rebuild", "posit-sdk", "bound:", "fixed"]
+    assert "### content_rebuild" in proc.stdout
+    jobs = data["results"]["jobs"]  # one jobs read per item, no write (asserted by the benchmark), and the listing
+    assert jobs["items"] == data["sizes"]["items"] and jobs["requests"] == jobs["items"] + 1
+    assert [row[0].split(" ")[0] for row in jobs["rows"]] == ["connect_job_info", "bound:", "fixed"]
+    assert "### connect_job_info" in proc.stdout
+    oauth = data["results"]["oauth"]
+    assert oauth["converged"]["writes"] == 0  # a converged plan: one associations read per item, no write
+    assert oauth["converged"]["requests"] <= n + 5
+    assert "### OAuth integrations on content" in proc.stdout

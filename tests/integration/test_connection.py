@@ -8,15 +8,13 @@ import pytest
 
 from connect_standin import StandIn
 from connect_standin.tls import make_ca
+from playbook_runs import localhost_play
 
 UNSET = {"CONNECT_SERVER": None, "CONNECT_API_KEY": None}
 
 
 def test_nothing_set_names_the_options_the_environment_and_the_role_variables(standin, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: module
           posit.connect.connect_server_info:
           ignore_errors: true
@@ -48,10 +46,7 @@ def test_server_and_ca_path_mistakes_name_the_fix(standin, playbook, tmp_path):
     root = standin.url
     port = root.rsplit(":", 1)[1]
     started = time.monotonic()
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: https to a plain HTTP port
           posit.connect.connect_server_info:
             server: "%(https)s"
@@ -113,10 +108,7 @@ def test_a_hostname_mismatch_names_the_certificates_hosts(playbook, tmp_path):
     (tmp_path / "cert.pem").write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems))
     server = StandIn(tls=(str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))).start()
     try:
-        run = playbook("""
-        - hosts: localhost
-          gather_facts: false
-          tasks:
+        run = playbook(tasks="""
             - name: mismatch
               posit.connect.connect_server_info:
                 ca_path: "%s"
@@ -137,16 +129,13 @@ def tls(tmp_path_factory):
     server.stop()
 
 
-RETRIED = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+RETRIED = localhost_play("""
     - name: info
       posit.connect.connect_content_info:
         include: [permissions]
         concurrency: 1  # one request at a time: each 503 is followed by its retry, which passes
         validate_certs: false
-"""
+""")
 
 
 def test_retries_and_validate_certs_false_warn_once_per_task(tls, playbook):
@@ -210,10 +199,7 @@ def test_a_429_on_every_third_request_does_not_fail_a_200_item_handoff(batch, pl
 
 
 def test_a_publisher_key_on_admin_only_operations_says_an_administrators_key_is_needed(standin, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: audit logs
           posit.connect.connect_audit_info:
             since: -7d
@@ -234,3 +220,73 @@ def test_a_publisher_key_on_admin_only_operations_says_an_administrators_key_is_
                                         "belongs to a user who may not do this"), result["msg"]
         assert "Connect error 22 PermissionDenied" in result["msg"] and "\n" not in result["msg"]
     assert standin.keys["publisher"] not in run.stdout
+
+
+@pytest.fixture(scope="module")
+def trusted(tmp_path_factory):
+    """A TLS stand-in, its CA, and another CA that did not sign its certificate."""
+    certs = make_ca(tmp_path_factory.mktemp("certs"))
+    certs["other"] = make_ca(tmp_path_factory.mktemp("other"))["ca"]
+    server = StandIn(tls=(certs["cert"], certs["key"])).start()
+    yield server, certs
+    server.stop()
+
+
+def test_http_to_a_tls_port_fails_at_once_naming_https_and_a_wrong_ca_says_it_did_not_sign(trusted, playbook):
+    server, certs = trusted
+    plain = server.url.replace("https://", "http://")
+    started = time.monotonic()
+    run = playbook(tasks="""
+        - name: http to a TLS port
+          posit.connect.connect_server_info:
+            server: "%s"
+          ignore_errors: true
+        - name: wrong CA
+          posit.connect.connect_server_info:
+            ca_path: "%s"
+          ignore_errors: true
+    """ % (plain, certs["other"]), server=server)
+    assert time.monotonic() - started < 15  # 5 retries with backoff took 19 s
+    http = run["http to a TLS port"]
+    assert http["_status"] == "failed" and "retried" not in http["msg"] and "Connect closed" not in http["msg"]
+    assert "speaks TLS" in http["msg"] and http["msg"].endswith("Set 'server' to %s." % server.url)
+    wrong = run["wrong CA"]
+    assert wrong["_status"] == "failed"
+    assert "the CA in 'ca_path' (%s) did not sign the server's certificate" % certs["other"] in wrong["msg"]
+    assert "set 'ca_path' to the CA bundle" not in wrong["msg"] and "validate_certs" not in wrong["msg"]
+
+
+def _hashed_dir(ca, directory):
+    """An OpenSSL CA directory (SSL_CERT_DIR) holding the CA under its subject hash."""
+    import subprocess
+
+    digest = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", ca], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    directory.mkdir()
+    (directory / ("%s.0" % digest)).write_bytes(open(ca, "rb").read())
+    return str(directory)
+
+
+@pytest.mark.parametrize("variable", ["SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", None])
+def test_without_ca_path_what_the_system_trusts_is_trusted(trusted, playbook, tmp_path, variable):
+    server, certs = trusted
+    env = {"SSL_CERT_FILE": None, "SSL_CERT_DIR": None, "REQUESTS_CA_BUNDLE": None, "CURL_CA_BUNDLE": None}
+    if variable == "SSL_CERT_DIR":
+        env[variable] = _hashed_dir(certs["ca"], tmp_path / "certs")
+    elif variable:
+        env[variable] = certs["ca"]
+    run = playbook(tasks="""
+        - name: system trust
+          posit.connect.connect_server_info:
+          ignore_errors: true
+        - name: ca_path still wins
+          posit.connect.connect_server_info:
+            ca_path: "%s"
+          ignore_errors: true
+    """ % certs["other"], server=server, env=env)
+    result = run["system trust"]
+    if variable:
+        assert result["_status"] == "ok" and result["server"]["version"] == server.version, result.get("msg")
+    else:
+        assert result["_status"] == "failed" and "add the CA to the system's trust store" in result["msg"]
+    assert run["ca_path still wins"]["_status"] == "failed"  # the given CA alone, whatever the system trusts

@@ -5,12 +5,10 @@ import json
 
 import pytest
 
+from connect_state import content_by
+from playbook_runs import localhost_play
+
 SECRET = "s3cr3t-value-never-shown-8f2e"
-
-
-def content_by(standin, owner, name):
-    owner_guid = standin.state.user_by_username(owner)["guid"]
-    return next(c for c in standin.state.content.values() if c["owner_guid"] == owner_guid and c["name"] == name)
 
 
 def tag_paths(standin, guid):
@@ -26,12 +24,6 @@ def acl(standin, guid):
     state = standin.state
     return sorted((p["principal_type"], state.users[p["principal_guid"]]["username"] if p["principal_type"] == "user"
                    else state.groups[p["principal_guid"]]["name"], p["role"]) for p in state.permissions[guid])
-
-
-@pytest.fixture
-def demo(standin):
-    standin.reset(seed="demo")
-    return standin
 
 
 SPEC = """
@@ -51,15 +43,12 @@ SPEC = """
 def test_single_form_check_apply_reapply(demo, playbook):
     guid = content_by(demo, "dave", "sales-dashboard")["guid"]
     demo.state.environments[guid] = {"LEGACY": "x"}
-    book = """
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    book = localhost_play("""
         - name: predict
           posit.connect.connect_content: &spec %s
           check_mode: true
           diff: true
-    """ % SPEC
+    """) % SPEC
     predicted = playbook(book).ok()["predict"]
     assert demo.writes() == []
     assert predicted["changed"] is True
@@ -75,10 +64,7 @@ def test_single_form_check_apply_reapply(demo, playbook):
                         {"principal": "Finance", "principal_type": "group", "role": "viewer"}]}
     assert SECRET not in json.dumps(predicted)
 
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: apply
           posit.connect.connect_content: &spec %s
           diff: true
@@ -104,10 +90,7 @@ def test_single_form_check_apply_reapply(demo, playbook):
 def test_environment_overwrite_remove_purge(demo, playbook):
     guid = content_by(demo, "dave", "sales-dashboard")["guid"]
     demo.state.environments[guid] = {"KEEP": "old", "GONE": "x", "EXTRA": "y"}
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: kept
           posit.connect.connect_content: {guid: %(guid)s, environment: {KEEP: new}}
         - name: overwrite
@@ -127,10 +110,7 @@ def test_environment_overwrite_remove_purge(demo, playbook):
 def test_batch_reads_stay_bulk(demo, playbook):
     sales = content_by(demo, "dave", "sales-dashboard")["guid"]
     pricing = content_by(demo, "dave", "pricing-api")["guid"]
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: batch
           posit.connect.connect_content:
             items:
@@ -151,10 +131,7 @@ def test_batch_reads_stay_bulk(demo, playbook):
 
 
 def test_owned_by_with_facets_and_created_items(demo, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: tag everything erin owns
           posit.connect.connect_content:
             owned_by: erin
@@ -192,10 +169,7 @@ def test_owned_by_with_facets_and_created_items(demo, playbook):
     ("permissions: [{principal: bob}, {principal: bob, role: owner}]", "listed twice"),
 ])
 def test_errors_before_any_write(demo, playbook, spec, message):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: bad
           posit.connect.connect_content:
             name: sales-dashboard
@@ -212,10 +186,7 @@ def test_errors_before_any_write(demo, playbook, spec, message):
 def test_vanity_force_and_remove(demo, playbook):
     sales = content_by(demo, "dave", "sales-dashboard")["guid"]
     finance = content_by(demo, "bob", "finance-dashboard")["guid"]
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: take it
           posit.connect.connect_content: {guid: %s, vanity_url: /finance/, force_vanity_url: true}
         - name: remove
@@ -227,10 +198,7 @@ def test_vanity_force_and_remove(demo, playbook):
 
 def test_environment_value_never_in_failure_output(demo, playbook):
     """A failing item with an environment: the value shows nowhere, even at -vvvv."""
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: bad
           posit.connect.connect_content:
             items:
@@ -247,10 +215,7 @@ def test_environment_value_never_in_failure_output(demo, playbook):
 def test_batch_before_2024_06_reads_vanities_once(playbook):
     from connect_standin import StandIn
     with StandIn(version="2024.05.0") as old:
-        run = playbook("""
-        - hosts: localhost
-          gather_facts: false
-          tasks:
+        run = playbook(tasks="""
             - name: batch
               posit.connect.connect_content:
                 items:

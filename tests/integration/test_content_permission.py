@@ -3,12 +3,8 @@
 Each test asserts the module's results, the stand-in's request log and its ACL state.
 """
 
-import pytest
-
-
-def content_by(server, owner, name):
-    owner_guid = server.state.user_by_username(owner)["guid"]
-    return next(c for c in server.state.content.values() if c["owner_guid"] == owner_guid and c["name"] == name)
+from connect_state import content_by, writes
+from playbook_runs import localhost_play
 
 
 def user_guid(server, username):
@@ -19,33 +15,21 @@ def group_guid(server, name):
     return next(g["guid"] for g in server.state.groups.values() if g["name"] == name)
 
 
+def on_item(tasks, **defaults):
+    """A play whose connect_content_permission tasks default to the content item %(guid)s (and these options)."""
+    return localhost_play(tasks, module_defaults={"posit.connect.connect_content_permission": dict(content="%(guid)s",
+                                                                                                   **defaults)})
+
+
 def acl(server, item):
     return [dict(p) for p in server.state.permissions[item["guid"]]]
-
-
-def writes(server):
-    return [(e["method"], e["path"]) for e in server.writes()]
-
-
-@pytest.fixture
-def demo(standin):
-    """A fresh demo organization for tests that change permissions."""
-    standin.reset(seed="demo")
-    return standin
 
 
 def test_add_change_remove_with_check_mode_diff_and_idempotence(demo, playbook):
     item = content_by(demo, "dave", "legacy-kpis")  # ACL: victor viewer, mallory viewer
     carol = user_guid(demo, "carol")
     before = acl(demo, item)
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      module_defaults:
-        posit.connect.connect_content_permission:
-          content: %(guid)s
-          principal: carol
-      tasks:
+    run = playbook(on_item("""
         - name: add, check mode
           posit.connect.connect_content_permission:
           check_mode: true
@@ -80,7 +64,7 @@ def test_add_change_remove_with_check_mode_diff_and_idempotence(demo, playbook):
           posit.connect.connect_content_permission:
             state: absent
           check_mode: true
-    """ % dict(guid=item["guid"]), diff=True).ok()
+    """, principal="carol") % dict(guid=item["guid"]), diff=True).ok()
 
     entry = dict(principal_type="user", principal_guid=carol, principal="carol")
     predicted = run["add, check mode"]
@@ -127,10 +111,7 @@ def test_role_change_updates_the_existing_entry(demo, playbook):
     item = content_by(demo, "dave", "churn-model-api")  # ACL: alice owner, bob viewer
     bob = user_guid(demo, "bob")
     bob_entry = next(p for p in acl(demo, item) if p["principal_guid"] == bob)
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: bob becomes a collaborator, named by guid
           posit.connect.connect_content_permission:
             content: %(guid)s
@@ -156,10 +137,7 @@ def test_groups_by_name_and_guid_and_a_publishers_own_key(demo, playbook):
     budget = content_by(demo, "bob", "budget-report")  # ACL: victor viewer, wendy viewer
     exploration = content_by(demo, "alice", "exploration")  # ACL: carol viewer
     leadership = group_guid(demo, "Leadership")
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: group as collaborator by name
           posit.connect.connect_content_permission:
             content: %(budget)s
@@ -204,13 +182,7 @@ def test_groups_by_name_and_guid_and_a_publishers_own_key(demo, playbook):
 def test_bad_input_fails_clearly_without_writing(standin, playbook):
     item = content_by(standin, "dave", "quarterly-report")
     before = acl(standin, item)
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      module_defaults:
-        posit.connect.connect_content_permission:
-          content: %(guid)s
-      tasks:
+    run = playbook(on_item("""
         - name: unknown user
           posit.connect.connect_content_permission:
             principal: nobody-here
@@ -256,7 +228,7 @@ def test_bad_input_fails_clearly_without_writing(standin, playbook):
         - name: missing principal
           posit.connect.connect_content_permission:
           ignore_errors: true
-    """ % dict(guid=item["guid"], finance=group_guid(standin, "Finance")))
+    """) % dict(guid=item["guid"], finance=group_guid(standin, "Finance")))
     assert run.rc == 0, run.stdout
 
     def failed(name, *words):
@@ -291,10 +263,7 @@ def test_batch_removes_one_users_entries_everywhere(demo, playbook):
     assert len(holding) >= 2
     unknown = "6f300623-1e0c-48e6-a473-ddf630c0c0c3"
     items = [{"content": g} for g in guids] + [{"content": unknown}]
-    play = """
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    play = localhost_play("""
         - name: remove
           posit.connect.connect_content_permission:
             principal: victor
@@ -302,7 +271,7 @@ def test_batch_removes_one_users_entries_everywhere(demo, playbook):
             items: %s
             concurrency: 16
           ignore_errors: true
-    """
+    """)
     import json
     run = playbook(play % json.dumps(items), check=True, diff=True).ok()
     result = run["remove"]
@@ -328,10 +297,7 @@ def test_batch_removes_one_users_entries_everywhere(demo, playbook):
 def test_batch_names_the_item_whose_owner_is_the_principal(demo, playbook):
     owned = [g for g, c in demo.state.content.items() if c["owner_guid"] == user_guid(demo, "dave")][:2]
     demo.state.add_user("zed", "publisher")
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: present
           posit.connect.connect_content_permission:
             principal: dave

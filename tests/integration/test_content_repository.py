@@ -33,7 +33,9 @@ def test_set_change_detach_with_check_and_diff(standin, item, playbook):
                    diff=True).ok()
     assert run["set"]["changed"] is True and run["again"]["changed"] is False
     assert run["poll"]["changed"] is True and run["poll"]["diff"] == {
-        "before": {"polling": False, "content": "stock-report"}, "after": {"polling": True, "content": "stock-report"}}
+        "before": {"polling": False, "content": "stock-report"}, "after": {"polling": True, "content": "stock-report"},
+        "before_header": "git repository of content 'stock-report' (%s)" % item["guid"],
+        "after_header": "git repository of content 'stock-report' (%s)" % item["guid"]}
     assert run["detach"]["changed"] is True and run["gone"]["changed"] is False
     assert run["set"]["content"]["guid"] == item["guid"]
     path = "/__api__/v1/content/%s/repository" % item["guid"]

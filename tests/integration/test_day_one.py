@@ -3,18 +3,7 @@
 Real ansible-playbook runs against the stand-in, asserting on results and on the stand-in's request log.
 """
 
-import pytest
-
-
-def content_by(standin, owner, name):
-    owner_guid = standin.state.user_by_username(owner)["guid"]
-    return next(c for c in standin.state.content.values() if c["owner_guid"] == owner_guid and c["name"] == name)
-
-
-@pytest.fixture
-def demo(standin):
-    standin.reset(seed="demo")
-    return standin
+from connect_state import content_by
 
 
 def test_delete_by_name_and_owner_is_idempotent(demo, playbook):
@@ -28,10 +17,7 @@ def test_delete_by_name_and_owner_is_idempotent(demo, playbook):
           posit.connect.connect_content: {name: forecast-app, owner: bob, state: absent}
           diff: true
     """
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
     """ + task % "delete" + task % "delete again" + task % "delete again in check mode" + """
           check_mode: true
     """).ok()
@@ -53,10 +39,7 @@ def test_delete_by_name_and_owner_of_a_locked_owner(demo, playbook):
     demo.add_content("old-dashboard", owner="bob", title="Old dashboard")
     demo.add_content("old-dashboard", owner="carol", title="Carol's old dashboard")
     demo.state.user_by_username("bob")["locked"] = True
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: delete
           posit.connect.connect_content: {name: old-dashboard, owner: bob, state: absent}
     """).ok()
@@ -66,10 +49,7 @@ def test_delete_by_name_and_owner_of_a_locked_owner(demo, playbook):
 
 
 def test_an_unknown_user_is_named_as_unknown(demo, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: lock a user who does not exist
           posit.connect.connect_user: {username: nosuchuser, locked: true}
           ignore_errors: true
@@ -84,10 +64,7 @@ def test_a_vanity_conflict_names_the_other_item(demo, playbook):
     # the single form reads no listing: the holder of /sales/ is named all the same
     holder = content_by(demo, "dave", "sales-dashboard")
     other = content_by(demo, "alice", "quarterly-report")
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: take another item's path
           posit.connect.connect_content: {guid: %s, vanity_url: /sales/}
           ignore_errors: true
@@ -101,10 +78,7 @@ def test_a_vanity_conflict_names_the_other_item(demo, playbook):
 def test_single_form_diffs_name_the_object(demo, playbook):
     item = content_by(demo, "dave", "sales-dashboard")
     victor = demo.state.user_by_username("victor")
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: content
           posit.connect.connect_content: {guid: %s, title: Sales (renamed)}
           diff: true
@@ -138,10 +112,7 @@ def test_single_form_diffs_name_the_object(demo, playbook):
 
 def test_check_mode_says_an_earlier_task_would_create_the_tag(demo, playbook):
     item = content_by(demo, "dave", "sales-dashboard")
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: create a tag
           posit.connect.connect_tag: {path: Department/Research}
         - name: use it

@@ -5,20 +5,15 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import tarfile
+import time
 
-import pytest
-
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-%s
-"""
+from playbook_runs import localhost_play
 
 
 def play(*tasks):
-    return PLAY % "\n".join(tasks)
+    return localhost_play("\n".join(tasks))
 
 
 def task(name, module, args, extra=""):
@@ -49,12 +44,6 @@ def item_named(standin, name):
 
 def methods(entries):
     return [(e["method"], e["path"].replace("/__api__/", "")) for e in entries]
-
-
-@pytest.fixture
-def demo(standin):
-    standin.reset(seed="demo")
-    return standin
 
 
 def test_check_mode_packs_and_hashes_only_then_deploys_then_uploads_nothing(demo, playbook, tmp_path):
@@ -210,3 +199,71 @@ def test_bundle_info_dest_errors_name_the_option_and_download_nothing(demo, play
     assert run["again"]["downloaded"] is True and run["same"]["downloaded"] is False
     downloads = [e for e in demo.requests if e["path"].endswith("/download")]
     assert len(downloads) == 1
+
+
+PRIVATE = {".env": "API_TOKEN={{ lookup('pipe','touch PWNED') }}", ".env.production": "X=1",
+           ".Renviron": "GITHUB_PAT=ghp_0123", ".Rhistory": "Sys.setenv(KEY='x')", ".ssh/id_rsa": "PRIVATE KEY",
+           "index.html~": "<p>old</p>", ".git/config": "[core]", ".venv/pyvenv.cfg": "home = /usr",
+           "env2/pyvenv.cfg": "home = /usr", "env2/lib/site.py": "x", "renv/library/R/x": "x"}
+
+
+def test_a_directory_is_packed_without_secrets_and_refuses_links_out_and_special_files(demo, playbook, tmp_path):
+    site = tmp_path / "site"
+    app(site)
+    for name, text in PRIVATE.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text)
+    batch = dict(items=[dict(name="private-site", bundle=str(site))], concurrency=1)
+    run = playbook(play(task("deploy", "connect_deploy", dict(name="private-site", bundle=str(site))),
+                        task("again", "connect_deploy", batch))).ok()
+    stored = demo.state.bundles[item_named(demo, "private-site")["guid"]][-1]
+    with tarfile.open(fileobj=io.BytesIO(stored["archive"]), mode="r:gz") as tar:
+        assert tar.getnames() == ["index.html", "manifest.json", "notes.log"]
+    assert run["again"]["changed"] is False  # the batch form leaves out the same files: the same archive
+
+    (tmp_path / "elsewhere.txt").write_text("a private file")
+    (site / "data").mkdir()
+    (site / "data" / "link.txt").symlink_to(tmp_path / "elsewhere.txt")
+    (site / "gone").symlink_to(site / "no-such-file")
+    os.mkfifo(str(site / "pipe"))
+    demo.clear_log()
+    started = time.monotonic()
+    run = playbook(play(task("link", "connect_deploy", dict(name="private-site", bundle=str(site), exclude=["pipe", "gone"]),
+                             "ignore_errors: true"),
+                        task("broken", "connect_deploy", dict(name="private-site", bundle=str(site),
+                                                              exclude=["data", "pipe"]), "ignore_errors: true"),
+                        task("fifo", "connect_deploy", dict(items=[dict(name="private-site", bundle=str(site),
+                                                                        exclude=["data", "gone"])]),
+                             "ignore_errors: true")), timeout=120)
+    assert time.monotonic() - started < 100
+    assert run["link"]["msg"] == (
+        "Option 'bundle': %s/data/link.txt is a symbolic link to %s/elsewhere.txt, outside %s, which would upload a "
+        "file from elsewhere. Copy what it points to into the directory, or leave it out with the option 'exclude'."
+        % (site, tmp_path, site))
+    assert run["broken"]["msg"].startswith("Option 'bundle': %s/gone is a broken symbolic link" % site)
+    assert "Option 'items[0].bundle': %s/pipe is a FIFO (named pipe)" % site in str(run["fifo"])
+    assert demo.requests == []
+    assert "PWNED" not in " ".join(os.listdir(str(tmp_path)))
+
+
+def test_a_download_replaces_a_link_planted_at_dest_and_is_private_unless_mode_says(demo, playbook, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("must stay")
+    dest = tmp_path / "b.tar.gz"
+    dest.symlink_to(victim)
+    run = playbook(play(task("deployed", "connect_deploy", dict(name="shipped2", bundle=app(tmp_path / "app"))),
+                        task("download", "connect_bundle_info", dict(name="shipped2", dest=str(dest))),
+                        task("shared", "connect_bundle_info", dict(name="shipped2", dest=str(dest), mode="0640")),
+                        task("bad_mode", "connect_bundle_info", dict(name="shipped2", dest=str(dest), mode="rw-all"),
+                             "ignore_errors: true"))).ok()
+    assert victim.read_text() == "must stay" and not dest.is_symlink()
+    stored = demo.state.bundles[item_named(demo, "shipped2")["guid"]][-1]
+    assert dest.read_bytes() == stored["archive"] and run["download"]["downloaded"] is True
+    assert run["download"]["changed"] is False and run["shared"]["changed"] is True
+    assert oct(os.stat(str(dest)).st_mode & 0o777) == "0o640"
+    assert run["bad_mode"]["msg"] == ("Option 'mode' must be an octal mode such as '0600' or a symbolic one such as "
+                                      "'u=rw,g=r', got 'rw-all'.")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    dest.unlink()
+    playbook(play(task("private", "connect_bundle_info", dict(name="shipped2", dest=str(dest))))).ok()
+    assert oct(os.stat(str(dest)).st_mode & 0o777) == "0o600"

@@ -4,16 +4,14 @@ stand-in's seeded packages and its request log."""
 from collections import Counter
 
 from packaging.version import Version
+from playbook_runs import localhost_play
 
 
 def rows_named(state, name):
     return [p for guid, rows in state.packages.items() if guid in state.content for p in rows if p["name"] == name]
 
 
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+PLAY = localhost_play("""
     - name: old requests
       posit.connect.connect_package_info:
         name: requests
@@ -36,7 +34,7 @@ PLAY = """
     - name: nothing
       posit.connect.connect_package_info:
         name: no-such-package
-"""
+""")
 
 
 def test_package_queries(standin, playbook):
@@ -85,10 +83,7 @@ def test_bad_input_fails_before_any_request(standin, playbook):
                           (dict(content="sales-dashboard"), "Option 'content': 'sales-dashboard' is not a content guid"),
                           (dict(language="julia"), "language")):
         standin.clear_log()
-        run = playbook("""
-        - hosts: localhost
-          gather_facts: false
-          tasks:
+        run = playbook(tasks="""
             - name: bad
               posit.connect.connect_package_info: %s
         """ % args)
@@ -97,10 +92,7 @@ def test_bad_input_fails_before_any_request(standin, playbook):
 
 
 def test_unknown_content_and_a_publishers_view(standin, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: unknown
           posit.connect.connect_package_info:
             content: 0f0e0d0c-0b0a-4908-8706-050403020100

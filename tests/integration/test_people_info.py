@@ -4,11 +4,9 @@ the stand-in (real ansible-playbook runs)."""
 import time
 
 from connect_standin import StandIn
+from playbook_runs import localhost_play
 
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+PLAY = localhost_play("""
     - name: locked
       posit.connect.connect_user_info:
         locked: true
@@ -27,7 +25,7 @@ PLAY = """
       posit.connect.connect_user_info:
         inactive_since: last tuesday
       ignore_errors: true
-"""
+""")
 
 
 def names(result):
@@ -52,13 +50,10 @@ def test_locked_and_inactive_since(standin, playbook):
     assert len(listings) == 4  # one listing per task: the filters add no request
 
 
-SERVER = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+SERVER = localhost_play("""
     - name: info
       posit.connect.connect_server_info:
-"""
+""")
 
 
 def test_active_users(standin, playbook):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import role_play
+from playbook_runs import role_play
 from connect_standin import StandIn
 
 HANDOFF = role_play("ownership_handoff", "connect_handoff")
@@ -59,10 +59,7 @@ def test_dropped_connections_during_the_handoff_are_retried(fresh, playbook):
 
 def test_a_create_whose_response_is_lost_is_not_repeated(fresh, playbook):
     fresh.set_faults([{"kind": "drop", "method": "POST", "after_write": True, "every": 2, "count": 2}])
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: create
           posit.connect.connect_content:
             items:
@@ -82,10 +79,7 @@ def test_a_create_whose_response_is_lost_is_not_repeated(fresh, playbook):
 def test_a_hung_server_fails_after_timeout(standin, playbook):
     standin.set_faults([{"kind": "hang", "seconds": 30}])
     started = time.monotonic()
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: info
           posit.connect.connect_content_info:
             timeout: 2
@@ -104,10 +98,7 @@ CASES = {
 @pytest.mark.parametrize("fault", sorted(CASES))
 def test_a_proxy_page_or_broken_json_is_one_clear_line(standin, playbook, fault):
     standin.set_faults([{"kind": fault}])
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: info
           posit.connect.connect_server_info:
     """)
@@ -126,10 +117,7 @@ def behind_prefix():
 
 def test_wrong_url_404_api_root_bad_key_and_publisher_key(standin, behind_prefix, playbook):
     root = standin.url
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: web page
           posit.connect.connect_server_info:
             server: "%(root)s/connect/#/apps"

@@ -1,6 +1,8 @@
 """Reliability matrix, input and check mode: bad input to every module fails with a clear message naming the
 option before any write request; check mode over every module and role sends no write request at all."""
 
+from playbook_runs import localhost_play
+
 
 BAD_GUID = "not-a-guid"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -77,10 +79,7 @@ def test_bad_input_to_every_module_fails_before_any_write(standin, playbook):
     assert standin.writes() == []
 
 
-CHECK_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+CHECK_PLAY = localhost_play("""
     - name: update
       posit.connect.connect_content: {guid: "%(guid)s", title: Renamed, owner: bob, max_processes: 3}
     - name: create
@@ -147,7 +146,7 @@ CHECK_PLAY = """
     - name: report role
       ansible.builtin.include_role: {name: posit.connect.content_report}
       vars: {connect_report_dir: "%(tmp)s/report"}
-"""
+""")
 
 
 def test_check_mode_over_every_module_and_role_writes_nothing(standin, playbook, tmp_path):

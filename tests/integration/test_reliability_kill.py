@@ -6,7 +6,7 @@ import signal
 import subprocess
 import time
 
-from conftest import playbook_command, role_play
+from playbook_runs import playbook_command, role_play
 from connect_standin import StandIn
 
 HANDOFF = role_play("ownership_handoff", "connect_handoff")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import role_play
+from playbook_runs import role_play
 from connect_standin import StandIn
 
 NOW = int(time.time()) - 3600  # both stand-ins seed the same entries at the same times
@@ -31,7 +31,7 @@ def lines(path):
 def add_entries(server, when, count):
     admin = server.state.user_by_username("admin")
     with server.state.lock:
-        return [str(server.state.record(admin, "update_content", "entry %d at %d" % (i, when), when=when)["id"])
+        return [str(server.state.record(admin, "edit_application", "entry %d at %d" % (i, when), when=when)["id"])
                 for i in range(count)]
 
 
@@ -78,10 +78,10 @@ def test_action_filter_a_dead_run_changed_filters_and_a_truncated_file(servers, 
     server = servers[0]
     dest, state = tmp_path / "owners.jsonl", tmp_path / "owners.state"
     variables = dict(connect_audit_export_dest=str(dest), connect_audit_export_state=str(state),
-                     connect_audit_export_actions=["add_content", "update_content"])
+                     connect_audit_export_actions=["add_application", "edit_application"])
     playbook(PLAY, server=server, extra_vars=variables).ok()
     first = lines(dest)
-    assert first and {e["action"] for e in first} <= {"add_content", "update_content"}
+    assert first and {e["action"] for e in first} <= {"add_application", "edit_application"}
 
     # A run that died after appending but before its state file was updated left a tail behind.
     with open(dest, "a") as handle:

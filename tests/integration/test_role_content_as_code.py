@@ -2,18 +2,16 @@
 reports, apply, check mode in every form writing nothing, prune's double guard, secrets never shown."""
 
 import csv
+import json
+import os
 
 import pytest
 import yaml
 
-from conftest import role_play
+from playbook_runs import role_play
+from connect_state import content_by
 
 SECRET = "cac-secret-value-5d1c9e"
-
-
-def content_by(standin, owner, name):
-    owner_guid = standin.state.user_by_username(owner)["guid"]
-    return next(c for c in standin.state.content.values() if c["owner_guid"] == owner_guid and c["name"] == name)
 
 
 @pytest.fixture
@@ -35,7 +33,7 @@ def test_export_then_plan_reports_zero_drift(demo, playbook, tmp_path):
     assert run["fact"]["connect_cac"]["total"] == 40 and demo.writes() == []
     text = spec.read_text()
     assert SECRET not in text and "prod" not in text
-    assert "# environment variables on the server (values not exported): DB_URL, MODE" in text
+    assert "# environment variables on the server (values not exported): [DB_URL, MODE]" in text
     items = dict(((i["owner"], i["name"]), i) for i in yaml.safe_load(text)["items"])
     sales = items[("dave", "sales-dashboard")]
     assert sales == {"name": "sales-dashboard", "owner": "dave", "access_type": "logged_in",
@@ -151,3 +149,144 @@ def test_bad_mode_fails_before_any_request(demo, playbook, tmp_path):
     run = run_role(playbook, tmp_path, connect_cac_mode="export")
     assert run.rc != 0 and "connect_cac_spec_file" in run.stdout
     assert demo.requests == []
+
+
+HOSTILE_TITLE = "{{ lookup('pipe','touch /tmp/cac-env-pwned') }} {% raw %}\nline\u2028=cmd|' /C calc'!A0 <script>"
+
+
+def test_export_runtimes_then_plan_has_no_drift_and_apply_converges_images_first(demo, playbook, tmp_path):
+    from connect_standin.exec_environments import add_environment
+    python = {"installations": [{"version": "3.12.4", "path": "/opt/python/3.12.4/bin/python3"}]}
+    with demo.state.lock:
+        add_environment(demo.state, "ghcr.io/example/base:1", title=HOSTILE_TITLE, python=python, matching="exact")
+        add_environment(demo.state, "ghcr.io/example/bare:1")
+    content_by(demo, "dave", "sales-dashboard")["default_image_name"] = "ghcr.io/example/base:1"
+    spec = tmp_path / "spec.yml"
+    run = run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec),
+                   connect_cac_export_runtimes=True).ok()
+    assert run["fact"]["connect_cac"]["environments"] == 2 and demo.writes() == []
+    exported = yaml.safe_load(spec.read_text().replace("!unsafe ", ""))
+    assert exported["environments"] == [
+        {"name": "ghcr.io/example/bare:1", "cluster_name": "Kubernetes", "matching": "any"},
+        {"name": "ghcr.io/example/base:1", "cluster_name": "Kubernetes", "title": HOSTILE_TITLE, "matching": "exact",
+         "python": python["installations"]}]
+
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    fact = run["fact"]["connect_cac"]
+    assert (fact["drifted"], fact["rows"], fact["environments"]) == (0, [], 2) and demo.writes() == []
+
+    text = spec.read_text().replace("matching: exact", "matching: none").replace(
+        "environments:\n", "environments:\n- name: ghcr.io/example/new:1\n  title: New\n", 1)
+    spec.write_text(text)
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec)).ok()
+    rows = dict(((r["name"], r["field"]), (r["before"], r["after"])) for r in run["fact"]["connect_cac"]["rows"])
+    assert rows[("ghcr.io/example/base:1", "matching")] == ("exact", "none")
+    assert rows[("ghcr.io/example/new:1", "(item)")] == ("", "created")
+    assert demo.writes() == []
+    run = run_role(playbook, tmp_path, connect_cac_mode="apply", connect_cac_spec_file=str(spec)).ok()
+    assert run["fact"]["connect_cac"]["drifted"] == 2
+    # the items were converged already: the images' writes are the only ones (a batch: in either order)
+    assert sorted((e["method"], e["path"].split("/")[3]) for e in demo.writes()) == [
+        ("POST", "environments"), ("PUT", "environments")]
+    base = next(e for e in demo.state.exec_environments.values() if e["name"] == "ghcr.io/example/base:1")
+    assert base["title"] == HOSTILE_TITLE and base["matching"] == "none" and base["python"] == python
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    assert run["fact"]["connect_cac"]["drifted"] == 0 and demo.writes() == []
+    assert not os.path.exists("/tmp/cac-env-pwned")
+
+
+HOSTILE_ZONE = "{{ lookup('pipe','touch /tmp/cac-schedule-pwned') }} {% raw %}\nzone\u2028\x85=cmd|' /C calc'!A0 <script>\""
+
+
+def test_schedules_exported_drift_reported_and_never_applied(demo, playbook, tmp_path):
+    if demo.sparse:
+        pytest.skip("no recording carries include=schedule: the sparse listing answers without schedules")
+    guid = next(g for g in sorted(demo.state.schedules) if g in demo.state.content)
+    item = demo.state.content[guid]
+    owner = next(u["username"] for u in demo.state.users.values() if u["guid"] == item["owner_guid"])
+    current = demo.state.schedules[guid]["current"][0]
+    current["timezone"] = HOSTILE_ZONE
+    rule = current["schedule"]["rrules"][0]
+    spec = tmp_path / "spec.yml"
+    run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec),
+             connect_cac_export_owner=owner, connect_cac_export_name=item["name"]).ok()
+    assert demo.writes() == []
+    exported = yaml.safe_load(spec.read_text().replace("!unsafe ", ""))["items"]
+    keys = ("type", "rule", "timezone", "email", "start_time")
+    schedule = dict((k, current[k if k != "rule" else "schedule"]) for k in keys)
+    assert [i.get("schedules") for i in exported] == [[schedule]]
+
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    fact = run["fact"]["connect_cac"]
+    assert (fact["drifted"], fact["schedules_drifted"], fact["rows"]) == (0, 0, []) and demo.writes() == []
+    listings = [e for e in demo.requests if e["method"] == "GET" and e["path"] == "/__api__/v1/content"]
+    assert any("schedule" in (e["query"].get("include") or "") for e in listings)
+
+    spec.write_text(spec.read_text().replace(rule, "RRULE:FREQ=MONTHLY;INTERVAL=1"))
+    report = tmp_path / "plan.md"
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_report=str(report), connect_cac_fail_on_drift=True)
+    assert run.rc != 0 and "1 schedules differ" in run.stdout
+    rows = list(csv.DictReader((tmp_path / "plan.csv").open()))
+    assert [(r["name"], r["field"], r["status"]) for r in rows] == [(item["name"], "schedules", "drift")]
+    assert rule in rows[0]["before"] and "FREQ=MONTHLY" in rows[0]["after"] and "FREQ=MONTHLY" not in rows[0]["before"]
+    assert "reported, not applied" in report.read_text() and demo.writes() == []
+
+    run = run_role(playbook, tmp_path, connect_cac_mode="apply", connect_cac_spec_file=str(spec),
+                   connect_cac_report=str(report)).ok()
+    fact = run["fact"]["connect_cac"]
+    assert demo.writes() == [] and demo.state.schedules[guid]["current"][0]["schedule"]["rrules"] == [rule]
+    assert [(r["field"], r["status"]) for r in fact["rows"]] == [("schedules", "not applied")]
+    assert "not applied: Connect's API has no schedule writes" in fact["schedules"]
+    assert "reported, not applied" in report.read_text()
+    assert not any("schedule" in e["path"] for e in demo.requests)
+    assert not os.path.exists("/tmp/cac-schedule-pwned")
+
+
+def test_export_runtimes_writes_integrations_then_plan_has_no_drift_and_apply_creates_them_first(
+        demo, playbook, tmp_path):
+    import requests
+    secret = "cac-oauth-secret-71d0"
+    hostile = "{{ lookup('pipe','touch /tmp/cac-int-pwned') }} {% raw %}\nline\u2028=cmd|' /C calc'!A0 <script>"
+    config = {"auth_mode": "Confidential", "authorization_uri": "https://idp.example/authorize",
+              "client_id": "client-id", "client_secret": secret, "scopes": "email",
+              "token_endpoint_auth_method": "client_secret_post", "token_uri": "https://idp.example/token"}
+    requests.post(demo.url + "/__api__/v1/oauth/integrations", timeout=30,
+                  headers={"Authorization": "Key %s" % demo.keys["admin"]},
+                  json=dict(name=hostile, description="Ops' <b>", template="custom", config=config)).raise_for_status()
+    demo.clear_log()
+    spec = tmp_path / "spec.yml"
+    run = run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec),
+                   connect_cac_export_runtimes=True).ok()
+    assert run["fact"]["connect_cac"]["integrations"] == 1 and demo.writes() == []
+    text = spec.read_text()
+    assert secret not in text and "# config: Connect returns no secret" in text
+    exported = yaml.safe_load(text.replace("!unsafe ", ""))["integrations"]
+    assert exported == [dict(name=hostile, description="Ops' <b>", template="custom",
+                             config=dict((k, v) for k, v in config.items() if k != "client_secret"))]
+
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    fact = run["fact"]["connect_cac"]
+    assert (fact["drifted"], fact["rows"], fact["integrations"]) == (0, [], 1) and demo.writes() == []
+
+    # A new integration in the spec, its secret added as the comment says: created first, then a rerun is clean.
+    spec.write_text(text.replace("integrations:\n", "integrations:\n- name: Lake\n  template: custom\n  config: %s\n"
+                                 % json.dumps(config), 1))
+    run = run_role(playbook, tmp_path, connect_cac_mode="apply", connect_cac_spec_file=str(spec)).ok()
+    assert run["fact"]["connect_cac"]["drifted"] == 1 and secret not in run.stdout + run.stderr
+    assert [(e["method"], e["path"]) for e in demo.writes()] == [("POST", "/__api__/v1/oauth/integrations")]
+    lake = next(i for i in demo.state.integrations.values() if i["name"] == "Lake")
+    assert lake["config"]["client_secret"] == secret
+    demo.clear_log()
+    run = run_role(playbook, tmp_path, connect_cac_mode="plan", connect_cac_spec_file=str(spec),
+                   connect_cac_fail_on_drift=True).ok()
+    assert run["fact"]["connect_cac"]["drifted"] == 0 and demo.writes() == []
+    assert not os.path.exists("/tmp/cac-int-pwned")

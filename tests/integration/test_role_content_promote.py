@@ -6,6 +6,7 @@ and check mode and the dry run writing nothing on either server."""
 import json
 
 import pytest
+import requests
 
 from connect_standin import StandIn
 
@@ -209,3 +210,314 @@ def test_the_api_keys_and_environment_values_never_show(servers, playbook, tmp_p
     assert run["fact secret"]["connect_promote"]["items"][0]["environment_set"] == ["API_TOKEN"]
     for value in (source.keys["admin"], target.keys["admin"], secret):
         assert value not in run.stdout + run.stderr
+
+
+# ---------------------------------------------------------------- ACL the target server cannot take (issue 24.4)
+# cweber is a publisher on the source and a collaborator of board-a there, but a viewer on the target, where Connect
+# refuses a viewer as a collaborator. A group that only the source has, with a hostile name, is a viewer of board-a.
+HOSTILE_GROUP = "Ops {{ lookup('pipe','touch %s') }} {%% if true %%}x{%% endif %%}\u2028\r\n<script>=cmd|' /C calc'!A0\"'"
+
+
+@pytest.fixture(scope="module")
+def acl_servers(tmp_path_factory):
+    source, target = StandIn(version=SOURCE_VERSION).start(), StandIn(version=TARGET_VERSION).start()
+    touched = tmp_path_factory.mktemp("hostile") / "touched"
+    source.add_user("cweber", "publisher")
+    target.add_user("cweber", "viewer")
+    with source.state.lock:
+        group = source.state.add_group(HOSTILE_GROUP % touched, source.state.user_by_username("alice")["guid"])
+    yield source, target, group, touched
+    source.stop()
+    target.stop()
+
+
+ACL_SETUP = """
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/posit.connect.connect: %(source)s
+  tasks:
+    - name: deploy on the source
+      posit.connect.connect_deploy:
+        name: "{{ item }}"
+        owner: alice
+        access_type: acl
+        bundle: %(bundle)s
+      loop: [board-a, board-b, board-c, board-t]
+      register: deployed
+    - name: acl on the source
+      posit.connect.connect_content_permission:
+        content: "{{ (deployed.results | selectattr('item', 'eq', item.name) | first).content.guid }}"
+        principal: "{{ item.principal }}"
+        role: "{{ item.role }}"
+      loop:
+        - {name: board-a, principal: cweber, role: owner}
+        - {name: board-b, principal: bob, role: viewer}
+        - {name: board-c, principal: cweber, role: owner}
+        - {name: board-c, principal: bob, role: viewer}
+    - name: tag and vanity URL on the source
+      posit.connect.connect_tag:
+        paths: [Promo/SourceOnly]
+    - name: tag on board-t, vanity URL on board-c
+      posit.connect.connect_content:
+        name: "{{ item.name }}"
+        owner: alice
+        tags: "{{ item.tags | default(omit) }}"
+        vanity_url: "{{ item.vanity | default(omit) }}"
+      loop:
+        - {name: board-t, tags: [Promo/SourceOnly]}
+        - {name: board-c, vanity: /board-c/}
+"""
+
+ACL_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: block
+      block:
+        - name: role
+          ansible.builtin.include_role:
+            name: posit.connect.content_promote
+      always:
+        - name: fact
+          ansible.builtin.debug:
+            var: connect_promote
+"""
+
+
+def by_name(server, name):
+    return next((c for c in server.state.content.values() if c["name"] == name), None)
+
+
+def seed_acl(playbook, acl_servers, tmp_path):
+    source, target, group, dummy = acl_servers
+    if by_name(source, "board-a") is None:
+        playbook(ACL_SETUP % {"source": json.dumps(connection(source)), "bundle": site(tmp_path / "b", "<p>B</p>")},
+                 server=source).ok()
+        with source.state.lock:
+            source.state.add_permission(by_name(source, "board-a"), group["guid"], "group", "viewer")
+    source.clear_log()
+    target.clear_log()
+
+
+def promote_acl(playbook, acl_servers, items, check=False, **options):
+    source, target = acl_servers[:2]
+    extra = dict(options, connect_promote_source=connection(source), connect_promote_target=connection(target),
+                 connect_promote_items=[{"name": name, "owner": "alice"} for name in items])
+    run = playbook(ACL_PLAY, server=target, check=check, extra_vars=extra)
+    return run, run["fact"]["connect_promote"]
+
+
+def reported(run):
+    """The messages of the role's task that reports the ACL entries the target does not take as they are."""
+    return [m for name, result in run.results.items() if "Report the ACL entries" in name
+            for m in result.get("msg", [])]
+
+
+def viewer_message(target):
+    return 'target server %s: user "cweber" is a viewer there, and a viewer cannot be a collaborator' % target.url
+
+
+def test_a_viewer_collaborator_fails_the_dry_run_and_check_mode_naming_the_target(acl_servers, playbook, tmp_path):
+    source, target, group, touched = acl_servers
+    seed_acl(playbook, acl_servers, tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    for check, dry_run in ((False, True), (True, False)):
+        # board-a last: the capture keeps the last result of each task
+        run, fact = promote_acl(playbook, acl_servers, ["board-b", "board-a"], check=check, connect_promote_dry_run=dry_run,
+                                connect_promote_work_dir=str(work), connect_promote_mode="0640")
+        assert run.rc != 0, run.stdout[-3000:]
+        assert viewer_message(target) in run.stdout, run.stdout[-3000:]
+        assert "connect_promote_acl_downgrade: true" in run.stdout
+        # The group the target lacks is reported too, naming the target server, its name carried as data.
+        missing = "target server %s: group %s does not exist there" % (target.url, json.dumps(group["name"]))
+        assert any(m.startswith(missing) for m in reported(run)), reported(run)
+        assert "target server %s: group " % target.url in run.stdout
+        assert [f["item"]["name"] for f in fact["failed"]] == ["board-a"]
+        assert viewer_message(target) in fact["failed"][0]["msg"]
+        assert [i["source"]["name"] for i in fact["items"]] == ["board-b"] and fact["items"][0]["uploaded"] is True
+        assert writes(source, target) == []
+        assert by_name(target, "board-a") is None and by_name(target, "board-b") is None
+    assert not touched.exists()
+    # The bundle board-b would need was downloaded with the mode asked for (connect_promote_mode).
+    assert oct((work / ("%s.tar.gz" % by_name(source, "board-b")["guid"])).stat().st_mode & 0o777) == "0o640"
+
+
+def test_a_viewer_collaborator_fails_its_item_before_any_write_the_others_go_on(acl_servers, playbook, tmp_path):
+    source, target, group, touched = acl_servers
+    seed_acl(playbook, acl_servers, tmp_path)
+    # Extra vars are strings: "false" is false.
+    run, fact = promote_acl(playbook, acl_servers, ["board-a", "board-b"], connect_promote_acl_downgrade="false")
+    assert run.rc != 0 and viewer_message(target) in run.stdout, run.stdout[-3000:]
+    assert "1 of 2 items failed" in run.stdout
+    assert [f["item"]["name"] for f in fact["failed"]] == ["board-a"]
+    # board-b is promoted, with its ACL; nothing at all is written for board-a.
+    dst_b = by_name(target, "board-b")
+    assert dst_b is not None and by_name(target, "board-a") is None
+    assert [i["source"]["name"] for i in fact["items"]] == ["board-b"] and fact["items"][0]["changed"] is True
+    for entry in target.writes():
+        assert dst_b["guid"] in entry["path"] or (entry["path"] == "/__api__/v1/content"
+                                                  and entry["body"]["name"] == "board-b"), entry
+    assert {(p["principal_guid"], p["role"]) for p in target.state.permissions[dst_b["guid"]]} == \
+        {(target.state.user_by_username("bob")["guid"], "viewer")}
+    assert writes(source) == [] and not touched.exists()
+
+
+def test_acl_downgrade_makes_the_collaborator_a_viewer_on_the_target_and_a_rerun_is_unchanged(
+        acl_servers, playbook, tmp_path):
+    source, target, group, touched = acl_servers
+    seed_acl(playbook, acl_servers, tmp_path)
+    run, fact = promote_acl(playbook, acl_servers, ["board-a", "board-b"], connect_promote_acl_downgrade=True)
+    run.ok()
+    item = next(i for i in fact["items"] if i["source"]["name"] == "board-a")
+    assert item["acl_downgraded"] == ["cweber"] and item["changed"] is True
+    downgraded = ('target server %s: user "cweber" is a viewer there, and a viewer cannot be a collaborator; '
+                  'made a viewer of "board-a" (connect_promote_acl_downgrade).' % target.url)
+    assert downgraded in item["acl_warnings"] and json.dumps(downgraded)[1:-1] in run.stdout
+    assert item["acl_unmatched"] == [group["name"]]
+    dst_a = by_name(target, "board-a")
+    assert [(p["principal_guid"], p["principal_type"], p["role"]) for p in target.state.permissions[dst_a["guid"]]] == \
+        [(target.state.user_by_username("cweber")["guid"], "user", "viewer")]
+    assert fact["failed"] == [] and writes(source) == [] and not touched.exists()
+
+    target.clear_log()
+    run, fact = promote_acl(playbook, acl_servers, ["board-a", "board-b"], connect_promote_acl_downgrade=True)
+    run.ok()
+    assert [i["changed"] for i in fact["items"]] == [False, False] and int(fact["changed"]) == 0
+    assert fact["items"][0]["acl_downgraded"] == ["cweber"]
+    assert writes(source, target) == []
+
+
+def test_boolean_variables_given_as_false_strings_are_false(acl_servers, playbook, tmp_path):
+    """-e name=false gives the string "false": each boolean behaves as false."""
+    source, target, group, touched = acl_servers
+    seed_acl(playbook, acl_servers, tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    falses = dict.fromkeys(("connect_promote_acl", "connect_promote_acl_downgrade", "connect_promote_dry_run",
+                            "connect_promote_create_tags", "connect_promote_vanity"), "false")
+    # board-c: the ACL (with the viewer collaborator) is not copied, nor the vanity URL; the item is written.
+    run, fact = promote_acl(playbook, acl_servers, ["board-c"], connect_promote_work_dir=str(work), **falses)
+    run.ok()
+    dst_c = by_name(target, "board-c")
+    assert dst_c is not None and fact["items"][0]["uploaded"] is True
+    assert target.state.permissions[dst_c["guid"]] == [] and dst_c["guid"] not in target.state.vanity_urls
+    assert fact["items"][0]["acl_downgraded"] == [] and fact["items"][0]["vanity_url"] is None
+    # The bundle the role downloaded is private (0600) by default.
+    assert oct((work / ("%s.tar.gz" % by_name(source, "board-c")["guid"])).stat().st_mode & 0o777) == "0o600"
+    # board-t: the tag the target lacks is not created; the item fails before any write.
+    target.clear_log()
+    run, fact = promote_acl(playbook, acl_servers, ["board-t"], **falses)
+    assert run.rc != 0 and "lacks: Promo/SourceOnly" in run.stdout, run.stdout[-3000:]
+    assert writes(source, target) == [] and by_name(target, "board-t") is None
+
+
+# ------------------------------------------------------------------ OAuth integrations, by name
+OAUTH_SECRET = "promote-oauth-secret-5e2a"
+OAUTH_CONFIG = {"auth_mode": "Confidential", "authorization_uri": "https://idp.example/authorize",
+                "client_id": "client-id", "client_secret": OAUTH_SECRET, "scopes": "email",
+                "token_endpoint_auth_method": "client_secret_post", "token_uri": "https://idp.example/token"}
+
+
+@pytest.fixture(scope="module")
+def oauth_servers(tmp_path_factory):
+    """A source whose interactive item uses two integrations, one of them (hostile name) missing on the target."""
+    where = tmp_path_factory.mktemp("oauth")
+    touched = where / "touched"
+    hostile = "Lake {{ lookup('pipe','touch %s') }} {%% if true %%}x{%% endif %%}\u2028\r\n<script>=cmd|' /C calc'!A0\"'" \
+        % touched
+    source, target = StandIn(version=TARGET_VERSION).start(), StandIn(version=TARGET_VERSION).start()
+    yield source, target, hostile, touched, where
+    source.stop()
+    target.stop()
+
+
+def _api(server, method, path, body):
+    answer = requests.request(method, server.url + "/__api__/" + path, json=body,
+                              headers={"Authorization": "Key %s" % server.keys["admin"]}, timeout=30)
+    answer.raise_for_status()
+    return answer.json() if answer.content else None
+
+
+def seed_oauth(playbook, oauth_servers):
+    source, target, hostile, touched, where = oauth_servers
+    if any(c["name"] == "dash-board" for c in source.state.content.values()):
+        return
+    root = where / "dash"
+    root.mkdir()
+    (root / "manifest.json").write_text(json.dumps({"version": 1, "metadata": {"appmode": "python-dash"}}))
+    (root / "app.py").write_text("app = None\n")
+    play = ("- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: deploy\n"
+            "      posit.connect.connect_deploy: {name: dash-board, owner: alice, bundle: %s, server: %s, api_key: %s}\n"
+            % (json.dumps(str(root)), json.dumps(source.url), json.dumps(source.keys["admin"])))
+    playbook(play, server=source).ok()
+    made = [_api(source, "POST", "v1/oauth/integrations",
+                 dict(name=name, description=text, template="custom", config=OAUTH_CONFIG))
+            for name, text in (("Warehouse", "Analysts"), (hostile, "Ops' lake <b>"))]
+    _api(target, "POST", "v1/oauth/integrations",
+         dict(name="Warehouse", description="Analysts", template="custom", config=OAUTH_CONFIG))
+    guid = next(c for c in source.state.content.values() if c["name"] == "dash-board")["guid"]
+    _api(source, "PUT", "v1/content/%s/oauth/integrations/associations" % guid,
+         [{"oauth_integration_guid": m["guid"]} for m in made])
+
+
+def promote_oauth(playbook, oauth_servers, check=False, **options):
+    source, target = oauth_servers[:2]
+    extra = dict(options, connect_promote_source=connection(source), connect_promote_target=connection(target),
+                 connect_promote_items=[{"name": "dash-board", "owner": "alice"}])
+    text = PLAY % dict(play_check="", block_check="", apply="", dry_run="false", name="oauth")
+    run = playbook(text, server=target, check=check, extra_vars=extra)
+    fact = run["fact oauth"]["connect_promote"] if run.rc == 0 else None
+    return run, fact
+
+
+def linked(server, name):
+    item = next(c for c in server.state.content.values() if c["name"] == name)
+    return sorted(server.state.integrations[link["integration_guid"]]["name"]
+                  for link in server.state.oauth_associations.get(item["guid"], []))
+
+
+def test_oauth_integrations_follow_by_name_and_missing_ones_are_created_with_their_config(
+        oauth_servers, playbook):
+    source, target, hostile, touched, where = oauth_servers
+    seed_oauth(playbook, oauth_servers)
+    config = {hostile: OAUTH_CONFIG}
+    # connect_promote_create_integrations given as the string "false": the missing integration is reported and
+    # not sent; the item goes on with the one the target has.
+    run, fact = promote_oauth(playbook, oauth_servers, connect_promote_create_integrations="false",
+                              connect_promote_integration_config=config)
+    run.ok()
+    item = fact["items"][0]
+    assert item["oauth_integrations"] == ["Warehouse"] and item["integrations_missing"] == [hostile]
+    assert item["integrations_created"] == [] and json.dumps(hostile) in item["integration_warnings"][0]
+    assert linked(target, "dash-board") == ["Warehouse"]
+    assert [i["name"] for i in target.state.integrations.values()] == ["Warehouse"]
+
+    # Check mode with the flag: the creation is predicted, nothing is written.
+    source.clear_log()
+    target.clear_log()
+    run, fact = promote_oauth(playbook, oauth_servers, check=True, connect_promote_create_integrations=True,
+                              connect_promote_integration_config=config)
+    run.ok()
+    assert fact["items"][0]["integrations_created"] == [hostile] and fact["items"][0]["changed"] is True
+    assert writes(source, target) == []
+
+    # For real: created first (template and description from the source, config as given), then associated.
+    run, fact = promote_oauth(playbook, oauth_servers, connect_promote_create_integrations=True,
+                              connect_promote_integration_config=config)
+    run.ok()
+    made = next(i for i in target.state.integrations.values() if i["name"] == hostile)
+    assert (made["template"], made["description"], made["config"]["client_secret"]) == \
+        ("custom", "Ops' lake <b>", OAUTH_SECRET)
+    assert linked(target, "dash-board") == sorted(["Warehouse", hostile])
+    assert fact["items"][0]["integrations_missing"] == [] and fact["items"][0]["integrations_created"] == [hostile]
+    assert OAUTH_SECRET not in run.stdout + run.stderr and not touched.exists()
+    assert writes(source) == []
+
+    # A second run writes nothing.
+    target.clear_log()
+    run, fact = promote_oauth(playbook, oauth_servers, connect_promote_create_integrations=True,
+                              connect_promote_integration_config=config)
+    run.ok()
+    assert fact["items"][0]["changed"] is False and writes(source, target) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import role_play
+from playbook_runs import role_play
 from connect_standin import StandIn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def server():
 @pytest.fixture(scope="module")
 def report(server, tmp_path_factory):
     """One full report run shared by the tests that read its files."""
-    from conftest import run_playbook
+    from playbook_runs import run_playbook
     directory = tmp_path_factory.mktemp("report")
     server.clear_log()
     started = time.time()

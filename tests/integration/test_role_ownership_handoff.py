@@ -1,36 +1,21 @@
 """posit.connect.ownership_handoff against the stand-in: dry run, check mode, diff, the move, the re-run,
-a limited move, a move interrupted half-way and finished by a second run, and bad variables."""
+a limited move, a move interrupted half-way and finished by a second run, bad variables, and a report of
+hostile titles and names (text cells, mode 0600) with the variables given as text on the command line."""
 
 import csv
 
 import pytest
 
-from conftest import role_play
-from connect_standin import StandIn
+from playbook_runs import role_play
+from test_role_content_report_hostile import FORMULA_STARTS, run_cli
+from connect_state import writes
 
 PLAY = role_play("ownership_handoff", "connect_handoff")
-
-
-@pytest.fixture(scope="module")
-def server():
-    standin = StandIn(seed="demo").start()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def org(server):
-    server.reset(seed="demo")
-    return server
 
 
 def owned(server, username):
     guid = server.state.user_by_username(username)["guid"]
     return sorted(c["guid"] for c in server.state.content.values() if c["owner_guid"] == guid)
-
-
-def writes(server):
-    return [(e["method"], e["path"]) for e in server.writes()]
 
 
 def content_lists(server):
@@ -173,3 +158,39 @@ def test_the_report_of_a_handoff_is_kept_by_a_rerun_with_nothing_to_do(org, play
     again = playbook(PLAY, server=org, extra_vars=variables).ok()
     assert "moved 0 of 0 items from dave to erin; 0 failed" in again.stdout
     assert report.read_text() == record and record.count("moved") == 15
+
+
+def test_hostile_titles_and_names_are_text_cells_of_a_0600_report_with_variables_given_as_text(org, tmp_path):
+    touched = tmp_path / "pwned"
+    # names as Connect allows them (letters, digits, '.', '-', '_'), titles of 3 characters or more
+    hostile = {"-2-3": "{{ lookup('pipe','touch %s') }}{%% raw %%}" % touched,
+               "plus": "+1\r\nsecond line\rthird\u2028fourth\u0085fifth, \"quoted\"",
+               "formula": "=cmd|' /C calc'!A0", "at": "@SUM(1+1)", "minus": "-42", "tab": "\t=1",
+               "script": "<script>alert(1)</script>"}
+    added = {org.add_content(name, owner="dave", title=title)["guid"]: (name, title) for name, title in hostile.items()}
+    daves = owned(org, "dave")
+    report = tmp_path / "run.csv"
+    run_cli(org, tmp_path, ["connect_handoff_from=dave", "connect_handoff_to=erin", "connect_handoff_report=%s" % report,
+                            "connect_handoff_dry_run=false", "connect_validate_certs=false"], play=PLAY)
+    assert sorted(writes(org)) == sorted(("PATCH", "/__api__/v1/content/%s" % g) for g in daves)
+    with open(report, newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == ["guid", "name", "title", "old_owner", "new_owner", "result"] and len(table) == len(daves) + 1
+    rows = {line[0]: line for line in table[1:]}
+
+    def cell(text):
+        return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+    for guid, (name, title) in added.items():
+        assert rows[guid][1:3] == [cell(name), cell(title)] and rows[guid][5] == "moved"
+    assert rows[next(g for g, (n, t) in added.items() if n == "minus")][2] == "'-42"
+    assert not [value for line in table for value in line if value.startswith(FORMULA_STARTS)]
+    assert oct(report.stat().st_mode & 0o777) == "0o600" and not touched.exists()
+
+    org.clear_log()  # a dry run given as text writes nothing but its report, with the mode given
+    shared = tmp_path / "dry.csv"
+    run_cli(org, tmp_path, ["connect_handoff_from=erin", "connect_handoff_to=dave", "connect_handoff_report=%s" % shared,
+                            "connect_handoff_dry_run=true", "connect_handoff_mode=0640"], play=PLAY)
+    assert writes(org) == [] and oct(shared.stat().st_mode & 0o777) == "0o640"
+    with open(shared, newline="") as handle:
+        assert {line["result"] for line in csv.DictReader(handle)} == {"would move"}

@@ -2,27 +2,16 @@
 nothing, the run (handoff, ACLs, groups, lock, in that order), the report, the re-run, and bad variables."""
 
 import csv
+import json
+import stat
+import urllib.request
 
 import pytest
 
-from conftest import role_play
-from connect_standin import StandIn
+from playbook_runs import role_play
 
 PLAY = role_play("user_offboarding", "connect_offboard")
 VARS = dict(connect_offboard_user="dave", connect_offboard_to="erin")
-
-
-@pytest.fixture(scope="module")
-def server():
-    standin = StandIn(seed="demo").start()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def org(server):
-    server.reset(seed="demo")
-    return server
 
 
 def guid(server, username):
@@ -172,3 +161,88 @@ def test_a_name_clash_is_reported_and_the_rest_done_and_the_rerun_finishes(org, 
     org.state.names = dict(((c["owner_guid"], c["name"]), g) for g, c in org.state.content.items())
     again = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user="dave", connect_offboard_to="alice")).ok()
     assert again["fact"]["connect_offboard"]["handoff"]["changed"] == 1 and owned(org, "dave") == []
+
+
+def served_groups(server):
+    request = urllib.request.Request(server.url + "/__api__/v1/groups",
+                                     headers={"Authorization": "Key " + server.keys["admin"]})
+    with urllib.request.urlopen(request) as answer:
+        return json.load(answer)["results"]
+
+
+@pytest.fixture
+def recorded_groups(org, monkeypatch):
+    """The stand-in's group lists shaped as real Connect 2024.08 and 2025.04 answers (the recording
+    posit-sdk-py/__api__/v1/groups.json): guid, name and owner_guid only, no member_count."""
+    real = org.state.group_out
+    monkeypatch.setattr(org.state, "group_out", lambda group, version=None: dict(
+        (key, value) for key, value in real(group, version).items() if key in ("guid", "name", "owner_guid")),
+        raising=False)
+    assert all(sorted(group) == ["guid", "name", "owner_guid"] for group in served_groups(org))
+    org.clear_log()
+    return org
+
+
+def hostile(marker):
+    """A name a hostile server could send: a CSV formula, quotes, template syntax, line breaks, HTML."""
+    return ("=cmd|' /C calc'!A0 \"Team\", {{ lookup('pipe','touch %s') }} {%% if true %%}x{%% endif %%}"
+            "\nline\r2\u2028three\u0085<script>alert(1)</script>" % marker)
+
+
+def test_groups_without_member_count_dry_run_check_mode_and_run(recorded_groups, playbook, tmp_path):
+    org = recorded_groups
+    marker = tmp_path / "pwned"
+    science = next(g for g in org.state.groups if org.state.groups[g]["name"] == "Data Science")
+    org.state.groups[science]["name"] = name = hostile(marker)
+
+    report = tmp_path / "dry.csv"
+    dry = playbook(PLAY, server=org, extra_vars=dict(VARS, connect_offboard_dry_run=True,
+                                                     connect_offboard_report=str(report))).ok()
+    assert org.writes() == []
+    fact = dry["fact"]["connect_offboard"]
+    assert (fact["groups"]["changed"], fact["locked"]) == (1, True)
+    got = rows(report)
+    assert [r["step"] for r in got][-2:] == ["group", "lock"] and got[-2]["guid"] == science
+    assert got[-2]["name"] in (name, "'" + name)  # the to_csv filter may mark a formula as text
+    assert got[-2]["result"] == "would remove from the group" and got[-1]["result"] == "would lock"
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+
+    checked = playbook(PLAY, server=org, check=True, extra_vars=VARS).ok()
+    assert org.writes() == [] and checked["fact"]["connect_offboard"]["groups"]["changed"] == 1
+
+    report = tmp_path / "run.csv"
+    run = playbook(PLAY, server=org, extra_vars=dict(VARS, connect_offboard_report=str(report))).ok()
+    assert run["fact"]["connect_offboard"]["failures"] == []
+    assert groups_of(org, "dave") == [] and org.state.user_by_username("dave")["locked"] is True
+    assert [r["result"] for r in rows(report)][-2:] == ["removed from the group", "locked"]
+    assert not marker.exists()
+    # every group's members were read (no count to skip the empty ones by), and only dave's group written
+    member_reads = {e["path"].split("/")[4] for e in org.requests if e["path"].endswith("/members")}
+    assert member_reads == set(org.state.groups)
+    assert [(w["method"], w["path"]) for w in org.writes() if "/groups/" in w["path"]] == \
+        [("DELETE", "/__api__/v1/groups/%s/members/%s" % (science, guid(org, "dave")))]
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_failed_step_still_locks_and_writes_the_report_then_fails(org, playbook, tmp_path, dry_run):
+    org.add_content("shared-notes", owner="alice", title="Shared notes")
+    shared = next(g for g, c in org.state.content.items() if c["name"] == "shared-notes")
+    org.state.add_permission(org.state.content[shared], guid(org, "dave"), "user", "viewer")
+    # The group list cannot be read (a sign-in page answers): the groups step fails as a whole.
+    org.set_faults([{"kind": "html", "method": "GET", "path": r"/v1/groups$"}])
+    report = tmp_path / "failed.csv"
+    run = playbook(PLAY, server=org, extra_vars=dict(VARS, connect_offboard_dry_run=dry_run,
+                                                     connect_offboard_report=str(report),
+                                                     connect_offboard_report_mode="0640"))
+    assert run.rc != 0 and "user_offboarding: groups: " in run.stdout, run.stdout[-3000:]
+    got = rows(report)
+    assert [r["step"] for r in got] == ["handoff"] * 15 + ["access", "groups", "lock"]
+    assert (got[16]["guid"], got[16]["name"]) == ("", "") and got[16]["result"].startswith("failed: ")
+    assert stat.S_IMODE(report.stat().st_mode) == 0o640
+    if dry_run:
+        assert org.writes() == [] and got[-1]["result"] == "would lock"
+        assert org.state.user_by_username("dave")["locked"] is False
+    else:
+        assert got[-1]["result"] == "locked" and org.state.user_by_username("dave")["locked"] is True
+        assert owned(org, "dave") == [] and acl_items(org, "dave") == []
+        assert groups_of(org, "dave") == ["Data Science"]  # the step that failed; a re-run finishes it

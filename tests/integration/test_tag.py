@@ -1,6 +1,6 @@
 """posit.connect.connect_tag against the stand-in: real ansible-playbook runs, results and the request log."""
 
-import pytest
+from playbook_runs import localhost_play
 
 
 def paths(standin):
@@ -11,17 +11,8 @@ def paths(standin):
     return sorted(path(t) for t in tags.values())
 
 
-@pytest.fixture
-def demo(standin):
-    standin.reset(seed="demo")
-    return standin
-
-
 def test_create_with_parents_check_diff_idempotent(demo, playbook):
-    book = """
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    book = localhost_play("""
         - name: predict
           posit.connect.connect_tag: &tags
             paths: [Region/EMEA/France, Region/EMEA, Department/Finance, Region/APAC]
@@ -33,7 +24,7 @@ def test_create_with_parents_check_diff_idempotent(demo, playbook):
           posit.connect.connect_tag: *tags
         - name: one
           posit.connect.connect_tag: {path: Region/EMEA/France}
-    """
+    """)
     before = paths(demo)
     run = playbook(book).ok()
     predicted = run["predict"]
@@ -49,10 +40,7 @@ def test_create_with_parents_check_diff_idempotent(demo, playbook):
 
 
 def test_delete_needs_force_for_children_or_content(demo, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: has children
           posit.connect.connect_tag: {path: Lifecycle, state: absent}
           ignore_errors: true
@@ -67,10 +55,7 @@ def test_delete_needs_force_for_children_or_content(demo, playbook):
     assert "1 tagged content item" in run["has content"]["msg"] and "force: true" in run["has content"]["msg"]
     assert run["in check mode with force"]["changed"] is True
     assert demo.writes() == []
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: force
           posit.connect.connect_tag: {paths: [Lifecycle, Lifecycle/Deprecated, Nothing/Here], state: absent, force: true}
         - name: again
@@ -82,19 +67,13 @@ def test_delete_needs_force_for_children_or_content(demo, playbook):
 
 
 def test_bad_input_and_publisher_key(demo, playbook):
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: empty name
           posit.connect.connect_tag: {path: "Department//Legal"}
           ignore_errors: true
     """)
     assert "is not a tag path" in run["empty name"]["msg"]
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: publisher
           posit.connect.connect_tag: {path: Department/Legal}
           ignore_errors: true

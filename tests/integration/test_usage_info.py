@@ -7,6 +7,8 @@ Results are checked against the stand-in's state (its 1,500 Shiny sessions and
 from collections import Counter
 from datetime import datetime, timezone
 
+from playbook_runs import localhost_play
+
 
 def rfc3339(ts):
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -34,10 +36,7 @@ def gets(server, path):
     return [r for r in server.requests if r["method"] == "GET" and r["path"] == "/__api__/" + path]
 
 
-ADMIN_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+ADMIN_PLAY = localhost_play("""
     - name: shiny sessions
       posit.connect.connect_usage_info:
         type: shiny
@@ -65,7 +64,7 @@ ADMIN_PLAY = """
         content: "{{ report }}"
         since: "{{ since }}"
         summarize: true
-"""
+""")
 
 
 def test_usage_types_filters_and_summary(standin, playbook):
@@ -134,10 +133,7 @@ def test_usage_types_filters_and_summary(standin, playbook):
     assert standin.writes() == []
 
 
-LIMITED_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+LIMITED_PLAY = localhost_play("""
     - name: own usage
       posit.connect.connect_usage_info:
         summarize: true
@@ -152,9 +148,9 @@ LIMITED_PLAY = """
       ignore_errors: true
     - name: bad type
       posit.connect.connect_usage_info:
-        type: hits
+        type: sessions
       ignore_errors: true
-"""
+""")
 
 
 def test_publisher_viewer_and_bad_input(standin, playbook):
@@ -171,7 +167,7 @@ def test_publisher_viewer_and_bad_input(standin, playbook):
 
     for name, parts in {"bad since": ["Option 'since'", "'last tuesday'", "-7d"],
                         "bad content": ["Option 'content'", "sales-dashboard", "guid"],
-                        "bad type": ["type", "shiny, visits", "hits"]}.items():
+                        "bad type": ["type", "shiny, visits, hits", "sessions"]}.items():
         assert run[name]["_status"] == "failed", name
         for part in parts:
             assert part in run[name]["msg"], (name, part)
@@ -186,10 +182,7 @@ def test_publisher_viewer_and_bad_input(standin, playbook):
     assert standin.keys["viewer"] not in viewer.stdout
 
 
-ROWS_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+ROWS_PLAY = localhost_play("""
     - name: session rows and summary
       posit.connect.connect_usage_info:
         type: shiny
@@ -202,7 +195,7 @@ ROWS_PLAY = """
         type: visits
         content: "{{ report }}"
         rows: true
-"""
+""")
 
 
 def test_rows_join_each_session_and_visit_with_username_and_title(standin, playbook):

@@ -5,62 +5,33 @@ The playbook fixture runs many cases in one ansible-playbook process (one task e
 check-mode and -vvvv assertions need too.
 """
 
-import pytest
+import json
+
+from connect_state import writes
 
 PASSWORD = "Sup3r-secret-pw"
-
-
-@pytest.fixture
-def demo(standin):
-    standin.reset(seed="demo")
-    return standin
-
-
-def writes(server):
-    return [(e["method"], e["path"]) for e in server.writes()]
+NINA = dict(username="nina", email="nina@example.com", first_name="Nina", user_role="publisher", password=PASSWORD)
 
 
 def user(server, username):
     return server.state.user_by_username(username)
 
 
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-%s
-"""
-
-
-def tasks(text):
-    return PLAY % "\n".join("    " + line for line in text.strip("\n").splitlines())
-
-
 def test_create_reapply_check_mode_and_diff(demo, playbook):
     body = """
 - name: create, check mode
-  posit.connect.connect_user: &nina
-    username: nina
-    email: nina@example.com
-    first_name: Nina
-    user_role: publisher
-    password: %s
+  posit.connect.connect_user: &nina %s
   check_mode: true
   diff: true
-""" % PASSWORD
-    run = playbook(tasks(body)).ok()
+""" % json.dumps(NINA)
+    run = playbook(tasks=body).ok()
     assert run["create, check mode"]["changed"] is True
     assert run["create, check mode"]["user"]["username"] == "nina" and run["create, check mode"]["user"]["guid"] is None
     assert demo.writes() == [] and user(demo, "nina") is None
 
     body = """
 - name: create
-  posit.connect.connect_user: &nina
-    username: nina
-    email: nina@example.com
-    first_name: Nina
-    user_role: publisher
-    password: %s
+  posit.connect.connect_user: &nina %s
 - name: again
   posit.connect.connect_user: *nina
 - name: change, check mode
@@ -84,9 +55,9 @@ def test_create_reapply_check_mode_and_diff(demo, playbook):
   posit.connect.connect_user:
     username: nina
     locked: true
-""" % PASSWORD
+""" % json.dumps(NINA)
     demo.clear_log()
-    run = playbook(tasks(body), verbosity=4).ok()
+    run = playbook(tasks=body, verbosity=4).ok()
     assert PASSWORD not in run.stdout + run.stderr
     created = run["create"]
     assert created["changed"] is True and created["user"]["guid"] == user(demo, "nina")["guid"]
@@ -139,7 +110,7 @@ def test_rename_by_guid_and_errors_before_any_write(demo, playbook):
     password: %(pw)s
   ignore_errors: true
 """ % dict(bob=bob, pw=PASSWORD)
-    run = playbook(tasks(body)).ok()
+    run = playbook(tasks=body).ok()
     assert run["rename"]["diff"]["before"] == {"username": "bob"} and run["rename"]["diff"]["after"] == {"username": "robert"}
     assert user(demo, "robert")["guid"] == bob
     assert "'username': user 'alice' already exists" in run["rename onto an existing username"]["msg"]
@@ -152,32 +123,21 @@ def test_rename_by_guid_and_errors_before_any_write(demo, playbook):
 
 
 def test_batch_with_a_failing_item(demo, playbook):
+    kept = [{"username": "victor"}, {"username": "wendy", "first_name": "Wendy W"}]
+    newbie = {"username": "newbie", "email": "newbie@example.com", "user_must_set_password": True, "user_role": "viewer"}
     body = """
 - name: batch
   posit.connect.connect_user:
     user_role: publisher
-    items:
-      - username: victor
-      - username: wendy
-        first_name: Wendy W
-      - username: ghost
-      - username: newbie
-        email: newbie@example.com
-        user_must_set_password: true
-        user_role: viewer
+    items: %s
   ignore_errors: true
   diff: true
 - name: batch again
   posit.connect.connect_user:
     user_role: publisher
-    items:
-      - username: victor
-      - username: wendy
-        first_name: Wendy W
-      - username: newbie
-        user_role: viewer
-"""
-    run = playbook(tasks(body)).ok()
+    items: %s
+""" % (json.dumps(kept + [{"username": "ghost"}, newbie]), json.dumps(kept + [{"username": "newbie", "user_role": "viewer"}]))
+    run = playbook(tasks=body).ok()
     batch = run["batch"]
     assert batch["_status"] == "failed" and batch["failed_count"] == 1 and batch["changed_count"] == 3
     assert [r["status"] for r in batch["results"]] == ["updated", "updated", "failed", "created"]
@@ -218,7 +178,7 @@ def test_remote_users(demo, playbook):
     remote: true
   ignore_errors: true
 """
-    run = playbook(tasks(body)).ok()
+    run = playbook(tasks=body).ok()
     assert run["remote, check mode"]["changed"] is True
     assert run["remote"]["changed"] is True and run["remote"]["user"]["user_role"] == "publisher"
     assert run["remote again"]["changed"] is False
@@ -248,7 +208,7 @@ def test_a_refused_password_appears_nowhere(demo, playbook):
 """
     # from the environment, as from a vault: a password written in the playbook (or given with -e) shows in
     # Ansible's own output (its error excerpt of the task, its -vvvv command line)
-    run = playbook(tasks(body), verbosity=4, env=dict(NEW_PASSWORD=short)).ok()
+    run = playbook(tasks=body, verbosity=4, env=dict(NEW_PASSWORD=short)).ok()
     assert "InadequatePassword" in run["refused"]["msg"]
     assert run["batch refused"]["failed_count"] == 1
     assert short not in run.stdout + run.stderr and short not in str(run.results)

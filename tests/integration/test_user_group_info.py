@@ -6,6 +6,7 @@ Each test asserts the modules' results and the stand-in's request log.
 import pytest
 
 from connect_standin import StandIn
+from playbook_runs import localhost_play
 
 
 def user_guid(server, username):
@@ -24,10 +25,7 @@ def gets(server, path):
     return [e for e in server.requests if e["method"] == "GET" and e["path"] == path]
 
 
-USERS_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+USERS_PLAY = localhost_play("""
     - name: all users
       posit.connect.connect_user_info:
     - name: by username
@@ -82,7 +80,7 @@ USERS_PLAY = """
       posit.connect.connect_user_info:
         role: viewer
       check_mode: true
-"""
+""")
 
 
 def test_user_info_every_option(standin, playbook):
@@ -122,10 +120,7 @@ def test_user_info_every_option(standin, playbook):
     assert standin.writes() == []
 
 
-GROUPS_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
+GROUPS_PLAY = localhost_play("""
     - name: all groups
       posit.connect.connect_group_info:
     - name: by name with members
@@ -161,7 +156,7 @@ GROUPS_PLAY = """
         name: Finance
         members: true
       check_mode: true
-"""
+""")
 
 
 def test_group_info_every_option(standin, playbook):
@@ -207,10 +202,7 @@ def crowd():
 
 def test_user_paging_past_500(crowd, playbook):
     crowd.clear_log()
-    run = playbook("""
-    - hosts: localhost
-      gather_facts: false
-      tasks:
+    run = playbook(tasks="""
         - name: all users
           posit.connect.connect_user_info:
         - name: prefix with more than one page of matches
@@ -265,10 +257,7 @@ def _teams_server(version):
 def test_group_prefix_paging_old_and_new_servers(playbook, version):
     server = _teams_server(version)
     try:
-        run = playbook("""
-        - hosts: localhost
-          gather_facts: false
-          tasks:
+        run = playbook(tasks="""
             - name: prefix with more than one page of matches
               posit.connect.connect_group_info:
                 prefix: team-

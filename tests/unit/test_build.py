@@ -17,12 +17,12 @@ BIN = Path(sys.executable).parent
 
 # Prefixes that must never be in the artifact.
 FORBIDDEN = (".venv/", ".nox/", ".ci/", ".git/", ".pytest_cache/", ".ansible/", "build/", "bench/", "tools/", "collections/",
-             "tests/standin/", "tests/integration/", "tests/unit/", "tests/fixtures/", "tests/output/", "artifacts/")
+             "tests/", "artifacts/")
 FORBIDDEN_FILES = ("Makefile", "requirements-dev.txt", "requirements-test.txt", "noxfile.py", ".gitignore",
                    ".ansible-lint", "docs/generate.py", "tests/conftest.py")
 REQUIRED = ("MANIFEST.json", "FILES.json", "README.md", "LICENSE", "requirements.txt", "meta/runtime.yml",
-            "meta/execution-environment.yml", "plugins/doc_fragments/connect.py", "plugins/module_utils/client.py",
-            "plugins/module_utils/module.py", "plugins/modules/connect_server_info.py", "changelogs/config.yaml",
+            "meta/execution-environment.yml", "plugins/doc_fragments/connect.py", "plugins/module_utils/api/client.py",
+            "plugins/module_utils/engine/module.py", "plugins/modules/connect_server_info.py", "changelogs/config.yaml",
             "docs/README.md", "docs/awx/credential-type.yml", "docs/reference/connect_server_info_module.rst",
             "docs/reference/index.rst", "docs/docsite/extra-docs.yml", "docs/docsite/rst/audit_events_event_source.rst",
             "bindep.txt",

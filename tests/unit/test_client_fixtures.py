@@ -9,7 +9,7 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 
 FIXTURES = next(p for p in Path(__file__).resolve().parents if p.name == "tests") / "fixtures" / "connect-api" / "fixtures" / "posit-sdk-py"
 SERVER = "http://localhost:3443"  # the host the recorded paging URLs name
@@ -80,10 +80,13 @@ def test_offset_paging_over_recorded_user_pages(replay):
 
 
 def test_keyset_paging_over_recorded_usage_pages(replay):
-    # The recorded second page has no 'next' at all: paging must end there.
+    # The recorded second page has no 'next' at all: paging must end there. The second request is rebuilt from
+    # paging.cursors.next with the first one's parameters (the recording's own name: limit=500&next=...), never
+    # taken from the paging.next link, which names the host of Connect's Server.Address.
     usage = list(replay.paginate_keyset("v1/instrumentation/shiny/usage"))
     assert replay.adapter.seen[0] == "__api__/v1/instrumentation/shiny/usage?limit=500"
-    assert replay.adapter.seen[1] == "__api__/v1/instrumentation/shiny/usage?next=23948901087"
+    assert replay.adapter.seen[1] == "__api__/v1/instrumentation/shiny/usage?limit=500&next=23948901087"
+    assert len(replay.adapter.seen) == 2
     assert len(usage) >= 1 and "content_guid" in usage[0]
 
 

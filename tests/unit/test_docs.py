@@ -31,7 +31,8 @@ def collections_path(tmp_path_factory):
 
 
 def test_generated_docs_are_current(tmp_path):
-    """docs/reference (antsibull-docs' output) and the event source's page are what `make docs` writes now."""
+    """docs/reference (antsibull-docs' output), the event source's page and the module lists of README.md and
+    docs/README.md are what `make docs` writes now."""
     proc = subprocess.run([sys.executable, str(ROOT / "docs" / "generate.py"), "--dest", str(tmp_path)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -43,6 +44,9 @@ def test_generated_docs_are_current(tmp_path):
         stale += ["%s/%s (no longer generated)" % (sub, n) for n in committed if n not in fresh]
         stale += ["%s/%s (differs)" % (sub, n) for n in fresh if n in committed
                   and not filecmp.cmp(str(tmp_path / sub / n), str(ROOT / sub / n), shallow=False)]
+    for page in ("README.md", "docs/README.md"):
+        if not filecmp.cmp(str(tmp_path / page), str(ROOT / page), shallow=False):
+            stale.append("%s (its generated module list differs)" % page)
     assert not stale, "generated docs are out of date; run `make docs` and commit:\n  " + "\n  ".join(stale)
 
 
@@ -88,8 +92,18 @@ def test_ansible_doc_renders(module, collections_path):
     assert "[WARNING]" not in proc.stderr and "[ERROR]" not in proc.stderr, proc.stderr
 
 
-BATCH_MODULES = ["connect_content", "connect_content_permission", "connect_deploy", "connect_group", "connect_tag",
-                 "connect_user"]
+def batch_modules():
+    """The modules with a batch form, from their code: built with batch_form, or reconciled with a batch= choice."""
+    return sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("connect_*.py")
+                  if re.search(r"\bbatch_form\(|\breconcile\([^)]*\bbatch=", p.read_text()))
+
+
+BATCH_MODULES = batch_modules()
+
+
+def test_batch_modules_are_found_in_the_code():
+    assert {"connect_content", "connect_content_permission", "connect_deploy", "connect_group", "connect_tag",
+            "connect_user"} <= set(BATCH_MODULES)
 
 
 @pytest.mark.parametrize("module", BATCH_MODULES)
@@ -130,7 +144,7 @@ def test_doc_fragments_pass_ansible_tests_yamllint(fragment, variant, text):
 
 def test_readme_layout_names_every_module_utils_file():
     """The README's layout paragraph names every file of plugins/module_utils (the architecture at a glance)."""
-    layout = (ROOT / "README.md").read_text().split("The layout, by job:", 1)[1].split("\n\n", 2)[1]
+    layout = (ROOT / "README.md").read_text().split("The layout, by job", 1)[1].split("\n\n", 1)[0]
     files = sorted(p.relative_to(ROOT / "plugins" / "module_utils") for p in (ROOT / "plugins" / "module_utils").rglob("*.py")
                    if p.name != "__init__.py")
     assert [str(f) for f in files if not re.search(r"[`/]%s`" % re.escape(f.name), layout)] == []

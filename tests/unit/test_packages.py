@@ -1,4 +1,4 @@
-"""connect_package_info's logic (module_utils/packages.py) and the stand-in's packages endpoints, whose
+"""connect_package_info's logic (module_utils/concepts/packages.py) and the stand-in's packages endpoints, whose
 answers are validated against Connect's OpenAPI reference (copied into tests/fixtures/connect-api)."""
 
 import sys
@@ -6,14 +6,12 @@ from pathlib import Path
 
 import pytest
 import requests
-import yaml
-from jsonschema import Draft202012Validator, FormatChecker
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "build" / "collections"))
 sys.path.insert(0, str(ROOT / "tests" / "standin"))
 
-from ansible_collections.posit.connect.plugins.module_utils.packages import (  # noqa: E402
+from ansible_collections.posit.connect.plugins.module_utils.concepts.packages import (  # noqa: E402
     PackageQuery,
     join_content,
     r_version,
@@ -23,8 +21,7 @@ from ansible_collections.posit.connect.plugins.module_utils.packages import (  #
 )
 from connect_standin import StandIn  # noqa: E402
 from connect_standin.seed import build  # noqa: E402
-
-OPENAPI = ROOT / "tests" / "fixtures" / "connect-api" / "openapi"
+from standin_helpers import conforms  # noqa: E402
 
 
 # -- versions ------------------------------------------------------------------
@@ -103,28 +100,6 @@ def test_join_and_summary():
 
 # -- the stand-in's endpoints against the reference ------------------------------
 
-def _nullable(node):
-    """OpenAPI 3.0 `nullable: true` -> JSON Schema's added 'null' type."""
-    if isinstance(node, dict):
-        node = dict((k, _nullable(v)) for k, v in node.items())
-        if node.pop("nullable", False) and "type" in node:
-            node["type"] = [node["type"], "null"]
-        return node
-    if isinstance(node, list):
-        return [_nullable(v) for v in node]
-    return node
-
-
-def conforms(response, document, path):
-    doc = _nullable(yaml.safe_load((OPENAPI / ("posit-%s-api-openapi.yml" % document)).read_text()))
-    responses = doc["paths"][path]["get"]["responses"]
-    found = responses[str(response.status_code)]["content"]["application/json"]["schema"]
-    validator = Draft202012Validator(dict(found, components=doc["components"]), format_checker=FormatChecker())
-    errors = list(validator.iter_errors(response.json()))
-    assert not errors, "%s %s: %s at %s" % (path, response.status_code, errors[0].message, list(errors[0].path))
-    return response.json()
-
-
 @pytest.fixture(scope="module")
 def server():
     with StandIn() as standin:
@@ -155,8 +130,8 @@ def test_packages_endpoints_conform_to_the_reference(server):
     assert get(server, "/v1/content/%s/packages" % undeployed["guid"]).status_code == 204
     conforms(get(server, "/v1/content/%s/packages" % "0f0e0d0c-0b0a-4908-8706-050403020100"), "content",
              "/v1/content/{guid}/packages")
-    conforms(get(server, "/v1/packages", page_size=501), "packages", "/v1/packages")  # 400 InvalidRange
-    assert get(server, "/v1/packages", page_size=501).json()["code"] == 13
+    conforms(get(server, "/v1/packages", page_size=0), "packages", "/v1/packages")  # 400 InvalidRange
+    assert get(server, "/v1/packages", page_size=0).json()["code"] == 13  # no maximum: posit-sdk asks for 1000000
 
 
 def test_packages_follow_visibility_and_environment_management(server):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 from ansible.plugins.filter.core import regex_replace
+from ansible.plugins.filter.urlsplit import split_url
 
 from ansible_collections.posit.connect.plugins.filter.content_report import (
     COLUMNS,
@@ -87,10 +88,23 @@ def test_long_chart_labels_end_in_an_ellipsis_and_the_tooltip_keeps_them_whole()
     assert all(len(label) <= 20 for chart in bars.values() for title, label in chart)  # what fits left of a bar
 
 
+def test_every_value_of_the_page_is_escaped():
+    """Each {{ }} of index.html.j2 that shows a value from Connect ends in `| e` (Ansible renders with native
+    types, where autoescape does nothing); the others are counts, sizes and constants of the template."""
+    template = (TEMPLATES / "index.html.j2").read_text()
+    expressions = re.findall(r"{{(.*?)}}(?!')", template, re.S)
+    from_connect = [e for e in expressions if re.search(r"\b(row|guid|package|version|bar\.label|bar\.value|server)\b", e)]
+    assert len(from_connect) >= 20
+    assert [e for e in from_connect if not e.rstrip().endswith("| e")] == []
+    assert "| safe" not in template and "innerHTML" not in template and "insertAdjacentHTML" not in template
+    assert not re.search(r"=\{\{", template)  # every attribute quoted
+
+
 def render_page(rows, charts):
     """The role's index.html.j2 as Ansible renders it, for the few variables and filters it uses."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined)
     environment.filters["regex_replace"] = regex_replace
+    environment.filters["urlsplit"] = split_url
     return environment.get_template("index.html.j2").render(
         connect_report=rows, connect_report_charts=charts, connect_report_days=30,
         connect_report_all_time=False, connect_report_with_usage=True, connect_report_with_packages=False,
@@ -101,9 +115,28 @@ def render_page(rows, charts):
 def test_csv_quotes_and_nulls():
     rows = [{"guid": "g", "title": 'Sales, "EMEA"', "usage": None, "id": 3}]
     text = to_csv(rows, ["guid", "title", "usage", "id"])
-    assert text == 'guid,title,usage,id\ng,"Sales, ""EMEA""",,3\n'
+    assert text == 'guid,title,usage,id\r\ng,"Sales, ""EMEA""",,3\r\n'
     assert list(csv.reader(io.StringIO(text)))[1] == ["g", 'Sales, "EMEA"', "", "3"]
-    assert to_csv([]) == ",".join(COLUMNS) + "\n"
+    assert to_csv([]) == ",".join(COLUMNS) + "\r\n"
+
+
+HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", "=HYPERLINK(\"http://x\")",
+           "a\rb", "a\nb", "a\r\nb", "a\u2028b", "a\x85b", '"quoted", and, commas', "<script>x</script>",
+           "{{ lookup('pipe','touch X') }}", "{% raw %}", "-5", "ok"]
+
+
+def test_csv_cells_that_start_like_a_formula_are_text_and_line_breaks_stay_in_their_cell():
+    rows = [{"value": value, "number": number} for value, number in zip(HOSTILE, [-5, 3, -2.5, 0] + [None] * 20)]
+    text = to_csv(rows, ["value", "number"])
+    read = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(read) == len(HOSTILE) + 1  # no cell broke its row
+    for line, value, row in zip(read[1:], HOSTILE, rows):
+        assert line[0] == ("'" + value if value[0] in "=+-@\t\r" else value)
+        # what a spreadsheet sees: no text cell starts a formula; numbers, negative ones too, stay numbers
+        assert line[0][0] not in "=+-@\t\r"
+        assert line[1] == ("" if row["number"] is None else str(row["number"]))
+    assert read[1][1] == "-5" and read[3][1] == "-2.5"
+    assert to_csv([{"=a": "=1"}], ["=a"]) == "'=a\r\n'=1\r\n"  # the header is text as well
 
 
 def test_thousands_of_items_in_one_call():

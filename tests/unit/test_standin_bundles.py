@@ -1,85 +1,15 @@
-"""The stand-in's bundles, deploys, tasks and repositories, against the copied OpenAPI documents."""
+"""The stand-in's bundles, deploys, tasks, repositories and packages (bundles.py, packages.py), against the copied
+OpenAPI documents."""
 
-import datetime
-import gzip
 import hashlib
-import io
 import json
-import sys
-import tarfile
 import time
-from pathlib import Path
 
-import pytest
-import requests
-import yaml
-from jsonschema import Draft202012Validator, FormatChecker
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "standin"))
-from connect_standin import StandIn  # noqa: E402
-from connect_standin.errors import CODES  # noqa: E402
-
-FIXTURES = ROOT / "tests" / "fixtures" / "connect-api" / "openapi"  # copies of the reference (see SOURCE.md there)
-DOCUMENTS = {"bundles": "posit-bundles-api-openapi.yml", "tasks": "posit-tasks-api-openapi.yml",
-             "content": "posit-content-api-openapi.yml"}
-_LOADED = {}
-FORMATS = FormatChecker()
-
-
-@FORMATS.checks("date-time", raises=ValueError)
-def _rfc3339(value):
-    return not isinstance(value, str) or bool(datetime.datetime.fromisoformat(value).tzinfo)
-
-
-def conforms(response, document, path, method="GET"):
-    if document not in _LOADED:
-        _LOADED[document] = yaml.load((FIXTURES / DOCUMENTS[document]).read_text(),
-                                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    doc = _LOADED[document]
-    responses = doc["paths"][path][method.lower()]["responses"]
-    found = responses[str(response.status_code)]["content"]["application/json"]["schema"]
-    validator = Draft202012Validator(dict(found, components=doc["components"]), format_checker=FORMATS)
-    errors = list(validator.iter_errors(response.json()))
-    assert not errors, "%s %s: %s" % (method, path, errors[0].message)
-    return response.json()
-
-
-def archive(files, gz=True):
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for name, text in files.items():
-            data = text.encode()
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return gzip.compress(buffer.getvalue()) if gz else buffer.getvalue()
+from standin_helpers import Client, archive, conforms, error
 
 
 def manifest(**standin):
     return json.dumps({"version": 1, "metadata": {"appmode": "static"}, "standin": standin})
-
-
-@pytest.fixture
-def server():
-    with StandIn() as standin:
-        yield standin
-
-
-class Api:
-    def __init__(self, server, who="admin"):
-        self.session = requests.Session()
-        self.session.trust_env = False
-        self.session.headers["Authorization"] = "Key %s" % server.keys[who]
-        self.base = server.url + "/__api__"
-
-    def __call__(self, method, path, **kwargs):
-        return self.session.request(method, self.base + path, timeout=10, **kwargs)
-
-
-def error(response, status, name):
-    assert response.status_code == status, response.text
-    assert response.json()["code"] == CODES[name]
 
 
 def new_item(api, name="bundle-test"):
@@ -87,7 +17,7 @@ def new_item(api, name="bundle-test"):
 
 
 def test_upload_hashes_the_archive_and_lists_it(server):
-    api = Api(server)
+    api = Client(server)
     guid = new_item(api)
     data = archive({"manifest.json": manifest(), "index.html": "<p>hi</p>"})
     bundle = conforms(api("POST", "/v1/content/%s/bundles" % guid, data=data,
@@ -105,19 +35,19 @@ def test_upload_hashes_the_archive_and_lists_it(server):
 
 
 def test_upload_refuses_what_is_not_a_bundle(server):
-    api = Api(server)
+    api = Client(server)
     guid = new_item(api)
     path = "/v1/content/%s/bundles" % guid
     error(api("POST", path, data=b"just text"), 400, "BundleExtract")
     error(api("POST", path, data=archive({"manifest.json": manifest()}, gz=False)), 400, "BundleExtract")
     error(api("POST", path, data=archive({"app.py": "print(1)"})), 400, "InvalidManifest")
     conforms(api("POST", path, data=b"just text"), "bundles", "/v1/content/{guid}/bundles", "POST")
-    error(Api(server, "viewer")("POST", path, data=archive({"manifest.json": manifest()})), 403, "PermissionDenied")
+    error(Client(server, "viewer")("POST", path, data=archive({"manifest.json": manifest()})), 403, "PermissionDenied")
     assert api("GET", path).json() == []
 
 
 def test_deploy_runs_a_task_whose_output_grows_then_activates_the_bundle(server):
-    api = Api(server)
+    api = Client(server)
     guid = new_item(api)
     bundle = api("POST", "/v1/content/%s/bundles" % guid, data=archive({"manifest.json": manifest(seconds=0.6)})).json()
     task = conforms(api("POST", "/v1/content/%s/deploy" % guid, json={"bundle_id": bundle["id"]}), "content",
@@ -137,7 +67,7 @@ def test_deploy_runs_a_task_whose_output_grows_then_activates_the_bundle(server)
 
 
 def test_a_failed_build_leaves_the_active_bundle(server):
-    api = Api(server)
+    api = Client(server)
     guid = new_item(api)
     good = api("POST", "/v1/content/%s/bundles" % guid, data=archive({"manifest.json": manifest()})).json()
     task = api("POST", "/v1/content/%s/deploy" % guid, json={}).json()  # no bundle_id: the latest
@@ -156,14 +86,14 @@ def test_a_failed_build_leaves_the_active_bundle(server):
 
 
 def test_seeded_bundles_have_no_hashes(server):
-    api = Api(server)
+    api = Client(server)
     item = next(c for c in api("GET", "/v1/content").json() if c["bundle_id"])
     bundles = conforms(api("GET", "/v1/content/%s/bundles" % item["guid"]), "bundles", "/v1/content/{guid}/bundles")
     assert [(b["id"], b["active"], b["metadata"]["archive_sha1"]) for b in bundles] == [(item["bundle_id"], True, None)]
 
 
 def test_repository(server):
-    api = Api(server)
+    api = Client(server)
     guid = new_item(api)
     path = "/v1/content/%s/repository" % guid
     error(api("GET", path), 404, "AppIsNotGitManaged")
@@ -179,3 +109,44 @@ def test_repository(server):
     error(api("PATCH", path, json={"nope": 1}), 400, "InvalidJson")
     assert api("DELETE", path).status_code == 204
     error(api("DELETE", path), 404, "AppIsNotGitManaged")
+
+
+def test_packages_take_any_page_size(demo):
+    admin = Client(demo)
+    everything = admin.ok("GET", "/__api__/v1/packages", params={"page_size": 1000000})  # as posit-sdk asks
+    assert len(everything["results"]) == everything["total"] > 20
+    error(admin.get("/__api__/v1/packages", params={"page_size": 0}), 400, "InvalidRange")
+    error(admin.get("/__api__/v1/users", params={"page_size": 501}), 400, "InvalidRange")  # users keep 500
+
+
+def _deploy(client, manifest, files=()):
+    made = client.ok("POST", "/__api__/v1/content", json={"name": "deployed-%d" % time.monotonic_ns()})
+    base = f"/__api__/v1/content/{made['guid']}"
+    bundle = client.ok("POST", base + "/bundles", data=archive(dict(files, **{"manifest.json": json.dumps(manifest)})))
+    task = client.ok("POST", base + "/deploy", json={"bundle_id": bundle["id"]})
+    while True:
+        done = client.ok("GET", f"/__api__/v1/tasks/{task['task_id']}", params={"wait": 5})
+        if done["finished"]:
+            return done, client.ok("GET", base), client.call("GET", base + "/packages")
+
+
+def test_deploy_reads_the_manifest(fresh):
+    alice = Client(fresh, "alice")
+    flask = {"version": 1, "metadata": {"appmode": "python-api", "entrypoint": "hello"},
+             "python": {"version": "3.12.2", "package_manager": {"name": "pip", "package_file": "requirements.txt"}}}
+    files = {"requirements.txt": "Flask==3.0.3\nrequests>=2\n# comment\n", "hello.py": "app = None\n"}
+    task, item, packages = _deploy(alice, flask, files)
+    assert task["code"] == 0 and item["app_mode"] == "python-api"
+    assert item["py_version"] == "3.12.4" and item["py_environment_management"] is True  # the installed 3.12
+    assert [(p["language"], p["name"], p["version"]) for p in packages.json()] == [("python", "flask", "3.0.3")]
+
+    task, item, _packages = _deploy(alice, dict(flask, python={"version": "2.7.18"}), {"requirements.txt": ""})
+    assert task["code"] == 1 and "Python 2.7.18" in task["error"] and item["bundle_id"] is None
+    task, item, _packages = _deploy(alice, flask)  # no requirements.txt in the bundle
+    assert task["code"] == 1 and "requirements.txt" in task["error"] and item["bundle_id"] is None
+
+    quarto = {"version": 1, "metadata": {"appmode": "quarto-static"}, "quarto": {"version": "1.5.54"},
+              "platform": "4.3.1", "packages": {"knitr": {"description": {"Package": "knitr", "Version": "1.45"}}}}
+    task, item, packages = _deploy(alice, quarto, {"index.qmd": "# hi\n"})
+    assert task["code"] == 0 and item["quarto_version"] == "1.5.57" and item["r_version"] == "4.3.2"
+    assert [(p["language"], p["name"], p["version"]) for p in packages.json()] == [("r", "knitr", "1.45")]

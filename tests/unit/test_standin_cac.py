@@ -1,73 +1,8 @@
 """The stand-in's tag, vanity URL and environment endpoints, against the copied OpenAPI reference
 (tests/fixtures/connect-api/openapi): shapes, Connect's error codes and who may do what."""
 
-import sys
-from pathlib import Path
-
-import pytest
-import requests
-import yaml
-from jsonschema import Draft202012Validator
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "standin"))
-
-from connect_standin import StandIn  # noqa: E402
-from connect_standin.errors import CODES  # noqa: E402
-
-OPENAPI = ROOT / "tests" / "fixtures" / "connect-api" / "openapi"
-_DOCS = {}
-
-
-def _nullable(node):
-    """OpenAPI 3.0's nullable: true as a JSON-Schema 'null' type."""
-    if isinstance(node, dict):
-        node = dict((k, _nullable(v)) for k, v in node.items())
-        if node.pop("nullable", False) and isinstance(node.get("type"), str):
-            node["type"] = [node["type"], "null"]
-        return node
-    if isinstance(node, list):
-        return [_nullable(v) for v in node]
-    return node
-
-
-def conforms(response, document, path, method="GET"):
-    if document not in _DOCS:
-        _DOCS[document] = _nullable(yaml.safe_load((OPENAPI / ("posit-%s-api-openapi.yml" % document)).read_text()))
-    doc = _DOCS[document]
-    responses = doc["paths"][path][method.lower()]["responses"]
-    found = responses.get(str(response.status_code), {}).get("content", {}).get("application/json", {}).get("schema")
-    assert str(response.status_code) in responses, (method, path, response.status_code, response.text)
-    if found is None:
-        return None
-    errors = list(Draft202012Validator(dict(found, components=doc["components"])).iter_errors(response.json()))
-    assert not errors, "%s %s: %s" % (method, path, errors[0].message)
-    return response.json()
-
-
-class Client:
-    def __init__(self, server, who="admin"):
-        self.server, self.key = server, server.keys[who]
-
-    def __call__(self, method, path, **kwargs):
-        return requests.request(method, self.server.url + "/__api__" + path, timeout=10,
-                                headers={"Authorization": "Key " + self.key}, **kwargs)
-
-
-def error(response, status, name):
-    assert response.status_code == status, response.text
-    assert response.json()["code"] == CODES[name]
-
-
-@pytest.fixture
-def server():
-    with StandIn() as standin:
-        yield standin
-
-
-def guid_of(server, name, owner="dave"):
-    owner_guid = server.state.user_by_username(owner)["guid"]
-    return next(c["guid"] for c in server.state.content.values() if c["name"] == name and c["owner_guid"] == owner_guid)
+from connect_standin import StandIn
+from standin_helpers import Client, conforms, error, guid_of
 
 
 def test_tags(server):

@@ -2,33 +2,20 @@
 Connect's OpenAPI reference and the recorded responses: shapes, keys, error codes, who may do what and the
 version gates."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "unit"))
-sys.path.insert(0, str(ROOT / "tests" / "standin"))
+from connect_standin import StandIn
+from connect_standin.exec_environments import add_environment
+from standin_helpers import HOSTILE, Client, conforms, error, recorded_keys
 
-from connect_standin import StandIn  # noqa: E402
-from connect_standin.exec_environments import add_environment  # noqa: E402
-from test_standin_integrations import HOSTILE, Client, conforms, error, recorded_keys  # noqa: E402
-
+STANDIN = {"version": "2026.01.0"}
 MISSING = "0a3b6cb3-2d0f-4b43-9b4e-6a1f3b5d2c11"
 PYTHON = {"installations": [{"version": "3.12.4", "path": "/opt/python/3.12.4/bin/python3"}]}
 
 
 @pytest.fixture(scope="module")
-def server():
-    with StandIn(version="2026.01.0") as standin:
-        yield standin
-
-
-@pytest.fixture
-def admin(server):
-    server.reset()
-    return Client(server)
+def server(module_server):
+    return module_server
 
 
 def create(admin, name="ghcr.io/rstudio/content-base:r4.4-py3.12", **extra):

@@ -3,95 +3,22 @@ against Connect's OpenAPI reference and the recorded responses: shapes, keys, er
 the version gates, and secrets never answered."""
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
-import requests
-import yaml
-from jsonschema import Draft202012Validator
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "standin"))
+from connect_standin import StandIn
+from connect_standin.integrations import add_session
+from standin_helpers import HOSTILE, Client, conforms, error, recorded_keys
 
-from connect_standin import StandIn  # noqa: E402
-from connect_standin.errors import CODES  # noqa: E402
-from connect_standin.integrations import add_session  # noqa: E402
-
-REFERENCE = ROOT / "tests" / "fixtures" / "connect-api"
-RECORDED = REFERENCE / "fixtures" / "posit-sdk-py" / "__api__" / "v1"
-_DOCS = {}
-
-HOSTILE = "{{ lookup('pipe','touch /tmp/pwned') }} {% raw %}\n\r\u2028\u0085=cmd|' /C calc'!A0<script>\"'"
+STANDIN = {"version": "2026.01.0"}
 CONFIG = {"auth_mode": "Confidential", "authorization_uri": "https://idp.example/authorize",
           "client_id": "client-id", "client_secret": "s3cret-value", "scopes": "a b c",
           "token_endpoint_auth_method": "client_secret_post", "token_uri": "https://idp.example/token"}
 
 
-def allow_null_refs(node):
-    """The 3.0.3 -> 3.2.0 conversion dropped `nullable` where a property is only an allOf reference
-    (tests/fixtures/connect-api/openapi/SOURCE.md); Connect answers null there (recorded environments)."""
-    if isinstance(node, dict):
-        node = {k: allow_null_refs(v) for k, v in node.items()}
-        if "allOf" in node and "type" not in node:
-            return {"anyOf": [{"type": "null"}, node]}
-        return node
-    if isinstance(node, list):
-        return [allow_null_refs(v) for v in node]
-    return node
-
-
-def conforms(response, document, path, method="GET", each=False):
-    """Validate an answer against the reference; each: the reference declares one object where Connect
-    answers a list of them (the content API's associations, see the recorded answer)."""
-    if document not in _DOCS:
-        text = (REFERENCE / "openapi" / ("posit-%s-api-openapi.yml" % document)).read_text()
-        _DOCS[document] = allow_null_refs(yaml.safe_load(text))
-    doc = _DOCS[document]
-    responses = doc["paths"][path][method.lower()]["responses"]
-    assert str(response.status_code) in responses, (method, path, response.status_code, response.text)
-    schema = responses[str(response.status_code)].get("content", {}).get("application/json", {}).get("schema")
-    if schema is None:
-        assert not response.content, response.content
-        return None
-    validator = Draft202012Validator(dict(schema, components=doc["components"]))
-    answer = response.json()
-    if each:
-        assert isinstance(answer, list), answer
-    errors = [e for item in (answer if each else [answer]) for e in validator.iter_errors(item)]
-    assert not errors, "%s %s: %s" % (method, path, errors[0].message)
-    return response.json()
-
-
-def recorded_keys(relative):
-    data = json.loads((RECORDED / relative).read_text())
-    return list((data[0] if isinstance(data, list) else data).keys())
-
-
-class Client:
-    def __init__(self, server, who="admin"):
-        self.server, self.key = server, server.keys[who]
-
-    def __call__(self, method, path, **kwargs):
-        return requests.request(method, self.server.url + "/__api__" + path, timeout=10,
-                                headers={"Authorization": "Key " + self.key}, **kwargs)
-
-
-def error(response, status, name):
-    assert response.status_code == status, response.text
-    assert response.json()["code"] == CODES[name], response.text
-
-
 @pytest.fixture(scope="module")
-def server():
-    with StandIn(version="2026.01.0") as standin:
-        yield standin
-
-
-@pytest.fixture
-def admin(server):
-    server.reset()
-    return Client(server)
+def server(module_server):
+    return module_server
 
 
 def create(admin, name="example integration", **extra):

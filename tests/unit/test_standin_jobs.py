@@ -4,38 +4,22 @@ of posit-sdk-py (tests/fixtures/connect-api/fixtures/posit-sdk-py/__api__)."""
 
 import json
 import time
-from pathlib import Path
 
-import pytest
 import requests
-import yaml
-
-from test_standin_bundles import archive
-from test_standin_cac import Client, conforms, error, guid_of
 
 from connect_standin import StandIn, jobs, schedules
 from connect_standin.seed import build
+from standin_helpers import Client, archive, conforms, error, guid_of, openapi, recorded
 
-RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "connect-api" / "fixtures" / "posit-sdk-py" / "__api__"
-REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "connect-api" / "openapi"
+STANDIN = {"version": "2026.01.0"}
 HOSTILE = "{{ lookup('pipe','touch X') }} {% if %}\n\r\u2028\u0085=cmd|' /C calc'!A0 <script>\"'"
 AGENT = "{{ lookup('pipe','touch X') }} {% if %} =cmd|' /C calc'!A0 <script>\"'"  # a header holds no line break
-
-
-def recorded(path):
-    return json.loads((RECORDED / path).read_text())
 
 
 JOB_KEYS = set(recorded("v1/content/f2f37341-e21d-3d80-c698-a935ad614066/jobs/tHawGvHZTosJA2Dx.json"))
 VARIANT_KEYS = set(recorded("applications/f2f37341-e21d-3d80-c698-a935ad614066/variants.json")[0])
 TASK_KEYS = set(recorded("variants/6627/render.json"))
 HIT_KEYS = set(recorded("v1/instrumentation/content/hits.json")[0])
-
-
-@pytest.fixture
-def server():
-    with StandIn(version="2026.01.0") as standin:
-        yield standin
 
 
 def wait(api, task_id):
@@ -132,7 +116,7 @@ def test_deploy_render_and_build_run_jobs_tied_to_their_tasks(server):
                      "POST")
     assert wait(alice, build["task_id"])["code"] == 0
     actions = [e["action"] for e in server.state.audit_logs if e["action"] in jobs.AUDIT_ACTIONS]
-    assert actions == ["render_content", "render_content", "build_content"]
+    assert actions == ["render_application", "render_application", "build_application"]
 
     # A failing build: the publisher's text comes back as data, in the task, the job's error and its log.
     failing = new_item(alice, "failing")
@@ -226,7 +210,7 @@ def test_schedules_include_and_history(server):
     item = conforms(admin("GET", "/v1/content/%s" % scheduled, params={"include": "schedule"}), "content",
                     "/v1/content/{guid}")
     schedule = item["schedules"][0]
-    declared = yaml.safe_load((REFERENCE / "posit-content-api-openapi.yml").read_text())["components"]["schemas"]
+    declared = openapi("content")["components"]["schemas"]
     assert set(schedule) <= set(declared["Schedule"]["properties"]) | {"variant"}  # ContentSchedule: no other key
     assert set(schedule["last_run"]) <= set(declared["ScheduleLastRun"]["properties"])
     assert schedule["variant"]["key"] == server.state.variants[scheduled]["key"]

@@ -1,70 +1,19 @@
-"""The stand-in's user, group, membership, remote-directory and metrics endpoints (people.py), checked
-against the OpenAPI documents copied into tests/fixtures/connect-api."""
-
-import datetime
-import sys
-from pathlib import Path
+"""The stand-in's user, group, membership, remote-directory and metrics endpoints (people.py, api.py): users and
+groups paged and filtered, and their writes, checked against the OpenAPI documents copied into
+tests/fixtures/connect-api."""
 
 import pytest
-import requests
-import yaml
-from jsonschema import Draft202012Validator, FormatChecker
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "standin"))
-
-from connect_standin import StandIn  # noqa: E402
-from connect_standin.errors import CODES  # noqa: E402
-
-OPENAPI = ROOT / "tests" / "fixtures" / "connect-api" / "openapi"
-FORMATS = FormatChecker()
-_DOCS = {}
-
-
-@FORMATS.checks("date-time", raises=ValueError)
-def _rfc3339(value):
-    return not isinstance(value, str) or bool(datetime.datetime.fromisoformat(value).tzinfo)
-
-
-def _nullable(node):
-    """OpenAPI 3.0 `nullable: true` as a JSON-Schema 'null' type."""
-    if isinstance(node, dict):
-        node = dict((k, _nullable(v)) for k, v in node.items())
-        if node.pop("nullable", False) and isinstance(node.get("type"), str):
-            node["type"] = [node["type"], "null"]
-        return node
-    return [_nullable(v) for v in node] if isinstance(node, list) else node
-
-
-def conforms(response, document, path, method="GET"):
-    if document not in _DOCS:
-        _DOCS[document] = _nullable(yaml.safe_load((OPENAPI / f"posit-{document}-api-openapi.yml").read_text()))
-    doc = _DOCS[document]
-    found = doc["paths"][path][method.lower()]["responses"][str(response.status_code)]
-    schema = dict(found["content"]["application/json"]["schema"], components=doc["components"])
-    errors = list(Draft202012Validator(schema, format_checker=FORMATS).iter_errors(response.json()))
-    assert not errors, f"{method} {path}: {errors[0].message} at {list(errors[0].path)}"
-    return response.json()
-
-
-@pytest.fixture
-def server():
-    with StandIn() as s:
-        yield s
+from connect_standin import StandIn
+from standin_helpers import Client, conforms, error, user
 
 
 def call(server, method, path, who="admin", **kwargs):
-    return requests.request(method, server.url + "/__api__" + path, timeout=10,
-                            headers={"Authorization": "Key " + server.keys[who]}, **kwargs)
-
-
-def error(response, status, name):
-    assert response.status_code == status, response.text
-    assert response.json()["code"] == CODES[name], response.text
+    return Client(server, who)(method, path, **kwargs)
 
 
 def guid(server, username):
-    return server.state.user_by_username(username)["guid"]
+    return user(server, username)["guid"]
 
 
 def group(server, name):
@@ -165,3 +114,70 @@ def test_active_user_metrics(server):
     error(call(server, "GET", "/v1/metrics/users/active", "publisher"), 403, "PermissionDenied")
     with StandIn(version="2024.06.0") as old:
         error(call(old, "GET", "/v1/metrics/users/active"), 404, "ObjectDoesNotExist")
+
+
+def test_users_paging_and_filters(demo):
+    admin = Client(demo)
+    seen = []
+    page_number = 1
+    while True:
+        page = admin.ok("GET", "/__api__/v1/users", params={"page_number": page_number, "page_size": 5})
+        assert page["current_page"] == page_number and page["total"] == 12
+        if not page["results"]:
+            break
+        seen += [u["guid"] for u in page["results"]]
+        page_number += 1
+    assert sorted(seen) == sorted(demo.state.users) and len(seen) == 12
+    error(admin.get("/__api__/v1/users", params={"page_size": 501}), 400, "InvalidRange")
+    error(admin.get("/__api__/v1/users", params={"page_number": 0}), 400, "InvalidRange")
+    error(admin.get("/__api__/v1/users", params={"page_size": "many"}), 400, "InvalidParameter")
+    assert admin.ok("GET", "/__api__/v1/users", params={"page_size": 500})["total"] == 12
+
+    def names(**params):
+        return [u["username"] for u in admin.ok("GET", "/__api__/v1/users", params=dict(page_size=500, **params))["results"]]
+
+    assert names(user_role="administrator") == ["admin", "grace"]
+    assert sorted(names(user_role="administrator|viewer")) == ["admin", "frank", "grace", "mallory", "victor", "wendy"]
+    assert names(account_status="locked") == ["mallory"]
+    assert names(account_status="inactive") == ["frank"]
+    assert len(names(account_status="licensed")) == 10
+    error(admin.get("/__api__/v1/users", params={"user_role": "owner"}), 400, "InvalidAuthRole")
+    error(admin.get("/__api__/v1/users", params={"account_status": "gone"}), 400, "InvalidUserStatus")
+    assert names(prefix="da") == ["dave"]
+    assert names(prefix="Chen") == ["carol"]
+    assert names(sort="username", asc_order="false")[0] == "wendy"
+    # A prefix search only has a first page.
+    first = admin.ok("GET", "/__api__/v1/users", params={"prefix": "a", "page_size": 1})
+    assert len(first["results"]) == 1 and first["total"] >= 2
+    assert admin.ok("GET", "/__api__/v1/users", params={"prefix": "a", "page_size": 1, "page_number": 2})["results"] == []
+    error(admin.get("/__api__/v1/users/nope"), 400, "InvalidId")
+    error(admin.get("/__api__/v1/users/6f300623-1e0c-48e6-a473-ddf630c0c0c3"), 404, "ObjectDoesNotExist")
+
+
+@pytest.mark.parametrize("version, repeats", [("2024.12.0", True), ("2025.04.0", False)])
+def test_groups_prefix_paging_bug_on_old_versions(version, repeats):
+    with StandIn(version=version) as server:
+        admin = Client(server)
+        all_groups = admin.ok("GET", "/__api__/v1/groups", params={"page_size": 2})
+        assert all_groups["total"] == 4
+        second = admin.ok("GET", "/__api__/v1/groups", params={"page_size": 2, "page_number": 2})
+        assert second["current_page"] == 2  # without prefix paging works on every version
+        first = admin.ok("GET", "/__api__/v1/groups", params={"prefix": "", "page_size": 1})  # empty prefix: no search
+        assert first["total"] == 4
+        page1 = admin.ok("GET", "/__api__/v1/groups", params={"prefix": "f", "page_size": 1, "page_number": 1})
+        page2 = admin.ok("GET", "/__api__/v1/groups", params={"prefix": "f", "page_size": 1, "page_number": 2})
+        assert page1["results"][0]["name"] == "Finance" and page1["total"] == 1
+        if repeats:
+            assert page2["results"] == page1["results"] and page2["current_page"] == 1
+        else:
+            assert page2["results"] == [] and page2["current_page"] == 2
+
+
+def test_group_members(demo):
+    admin = Client(demo)
+    science = next(g for g in demo.state.groups.values() if g["name"] == "Data Science")
+    page = admin.ok("GET", f"/__api__/v1/groups/{science['guid']}/members", params={"page_size": 3})
+    assert page["total"] == 4 and [u["username"] for u in page["results"]] == ["alice", "bob", "carol"]
+    error(admin.get(f"/__api__/v1/groups/{science['guid']}/members", params={"sort": "email"}), 400, "InvalidParameter")
+    error(admin.get("/__api__/v1/groups/6f300623-1e0c-48e6-a473-ddf630c0c0c3/members"), 404, "ObjectDoesNotExist")
+    assert admin.ok("GET", f"/__api__/v1/groups/{science['guid']}")["member_count"] == 4

@@ -4,22 +4,15 @@
 import json
 import time
 
-import pytest
-
-from test_standin_bundles import archive
-from test_standin_cac import Client, conforms, error, guid_of
-from test_standin_jobs import recorded, wait
 
 from connect_standin import StandIn, system
+from standin_helpers import Client, archive, conforms, error, guid_of, recorded
+from test_standin_jobs import wait
+
+STANDIN = {"version": "2026.01.0"}
 
 CACHE_KEYS = set(recorded("v1/system/caches/runtime.json")["caches"][0])
 CACHES = "/v1/system/caches/runtime"
-
-
-@pytest.fixture
-def server():
-    with StandIn(version="2026.01.0") as standin:
-        yield standin
 
 
 def test_runtime_caches_list_dry_run_delete_and_a_failed_delete(server):

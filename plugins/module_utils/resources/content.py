@@ -15,21 +15,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.content import (
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import (
     check_guid,
     check_name,
     check_process_limits,
     desired_fields,
+)
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import (
     get_content,
     list_content,
     pick_by_name,
 )
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource, same
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-from ansible_collections.posit.connect.plugins.module_utils.fields import CREATABLE_FIELDS
-from ansible_collections.posit.connect.plugins.module_utils.principals import UserCache, current_user
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.fields import CREATABLE_FIELDS
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import UserCache, current_user
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import listing_include, prepare_facets
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_environment import EnvironmentFacet
+from ansible_collections.posit.connect.plugins.module_utils.resources.facet_oauth import OAuthIntegrationsFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_permissions import PermissionsFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_tags import TagsFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_vanity import VanityFacet
@@ -44,11 +47,14 @@ class ContentResource(Resource):
     identifying = ("guid", "name", "title", "owner_guid", "app_mode")
     noun = "content items"
     result_key = "content"
+    item_attributes = dict(matched=False,  # the item selected an existing object (the batch's `matched` count)
+                           clash=None)     # the item another one's name clashes with, for its result entry
 
     def __init__(self, engine, top):
         super(ContentResource, self).__init__(engine, top)
         self.users = UserCache(self.client)
-        self.facets = (TagsFacet(self), VanityFacet(self), EnvironmentFacet(self), PermissionsFacet(self))
+        self.facets = (TagsFacet(self), VanityFacet(self), EnvironmentFacet(self), PermissionsFacet(self),
+                       OAuthIntegrationsFacet(self))
         self.top_desired = None
         self.owned_by = None        # the user whose content owned_by selects
         self.new_owner = None       # the top-level owner, checked once for every item
@@ -72,7 +78,7 @@ class ContentResource(Resource):
         if guid is not None and spec.get("name") is not None:
             check_name(spec["name"], where + "name")
             item.desired["name"] = spec["name"]  # with a guid, name is the name to give the item
-        item.context.update(guid=guid, name=spec.get("name"))
+        item.guid, item.name = guid, spec.get("name")
         prepare_facets(self, item)
 
     def top_fields(self):
@@ -87,6 +93,8 @@ class ContentResource(Resource):
             return items
         if self.top.get("owned_by") is not None:
             self.owned_by = self.users.require_user(self.top["owned_by"], "owned_by")
+        # every owner the items name, so that many of them are read in the fewest requests
+        self.users.expect("user", [item.desired.get("owner_guid") for item in items])
         owner = self.top_fields().get("owner_guid")
         if owner is not None and (self.owned_by is not None or any(item.state == "present" for item in items)):
             self.new_owner = self.users.require_owner(owner)  # a bad owner for every item fails before any read
@@ -114,7 +122,7 @@ class ContentResource(Resource):
 
     def read(self, items):
         for item in items:
-            guid, name = item.context["guid"], item.context["name"]
+            guid, name = item.guid, item.name
             try:
                 item.current = self._find(item, guid, name)
             except (InputError, ConnectError) as exc:
@@ -123,7 +131,7 @@ class ContentResource(Resource):
             if self.owned_by is not None and item.current is None:
                 item.skip("skipped: not owned by %s" % self.owned_by.get("username"))
             if item.current is not None:
-                item.context["matched"] = True
+                item.matched = True
 
     def _find(self, item, guid, name):
         if self.listing is None:  # the single form
@@ -149,12 +157,12 @@ class ContentResource(Resource):
     def key(self, item):
         if item.current is not None:
             return item.current["guid"]
-        return "name:%s" % item.context["name"] if item.context["guid"] is None else item.context["guid"]
+        return "name:%s" % item.name if item.guid is None else item.guid
 
     # -- plan ----------------------------------------------------------------------
 
     def missing(self, item):
-        guid, name = item.context["guid"], item.context["name"]
+        guid, name = item.guid, item.name
         if guid is not None:
             if item.index is None:
                 raise InputError("Option 'guid': no content with guid %s. To create an item, give 'name' "
@@ -204,7 +212,7 @@ class ContentResource(Resource):
             return
         clash = "an item named %r (%s)" % (name, other.get("guid")) if other else \
             "the item that %s moves there, also named %r" % (taken_by, name)
-        item.context["clash"] = dict(guid=other.get("guid"), name=name) if other else dict(guid=None, name=name)
+        item.clash = dict(guid=other.get("guid"), name=name) if other else dict(guid=None, name=name)
         raise InputError(
             "content %s cannot %s: %s already owns %s, and Connect refuses two items of one name per owner "
             "(409 DuplicateName). Rename one of them (set 'name'), or leave this item out."
@@ -215,16 +223,16 @@ class ContentResource(Resource):
 
     def header(self, item):
         current = item.current or {}
-        return "content %r (%s)" % (current.get("name") or item.context["name"], current.get("guid") or "new")
+        return "content %r (%s)" % (current.get("name") or item.name, current.get("guid") or "new")
 
     def identity(self, item):
         current = item.current or {}
-        entry = dict(guid=current.get("guid") or item.context["guid"], name=current.get("name") or item.context["name"],
+        entry = dict(guid=current.get("guid") or item.guid, name=current.get("name") or item.name,
                      title=current.get("title"))
         if item.current is None and item.result:  # created (perhaps partly)
             entry.update(guid=item.result.get("guid"), title=item.result.get("title"))
-        if item.context.get("clash"):
-            entry["clash"] = item.context["clash"]
+        if item.clash:
+            entry["clash"] = item.clash
         return entry
 
     # -- writes ----------------------------------------------------------------------------
@@ -287,7 +295,7 @@ class ContentResource(Resource):
     # -- the batch result's extras ---------------------------------------------------------
 
     def batch_extras(self, items):
-        extras = dict(matched=sum(1 for item in items if item.context.get("matched")))
+        extras = dict(matched=sum(1 for item in items if item.matched))
         if self.owned_by is not None:
             extras["owned_by"] = dict(guid=self.owned_by.get("guid"), username=self.owned_by.get("username"))
         if self.new_owner is not None:

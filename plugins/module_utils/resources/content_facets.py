@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, posit.connect contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""connect_content's facets: an item's tags, vanity URL, environment variables and whole ACL.
+"""connect_content's facets: an item's tags, vanity URL, environment variables, whole ACL and OAuth integrations.
 
 Each is handled only for items whose spec (or the batch's top level) sets it.
 Reads: tags and vanity URLs come with the batch's one GET /v1/content
@@ -12,9 +12,9 @@ a taken or forbidden vanity path, a viewer as collaborator, the owner in the
 ACL) fails the item before any write. Environment values never leave the
 module: plans, results and diffs carry names only.
 
-This file holds what the four share (their options, their preparation, the
+This file holds what the five share (their options, their preparation, the
 listing's include values and their base class); each facet has its file:
-facet_tags.py, facet_vanity.py, facet_environment.py, facet_permissions.py.
+facet_tags.py, facet_vanity.py, facet_environment.py, facet_permissions.py, facet_oauth.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,7 +23,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.posit.connect.plugins.module_utils.content import VANITY_INCLUDE_SINCE
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import VANITY_INCLUDE_SINCE
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet
 
 
@@ -38,6 +38,7 @@ def facet_argument_spec(item=False):
         vanity_url=dict(type="str"), force_vanity_url=dict(flag),
         environment=dict(type="dict", no_log=True), overwrite_environment=dict(flag), purge_environment=dict(flag),
         permissions=dict(type="list", elements="dict", options=permission), purge_permissions=dict(flag),
+        oauth_integrations=dict(type="list", elements="str"), purge_oauth_integrations=dict(flag),
     )
 
 

@@ -13,15 +13,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import time
-
-from ansible_collections.posit.connect.plugins.module_utils.bundle import list_bundles, prepare_bundle
+from ansible_collections.posit.connect.plugins.module_utils.concepts.bundles import list_bundles
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tasks import SHOWN_LINES, follow_task, task_summary
+from ansible_collections.posit.connect.plugins.module_utils.files.bundle import prepare_bundle
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource
-
-SHOWN_LINES = 10     # the lines of output a failed build's message quotes
-MAX_WAIT = 10        # seconds one GET /v1/tasks/{id}?wait= may hold
 
 
 class DeployError(ConnectError):
@@ -31,31 +28,6 @@ class DeployError(ConnectError):
     """
 
     changed = True
-
-
-def follow_task(client, task_id, timeout, first=0):
-    """GET /v1/tasks/{id} with first and wait until the task finishes or timeout seconds pass.
-
-    Returns (task, output lines from `first`); the task's own output holds only the last page.
-    """
-    deadline = time.monotonic() + max(0.0, timeout)
-    output = []
-    while True:
-        remaining = deadline - time.monotonic()
-        wait = int(max(0, min(remaining, MAX_WAIT, client.timeout - 1)))
-        task = client.get("v1/tasks/%s" % task_id, params={"first": first, "wait": wait}) or {}
-        output.extend(task.get("output") or [])
-        first = task.get("last", first + len(task.get("output") or []))
-        if task.get("finished") or time.monotonic() >= deadline:
-            return task, output
-        if wait == 0:
-            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
-
-
-def task_summary(task, task_id=None):
-    task = task or {}
-    return dict(id=task.get("id") or task_id, finished=bool(task.get("finished")), code=task.get("code"),
-                error=task.get("error") or "", last=task.get("last"))
 
 
 class BundleFacet(Facet):
@@ -72,7 +44,7 @@ class BundleFacet(Facet):
 
     def plan(self, engine, item, current, wanted):
         if current is not None and (current.get("metadata") or {}).get("archive_sha1") == wanted["sha1"]:
-            item.context["bundle_id"] = current.get("id")
+            item.bundle_id = current.get("id")
             return None
         return wanted
 
@@ -93,15 +65,15 @@ class BundleFacet(Facet):
         guid = content["guid"]
         previous = (item.current or {}).get("bundle_id")
         bundle = client.upload("v1/content/%s/bundles" % guid, operations["path"])
-        item.context["bundle_id"] = bundle["id"]
+        item.bundle_id = bundle["id"]
         answer = client.post("v1/content/%s/deploy" % guid, body={"bundle_id": bundle["id"]}) or {}
         task_id = answer.get("task_id")
-        item.context["task"] = task_summary(None, task_id)
+        item.task = task_summary(None, task_id)
         if not top.get("wait", True):
             item.result = dict(content)
             return
         task, output = follow_task(client, task_id, top.get("wait_timeout") or 0)
-        item.context.update(task=task_summary(task, task_id), output=output)
+        item.task, item.output = task_summary(task, task_id), output
         path = "/__api__/v1/tasks/%s" % task_id
         stays = "bundle %s stays active" % previous if previous else "no bundle is active"
         tail = " | ".join(output[-SHOWN_LINES:])
@@ -136,6 +108,10 @@ class BundleFacet(Facet):
 
 class DeployResource(ContentResource):
     noun = "deployments"
+    item_attributes = dict(ContentResource.item_attributes,
+                           bundle_id=None,  # the bundle uploaded (or the active one, when unchanged)
+                           task=None,       # the deployment task's summary, once started
+                           output=None)     # ... and its output lines
 
     def __init__(self, engine, top):
         super(DeployResource, self).__init__(engine, top)
@@ -145,13 +121,15 @@ class DeployResource(ContentResource):
         super(DeployResource, self).prepare(item)
         spec = item.spec
         exclude = list(self.top.get("exclude") or [])
+        defaults = self.top.get("exclude_defaults", True)
         if item.index is not None:
             exclude += spec.get("exclude") or []
+            defaults = defaults if spec.get("exclude_defaults") is None else spec["exclude_defaults"]
         if self.top.get("keep_bundles") is not None and self.top["keep_bundles"] < 0:
             raise InputError("Option 'keep_bundles' must be 0 or more, got %s." % self.top["keep_bundles"])
         if self.top.get("wait_timeout") is not None and self.top["wait_timeout"] < 0:
             raise InputError("Option 'wait_timeout' must be 0 or more, got %s." % self.top["wait_timeout"])
-        item.facets["bundle"] = prepare_bundle(spec.get("bundle"), exclude, item.where + "bundle")
+        item.facets["bundle"] = prepare_bundle(spec.get("bundle"), exclude, item.where + "bundle", defaults)
 
     def identity(self, item):
         entry = super(DeployResource, self).identity(item)
@@ -160,25 +138,12 @@ class DeployResource(ContentResource):
 
     def extras(self, item):
         """bundle_id, task and output, beside the content."""
-        extras = dict(bundle_id=item.context.get("bundle_id"), bundle=item.changes.get("bundle") or dict(
+        extras = dict(bundle_id=item.bundle_id, bundle=item.changes.get("bundle") or dict(
             sha1=item.facets["bundle"]["sha1"], size=item.facets["bundle"]["size"]))
-        if "task" in item.context:
-            extras.update(task=item.context["task"], output=item.context.get("output", []))
+        if item.task is not None:
+            extras.update(task=item.task, output=item.output or [])
         return extras
 
 
 def _label(content):
     return "%s (%s)" % (content.get("guid"), content.get("name"))
-
-
-def task_info(client, params):
-    """connect_task_info: one task's state and output from `first`, followed for up to `wait` seconds."""
-    for option in ("first", "wait"):
-        if params[option] < 0:
-            raise InputError("Option '%s' must be 0 or more, got %s." % (option, params[option]))
-    task, output = follow_task(client, params["id"], params["wait"], params["first"])
-    result = dict(changed=False, task=task_summary(task, params["id"]), output=output)
-    if params["fail_on_error"] and task.get("finished") and task.get("code"):
-        result.update(failed=True, msg="Task %s failed (code %s): %s. Last output: %s" % (
-            params["id"], task.get("code"), task.get("error"), " | ".join(output[-SHOWN_LINES:])))
-    return result

@@ -7,8 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-from ansible_collections.posit.connect.plugins.module_utils.principals import current_user
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.acl import refused_entry
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import current_user
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import ContentFacet, item_guid
 
 
@@ -37,6 +38,8 @@ class PermissionsFacet(ContentFacet):
                 raise InputError("Option '%s': %s %r is listed twice (also %s); list each principal once."
                                  % (where, entry["principal_type"], entry["principal"], seen[key]))
             seen[key] = where
+            # Every principal the batch names, so that they are read in the fewest requests (principals.UserCache)
+            self.resource.users.expect(entry["principal_type"], [entry["principal"]])
         return dict(entries=value, option=option, purge=flags["purge_permissions"])
 
     def read(self, engine, item):
@@ -70,13 +73,12 @@ class PermissionsFacet(ContentFacet):
             name = principal.get("username" if kind == "user" else "name")
             self.names[(kind, principal["guid"])] = name
             label = "%s %r" % (kind, name)
-            if kind == "user" and principal["guid"] == owner:
-                raise InputError("Option '%s': %s owns content %s and always has full access; Connect does not allow "
-                                 "the owner in the content's permissions. Leave the owner out of 'permissions'."
-                                 % (where, label, item_guid(item) or "(new)"))
-            if kind == "user" and entry["role"] == "owner" and principal.get("user_role") == "viewer":
-                raise InputError("Option '%s': %s is a viewer and cannot be a collaborator (role 'owner'). Use 'role: "
-                                 "viewer', or make the user a publisher first." % (option + "[%d].role" % index, label))
+            refused = refused_entry(principal, kind, entry["role"], owner, item_guid(item) or "(new)", label)
+            if refused is not None:
+                rule, sentence = refused
+                raise InputError("Option '%s': %s%s" % (where if rule == "owner" else option + "[%d].role" % index,
+                                                        sentence, " Leave the owner out of 'permissions'."
+                                                        if rule == "owner" else ""))
             if (kind, principal["guid"]) in want:
                 raise InputError("Option '%s': %s is listed twice; list each principal once." % (where, label))
             want[(kind, principal["guid"])] = entry["role"]
@@ -105,6 +107,9 @@ class PermissionsFacet(ContentFacet):
         return shown
 
     def view(self, value):
+        for entry in value or []:  # the names of the ACL's principals, read in the fewest requests
+            if (entry["principal_type"], entry["principal_guid"]) not in self.names:
+                self.resource.users.expect(entry["principal_type"], [entry["principal_guid"]])
         return sorted((self.entry_view(e) for e in value or []),
                       key=lambda e: (e["principal_type"] != "user", e["principal"], e["role"]))
 

@@ -7,7 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tags import split_path, tag_path, tag_paths, tags_by_id
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import ContentFacet, item_guid
 
 
@@ -23,30 +24,20 @@ class TagsFacet(ContentFacet):
         self.by_path = None
 
     def prepare(self, value, option, flags):
-        paths = []
-        for path in value:
-            parts = [part.strip() for part in str(path).split("/")]
-            if not all(parts):
-                raise InputError("Option '%s': %r is not a tag path; write the tag after its parents with '/' "
-                                 "between them, e.g. 'Department/Finance'." % (option, path))
-            paths.append("/".join(parts))
+        paths = ["/".join(split_path(path, option)) for path in value]
         return dict(paths=paths, option=option, purge=flags["purge_tags"])
 
     def tree(self):
         """The tag tree, read once (GET /v1/tags)."""
         with self.lock:
             if self.by_id is None:
-                tags = self.client.get("v1/tags") or []
-                self.by_id = dict((str(tag["id"]), tag) for tag in tags)
-                self.by_path = dict((self.path(tag_id), tag_id) for tag_id in self.by_id)
+                self.by_id = tags_by_id(self.client.get("v1/tags"))
+                self.by_path = dict((path, tag_id) for tag_id, path in tag_paths(self.by_id).items())
         return self.by_id
 
     def path(self, tag_id):
-        names, tag = [], self.by_id.get(str(tag_id))
-        while tag is not None:
-            names.insert(0, tag["name"])
-            tag = self.by_id.get(str(tag["parent_id"])) if tag.get("parent_id") is not None else None
-        return "/".join(names) or str(tag_id)
+        tag = self.by_id.get(str(tag_id))
+        return tag_path(tag, self.by_id) if tag is not None else str(tag_id)
 
     def lineage(self, tag_id):
         """The tag and its ancestors below the category (what Connect adds with it)."""

@@ -7,36 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import answered, vanity_paths
+from ansible_collections.posit.connect.plugins.module_utils.concepts.vanity import normalise_vanity, vanity_path, vanity_problem
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import ContentFacet, item_guid
-
-VANITY_RE = re.compile(r"^/[A-Za-z0-9_/-]+/$")
-RESERVED_VANITY_PREFIXES = ("/__", "/favicon.ico", "/connect", "/apps", "/users", "/groups", "/setpassword",
-                            "/user-completion", "/confirm", "/recent", "/reports", "/plots", "/unpublished",
-                            "/settings", "/metrics", "/tokens", "/help", "/login", "/welcome", "/register",
-                            "/resetpassword", "/content")
-
-
-def normalise_vanity(path):
-    """A vanity path as Connect stores it: a leading and a trailing slash; "" stays "" (no vanity URL)."""
-    path = (path or "").strip()
-    return "" if not path else "/" + path.strip("/") + "/"
-
-
-def check_vanity(path, option):
-    """Raise InputError for a path Connect forbids (characters, the root, reserved prefixes)."""
-    if path == "/" or not VANITY_RE.match(path):
-        raise InputError("Option '%s': %r is not a vanity path Connect accepts: use letters, digits, '-', '_' and "
-                         "'/', e.g. '/sales/' (and \"\" to remove the vanity URL)." % (option, path))
-    lowered = path.lower()
-    for prefix in RESERVED_VANITY_PREFIXES:
-        if lowered.startswith(prefix + ("" if prefix == "/__" else "/")):
-            raise InputError("Option '%s': %r starts with %r, a path Connect reserves for itself; choose another "
-                             "path." % (option, path, prefix))
 
 
 class VanityFacet(ContentFacet):
@@ -52,27 +28,22 @@ class VanityFacet(ContentFacet):
 
     def prepare(self, value, option, flags):
         path = normalise_vanity(value)
-        if path:
-            check_vanity(path, option)
+        problem = vanity_problem(path, option) if path else None
+        if problem:
+            raise InputError(problem)
         return dict(path=path, option=option, force=flags["force_vanity_url"])
 
     def path_of(self, url):
         """The path of a vanity_url as GET /v1/content answers it (a URL under the server's root)."""
-        if not url:
-            return None
-        path = urlsplit(url).path if "://" in url else url
-        root = urlsplit(self.client.api_root).path[:-len("/__api__")]
-        if root and path.startswith(root + "/"):
-            path = path[len(root):]
-        return normalise_vanity(path)
+        return vanity_path(url, urlsplit(self.client.api_root).path[:-len("/__api__")])
 
     def vanities(self):
         """Every vanity path by content guid (one GET /v1/vanities, administrators only), or None."""
         with self.lock:
             if self._vanities is False:
                 try:
-                    self._vanities = dict((v["content_guid"], normalise_vanity(v["path"]))
-                                          for v in self.client.get("v1/vanities") or [])
+                    self._vanities = dict((guid, normalise_vanity(path))
+                                          for guid, path in vanity_paths(self.client).items())
                 except ConnectError as exc:
                     if exc.status not in (401, 403):
                         raise
@@ -81,7 +52,7 @@ class VanityFacet(ContentFacet):
 
     def read(self, engine, item):
         guid = item.current["guid"]
-        if "vanity_url" in item.current or self.included:
+        if "vanity_url" in item.current or (self.included and answered(self.resource.listing or [], "vanity_url")):
             return self.path_of(item.current.get("vanity_url"))
         if self.resource.listing is not None:
             vanities = self.vanities()
@@ -93,7 +64,7 @@ class VanityFacet(ContentFacet):
     def holders(self):
         """path -> (guid, name) of every item holding a vanity path, as far as this key can see."""
         listing = self.resource.listing
-        if listing is not None and self.included:
+        if listing is not None and self.included and answered(listing, "vanity_url"):
             return dict((self.path_of(c["vanity_url"]), (c["guid"], c.get("name"))) for c in listing
                         if c.get("vanity_url"))
         vanities = self.vanities() or {}

@@ -15,8 +15,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.principals import (
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import (
     UserCache,
     group_members,
     list_groups,
@@ -76,6 +76,8 @@ class GroupResource(Resource):
     identifying = ("guid", "name", "owner_guid")
     result_key = "group"
     facets = (Members(),)
+    item_attributes = dict(remote=False,   # create from the authentication provider's directory
+                           entry=None)     # ... its directory entry (temp_ticket), read in missing()
 
     def __init__(self, engine, top):
         super(GroupResource, self).__init__(engine, top)
@@ -100,7 +102,7 @@ class GroupResource(Resource):
                                  % (where, where, ", ".join(sorted(both))))
             item.facets["members"] = dict(add=members or [], remove=remove or [],
                                           purge=bool(self.option(item, "purge_members")))
-        item.context["remote"] = bool(self.option(item, "remote"))
+        item.remote = bool(self.option(item, "remote"))
 
     def prepare_all(self, items):
         if items and items[0].index is not None:
@@ -120,7 +122,7 @@ class GroupResource(Resource):
     # -- reads ------------------------------------------------------------------
 
     def read_one(self, item):
-        guid, name = item.context["guid"], item.context["name"]
+        guid, name = item.guid, item.name
         if self.by_guid is not None:
             return self.by_guid.get(guid) if guid else self.by_name.get(name)
         found = list_groups(self.client, guid=guid) if guid else list_groups(self.client, name=name)
@@ -135,31 +137,26 @@ class GroupResource(Resource):
     # -- plan -------------------------------------------------------------------
 
     def missing(self, item):
-        where, context = item.where, item.context
         self.create_by_name(item)
-        if context["remote"]:
-            context["entry"] = require_remote(self.client, "groups", context["name"], where + "name")
+        if item.remote:
+            item.entry = require_remote(self.client, "groups", item.name, item.where + "name")
 
     def check(self, item, changes):
-        new = changes.get("name")
-        if new is None or item.current is None:
-            return
+        self.refuse_rename(item, changes, self.find, "DuplicateGroupName", "a group named %r")
+
+    def find(self, name):
+        """The group of that name, or None."""
         if self.by_name is not None:
-            other = self.by_name.get(new)
-        else:
-            found = list_groups(self.client, name=new)
-            other = found[0] if found else None
-        if other is not None and other.get("guid") != item.current.get("guid"):
-            raise InputError("Option '%sname': a group named %r already exists (%s); Connect refuses two groups "
-                             "of one name (409 DuplicateGroupName). Choose another name."
-                             % (item.where, new, other.get("guid")))
+            return self.by_name.get(name)
+        found = list_groups(self.client, name=name)
+        return found[0] if found else None
 
     # -- diff and results ------------------------------------------------------------
 
     def identity(self, item):
         group = item.result or item.current or {}
-        return dict(guid=group.get("guid") or item.context["guid"],
-                    name=group.get("name") or item.desired.get("name") or item.context["name"])
+        return dict(guid=group.get("guid") or item.guid,
+                    name=group.get("name") or item.desired.get("name") or item.name)
 
     def outcome(self, item):
         return item.result if item.status != "deleted" else None
@@ -169,15 +166,16 @@ class GroupResource(Resource):
             return {}
         predicted = dict(item.current or dict(guid=None, owner_guid=None), **item.desired)
         plan = item.facet_plans.get("members")
-        if plan:
+        if plan and (item.current is None or predicted.get("member_count") is not None):
+            # a count only where Connect gave one (older servers' group objects carry none) or for a new group
             predicted["member_count"] = (predicted.get("member_count") or 0) + len(plan["add"]) - len(plan["remove"])
         return predicted
 
     # -- writes --------------------------------------------------------------------
 
     def create(self, item):
-        if item.context["remote"]:
-            return self.client.put("v1/groups", body=dict(temp_ticket=item.context["entry"]["temp_ticket"]))
+        if item.remote:
+            return self.client.put("v1/groups", body=dict(temp_ticket=item.entry["temp_ticket"]))
         return self.client.post("v1/groups", body=dict(name=item.desired["name"]))
 
     def update(self, item, changes):

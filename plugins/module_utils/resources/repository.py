@@ -8,10 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.posit.connect.plugins.module_utils.bundle import select_content
-from ansible_collections.posit.connect.plugins.module_utils.content import check_guid
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import select_content
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 
 FIELDS = ("repository", "branch", "directory", "polling")
 
@@ -19,6 +19,7 @@ FIELDS = ("repository", "branch", "directory", "polling")
 class RepositoryResource(Resource):
     kind = "git repository"
     result_key = "repository"
+    item_attributes = dict(content=None)   # the content item the repository belongs to (resolve)
 
     def prepare(self, item):
         spec = item.spec
@@ -31,10 +32,10 @@ class RepositoryResource(Resource):
 
     def resolve(self, item):
         spec = item.spec
-        item.context["content"] = select_content(self.client, spec.get("guid"), spec.get("name"), spec.get("owner"))
+        item.content = select_content(self.client, spec.get("guid"), spec.get("name"), spec.get("owner"))
 
     def path(self, item):
-        return "v1/content/%s/repository" % item.context["content"]["guid"]
+        return "v1/content/%s/repository" % item.content["guid"]
 
     def read_one(self, item):
         return self.client.get_or_none(self.path(item))
@@ -42,10 +43,14 @@ class RepositoryResource(Resource):
     def missing(self, item):
         if "repository" not in item.desired:
             raise InputError("Option 'repository' is required: content %s (%s) is not git-backed yet."
-                             % (item.context["content"]["guid"], item.context["content"].get("name")))
+                             % (item.content["guid"], item.content.get("name")))
+
+    def header(self, item):
+        content = item.content or {}
+        return "git repository of content %r (%s)" % (content.get("name"), content.get("guid"))
 
     def view(self, item, values, side):
-        return dict(values, content=item.context["content"].get("name")) if values else values
+        return dict(values, content=item.content.get("name")) if values else values
 
     def predict(self, item):
         predicted = super(RepositoryResource, self).predict(item)
@@ -63,5 +68,5 @@ class RepositoryResource(Resource):
         self.client.delete(self.path(item))
 
     def extras(self, item):
-        content = item.context.get("content") or {}
+        content = item.content or {}
         return dict(content=dict((k, content.get(k)) for k in ("guid", "name", "title")))

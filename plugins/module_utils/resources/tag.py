@@ -16,27 +16,16 @@ __metaclass__ = type
 import threading
 
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
-
-MAX_TAG_NAME = 255
-
-
-def split_path(path, option):
-    """A tag path's names; raise InputError for an empty name or one Connect refuses."""
-    names = [name.strip() for name in str(path or "").split("/")]
-    if not all(names):
-        raise InputError("Option '%s': %r is not a tag path; write the tag after its parents with '/' between them, "
-                         "e.g. 'Department/Finance'." % (option, path))
-    for name in names:
-        if len(name) > MAX_TAG_NAME:
-            raise InputError("Option '%s': the tag name %r is longer than %d characters, which Connect refuses."
-                             % (option, name[:40] + "...", MAX_TAG_NAME))
-    return names
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.tags import split_path, tag_paths, tags_by_id
 
 
 class TagResource(Resource):
     kind = "tag"
     result_key = "tag"
+    item_attributes = dict(names=None,     # the path's tag names, from the category down
+                           path=None,      # the path as compared ("/" between the names)
+                           children=None)  # the paths of an existing tag's descendants
 
     def __init__(self, engine, top):
         super(TagResource, self).__init__(engine, top)
@@ -45,9 +34,9 @@ class TagResource(Resource):
 
     def prepare(self, item):
         option = "paths[%d]" % item.index if item.index is not None else "path"
-        item.context["names"] = split_path(item.spec.get("path"), option)
-        item.context["path"] = "/".join(item.context["names"])
-        item.desired = dict(path=item.context["path"])
+        item.names = split_path(item.spec.get("path"), option)
+        item.path = "/".join(item.names)
+        item.desired = dict(path=item.path)
 
     def prepare_all(self, items):
         if items and items[0].index is None:
@@ -58,54 +47,48 @@ class TagResource(Resource):
         return items
 
     def read(self, items):
-        tags = self.client.get("v1/tags") or []
-        by_id = dict((str(t["id"]), t) for t in tags)
-
-        def path(tag):
-            parent = by_id.get(str(tag.get("parent_id"))) if tag.get("parent_id") is not None else None
-            return (path(parent) + "/" if parent else "") + tag["name"]
-
-        self.by_path = dict((path(t), dict(t, path=path(t))) for t in tags)
+        by_id = tags_by_id(self.client.get("v1/tags"))
+        self.by_path = dict((path, dict(by_id[tag_id], path=path)) for tag_id, path in tag_paths(by_id).items())
         for item in items:
-            item.current = self.by_path.get(item.context["path"])
+            item.current = self.by_path.get(item.path)
             if item.current is not None:
-                item.context["children"] = sorted(p for p in self.by_path if p.startswith(item.context["path"] + "/"))
+                item.children = sorted(p for p in self.by_path if p.startswith(item.path + "/"))
         deleting = [item for item in items if item.state == "absent" and item.current is not None]
         self.engine.each(self.check_delete, [] if self.top.get("force") else deleting)
 
     def check_delete(self, item):
         """Connect deletes a tag's children and untags its content: only with force."""
         content = self.client.get("v1/tags/%s/content" % item.current["id"]) or []
-        children = item.context["children"]
+        children = item.children
         if children or content:
             raise InputError(
                 "Option 'force': tag %r has %s; deleting it deletes its child tags and removes it from that content. "
-                "Set force: true to delete it anyway." % (item.context["path"], " and ".join(filter(None, [
+                "Set force: true to delete it anyway." % (item.path, " and ".join(filter(None, [
                     "%d child tag%s (%s)" % (len(children), "" if len(children) == 1 else "s", ", ".join(children[:5]))
                     if children else "", "%d tagged content item%s" % (len(content), "" if len(content) == 1 else "s")
                     if content else ""]))))
 
     def key(self, item):
-        return item.context["path"]
+        return item.path
 
     def compare(self, item):
         return {}
 
     def identity(self, item):
         result = item.result or item.current or {}
-        return dict(path=item.context["path"], id=result.get("id"))
+        return dict(path=item.path, id=result.get("id"))
 
     def header(self, item):
-        return item.context["path"]
+        return item.path
 
     def view(self, item, values, side):
-        return dict(path=item.context["path"], id=(item.current or {}).get("id")) if values else {}
+        return dict(path=item.path, id=(item.current or {}).get("id")) if values else {}
 
     def predict(self, item):
         if item.status == "deleted":
             return {}
         if item.status == "created":
-            return dict(id=None, name=item.context["names"][-1], path=item.context["path"])
+            return dict(id=None, name=item.names[-1], path=item.path)
         return dict(item.current)
 
     def outcome(self, item):
@@ -114,7 +97,7 @@ class TagResource(Resource):
     def create(self, item):
         with self.lock:  # one at a time: items that share a new parent create it once
             parent, path = None, ""
-            for name in item.context["names"]:
+            for name in item.names:
                 path = path + "/" + name if path else name
                 tag = self.by_path.get(path)
                 if tag is None:

@@ -15,8 +15,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource, same
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.principals import find_user, list_users, require_remote
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import find_user, list_users, require_remote
 
 PROFILE_FIELDS = ("user_role", "email", "first_name", "last_name")
 CREATE_OPTIONS = ("password", "user_must_set_password", "remote")
@@ -26,7 +26,9 @@ class UserResource(Resource):
     kind = "user"
     name_option = "username"
     result_key = "user"
-    create_missing = True
+    item_attributes = dict(password=None, user_must_set_password=None,  # for a local account's creation only
+                           remote=None,    # create from the authentication provider's directory
+                           entry=None)     # ... its directory entry (temp_ticket), read in missing()
 
     def __init__(self, engine, top):
         super(UserResource, self).__init__(engine, top)
@@ -42,14 +44,14 @@ class UserResource(Resource):
                             if self.option(item, f) is not None)
         if guid is not None and username is not None:
             item.desired["username"] = username  # a rename
-        create = dict((f, self.option(item, f)) for f in CREATE_OPTIONS)
-        if create["remote"] and (create["password"] or create["user_must_set_password"]):
+        for option in CREATE_OPTIONS:
+            setattr(item, option, self.option(item, option))
+        if item.remote and (item.password or item.user_must_set_password):
             raise InputError("Option '%spassword': a remote user signs in through the authentication provider; "
                              "remove 'password' and 'user_must_set_password', or set 'remote: false'." % where)
-        if create["password"] and create["user_must_set_password"]:
+        if item.password and item.user_must_set_password:
             raise InputError("Options '%spassword' and '%suser_must_set_password' exclude each other: give one."
                              % (where, where))
-        item.context.update(**create)
 
     def prepare_all(self, items):
         if items and items[0].index is not None:
@@ -61,7 +63,7 @@ class UserResource(Resource):
     # -- reads ------------------------------------------------------------------
 
     def read_one(self, item):
-        guid, username = item.context["guid"], item.context["username"]
+        guid, username = item.guid, item.name
         if self.by_guid is not None:
             return self.by_guid.get(guid) if guid else self.by_username.get(username)
         return find_user(self.client, guid or username)
@@ -69,32 +71,29 @@ class UserResource(Resource):
     # -- plan -------------------------------------------------------------------
 
     def missing(self, item):
-        where, context = item.where, item.context
+        where = item.where
         self.create_by_name(item)
-        if context["remote"]:
-            context["entry"] = require_remote(self.client, "users", context["username"], where + "username")
-        elif not (context["password"] or context["user_must_set_password"]):
+        if item.remote:
+            item.entry = require_remote(self.client, "users", item.name, where + "username")
+        elif not (item.password or item.user_must_set_password):
             raise InputError("Option '%susername': user %r does not exist on this Connect server. Check the "
                              "username; to create the user, give 'password' or 'user_must_set_password: true' "
                              "(a local account), or 'remote: true' (from the authentication provider)."
-                             % (where, context["username"]))
+                             % (where, item.name))
 
     def check(self, item, changes):
-        new = changes.get("username")
-        if new is None or item.current is None:
-            return
-        other = self.by_username.get(new) if self.by_username is not None else find_user(self.client, new)
-        if other is not None and other.get("guid") != item.current.get("guid"):
-            raise InputError("Option '%susername': user %r already exists (%s); Connect refuses two users of one "
-                             "username (409 DuplicateUserName). Choose another username."
-                             % (item.where, new, other.get("guid")))
+        self.refuse_rename(item, changes, self.find, "DuplicateUserName", "user %r")
+
+    def find(self, username):
+        """The user of that username, or None."""
+        return self.by_username.get(username) if self.by_username is not None else find_user(self.client, username)
 
     # -- diff and results ------------------------------------------------------------
 
     def identity(self, item):
         user = item.result or item.current or {}
-        username = user.get("username") or item.desired.get("username") or item.context["username"]
-        return dict(guid=user.get("guid") or item.context["guid"], username=username, name=username)
+        username = user.get("username") or item.desired.get("username") or item.name
+        return dict(guid=user.get("guid") or item.guid, username=username, name=username)
 
     def predict(self, item):
         predicted = super(UserResource, self).predict(item)
@@ -106,13 +105,13 @@ class UserResource(Resource):
     # -- writes --------------------------------------------------------------------
 
     def create(self, item):
-        context, desired = item.context, item.desired
-        if context["remote"]:
-            user = self.client.put("v1/users", body=dict(temp_ticket=context["entry"]["temp_ticket"]))
+        desired = item.desired
+        if item.remote:
+            user = self.client.put("v1/users", body=dict(temp_ticket=item.entry["temp_ticket"]))
         else:
             body = dict((f, v) for f, v in desired.items() if f != "locked")
-            if context["password"]:
-                body["password"] = context["password"]
+            if item.password:
+                body["password"] = item.password
             else:
                 body["user_must_set_password"] = True
             user = self.client.post("v1/users", body=body)

@@ -6,9 +6,10 @@ import json
 import re
 from urllib.parse import urlencode
 
-from . import bundles, environment, exec_environments, integrations, jobs, packages, people, search, tags, vanities
+from . import (bundles, environment, exec_environments, integrations, jobs, lockfile, packages, people, schedules, search,
+               shapes, system, tags, vanities)
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import (AUDIT_ACTIONS, INCLUDES, ROLES, audit_out, check_guid, fmt_time, keyset_page,
+from .model import (AUDIT_ACTIONS, GUID, INCLUDES, INSTALLED, ROLES, audit_out, check_guid, fmt_time, keyset_page,
                     parse_time)
 
 SEARCH_SINCE = (2025, 1, 0)         # GET /v1/search/auditlogs exists from this version
@@ -33,7 +34,7 @@ class Request:
         self.base_url = base_url          # scheme://host[:port][prefix] as the client addressed us
         self.api_key = api_key
         self.state = state
-        self.settings = settings          # {"version": str or None, "version_tuple": tuple}
+        self.settings = settings          # {"version": str or None, "version_tuple": tuple, "sparse": bool, ...}
         self.user = None
 
     def json(self):
@@ -41,6 +42,19 @@ class Request:
             return json.loads(self.body or b"null")
         except ValueError as exc:
             raise bad_request("InvalidJson", f"The request body is not valid JSON: {exc}") from None
+
+    def json_object(self, fields):
+        """The body: a JSON object whose keys are among `fields` ({name: type or tuple of types}) with values of
+        those types; 400 InvalidJson otherwise."""
+        body = self.json()
+        if not isinstance(body, dict):
+            raise bad_request("InvalidJson", "The request body must be a JSON object.")
+        for field, value in body.items():
+            if field not in fields:
+                raise bad_request("InvalidJson", f'json: unknown field "{field}"')
+            if not isinstance(value, fields[field]):
+                raise bad_request("InvalidJson", f"json: wrong type for field {field!r}")
+        return body
 
 
 # ------------------------------------------------------------ parameters
@@ -231,23 +245,24 @@ def list_content(req):
     state = req.state
     items = [c for c in state.visible_content(req.user)
              if (not name or c["name"] == name) and (owner is None or c["owner_guid"] == owner)]
-    return 200, [state.content_out(c, req.user, req.base_url, include) for c in items]
+    return 200, [state.content_out(c, req.user, req.base_url, include, req.settings["version_tuple"]) for c in items]
 
 
 def get_content(req, guid):
     include = include_param(req)
     item = req.state.find_content(req.user, guid)
-    return 200, req.state.content_out(item, req.user, req.base_url, include)
+    return 200, req.state.content_out(item, req.user, req.base_url, include, req.settings["version_tuple"])
 
 
 def create_content(req):
-    item = req.state.create_content(req.user, req.json())
-    return 200, req.state.content_out(item, req.user, req.base_url)
+    body = req.json()  # an empty body is an empty CreateContentInput (no field is required)
+    item = req.state.create_content(req.user, {} if body is None else body)
+    return 200, req.state.content_out(item, req.user, req.base_url, version=req.settings["version_tuple"])
 
 
 def update_content(req, guid):
     item = req.state.update_content(req.user, guid, req.json())
-    return 200, req.state.content_out(item, req.user, req.base_url)
+    return 200, req.state.content_out(item, req.user, req.base_url, version=req.settings["version_tuple"])
 
 
 def delete_content(req, guid):
@@ -348,7 +363,7 @@ def list_groups(req):
     if prefix and req.settings["version_tuple"] < GROUP_PREFIX_FIXED:
         page_number = 1  # the pre-2025.04.0 bug: prefix searches ignore page_number
     page = offset_page(groups, page_number, page_size)
-    page["results"] = [req.state.group_out(g) for g in page["results"]]
+    page["results"] = [req.state.group_out(g, req.settings["version_tuple"]) for g in page["results"]]
     return 200, page
 
 
@@ -356,7 +371,7 @@ def get_group(req, guid):
     group = req.state.groups.get(check_guid(guid))
     if group is None:
         raise not_found()
-    return 200, req.state.group_out(group)
+    return 200, req.state.group_out(group, req.settings["version_tuple"])
 
 
 def group_members(req, group_guid):
@@ -436,13 +451,14 @@ def _shiny_out(e):
 
 def content_visits(req):
     keep = _usage_filter(req, "time", 3)
-    return keyset_response(req, req.state.visits, _visit_out, keep)
+    return keyset_response(req, req.state.visits, lambda e: _visit_out(e, req.settings["version_tuple"]), keep)
 
 
-def _visit_out(e):
-    return {"content_guid": e["content_guid"], "user_guid": e["user_guid"], "variant_key": e["variant_key"],
-            "rendering_id": e["rendering_id"], "bundle_id": e["bundle_id"], "time": fmt_time(e["time"]),
-            "data_version": e["data_version"], "path": e["path"], "user_agent": e["user_agent"]}
+def _visit_out(e, version):
+    out = {"content_guid": e["content_guid"], "user_guid": e["user_guid"], "variant_key": e["variant_key"],
+           "rendering_id": e["rendering_id"], "bundle_id": e["bundle_id"], "time": fmt_time(e["time"]),
+           "data_version": e["data_version"], "path": e["path"], "user_agent": e["user_agent"]}
+    return shapes.gate("visit", out, version)
 
 
 def content_hits(req):
@@ -456,14 +472,16 @@ def content_hits(req):
 
 
 # ----------------------------------------------------------------- routes
-GUID = r"(?P<guid>[^/]+)"
+# Every route of the server, each area's ROUTES in turn: (method, path pattern after /__api__, handler, options), options
+# {"auth": False} (no API key) and {"since": version} (absent below it). The first route whose pattern and method match
+# answers, so people.ROUTES comes first: /v1/users/remote is not read as /v1/users/{guid}.
 ROUTES = [
-    # method, path pattern (after /__api__), handler, options
+    *people.ROUTES,
     ("GET", r"/server_settings", server_settings, {"auth": False}),
     ("GET", r"/v1/server_settings/public", public_settings, {"auth": False}),
-    ("GET", r"/v1/server_settings/r", installations(["4.2.3", "4.3.2", "4.4.1"]), {}),
-    ("GET", r"/v1/server_settings/python", installations(["3.10.13", "3.11.7", "3.12.4"], api_enabled=True), {}),
-    ("GET", r"/v1/server_settings/quarto", installations(["1.4.550", "1.5.57"]), {}),
+    ("GET", r"/v1/server_settings/r", installations(INSTALLED["r"]), {}),
+    ("GET", r"/v1/server_settings/python", installations(INSTALLED["python"], api_enabled=True), {}),
+    ("GET", r"/v1/server_settings/quarto", installations(INSTALLED["quarto"]), {}),
     ("GET", r"/v1/content", list_content, {}),
     ("POST", r"/v1/content", create_content, {}),
     ("GET", rf"/v1/content/{GUID}", get_content, {}),
@@ -490,11 +508,16 @@ ROUTES = [
     ("GET", r"/v1/instrumentation/content/hits", content_hits, {"since": HITS_SINCE}),
     *packages.ROUTES,
     *bundles.ROUTES,
-    *integrations.ROUTES, *exec_environments.ROUTES,
-    *jobs.routes(),
+    *integrations.ROUTES,
+    *exec_environments.ROUTES,
+    *jobs.ROUTES,
+    *lockfile.ROUTES,
+    *schedules.ROUTES,
+    *system.ROUTES,
+    *tags.ROUTES,
+    *vanities.ROUTES,
+    *environment.ROUTES,
 ]
-ROUTES += tags.ROUTES + vanities.ROUTES + environment.ROUTES
-ROUTES[:0] = people.ROUTES  # first, so that /v1/users/remote is not read as /v1/users/{guid}
 _COMPILED = [(m, re.compile(rf"^/__api__{p}/?$"), h, o) for m, p, h, o in ROUTES]
 
 
@@ -514,6 +537,8 @@ def handle(req):
                     if options.get("auth", True):
                         req.user = req.state.authenticate(req.api_key)
                     status, payload = handler(req, **match.groupdict())
+                if req.settings.get("sparse") and method == "GET" and status == 200 and not isinstance(payload, bytes):
+                    payload = shapes.sparse(pattern, payload, _COMPILED)
                 break
         else:
             if methods:

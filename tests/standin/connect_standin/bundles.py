@@ -28,8 +28,12 @@ import tarfile
 import threading
 import time
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from . import packages, shapes
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import fmt_time
+from .model import GUID, INSTALLED, fmt_time
 
 LINE_SECONDS = 0.03
 
@@ -57,13 +61,14 @@ def _bundles(state, item):
     return stored
 
 
-def _bundle_out(item, bundle):
-    return {"id": bundle["id"], "content_guid": bundle["content_guid"], "created_by": bundle["created_by"],
-            "created_time": fmt_time(bundle["created_time"]), "environment_guid": None, "cluster_name": "Local",
-            "image_name": "Local", "r_version": item.get("r_version"), "r_environment_management": None,
-            "py_version": item.get("py_version"), "py_environment_management": None,
-            "quarto_version": item.get("quarto_version"), "active": item["bundle_id"] == bundle["id"],
-            "size": bundle["size"], "metadata": dict(bundle["metadata"])}
+def _bundle_out(req, item, bundle):
+    out = {"id": bundle["id"], "content_guid": bundle["content_guid"], "created_by": bundle["created_by"],
+           "created_time": fmt_time(bundle["created_time"]), "environment_guid": None, "cluster_name": "Local",
+           "image_name": "Local", "r_version": item.get("r_version"), "r_environment_management": None,
+           "py_version": item.get("py_version"), "py_environment_management": None,
+           "quarto_version": item.get("quarto_version"), "active": item["bundle_id"] == bundle["id"],
+           "size": bundle["size"], "metadata": dict(bundle["metadata"])}
+    return shapes.gate("bundle", out, req.settings["version_tuple"])
 
 
 def _find_bundle(state, item, bundle_id):
@@ -81,22 +86,34 @@ def list_bundles(req, guid):
     found = sorted(_bundles(req.state, item), key=lambda b: int(b["id"]),
                    reverse=not bool_param(req, "asc_order", False))  # newest first, as the reference says
     start = (page_number - 1) * page_size
-    return 200, [_bundle_out(item, b) for b in found[start:start + page_size]]
+    return 200, [_bundle_out(req, item, b) for b in found[start:start + page_size]]
 
 
 def get_bundle(req, guid, bundle_id):
     item = _item(req, guid)
-    return 200, _bundle_out(item, _find_bundle(req.state, item, bundle_id))
+    return 200, _bundle_out(req, item, _find_bundle(req.state, item, bundle_id))
+
+
+def _open(archive):
+    return tarfile.open(fileobj=io.BytesIO(gzip.decompress(archive)), mode="r:")
+
+
+def _member(archive, name):
+    """The bytes of a top-level file of a bundle archive, or None."""
+    with _open(archive) as tar:
+        names = {member.lstrip("./"): member for member in tar.getnames()}
+        if name not in names:
+            return None
+        handle = tar.extractfile(names[name])
+        return handle.read() if handle is not None else None
 
 
 def _manifest(archive):
     """The manifest.json of a .tar.gz (400 when it is not one or has none)."""
     try:
-        with tarfile.open(fileobj=io.BytesIO(gzip.decompress(archive)), mode="r:") as tar:
-            names = {name.lstrip("./"): name for name in tar.getnames()}
-            if "manifest.json" not in names:
-                raise bad_request("InvalidManifest", "The bundle does not contain a manifest.json file at its root.")
-            data = tar.extractfile(names["manifest.json"]).read()
+        data = _member(archive, "manifest.json")
+        if data is None:
+            raise bad_request("InvalidManifest", "The bundle does not contain a manifest.json file at its root.")
     except (OSError, EOFError, tarfile.TarError, gzip.BadGzipFile):
         raise bad_request("BundleExtract", "The uploaded archive is not a gzip compressed tar file.") from None
     try:
@@ -122,7 +139,7 @@ def upload_bundle(req, guid):
                                archive_md5=hashlib.md5(archive).hexdigest(),
                                archive_sha1=hashlib.sha1(archive).hexdigest())}
     _bundles(req.state, item).append(bundle)
-    return 200, _bundle_out(item, bundle)
+    return 200, _bundle_out(req, item, bundle)
 
 
 def delete_bundle(req, guid, bundle_id):
@@ -158,10 +175,11 @@ def deploy(req, guid):
     state, user = req.state, req.user
     options = bundle["manifest"].get("standin") or {}
     mode = (bundle["manifest"].get("metadata") or {}).get("appmode") or "static"
+    runtime, failure = _runtime(bundle)
     lines = ["Building %s content..." % mode, "Bundle requested: %s" % bundle["id"],
              "Unpacking bundle: %d bytes" % bundle["size"], "Found manifest.json (appmode %s)" % mode]
     lines += ["Restoring environment: step %d" % n for n in range(1, 4)]
-    failure = options.get("fail")
+    failure = options.get("fail") or failure
     lines += ["Error: %s" % failure] if failure else ["Launching %s content..." % mode, "Deployment completed."]
     seconds = float(options.get("seconds", LINE_SECONDS * len(lines)))
     task = {"id": "T%015d" % state.next_id("bundle"), "lines": lines, "started": time.monotonic(),
@@ -177,7 +195,9 @@ def deploy(req, guid):
                 task.update(code=1, error="Unable to deploy: %s" % failure)
                 return
             if body.get("activate", True) is not False and item["guid"] in state.content:
-                item.update(bundle_id=bundle["id"], app_mode=mode, last_deployed_time=int(time.time()))
+                item.update(runtime["fields"], bundle_id=bundle["id"], app_mode=mode, last_deployed_time=int(time.time()))
+                state.packages[item["guid"]] = [packages.row(item, language, name, version)
+                                                for language, name, version in runtime["packages"]]
                 state.record(user, "deploy_application", "Deployed bundle %s to content '%s' (%s) [%s]"
                              % (bundle["id"], item.get("title") or item["name"], item["name"], item["guid"]))
 
@@ -187,6 +207,55 @@ def deploy(req, guid):
     return 202, {"task_id": task["id"]}
 
 
+def _match(language, wanted):
+    """The installed version of a language a manifest's version resolves to (same major.minor, the newest), or None."""
+    prefix = ".".join(str(wanted).split(".")[:2]) + "."
+    found = [v for v in INSTALLED[language] if v.startswith(prefix)]
+    return found[-1] if found else None
+
+
+def _runtime(bundle):
+    """What deploying a bundle does, from its manifest: ({"fields": item fields, "packages": [(language, name,
+    version)]}, failure message or None).  Python and Quarto resolve to an installed version of the same
+    major.minor (else the build fails), R to the nearest installed version; the Python packages recorded are
+    the package file's pinned ones under their normalized names (Connect records everything it installed),
+    the R ones the manifest's."""
+    manifest = bundle["manifest"]
+    fields, rows = {}, []
+    python = manifest.get("python") if isinstance(manifest.get("python"), dict) else None
+    if python is not None:
+        version = _match("python", python.get("version", ""))
+        if version is None:
+            return {}, "Python %s is not installed (installed: %s)." % (python.get("version"), ", ".join(INSTALLED["python"]))
+        fields.update(py_version=version, py_environment_management=True)
+        package_file = ((python.get("package_manager") or {}).get("package_file")) or "requirements.txt"
+        data = _member(bundle["archive"], package_file) if bundle["archive"] else None
+        if data is None:
+            return {}, "The bundle has no %s to restore the Python environment from." % package_file
+        for line in data.decode("utf-8", "replace").splitlines():
+            try:
+                requirement = Requirement(line.split("#")[0].strip())
+            except InvalidRequirement:
+                continue
+            pinned = [spec.version for spec in requirement.specifier if spec.operator == "=="]
+            if pinned:
+                rows.append(("python", canonicalize_name(requirement.name), pinned[0]))
+    if manifest.get("platform"):
+        installed = INSTALLED["r"]
+        fields.update(r_version=_match("r", manifest["platform"]) or installed[-1], r_environment_management=True)
+        for name, package in sorted((manifest.get("packages") or {}).items()):
+            version = ((package or {}).get("description") or {}).get("Version")
+            if version:
+                rows.append(("r", name, str(version)))
+    quarto = manifest.get("quarto") if isinstance(manifest.get("quarto"), dict) else None
+    if quarto is not None:
+        version = _match("quarto", quarto.get("version", ""))
+        if version is None:
+            return {}, "Quarto %s is not installed (installed: %s)." % (quarto.get("version"), ", ".join(INSTALLED["quarto"]))
+        fields["quarto_version"] = version
+    return {"fields": fields, "packages": rows}, None
+
+
 def get_task(req, task_id):
     from .api import int_param
     task = req.state.tasks.get(task_id)
@@ -194,11 +263,14 @@ def get_task(req, task_id):
         raise APIError(404, "TaskDoesNotExist", "The task does not exist.")
     first = int_param(req, "first", 0, 0)
     wait = int_param(req, "wait", 0, 0)
-    left = task["started"] + task["seconds"] - time.monotonic()
     if wait and not task["finished"]:
         req.state.lock.release()  # the handler holds the model's lock once: let others in while waiting
         try:
-            time.sleep(max(0.0, min(wait, left + 0.02)))
+            # Connect answers when the task finishes, or when `wait` seconds have passed: wait for the task's own
+            # end (its timer may run late on a busy machine), not for the time it was planned to take.
+            deadline = time.monotonic() + wait
+            while not task["finished"] and time.monotonic() < deadline:
+                time.sleep(min(0.01, max(0.0, deadline - time.monotonic())))
         finally:
             req.state.lock.acquire()
     elapsed = time.monotonic() - task["started"]
@@ -213,23 +285,16 @@ REPOSITORY_FIELDS = {"repository": str, "branch": str, "directory": str, "pollin
 
 
 def _repository_body(req):
-    body = req.json()
-    if not isinstance(body, dict):
-        raise bad_request("InvalidJson", "The request body must be a JSON object.")
-    for field, value in body.items():
-        if field not in REPOSITORY_FIELDS:
-            raise bad_request("InvalidJson", f'json: unknown field "{field}"')
-        if not isinstance(value, REPOSITORY_FIELDS[field]):
-            raise bad_request("InvalidJson", f"json: wrong type for field {field!r}")
+    body = req.json_object(REPOSITORY_FIELDS)
     if "repository" in body and not body["repository"].startswith(("https://", "http://")):
         raise bad_request("GitUnsupportedProtocol", "Only http(s) git repositories are supported.")
     return body
 
 
-def _repository_out(repo):
+def _repository_out(req, repo):
     out = {k: v for k, v in repo.items() if k != "fetched"}
     out.update(last_error="", last_known_commit="0" * 40, last_fetched_time=fmt_time(repo["fetched"]))
-    return out
+    return shapes.gate("repository", out, req.settings["version_tuple"])
 
 
 def get_repository(req, guid):
@@ -237,7 +302,7 @@ def get_repository(req, guid):
     repo = req.state.repositories.get(item["guid"])
     if repo is None:
         raise APIError(404, "AppIsNotGitManaged", "This content is not git-backed.")
-    return 200, _repository_out(repo)
+    return 200, _repository_out(req, repo)
 
 
 def put_repository(req, guid):
@@ -248,7 +313,7 @@ def put_repository(req, guid):
     repo = dict(branch="main", directory=".", polling=False, fetched=int(time.time()))
     repo.update(body)
     req.state.repositories[item["guid"]] = repo
-    return 200, _repository_out(repo)
+    return 200, _repository_out(req, repo)
 
 
 def patch_repository(req, guid):
@@ -258,7 +323,7 @@ def patch_repository(req, guid):
     if repo is None:
         raise APIError(404, "AppIsNotGitManaged", "This content is not git-backed.")
     repo.update(body)
-    return 200, _repository_out(repo)
+    return 200, _repository_out(req, repo)
 
 
 def delete_repository(req, guid):
@@ -268,7 +333,6 @@ def delete_repository(req, guid):
     return 204, None
 
 
-GUID = r"(?P<guid>[^/]+)"
 BUNDLE = rf"/v1/content/{GUID}/bundles/(?P<bundle_id>[^/]+)"
 ROUTES = [
     ("GET", rf"/v1/content/{GUID}/bundles", list_bundles, {}),

@@ -5,17 +5,9 @@ names (a null value deletes one); PUT replaces them all. Needs edit rights on
 the item; an empty or repeated name is refused.
 """
 
-from .errors import bad_request, forbidden
+from .errors import bad_request
 from .jobs import end_processes
-
-GUID = r"(?P<guid>[^/]+)"
-
-
-def _editable(req, guid):
-    item = req.state.find_content(req.user, guid)
-    if not req.state.can_edit(req.user, item):
-        raise forbidden()
-    return item
+from .model import GUID
 
 
 def _names(req, item):
@@ -40,11 +32,11 @@ def _body(req):
 
 
 def get_environment(req, guid):
-    return 200, _names(req, _editable(req, guid))
+    return 200, _names(req, req.state.find_editable(req.user, guid))
 
 
 def update_environment(req, guid, replace=False):
-    item = _editable(req, guid)
+    item = req.state.find_editable(req.user, guid)
     body = _body(req)
     env = {} if replace else dict(req.state.environments.get(item["guid"], {}))
     for entry in body:

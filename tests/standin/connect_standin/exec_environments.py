@@ -18,9 +18,8 @@ import time
 from . import model
 from .errors import APIError, bad_request, forbidden, not_found
 from .integrations import access_entry, listed, require
-from .model import fmt_time
+from .model import GUID, fmt_time
 
-GUID = r"(?P<guid>[^/]+)"
 # The first version with the environments API: posit-sdk 0.17.0 gates `Client.environments` with
 # @requires(version="2023.05.0") (src/posit/connect/client.py); its suite skips test_environments.py below
 # 2023.05.0 ("Environments API unavailable").
@@ -240,16 +239,15 @@ def delete_permission(req, guid, permission_guid):
     return 204, None
 
 
-_GATE, _PERMISSIONS_GATE = {"since": SINCE}, {"since": PERMISSIONS_SINCE}
 PERMISSION = r"(?P<permission_guid>[^/]+)"
 ROUTES = [
-    ("GET", r"/v1/environments", list_environments, _GATE),
-    ("POST", r"/v1/environments", create_environment, _GATE),
-    ("GET", rf"/v1/environments/{GUID}", get_environment, _GATE),
-    ("PUT", rf"/v1/environments/{GUID}", update_environment, _GATE),
-    ("DELETE", rf"/v1/environments/{GUID}", delete_environment, _GATE),
-    ("GET", rf"/v1/environments/{GUID}/permissions", list_permissions, _PERMISSIONS_GATE),
-    ("POST", rf"/v1/environments/{GUID}/permissions", add_permission, _PERMISSIONS_GATE),
-    ("GET", rf"/v1/environments/{GUID}/permissions/{PERMISSION}", get_permission, _PERMISSIONS_GATE),
-    ("DELETE", rf"/v1/environments/{GUID}/permissions/{PERMISSION}", delete_permission, _PERMISSIONS_GATE),
+    ("GET", r"/v1/environments", list_environments, {"since": SINCE}),
+    ("POST", r"/v1/environments", create_environment, {"since": SINCE}),
+    ("GET", rf"/v1/environments/{GUID}", get_environment, {"since": SINCE}),
+    ("PUT", rf"/v1/environments/{GUID}", update_environment, {"since": SINCE}),
+    ("DELETE", rf"/v1/environments/{GUID}", delete_environment, {"since": SINCE}),
+    ("GET", rf"/v1/environments/{GUID}/permissions", list_permissions, {"since": PERMISSIONS_SINCE}),
+    ("POST", rf"/v1/environments/{GUID}/permissions", add_permission, {"since": PERMISSIONS_SINCE}),
+    ("GET", rf"/v1/environments/{GUID}/permissions/{PERMISSION}", get_permission, {"since": PERMISSIONS_SINCE}),
+    ("DELETE", rf"/v1/environments/{GUID}/permissions/{PERMISSION}", delete_permission, {"since": PERMISSIONS_SINCE}),
 ]

@@ -22,9 +22,8 @@ import time
 
 from . import model
 from .errors import bad_request, forbidden, not_found
-from .model import fmt_time
+from .model import GUID, fmt_time
 
-GUID = r"(?P<guid>[^/]+)"
 # The first Connect version with the OAuth integrations API: posit-sdk 0.17.0 gates `Client.oauth` with
 # @requires(version="2024.08.0") (src/posit/connect/client.py) and its integration suite skips the OAuth tests
 # when CONNECT_VERSION <= 2024.06.0 (integration/tests/posit/connect/oauth/test_integrations.py).
@@ -131,8 +130,15 @@ def _integration(state, guid, unknown):
     return record
 
 
-def _find(req, guid):
+def _find(req, guid, admin_only=True):
+    """The integration a request names, once `require` lets the caller in (404 when there is none)."""
+    require(req, admin_only)
     return _integration(req.state, guid, not_found("The OAuth integration does not exist."))
+
+
+def _named(record):
+    """An integration as the audit log names it."""
+    return f"OAuth integration {record['name']} [{record['guid']}]"
 
 
 def access_entry(state, entry, neither):
@@ -207,8 +213,7 @@ def list_integrations(req):
 
 
 def get_integration(req, guid):
-    require(req, admin_only=False)
-    return 200, integration_out(_find(req, guid))
+    return 200, integration_out(_find(req, guid, admin_only=False))
 
 
 def create_integration(req):
@@ -227,12 +232,11 @@ def create_integration(req):
               "created_time": now, "updated_time": now, "name": body["name"], "description": body.get("description"),
               "template": template, "config": config, "permissions": body.get("permissions") or []}
     state.integrations[record["guid"]] = record
-    state.record(req.user, "add_oauth_integration", f"Added OAuth integration {record['name']} [{record['guid']}]")
+    state.record(req.user, "add_oauth_integration", f"Added {_named(record)}")
     return 200, integration_out(record)
 
 
 def update_integration(req, guid):
-    require(req, admin_only=True)
     record = _find(req, guid)
     body = _body(req, ("name", "description", "config", "permissions"))
     config = dict(record["config"], **(body.get("config") or {}))
@@ -245,12 +249,11 @@ def update_integration(req, guid):
     record.update(config=config, updated_time=int(time.time()))
     changed = ", ".join(sorted(body)) or "no fields"
     req.state.record(req.user, "update_oauth_integration",
-                     f"Updated OAuth integration {record['name']} [{record['guid']}]: {changed}")
+                     f"Updated {_named(record)}: {changed}")
     return 200, integration_out(record)
 
 
 def delete_integration(req, guid):
-    require(req, admin_only=True)
     record = _find(req, guid)
     del req.state.integrations[record["guid"]]
     for session in [s for s in req.state.oauth_sessions.values() if s["oauth_integration_guid"] == record["guid"]]:
@@ -258,24 +261,22 @@ def delete_integration(req, guid):
     for links in req.state.oauth_associations.values():
         links[:] = [link for link in links if link["integration_guid"] != record["guid"]]
     req.state.record(req.user, "delete_oauth_integration",
-                     f"Deleted OAuth integration {record['name']} [{record['guid']}]")
+                     f"Deleted {_named(record)}")
     return 204, None
 
 
 def verify_integration(req, guid):
     """Only a "Service Account" integration can be tested; the stand-in reaches no provider, so it passes."""
-    require(req, admin_only=True)
     record = _find(req, guid)
     if record["config"].get("auth_type") != "Service Account":
         raise bad_request("OAuthServiceAccountTestInvalidAuthType",
                           "Only a Service Account integration can be verified.")
     req.state.record(req.user, "verify_oauth_integration",
-                     f"Verified OAuth integration {record['name']} [{record['guid']}]")
+                     f"Verified {_named(record)}")
     return 200, None
 
 
 def integration_associations(req, guid):
-    require(req, admin_only=True)
     record = _find(req, guid)
     return 200, [_association_out(req.state, content_guid, link) for content_guid, link in _links(req.state)
                  if link["integration_guid"] == record["guid"]]
@@ -373,20 +374,19 @@ def delete_session(req, guid):
     return 204, None
 
 
-_GATE = {"since": SINCE}
 ROUTES = [
-    ("GET", r"/v1/oauth/integrations", list_integrations, _GATE),
-    ("POST", r"/v1/oauth/integrations", create_integration, _GATE),
-    ("GET", rf"/v1/oauth/integrations/{GUID}", get_integration, _GATE),
-    ("PATCH", rf"/v1/oauth/integrations/{GUID}", update_integration, _GATE),
-    ("DELETE", rf"/v1/oauth/integrations/{GUID}", delete_integration, _GATE),
-    ("POST", rf"/v1/oauth/integrations/{GUID}/verify", verify_integration, _GATE),
-    ("GET", rf"/v1/oauth/integrations/{GUID}/associations", integration_associations, _GATE),
-    ("GET", rf"/v1/content/{GUID}/oauth/integrations/associations", content_associations, _GATE),
-    ("PUT", rf"/v1/content/{GUID}/oauth/integrations/associations", set_content_associations, _GATE),
-    ("GET", r"/v1/oauth/sessions", list_sessions, _GATE),
-    ("GET", rf"/v1/oauth/sessions/{GUID}", get_session, _GATE),
-    ("DELETE", rf"/v1/oauth/sessions/{GUID}", delete_session, _GATE),
-    ("GET", r"/v1/oauth/templates", list_templates, _GATE),
-    ("GET", r"/v1/oauth/templates/(?P<key>[^/]+)", get_template, _GATE),
+    ("GET", r"/v1/oauth/integrations", list_integrations, {"since": SINCE}),
+    ("POST", r"/v1/oauth/integrations", create_integration, {"since": SINCE}),
+    ("GET", rf"/v1/oauth/integrations/{GUID}", get_integration, {"since": SINCE}),
+    ("PATCH", rf"/v1/oauth/integrations/{GUID}", update_integration, {"since": SINCE}),
+    ("DELETE", rf"/v1/oauth/integrations/{GUID}", delete_integration, {"since": SINCE}),
+    ("POST", rf"/v1/oauth/integrations/{GUID}/verify", verify_integration, {"since": SINCE}),
+    ("GET", rf"/v1/oauth/integrations/{GUID}/associations", integration_associations, {"since": SINCE}),
+    ("GET", rf"/v1/content/{GUID}/oauth/integrations/associations", content_associations, {"since": SINCE}),
+    ("PUT", rf"/v1/content/{GUID}/oauth/integrations/associations", set_content_associations, {"since": SINCE}),
+    ("GET", r"/v1/oauth/sessions", list_sessions, {"since": SINCE}),
+    ("GET", rf"/v1/oauth/sessions/{GUID}", get_session, {"since": SINCE}),
+    ("DELETE", rf"/v1/oauth/sessions/{GUID}", delete_session, {"since": SINCE}),
+    ("GET", r"/v1/oauth/templates", list_templates, {"since": SINCE}),
+    ("GET", r"/v1/oauth/templates/(?P<key>[^/]+)", get_template, {"since": SINCE}),
 ]

@@ -31,14 +31,14 @@ import time
 from . import bundles
 from .errors import APIError, bad_request, not_found
 from . import model
-from .model import fmt_time, label, make_guid
+from .model import GUID, fmt_time, label, make_guid
 
 # Audit actions for the writes below. NOT confirmed: tests/fixtures/connect-api/audit-actions.md could read
 # no action name for jobs, renders or builds.
 AUDIT_ACTIONS = {
     "kill_job": "Kill a content job.",
-    "render_content": "Render a content item.",
-    "build_content": "Build a bundle of a content item.",
+    "render_application": "Render a content item.",
+    "build_application": "Build a bundle of a content item.",
 }
 model.AUDIT_ACTIONS.update(AUDIT_ACTIONS)  # GET /v1/audit/actions lists what the server records
 
@@ -55,7 +55,7 @@ TERMINATED = 143            # exit code of a process ended by a kill order or a 
 HOSTNAME = "connect-standin"
 HELP_URL = "https://docs.posit.co/connect/user/troubleshooting/"
 CONTENT_PATH = re.compile(r"^/content/(?P<guid>[0-9A-Fa-f-]{36})(?P<rest>/.*)?$")
-JOB_PATH = r"/v1/content/(?P<guid>[^/]+)/jobs/(?P<key>[^/]+)"
+JOB_PATH = rf"/v1/content/{GUID}/jobs/(?P<key>[^/]+)"
 DAY = 86400
 
 
@@ -145,7 +145,10 @@ def running(state, item):
 # --------------------------------------------------------------------- tasks
 def run_task(state, lines, failure=None, done=None, seconds=None):
     """A task shaped like a deploy's (bundles.get_task reads it): its lines appear over `seconds`; when it
-    ends it fails with `failure`, or `done(task)` runs under the model's lock."""
+    ends it fails with `failure`, or `done(task)` runs under the model's lock. Its length: `seconds`, else the
+    stand-in's `task_seconds` option (timing only, for benchmarks), else LINE_SECONDS a line."""
+    if seconds is None:
+        seconds = getattr(state, "task_seconds", None)
     seconds = bundles.LINE_SECONDS * len(lines) if seconds is None else float(seconds)
     task = {"id": "S%015d" % state.next_id("task"), "lines": list(lines), "started": time.monotonic(),
             "seconds": seconds, "finished": False, "code": 0, "error": ""}
@@ -228,7 +231,7 @@ def _render(req, item, variant):
 
     task = run_task(state, lines, done=done)
     add_job(state, item, render_tag(item), int(time.time()), task=task)
-    state.record(user, "render_content", f"Rendered content {label(item)}")
+    state.record(user, "render_application", f"Rendered content {label(item)}")
     return task
 
 
@@ -279,7 +282,7 @@ def build_content(req, guid):
     task = run_task(state, lines, failure=failure and "Unable to build: %s" % failure, done=done)
     add_job(state, item, restore_tag(item, manifest) or render_tag(item), int(time.time()), task=task,
             bundle_id=bundle["id"])
-    state.record(user, "build_content", f"Built bundle {bundle['id']} of content {label(item)}")
+    state.record(user, "build_application", f"Built bundle {bundle['id']} of content {label(item)}")
     return 200, {"task_id": task["id"]}
 
 
@@ -371,7 +374,9 @@ def visit_content(state, path, authorization, user_agent):
         scheme, _space, key = (authorization or "").partition(" ")
         guid = state.keys.get(key.strip()) if scheme.lower() == "key" else None
         user = state.users.get(guid) if guid else None
-        if user is not None and (user["locked"] or not state.can_view(user, item)):
+        # An administrator who is not a viewer may read the item's settings but not view the item itself (the
+        # content document's app_role "none"), so the visit starts nothing.
+        if user is not None and (user["locked"] or state.content_role(user, item) is None):
             return
         if user is None and item["access_type"] != "all":
             return  # Connect answers its login page; nothing is recorded
@@ -423,23 +428,17 @@ def seed(state):
                         lines=["Starting process...", "Listening.", "Idle timeout: stopping."])
 
 
-JOB_ROUTES = [
-    ("GET", r"/v1/content/(?P<guid>[^/]+)/jobs", list_jobs, {}),
+ROUTES = [
+    ("GET", rf"/v1/content/{GUID}/jobs", list_jobs, {}),
     ("GET", JOB_PATH, get_job, {}),
     ("DELETE", JOB_PATH, kill_job, {}),
     ("GET", JOB_PATH + "/log", job_log, {}),
     ("GET", JOB_PATH + "/tail", job_tail, {}),
     ("GET", JOB_PATH + "/error", job_error, {}),
     ("GET", JOB_PATH + "/download", job_download, {}),
-    ("POST", r"/v1/content/(?P<guid>[^/]+)/render", render_content, {}),
-    ("POST", r"/v1/content/(?P<guid>[^/]+)/build", build_content, {}),
+    ("POST", rf"/v1/content/{GUID}/render", render_content, {}),
+    ("POST", rf"/v1/content/{GUID}/build", build_content, {}),
     # unversioned, served for Posit's suite
-    ("GET", r"/applications/(?P<guid>[^/]+)/variants", list_variants, {}),
+    ("GET", rf"/applications/{GUID}/variants", list_variants, {}),
     ("POST", r"/variants/(?P<variant_id>[^/]+)/render", render_variant, {}),
 ]
-
-
-def routes():
-    """Every route of this module and of lockfile.py, schedules.py and system.py (api.ROUTES adds them)."""
-    from . import lockfile, schedules, system
-    return JOB_ROUTES + lockfile.ROUTES + schedules.ROUTES + system.ROUTES

@@ -15,6 +15,7 @@ import tarfile
 
 from . import bundles
 from .errors import bad_request, not_found
+from .model import GUID
 
 LOCKFILE_SINCE = (2025, 12, 0)
 
@@ -65,5 +66,5 @@ def get_lockfile(req, guid):
 
 
 ROUTES = [
-    ("GET", r"/v1/content/(?P<guid>[^/]+)/lockfile", get_lockfile, {"since": LOCKFILE_SINCE}),
+    ("GET", rf"/v1/content/{GUID}/lockfile", get_lockfile, {"since": LOCKFILE_SINCE}),
 ]

@@ -15,15 +15,22 @@ import threading
 import time
 import uuid
 
+from . import shapes
 from .errors import APIError, bad_request, forbidden, not_found
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+GUID = r"(?P<guid>[^/]+)"  # the {guid} segment of a route's path pattern (api.ROUTES)
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ROLES = ("viewer", "publisher", "administrator")
 ACCESS_TYPES = ("all", "logged_in", "acl")
 LICENSE_WINDOW = 365 * 86400  # users active within this window hold a licence seat
 
-# Audit actions this server records (GET /v1/audit/actions lists them).
+# Audit actions this server records, each with the description GET /v1/audit/actions gives; record() accepts
+# no other name, so that list is exactly what the stand-in writes. Confirmed Connect names
+# (tests/fixtures/connect-api/audit-actions.md) are in CONFIRMED_AUDIT_ACTIONS; every other name is NOT
+# confirmed: modelled on the confirmed convention (a content item is an "application", as in add_application and
+# deploy_application; `edit_` as in edit_user; `remove_` as in remove_group). Code must not depend on them: a
+# real server's names come from GET /v1/audit/actions.
 AUDIT_ACTIONS = {
     "add_user": "Add a user.",
     "edit_user": "Edit a user's details.",
@@ -32,19 +39,22 @@ AUDIT_ACTIONS = {
     "user_login": "A user logged in.",
     "add_api_key": "Create an API key.",
     "add_group": "Create a group.",
+    "edit_group": "Edit a group's name or owner.",
+    "remove_group": "Remove a group.",
     "add_group_member": "Add a member to a group.",
     "remove_group_member": "Remove a member from a group.",
-    "add_content": "Create a content item.",
+    "add_application": "Create a content item.",
     "deploy_application": "Deploy a bundle to a content item.",
-    "update_content": "Update the settings of a content item.",
-    "change_content_owner": "Change the owner of a content item.",
-    "delete_content": "Delete a content item.",
-    "add_content_permission": "Add a user or group to the access list of a content item.",
-    "update_content_permission": "Change the role of a user or group on a content item.",
-    "remove_content_permission": "Remove a user or group from the access list of a content item.",
+    "edit_application": "Edit the settings or the owner of a content item.",
+    "remove_application": "Remove a content item.",
+    "add_application_permission": "Add a user or group to the access list of a content item.",
+    "edit_application_permission": "Change the role of a user or group on a content item.",
+    "remove_application_permission": "Remove a user or group from the access list of a content item.",
     "add_tag": "Create a tag.",
     "add_vanity_url": "Set the vanity URL of a content item.",
 }
+CONFIRMED_AUDIT_ACTIONS = frozenset(("add_user", "edit_user", "add_group", "remove_group", "add_application",
+                                     "deploy_application"))
 
 # Stored content fields and the value a new item gets (Content schema order).
 CONTENT_DEFAULTS = {
@@ -141,6 +151,8 @@ READ_ONLY_FIELDS = {
     "app_role", "bookmarked", "schedules", "tags", "owner", "public_content_status",
 }
 INCLUDES = ("tags", "owner", "vanity_url", "bookmarked", "schedule")
+# Runtime versions installed on the server (GET /v1/server_settings/{r,python,quarto}); deploys pick from them.
+INSTALLED = {"r": ("4.2.3", "4.3.2", "4.4.1"), "python": ("3.10.13", "3.11.7", "3.12.4"), "quarto": ("1.4.550", "1.5.57")}
 
 
 def fmt_time(ts):
@@ -297,8 +309,9 @@ class State:
         self.members[group["guid"]] = list(member_guids)
         return group
 
-    def group_out(self, group):
-        return dict(group, member_count=len(self.members[group["guid"]]))
+    def group_out(self, group, version=None):
+        """A group as a server of this version (a tuple; None: the newest) answers it."""
+        return shapes.gate("group", dict(group, member_count=len(self.members[group["guid"]])), version)
 
     def groups_of(self, user_guid):
         return {g for g, members in self.members.items() if user_guid in members}
@@ -374,7 +387,16 @@ class State:
             raise forbidden()
         return item
 
-    def content_out(self, item, user, base_url, include=()):
+    def find_editable(self, user, guid):
+        """The item a user asked to change: as find_content, and 403 unless they may edit it."""
+        item = self.find_content(user, guid)
+        if not self.can_edit(user, item):
+            raise forbidden()
+        return item
+
+    def content_out(self, item, user, base_url, include=(), version=None):
+        """A content item as a server of this version (a tuple; None: the newest) answers it; `include` as
+        its query says."""
         out = {"guid": item["guid"], "name": item["name"]}
         for field in CONTENT_DEFAULTS:
             if field == "bundle_id":
@@ -392,15 +414,15 @@ class State:
         if "schedule" in include:
             out["schedules"] = [dict(s) for s in self.schedules.get(item["guid"], {}).get("current", [])]
         out["id"] = item["id"]
-        if "tags" in include:
-            out["tags"] = [self.tags[t] for t in self.content_tags.get(item["guid"], [])]
+        if "tags" in include and self.content_tags.get(item["guid"]):  # no tags: Connect leaves the key out
+            out["tags"] = [self.tags[t] for t in self.content_tags[item["guid"]]]
         if "owner" in include:
             owner = self.users.get(item["owner_guid"])
             out["owner"] = {"guid": item["owner_guid"],
                             "username": owner["username"] if owner else None,
                             "first_name": owner["first_name"] if owner else None,
                             "last_name": owner["last_name"] if owner else None}
-        return out
+        return shapes.gate("content", out, version)
 
     def _check_body(self, body, allowed):
         if not isinstance(body, dict):
@@ -464,20 +486,18 @@ class State:
         if user["user_role"] == "viewer":
             raise forbidden()
         self._check_body(body, CREATE_FIELDS)
-        if "name" not in body:
-            raise bad_request("InvalidApplicationName", "The content name is required.")
+        if "name" not in body:  # CreateContentInput requires no field: the item is named after its guid
+            body = dict(body, name=make_guid(self.seed_name, "content", self._counters["content"] + 1))
         template = dict(CONTENT_DEFAULTS, name=None, guid=None)
         fields = self._apply_fields(template, body, user["guid"])
         now = int(time.time())
         item = self.add_content(fields.pop("name"), user["guid"], created=now,
                                 **{k: v for k, v in fields.items() if k in CONTENT_DEFAULTS})
-        self.record(user, "add_content", f"Added content {label(item)}")
+        self.record(user, "add_application", f"Added content {label(item)}")
         return item
 
     def update_content(self, user, guid, body):
-        item = self.find_content(user, guid)
-        if not self.can_edit(user, item):
-            raise forbidden()
+        item = self.find_editable(user, guid)
         self._check_body(body, UPDATE_FIELDS)
         owner_guid = item["owner_guid"]
         new_owner = body.get("owner_guid")
@@ -494,10 +514,10 @@ class State:
         fields = [f for f in body if not (f == "owner_guid" and owner_changed)]
         if owner_changed:
             old = describe_user(self.users.get(item["owner_guid"]))
-            self.record(user, "change_content_owner",
+            self.record(user, "edit_application",
                         f"Changed owner of content {label(item)} from {old} to {describe_user(self.users[owner_guid])}")
         if fields or not owner_changed:
-            self.record(user, "update_content",
+            self.record(user, "edit_application",
                         f"Updated content {label(new)}: {', '.join(fields) if fields else 'no fields'}")
         del self.names[(item["owner_guid"], item["name"])]
         self.names[(new["owner_guid"], new["name"])] = item["guid"]
@@ -505,16 +525,14 @@ class State:
         return item
 
     def delete_content(self, user, guid):
-        item = self.find_content(user, guid)
-        if not self.can_edit(user, item):
-            raise forbidden()
+        item = self.find_editable(user, guid)
         del self.content[item["guid"]]
         del self.names[(item["owner_guid"], item["name"])]
         del self.permissions[item["guid"]]
         self.content_tags.pop(item["guid"], None)
         self.vanity_urls.pop(item["guid"], None)
         self.environments.pop(item["guid"], None)
-        self.record(user, "delete_content", f"Deleted content {label(item)}")
+        self.record(user, "remove_application", f"Deleted content {label(item)}")
 
     # ----------------------------------------------------------- permissions
     def add_permission(self, item, principal_guid, principal_type, role):
@@ -564,7 +582,7 @@ class State:
                 name = "DuplicateUserPermission" if body["principal_type"] == "user" else "DuplicateGroupPermission"
                 raise bad_request(name, f"The {body['principal_type']} already has a permission on this content (id {perm['id']}).")
         perm = self.add_permission(item, guid, body["principal_type"], body["role"])
-        self.record(user, "add_content_permission", f"Added {who} as {body['role']} of content {label(item)}")
+        self.record(user, "add_application_permission", f"Added {who} as {body['role']} of content {label(item)}")
         return perm
 
     def update_permission(self, user, item, perm_id, body):
@@ -578,7 +596,7 @@ class State:
         role = body.get("role", perm["role"])
         who = self._principal(perm["principal_type"], perm["principal_guid"], role)
         perm["role"] = role
-        self.record(user, "update_content_permission", f"Set {who} to {role} on content {label(item)}")
+        self.record(user, "edit_application_permission", f"Set {who} to {role} on content {label(item)}")
         return perm
 
     def delete_permission(self, user, item, perm_id):
@@ -590,7 +608,7 @@ class State:
             who = f"user {describe_user(self.users.get(perm['principal_guid']))}"
         else:
             who = f"group {self.groups[perm['principal_guid']]['name']}"
-        self.record(user, "remove_content_permission", f"Removed {who} from content {label(item)}")
+        self.record(user, "remove_application_permission", f"Removed {who} from content {label(item)}")
 
     @staticmethod
     def _permission_body(body, required):
@@ -610,7 +628,9 @@ class State:
 
     # ----------------------------------------------------------------- audit
     def record(self, user, action, description, when=None):
-        """Append an audit entry for user (None = the system actor, user_id 0)."""
+        """Append an audit entry for user (None = the system actor, user_id 0); action is one of AUDIT_ACTIONS."""
+        if action not in AUDIT_ACTIONS:
+            raise ValueError(f"the stand-in records no audit action {action!r}; add it to AUDIT_ACTIONS first")
         entry = {
             "id": self.next_id("audit"),
             "time": int(time.time()) if when is None else when,

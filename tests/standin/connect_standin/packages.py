@@ -10,7 +10,10 @@ have answers: some items still use requests below 2.32, some R items use ``Matri
 import hashlib
 import random
 
-MAX_PAGE = 500
+from . import shapes
+from .model import GUID
+
+INT32_MAX = 2**31 - 1  # page_size is an int32 with no maximum in the reference
 
 # name -> versions in use, chosen per item with the seed's random generator.
 PYTHON_COMMON = {
@@ -52,7 +55,8 @@ BENCH_R = ["shiny", "jsonlite", "Rcpp", "dplyr", "ggplot2", "Matrix"]
 BENCH_VERSIONS = ["1.0.0", "1.2.3", "2.0.1", "2.31.0", "2.32.3"]
 
 
-def _row(item, language, name, version):
+def row(item, language, name, version):
+    """A package record of an item's current bundle."""
     language_version = item["r_version"] if language == "r" else item["py_version"]
     digest = hashlib.md5(f"{name}:{version}".encode()).hexdigest() if language == "r" else None
     return {"language": language, "language_version": language_version, "name": name, "version": version,
@@ -79,7 +83,7 @@ def seed(state, total=None):
             for language in _languages(item):
                 catalog = dict(PYTHON_COMMON if language == "python" else R_COMMON)
                 catalog.update((PYTHON_BY_MODE if language == "python" else R_BY_MODE).get(item["app_mode"], {}))
-                rows += [_row(item, language, name, rng.choice(versions)) for name, versions in catalog.items()]
+                rows += [row(item, language, name, rng.choice(versions)) for name, versions in catalog.items()]
             state.packages[item["guid"]] = rows
         return
     total = 10 * len(items) if total is None else int(total)
@@ -88,7 +92,7 @@ def seed(state, total=None):
         language = _languages(item)[0]
         first = BENCH_R if language == "r" else BENCH_PYTHON
         names = (first + [f"dep{n:04d}" for n in range(max(0, count - len(first)))])[:count]
-        state.packages[item["guid"]] = [_row(item, language, name, BENCH_VERSIONS[(index + k) % len(BENCH_VERSIONS)])
+        state.packages[item["guid"]] = [row(item, language, name, BENCH_VERSIONS[(index + k) % len(BENCH_VERSIONS)])
                                         for k, name in enumerate(names)]
 
 
@@ -106,14 +110,14 @@ def _sort_key(row):
 def list_packages(req):
     from .api import bool_param, int_param, offset_page  # api imports this module for its ROUTES
     page_number = int_param(req, "page_number", 1, 1)
-    page_size = int_param(req, "page_size", 20, 1, MAX_PAGE)
+    page_size = int_param(req, "page_size", 20, 1, INT32_MAX)  # posit-sdk asks for 1000000
     asc = bool_param(req, "asc_order", True)
     name = req.query.get("name", "")
     rows = [p for item in req.state.visible_content(req.user) for p in _listed(req.state, item)
             if not name or p["name"] == name]
     rows.sort(key=_sort_key, reverse=not asc)
     page = offset_page(rows, page_number, page_size)
-    page["results"] = [dict(p) for p in page["results"]]
+    page["results"] = [shapes.gate("package", dict(p), req.settings["version_tuple"]) for p in page["results"]]
     return 200, page
 
 
@@ -121,10 +125,11 @@ def content_packages(req, guid):
     item = req.state.find_content(req.user, guid)
     if item["bundle_id"] is None:
         return 204, None  # not deployed yet
-    return 200, sorted((dict(p) for p in _listed(req.state, item)), key=_sort_key)
+    version = req.settings["version_tuple"]
+    return 200, [shapes.gate("package", dict(p), version) for p in sorted(_listed(req.state, item), key=_sort_key)]
 
 
 ROUTES = [
     ("GET", r"/v1/packages", list_packages, {}),
-    ("GET", r"/v1/content/(?P<guid>[^/]+)/packages", content_packages, {}),
+    ("GET", rf"/v1/content/{GUID}/packages", content_packages, {}),
 ]

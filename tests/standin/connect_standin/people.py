@@ -14,7 +14,7 @@ import hashlib
 import time
 
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import NAME_RE, ROLES, check_guid, describe_user, fmt_time, parse_time
+from .model import GUID, NAME_RE, ROLES, check_guid, describe_user, fmt_time, parse_time
 
 METRICS_SINCE = (2025, 8, 0)      # the stand-in's assumption: GET /v1/metrics/users/active exists from here
 USER_CREATE_FIELDS = {"username": str, "first_name": str, "last_name": str, "email": str, "user_role": (str, type(None)),
@@ -27,20 +27,11 @@ def conflict(name, message):
     return APIError(409, name, message)
 
 
-def _body(req, fields):
-    body = req.json()
-    if not isinstance(body, dict):
-        raise bad_request("InvalidJson", "The request body must be a JSON object.")
-    for field, value in body.items():
-        if field not in fields:
-            raise bad_request("InvalidJson", f'json: unknown field "{field}"')
-        if not isinstance(value, fields[field]) or (fields[field] is str and isinstance(value, bool)):
-            raise bad_request("InvalidJson", f"json: wrong type for field {field!r}")
-    return body
-
-
-def _provider(req, wanted):
-    """Push providers (password) create from details, pull providers (ldap) from the directory."""
+def _provider(req, wanted, admin_only=False):
+    """Who may call (administrators only, or publishers too: 403 otherwise), then the authentication provider: push
+    providers (password) create from details, pull providers (ldap) from the directory."""
+    if req.user["user_role"] == "viewer" or (admin_only and req.user["user_role"] != "administrator"):
+        raise forbidden()
     if req.state.auth_provider != wanted:
         if wanted == "ldap":
             raise bad_request("PullOnPushAuth", "This authentication provider has no remote directory to search "
@@ -68,10 +59,8 @@ PROHIBITED = ("apps", "connect", "content", "groups", "login", "settings", "user
 def create_user(req):
     """POST /v1/users (password authentication): administrators only."""
     state = req.state
-    if req.user["user_role"] != "administrator":
-        raise forbidden()
-    _provider(req, "password")
-    body = _body(req, USER_CREATE_FIELDS)
+    _provider(req, "password", admin_only=True)
+    body = req.json_object(USER_CREATE_FIELDS)
     _check_username(state, body.get("username"))
     role = body.get("user_role") or "viewer"
     if role not in ROLES:
@@ -92,8 +81,6 @@ def create_user(req):
 
 def search_remote_users(req):
     """GET /v1/users/remote (ldap): publishers and administrators."""
-    if req.user["user_role"] == "viewer":
-        raise forbidden()
     _provider(req, "ldap")
     state, prefix = req.state, req.query.get("prefix", "").lower()
     limit = int(req.query.get("limit") or 20)
@@ -111,16 +98,21 @@ def search_remote_users(req):
     return 200, {"results": results, "current_page": 1, "total": len(found)}
 
 
+def _ticketed(req, kind, key):
+    """The directory entry (a "user" or "group", named by its `key`) whose temp_ticket a PUT sends (ldap):
+    publishers and administrators."""
+    _provider(req, "ldap")
+    ticket = req.json_object({"temp_ticket": str}).get("temp_ticket")
+    entry = next((e for e in req.state.directory[kind + "s"] if _ticket(kind, e[key]) == ticket), None)
+    if entry is None:
+        raise bad_request("InvalidTempTicket", f"The temp_ticket is not valid; search the remote {kind}s again.")
+    return entry
+
+
 def create_remote_user(req):
     """PUT /v1/users with a temp_ticket (ldap): publishers and administrators."""
     state = req.state
-    if req.user["user_role"] == "viewer":
-        raise forbidden()
-    _provider(req, "ldap")
-    ticket = _body(req, {"temp_ticket": str}).get("temp_ticket")
-    entry = next((u for u in state.directory["users"] if _ticket("user", u["username"]) == ticket), None)
-    if entry is None:
-        raise bad_request("InvalidTempTicket", "The temp_ticket is not valid; search the remote users again.")
+    entry = _ticketed(req, "user", "username")
     _check_username(state, entry["username"])
     user = state.add_user(entry["username"], "viewer", entry.get("first_name", ""), entry.get("last_name", ""),
                           email=entry.get("email", ""), created=int(time.time()))
@@ -128,20 +120,21 @@ def create_remote_user(req):
     return 200, user
 
 
-def _target_user(req, guid):
-    user = req.state.users.get(check_guid(guid))
-    if user is None:
+def _by_guid(records, guid):
+    """The user or group of this guid among `records` (state.users, state.groups): 400 malformed, 404 unknown."""
+    found = records.get(check_guid(guid))
+    if found is None:
         raise not_found()
-    return user
+    return found
 
 
 def update_user(req, guid):
     """PUT /v1/users/{guid}: administrators, or a user changing their own names and email."""
-    state, user = req.state, _target_user(req, guid)
+    state, user = req.state, _by_guid(req.state.users, guid)
     admin = req.user["user_role"] == "administrator"
     if not admin and req.user is not user:
         raise forbidden()
-    body = _body(req, USER_UPDATE_FIELDS)
+    body = req.json_object(USER_UPDATE_FIELDS)
     if not admin and ("user_role" in body or "username" in body):
         raise forbidden("Only administrators may change a user's role or username.")
     if "user_role" in body and body["user_role"] not in ROLES:
@@ -160,8 +153,8 @@ def update_user(req, guid):
 
 def lock_user(req, guid):
     """POST /v1/users/{guid}/lock: administrators (a user may lock themselves); answers 200 without a body."""
-    state, user = req.state, _target_user(req, guid)
-    body = _body(req, {"locked": (bool, type(None))})
+    state, user = req.state, _by_guid(req.state.users, guid)
+    body = req.json_object({"locked": (bool, type(None))})
     locked = bool(body.get("locked"))
     if req.user["user_role"] != "administrator" and not (req.user is user and locked):
         raise forbidden()
@@ -173,13 +166,6 @@ def lock_user(req, guid):
 
 
 # ----------------------------------------------------------------- groups
-def _group(req, guid):
-    group = req.state.groups.get(check_guid(guid))
-    if group is None:
-        raise not_found()
-    return group
-
-
 def _may_manage(req, group):
     if req.user["user_role"] != "administrator" and group["owner_guid"] != req.user["guid"]:
         raise forbidden("Administrator access is required to modify a group you do not own.")
@@ -194,20 +180,16 @@ def _check_group_name(state, name, current=None):
 
 def create_group(req):
     """POST /v1/groups (password): publishers and administrators; the caller owns the group."""
-    if req.user["user_role"] == "viewer":
-        raise forbidden()
     _provider(req, "password")
-    body = _body(req, {"name": str, "unique_id": str, "gid": (int, type(None))})
+    body = req.json_object({"name": str, "unique_id": str, "gid": (int, type(None))})
     _check_group_name(req.state, body.get("name"))
     group = req.state.add_group(body["name"], req.user["guid"])
     req.state.record(req.user, "add_group", f"Added group {group['name']}")
-    return 200, req.state.group_out(group)
+    return 200, req.state.group_out(group, req.settings["version_tuple"])
 
 
 def search_remote_groups(req):
     """GET /v1/groups/remote (ldap): publishers and administrators."""
-    if req.user["user_role"] == "viewer":
-        raise forbidden()
     _provider(req, "ldap")
     state, prefix = req.state, req.query.get("prefix", "").lower()
     limit = int(req.query.get("limit") or 20)
@@ -223,25 +205,19 @@ def search_remote_groups(req):
 def create_remote_group(req):
     """PUT /v1/groups with a temp_ticket (ldap); members come from the directory."""
     state = req.state
-    if req.user["user_role"] == "viewer":
-        raise forbidden()
-    _provider(req, "ldap")
-    ticket = _body(req, {"temp_ticket": str}).get("temp_ticket")
-    entry = next((g for g in state.directory["groups"] if _ticket("group", g["name"]) == ticket), None)
-    if entry is None:
-        raise bad_request("InvalidTempTicket", "The temp_ticket is not valid; search the remote groups again.")
+    entry = _ticketed(req, "group", "name")
     _check_group_name(state, entry["name"])
     members = [state.usernames[m] for m in entry.get("members", ()) if m in state.usernames]
     group = state.add_group(entry["name"], None, members)
     state.record(req.user, "add_group", f"Added group {group['name']}")
-    return 200, state.group_out(group)
+    return 200, state.group_out(group, req.settings["version_tuple"])
 
 
 def patch_group(req, guid):
     """PATCH /v1/groups/{guid}: name and owner_guid, by the owner or an administrator."""
-    state, group = req.state, _group(req, guid)
+    state, group = req.state, _by_guid(req.state.groups, guid)
     _may_manage(req, group)
-    body = _body(req, {"name": (str, type(None)), "owner_guid": (str, type(None)), "gid": (int, type(None))})
+    body = req.json_object({"name": (str, type(None)), "owner_guid": (str, type(None)), "gid": (int, type(None))})
     if "gid" in body and req.user["user_role"] != "administrator":
         raise forbidden()
     if "name" in body:
@@ -254,11 +230,11 @@ def patch_group(req, guid):
     old = group["name"]
     group.update((k, v) for k, v in body.items() if k in ("name", "owner_guid"))
     state.record(req.user, "edit_group", f"Edited group {old}: {', '.join(sorted(body)) or 'no fields'}")
-    return 200, state.group_out(group)
+    return 200, state.group_out(group, req.settings["version_tuple"])
 
 
 def delete_group(req, guid):
-    state, group = req.state, _group(req, guid)
+    state, group = req.state, _by_guid(req.state.groups, guid)
     _may_manage(req, group)
     del state.groups[group["guid"]]
     del state.members[group["guid"]]
@@ -270,9 +246,9 @@ def delete_group(req, guid):
 
 def add_member(req, group_guid):
     """POST /v1/groups/{group_guid}/members: the group's owner or an administrator; 204."""
-    state, group = req.state, _group(req, group_guid)
+    state, group = req.state, _by_guid(req.state.groups, group_guid)
     _may_manage(req, group)
-    guid = _body(req, {"user_guid": str}).get("user_guid")
+    guid = req.json_object({"user_guid": str}).get("user_guid")
     user = state.users.get(check_guid(guid or ""))
     if user is None:
         raise bad_request("InvalidUser", f"The user {guid!r} does not exist.")
@@ -280,13 +256,13 @@ def add_member(req, group_guid):
     if user["guid"] in members:
         raise conflict("DuplicateGroupEntry", f"User {user['username']!r} is already a member of {group['name']!r}.")
     members.append(user["guid"])
-    state.record(req.user, "add_group_member", f"Added {describe_user(user)} to group {group['name']}")
+    state.record(req.user, "add_group_member", f"Added user {describe_user(user)} to group {group['name']}")
     return 204, None
 
 
 def remove_member(req, group_guid, user_guid):
     """DELETE /v1/groups/{group_guid}/members/{user_guid}: the owner, an administrator, or the member; 204."""
-    state, group = req.state, _group(req, group_guid)
+    state, group = req.state, _by_guid(req.state.groups, group_guid)
     user = state.users.get(check_guid(user_guid))
     if user is not req.user:
         _may_manage(req, group)
@@ -294,7 +270,7 @@ def remove_member(req, group_guid, user_guid):
     if user is None or user["guid"] not in members:
         raise not_found("The user is not a member of this group.")
     members.remove(user["guid"])
-    state.record(req.user, "remove_group_member", f"Removed {describe_user(user)} from group {group['name']}")
+    state.record(req.user, "remove_group_member", f"Removed user {describe_user(user)} from group {group['name']}")
     return 204, None
 
 
@@ -320,7 +296,6 @@ def active_users(req):
     return 200, {"windows": windows}
 
 
-GUID = r"(?P<guid>[^/]+)"
 ROUTES = [
     ("POST", r"/v1/users", create_user, {}),
     ("PUT", r"/v1/users", create_remote_user, {}),

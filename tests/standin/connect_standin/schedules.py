@@ -16,7 +16,7 @@ import time
 
 from . import bundles
 from .jobs import add_job, render_tag, variant_of
-from .model import fmt_time
+from .model import GUID, fmt_time
 
 HOUR, DAY = 3600, 86400
 # name -> (RRULE, period in seconds)
@@ -104,5 +104,5 @@ def history(req, guid):
 
 
 ROUTES = [
-    ("GET", r"/v1/content/(?P<guid>[^/]+)/schedule/history", history, {}),
+    ("GET", rf"/v1/content/{GUID}/schedule/history", history, {}),
 ]

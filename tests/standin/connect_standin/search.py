@@ -1,6 +1,6 @@
 """The ``q`` language of ``GET /v1/search/auditlogs``.
 
-    deploy -user_id:0 action:add_content,"delete_content" from:2025-01-01T00:00:00Z
+    deploy -user_id:0 action:add_application,"remove_application" from:2025-01-01T00:00:00Z
 
 * ``action:``, ``user_guid:``, ``user_id:`` take comma-separated values (any
   one matches; actions compare case-insensitively);

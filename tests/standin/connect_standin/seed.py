@@ -9,7 +9,7 @@ import time
 import uuid
 
 from . import jobs, packages, schedules, system
-from .model import State, describe_user, label
+from .model import AUDIT_ACTIONS, State, describe_user, label
 
 DAY = 86400
 
@@ -145,7 +145,7 @@ USER_AGENTS = [
 def build(seed="demo", options=None):
     options = dict(options or {})
     now = int(options.pop("now", time.time()))
-    builders = {"demo": _demo, "bench": _bench}
+    builders = {"demo": _demo, "bench": _bench, "empty": _empty}
     if seed not in builders:
         raise ValueError(f"unknown seed {seed!r}; expected one of {sorted(builders)}")
     state = State(seed, now)
@@ -187,6 +187,14 @@ def _deploy_fields(state, app_mode, rng, created):
         return {"deployed": created}
     latest = max(created, state.now - rng.randint(0, 120) * DAY - rng.randint(0, DAY))
     return {"deployed": latest, "bundle_id": str(state.next_id("bundle"))}
+
+
+def _empty(state, rng, options):
+    """A fresh Connect: one administrator (``admin``) and nothing else."""
+    if options:
+        raise ValueError(f"the empty seed takes no options besides 'now': {sorted(options)}")
+    admin = PEOPLE[0]
+    state.add_user(admin[0], admin[1], admin[2], admin[3], created=state.now - DAY, active=state.now)
 
 
 def _demo(state, rng, options):
@@ -240,7 +248,7 @@ def _demo_audit(state, rng, by_name, items):
     for item in items:  # creations inside the window
         if item["created_time"] >= start:
             owner = state.users[item["owner_guid"]]
-            events.append((item["created_time"], owner, "add_content", f"Added content {label(item)}"))
+            events.append((item["created_time"], owner, "add_application", f"Added content {label(item)}"))
     erin = by_name["erin"]
     created = now - 60 * DAY
     events.append((created, None, "add_user", f"Added user {describe_user(erin)}"))
@@ -249,12 +257,12 @@ def _demo_audit(state, rng, by_name, items):
     events.append((now - 45 * DAY, by_name["admin"], "lock_user", f"Locked user {describe_user(by_name['mallory'])}"))
     for n in range(8):
         gone = {"title": f"Old Prototype {n + 1}", "name": f"old-prototype-{n + 1}", "guid": _fake_guid(rng)}
-        events.append((start + rng.randint(0, 89 * DAY), rng.choice(publishers), "delete_content",
+        events.append((start + rng.randint(0, 89 * DAY), rng.choice(publishers), "remove_application",
                        f"Deleted content {label(gone)}"))
     deployed = [i for i in items if i["bundle_id"]]
-    weights = [("user_login", 40), ("deploy_application", 30), ("update_content", 10),
-               ("add_content_permission", 5), ("remove_content_permission", 2), ("edit_user", 3),
-               ("add_api_key", 3), ("change_content_owner", 1)]
+    weights = [("user_login", 40), ("deploy_application", 30), ("edit_application", 10),
+               ("add_application_permission", 5), ("remove_application_permission", 2), ("edit_user", 3),
+               ("add_api_key", 3), ("edit_application_owner", 1)]
     actions = [a for a, w in weights]
     cumulative = [w for a, w in weights]
     while len(events) < 3000:
@@ -268,10 +276,10 @@ def _demo_audit(state, rng, by_name, items):
         elif action == "deploy_application":
             user = by_name["svc-deploy"] if rng.random() < 0.3 else owner
             events.append((when, user, action, f"Deployed bundle {rng.randint(1000, 9999)} to content {label(item)}"))
-        elif action == "update_content":
+        elif action == "edit_application":
             fields = rng.choice(["title", "description", "access_type", "min_processes, max_processes"])
             events.append((when, owner, action, f"Updated content {label(item)}: {fields}"))
-        elif action in ("add_content_permission", "remove_content_permission"):
+        elif action in ("add_application_permission", "remove_application_permission"):
             who = rng.choice(active)
             verb = "Added" if action.startswith("add") else "Removed"
             events.append((when, owner, action, f"{verb} user {describe_user(who)} as viewer of content {label(item)}"))
@@ -283,7 +291,7 @@ def _demo_audit(state, rng, by_name, items):
             events.append((when, user, action, f"Created API key for {describe_user(user)}"))
         else:
             new_owner = rng.choice([p for p in publishers if p is not owner])
-            events.append((when, rng.choice(admins), action,
+            events.append((when, rng.choice(admins), "edit_application",  # an owner change is an edit
                            f"Changed owner of content {label(item)} from {describe_user(owner)} to {describe_user(new_owner)}"))
     events.sort(key=lambda e: e[0])
     for when, user, action, description in events:
@@ -343,8 +351,8 @@ def _bench(state, rng, options):
     (default "dave"), users (total number of users, default the 12 demo
     people; extra ones are user00013... with every 10th a publisher).
     Of the audit entries, min(50, audit // 100) are the rare action
-    ``delete_content`` (by admin), evenly spread; the rest cycle through
-    user_login, deploy_application, update_content, add_content_permission."""
+    ``remove_application`` (by admin), evenly spread; the rest cycle through
+    user_login, deploy_application, edit_application, add_application_permission."""
     known = {"content", "audit", "usage", "owner", "users"}
     if set(options) - known:
         raise ValueError(f"unknown bench options {sorted(set(options) - known)}; expected {sorted(known)}")
@@ -377,14 +385,15 @@ def _bench(state, rng, options):
     labels = [label(item) for item in items]
     rare = min(50, n_audit // 100)
     rare_every = n_audit // rare if rare else 0
-    common = ("user_login", "deploy_application", "update_content", "add_content_permission")
+    common = ("user_login", "deploy_application", "edit_application", "add_application_permission")
+    assert set(common) | {"remove_application"} <= set(AUDIT_ACTIONS)  # appended directly (record() checks the rest)
     templates = {"deploy_application": "Deployed bundle {bundle} to content {item}",
-                 "update_content": "Updated content {item}: description",
-                 "add_content_permission": "Added user {user} as viewer of content {item}"}
+                 "edit_application": "Updated content {item}: description",
+                 "add_application_permission": "Added user {user} as viewer of content {item}"}
     start, span = now - 90 * DAY, 90 * DAY - 60
     for i in range(n_audit):
         if rare and i % rare_every == rare_every // 2 and i // rare_every < rare:
-            actor, action = admin_actor, "delete_content"
+            actor, action = admin_actor, "remove_application"
             description = f"Deleted content 'Retired {i}' (retired-{i}) [{_fake_guid(rng)}]"
         else:
             k = i * 7 % len(actors)

@@ -1,7 +1,9 @@
 """The HTTP layer: a threaded HTTP/1.1 server on loopback, the request log,
 latency, faults and the /__standin__ control endpoints."""
 
+import html
 import json
+import re
 import socket
 import ssl
 import sys
@@ -24,6 +26,42 @@ DASHBOARD_PAGE = b"""<!DOCTYPE html>
 <body><div id="app">Loading Posit Connect&hellip;</div><script src="/connect/static/app.js"></script></body></html>
 """
 NOT_FOUND_PAGE = b"<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>\n"
+HTML = "text/html; charset=utf-8"
+CONTENT_PATH = re.compile(r"^/content/(?P<guid>[^/]+)(?P<rest>/.*)?$")
+
+
+def content_visit(standin, method, item, rest):
+    """The answer (status, body, content type, headers) to a visit of a content item's URL: `item` is the stored
+    record, `rest` the path below the item's root ("/" for the root; a vanity URL's path is read the same way).
+    Called with the model's lock held.  Connect would start or reuse a process and record a hit; here a page."""
+    del standin, method, rest  # unused until visits are modelled
+    title = html.escape(item.get("title") or item["name"])
+    return 200, CONTENT_PAGE.format(title=title).encode("utf-8"), HTML, []
+
+
+CONTENT_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><iframe src="about:blank" title="{title}"></iframe></body></html>
+"""
+
+
+def page(standin, method, path):
+    """The answer to a request outside /__api__: the dashboard, a content URL (known item or vanity URL:
+    content_visit) or 404 as Connect answers an unknown path."""
+    if path == "/" or path == "/connect" or path.startswith("/connect/"):
+        return 200, DASHBOARD_PAGE, HTML, []
+    state = standin.state
+    with state.lock:
+        match = CONTENT_PATH.match(path)
+        if match:
+            item = state.content.get(match.group("guid").lower())
+            if item is not None:
+                return content_visit(standin, method, item, match.group("rest") or "/")
+            return 404, NOT_FOUND_PAGE, HTML, []
+        for guid, vanity in state.vanity_urls.items():
+            if path == vanity.rstrip("/") or path.startswith(vanity):
+                return content_visit(standin, method, state.content[guid], "/" + path[len(vanity):])
+    return 404, NOT_FOUND_PAGE, HTML, []
 
 
 def version_tuple(version):
@@ -34,13 +72,16 @@ class StandIn:
     """A Posit Connect stand-in server.  See tests/standin/README.md."""
 
     def __init__(self, version=DEFAULT_VERSION, latency=0.0, prefix="", tls=None, seed="demo",
-                 seed_options=None, port=0, search_since=None):
+                 seed_options=None, port=0, search_since=None, sparse=False, task_seconds=None):
         self.version = version          # str like "2025.09.0"; None hides it (and behaves as DEFAULT_VERSION)
+        self.sparse = sparse            # answer recorded endpoints with only the keys every recording carries
         self.search_since = search_since  # version tuple from which GET /v1/search/auditlogs is served (None: 2025.1.0)
         self.latency = float(latency)   # seconds slept before answering each API request
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.tls = tls                  # (certfile, keyfile) or None
+        self.task_seconds = task_seconds  # how long every render and build task lasts (None: by its lines)
         self.state = build(seed, seed_options)
+        self.state.task_seconds = task_seconds
         self.faults = Faults()
         self.killed = False
         self._log = []
@@ -91,6 +132,10 @@ class StandIn:
         self.stop()
 
     @property
+    def port(self):
+        return self._port
+
+    @property
     def url(self):
         scheme = "https" if self.tls else "http"
         return f"{scheme}://127.0.0.1:{self._port}{self.prefix}"
@@ -108,6 +153,7 @@ class StandIn:
     def reset(self, seed="demo", seed_options=None):
         """Rebuild the model from a seed; clears the request log and the fault rules."""
         self.state = build(seed, seed_options)
+        self.state.task_seconds = self.task_seconds
         self.faults.set([])
         self.clear_log()
 
@@ -247,7 +293,6 @@ class _Handler(BaseHTTPRequestHandler):
         return f"{scheme}://{host}{standin.prefix}"
 
     # ---------------------------------------------------------- dispatch
-    HTML = "text/html; charset=utf-8"
 
     def _dispatch(self):
         standin = self.server.standin
@@ -271,12 +316,12 @@ class _Handler(BaseHTTPRequestHandler):
         if body and self.command not in ("GET", "HEAD"):
             entry["body"] = _loggable(body)
         if path is None:
-            answer = (404, NOT_FOUND_PAGE, self.HTML, [])
+            answer = (404, NOT_FOUND_PAGE, HTML, [])
         elif path == "/__api__" or path.startswith("/__api__/"):
             answer = self._api(standin, entry, path, pairs, body)
         else:
             jobs.visit_content(standin.state, path, self.headers.get("Authorization"), self.headers.get("User-Agent"))
-            answer = (200, DASHBOARD_PAGE, self.HTML, [])
+            answer = page(standin, self.command, path)
         if answer is not None:
             entry["status"] = answer[0]
         entry["duration_ms"] = round((time.monotonic() - started) * 1000, 3)
@@ -304,7 +349,7 @@ class _Handler(BaseHTTPRequestHandler):
         req = api.Request(self.command, path, pairs, body, self._base_url(standin),
                           key.strip() if scheme.lower() == "key" else None, standin.state,
                           {"version": standin.version, "version_tuple": version_tuple(standin.version),
-                           "search_since": standin.search_since})
+                           "search_since": standin.search_since, "sparse": standin.sparse})
         status, payload = api.handle(req)
         entry["user"] = req.user["username"] if req.user else None
         if rule is not None:  # drop after the request was handled: the write happened, the answer is lost
@@ -320,7 +365,7 @@ class _Handler(BaseHTTPRequestHandler):
         if kind in ("drop", "hang"):
             return None
         if kind == "html":
-            return 200, faults_mod.LOGIN_PAGE, self.HTML, []
+            return 200, faults_mod.LOGIN_PAGE, HTML, []
         if kind == "malformed":
             return 200, faults_mod.MALFORMED_JSON, "application/json; charset=utf-8", []
         status = int(kind)
@@ -329,7 +374,7 @@ class _Handler(BaseHTTPRequestHandler):
             error = (APIError(429, "RateLimitExceeded", "Too many requests; slow down.") if status == 429
                      else APIError(500, "InternalFailure", "An internal error occurred."))
             return status, json.dumps(error.body()).encode(), "application/json; charset=utf-8", headers
-        return status, faults_mod.proxy_page(status, self.responses[status][0]), self.HTML, headers
+        return status, faults_mod.proxy_page(status, self.responses[status][0]), HTML, headers
 
     def _control(self, standin, path, body):
         """/__standin__/* : drive a server running in another process (no auth)."""

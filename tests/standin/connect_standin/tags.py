@@ -11,9 +11,8 @@ descendants from the item.
 import time
 
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import fmt_time
+from .model import GUID, fmt_time
 
-GUID = r"(?P<guid>[^/]+)"
 TAG = r"(?P<tag_id>[^/]+)"
 
 
@@ -103,20 +102,13 @@ def delete_tag(req, tag_id):
 def tag_content(req, tag_id):
     state = req.state
     tag = find_tag(state, tag_id)
-    return 200, [state.content_out(c, req.user, req.base_url) for c in state.visible_content(req.user)
+    return 200, [state.content_out(c, req.user, req.base_url, version=req.settings["version_tuple"]) for c in state.visible_content(req.user)
                  if tag["id"] in state.content_tags.get(c["guid"], [])]
-
-
-def _editable(req, guid):
-    item = req.state.find_content(req.user, guid)
-    if not req.state.can_edit(req.user, item):
-        raise forbidden()
-    return item
 
 
 def add_content_tag(req, guid):
     state = req.state
-    item = _editable(req, guid)
+    item = req.state.find_editable(req.user, guid)
     body = req.json()
     if not isinstance(body, dict) or set(body) != {"tag_id"} or not isinstance(body["tag_id"], str):
         raise bad_request("InvalidJson", "The request body must be a ContentTagInput object (tag_id).")
@@ -135,7 +127,7 @@ def add_content_tag(req, guid):
 
 def remove_content_tag(req, guid, tag_id):
     state = req.state
-    item = _editable(req, guid)
+    item = req.state.find_editable(req.user, guid)
     gone = descendants(state, find_tag(state, tag_id)["id"])
     ids = state.content_tags.get(item["guid"], [])
     ids[:] = [t for t in ids if t not in gone]

@@ -12,9 +12,8 @@ vanity URL needs an administrator.
 import re
 
 from .errors import APIError, bad_request, forbidden, not_found
-from .model import fmt_time
+from .model import GUID, fmt_time
 
-GUID = r"(?P<guid>[^/]+)"
 PATH_RE = re.compile(r"^[A-Za-z0-9_/-]+$")
 RESERVED = ("/__", "/favicon.ico", "/connect", "/apps", "/users", "/groups", "/setpassword", "/user-completion",
             "/confirm", "/recent", "/reports", "/plots", "/unpublished", "/settings", "/metrics", "/tokens", "/help",
@@ -30,13 +29,6 @@ def vanity_out(state, guid):
             "created_time": fmt_time(state.content[guid]["created_time"])}
 
 
-def _editable(req, guid):
-    item = req.state.find_content(req.user, guid)
-    if not req.state.can_edit(req.user, item):
-        raise forbidden()
-    return item
-
-
 def get_vanity(req, guid):
     item = req.state.find_content(req.user, guid)
     if item["guid"] not in req.state.vanity_urls:
@@ -46,7 +38,7 @@ def get_vanity(req, guid):
 
 def set_vanity(req, guid):
     state = req.state
-    item = _editable(req, guid)
+    item = req.state.find_editable(req.user, guid)
     body = req.json()
     if not isinstance(body, dict) or set(body) - {"path", "force"} or not isinstance(body.get("path"), str) \
             or not isinstance(body.get("force", False), bool):
@@ -78,7 +70,7 @@ def set_vanity(req, guid):
 
 
 def delete_vanity(req, guid):
-    item = _editable(req, guid)
+    item = req.state.find_editable(req.user, guid)
     req.state.vanity_urls.pop(item["guid"], None)
     return 204, None
 

@@ -122,9 +122,9 @@ def test_new_entries_arrive_once_in_log_order_with_names(server):
             zed = server.add_user("zed-%s" % (server.version or "new"), "viewer", first_name="Zed")
             when = int(time.time())
             added = [server.add_audit("add_user", "Added user Zed (%s)" % zed["username"], user=None, when=when),
-                     server.add_audit("update_content", "Updated content %s: access_type" % label(sales),
+                     server.add_audit("edit_application", "Updated content %s: access_type" % label(sales),
                                       user="grace", when=when),
-                     server.add_audit("delete_content", "Deleted content 'Gone App' (gone-app) [%s]"
+                     server.add_audit("remove_application", "Deleted content 'Gone App' (gone-app) [%s]"
                                       % "0f0e0d0c-0b0a-4908-8706-050403020100", when=when)]
             await source.until(lambda: len(source.events) == 3)
             await source.polls(3)
@@ -198,12 +198,12 @@ def test_restart_from_the_checkpoint_neither_repeats_nor_loses(server, tmp_path)
 
 def test_filters_actions_and_users(server):
     async def scenario():
-        async with Source(server, actions=["DELETE_content", "lock_user"], users=["grace", "alice"]) as source, \
-                Source(server, actions="delete_content", users=["grace"]) as single:
+        async with Source(server, actions=["REMOVE_application", "lock_user"], users=["grace", "alice"]) as source, \
+                Source(server, actions="remove_application", users=["grace"]) as single:
             await source.polls(4)
-            server.add_audit("delete_content", "Deleted content 'A' (a) [%s]" % ("1" * 8 + "-1111-4111-8111-" + "1" * 12),
+            server.add_audit("remove_application", "Deleted content 'A' (a) [%s]" % ("1" * 8 + "-1111-4111-8111-" + "1" * 12),
                              user="admin")
-            wanted = [server.add_audit("delete_content", "Deleted content 'B' (b) [%s]"
+            wanted = [server.add_audit("remove_application", "Deleted content 'B' (b) [%s]"
                                        % ("2" * 8 + "-2222-4222-8222-" + "2" * 12), user="grace"),
                       server.add_audit("lock_user", "Locked user Wendy Wu (wendy)", user="alice")]
             server.add_audit("add_group", "Created group Omega", user="grace")
@@ -266,6 +266,74 @@ def test_invalid_arguments_end_the_source_with_the_argument_named(server, tmp_pa
     fails(dict(base, checkpoint=str(other)), "was written for the server https://elsewhere.example/__api__")
 
 
+def test_unusable_checkpoints_and_unknown_actions_end_the_source_before_any_event(server, tmp_path):
+    """A checkpoint whose position is not a time would replay the whole log; an unwritable folder would fail only
+    after the first event was queued (and repeat it at every restart); an action the server does not record would
+    be waited on forever. Each ends the source at start, naming the argument, with nothing queued."""
+    base = dict(server=server.url, api_key=server.keys["admin"], interval=0.1, retries=0, since="-100d")
+
+    def fails(args, *texts):
+        queue = Queue()
+        with pytest.raises(ValueError) as err:
+            asyncio.run(asyncio.wait_for(audit_events.main(queue, args), 10))
+        assert all(text in str(err.value) for text in texts), str(err.value)
+        assert queue.events == []
+
+    for bad in ("yesterday", "{{ lookup('pipe', 'id') }}", 12):
+        checkpoint = tmp_path / "bad.json"
+        checkpoint.write_text(json.dumps({"version": 1, "server": server.url + "/__api__", "last_time": bad,
+                                          "last_ids": []}))
+        fails(dict(base, checkpoint=str(checkpoint)), "Argument 'checkpoint'", "is not an RFC3339 time",
+              "delete it to start again")
+    checkpoint.write_text(json.dumps({"version": 1, "server": server.url + "/__api__",
+                                      "last_time": "2025-01-31T12:00:00Z", "last_ids": "1,2"}))
+    fails(dict(base, checkpoint=str(checkpoint)), "Argument 'checkpoint'", "last_ids")
+    # /proc: no one (root included) may create a file there.
+    fails(dict(base, checkpoint="/proc/connect.checkpoint.json"), "Argument 'checkpoint': cannot write in /proc")
+    fails(dict(base, actions=["add_user", "remove_aplication"]), "Argument 'actions': this server has no audit action "
+          "'remove_aplication' (did you mean remove_application", "connect_audit_info and list_actions: true")
+    fails(dict(base, actions=["delete_content"]), "no audit action 'delete_content'", "actions with posit.connect.connect_audit_info")
+    assert server.writes() == []
+
+
+def test_delivery_is_at_least_once_a_crash_before_the_checkpoint_repeats_one_entry(server, tmp_path):
+    """The process dies after an entry was put on the queue and before its checkpoint was written: after the restart
+    that entry is delivered once more, and every other entry exactly once (docs/event-driven.md says so)."""
+    checkpoint = tmp_path / "connect.checkpoint.json"
+
+    class Crash(BaseException):
+        pass
+
+    class CrashingQueue(Queue):
+        async def put(self, event):
+            self.events.append(event)
+            if len(self.events) == 2:
+                raise Crash()  # as if killed between the queue and the checkpoint
+
+    async def first():
+        source = Source(server, checkpoint=str(checkpoint))
+        source.queue = CrashingQueue()
+        with pytest.raises(Crash):
+            async with source:
+                await source.polls(2)
+                added = [server.add_audit("add_group", "Created group %s" % name, user="grace")
+                         for name in ("Alpha", "Beta", "Gamma")]
+                await source.until(lambda: False)  # raises what ended the source
+        return source.audit(), added
+
+    delivered, added = run(first)
+    assert [a["id"] for a in delivered] == [str(e["id"]) for e in added[:2]]
+    assert json.loads(checkpoint.read_text())["last_ids"] == [str(added[0]["id"])]  # Beta was never checkpointed
+
+    async def second():
+        async with Source(server, checkpoint=str(checkpoint)) as source:
+            await source.until(lambda: len(source.events) == 2)
+            await source.polls(3)
+            return source.audit()
+
+    assert [a["id"] for a in run(second)] == [str(e["id"]) for e in added[1:]]  # Beta again, Gamma once
+
+
 def test_environment_provides_the_connection(server, monkeypatch):
     monkeypatch.setenv("CONNECT_SERVER", server.url)
     monkeypatch.setenv("CONNECT_API_KEY", server.keys["admin"])
@@ -294,3 +362,47 @@ def test_loads_by_path_as_ansible_rulebook_does():
     proc = subprocess.run([sys.executable, "-c", code], cwd="/", env=env, capture_output=True, text=True, timeout=60,
                           check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_names_written_by_others_cannot_point_the_event_elsewhere(server):
+    """Full names and titles are free text: a full name holding "(admin)" does not make admin the target, and a title
+    holding another item's label does not make that item the event's content."""
+    eve = server.add_user("eve-%s" % (server.version or "new"), "publisher", first_name="Eve (admin)", last_name="Smith")
+    other = item(server, "sales-dashboard")
+    own = item(server, "legacy-kpis")
+    client = audit_events.Options(dict(server=server.url, api_key=server.keys["admin"])).client()
+    lookups = audit_events.Lookups(client)
+    entry = lookups.enrich({"id": "1", "user_guid": None, "event_description": "Added user Eve (admin) Smith (%s)"
+                            % eve["username"]})
+    assert (entry["target_username"], entry["target_user_guid"]) == (eve["username"], eve["guid"])
+    fake = "x' (sales-dashboard) [%s] '" % other["guid"]
+    entry = lookups.enrich({"id": "2", "user_guid": None, "event_description": "Updated content '%s' (%s) [%s]: title"
+                            % (fake, own["name"], own["guid"])})
+    assert entry["content_guid"] == own["guid"] and entry["content_name"] == "legacy-kpis"
+    gone = lookups.enrich({"id": "3", "user_guid": None, "event_description": "Locked user Eve (admin) Smith (nobody-x)"})
+    assert gone["target_username"] == "admin" and "target_user_guid" not in gone  # no user reads that way: no guid
+    client.session.close()
+
+
+def test_documentation_and_examples_are_yaml():
+    import yaml
+    doc = yaml.safe_load(audit_events.DOCUMENTATION)
+    assert set(doc["options"]) >= {"server", "api_key", "actions", "since", "checkpoint"}
+    (rulebook,) = yaml.safe_load(audit_events.EXAMPLES)
+    extra = rulebook["rules"][0]["action"]["run_playbook"]["extra_vars"]
+    assert set(extra) == {"connect_default_group", "connect_audit_id", "connect_audit_time"}  # never event text
+
+
+def test_booleans_and_numbers_are_read_as_ansible_reads_them(monkeypatch):
+    """Ansible's own checks (check_type_bool, check_type_int, check_type_float): 'y' and 't' are true as in a
+    playbook (before, only 1/true/yes/on); a fraction is no retry count; a bad value names its argument."""
+    monkeypatch.delenv("CONNECT_VALIDATE_CERTS", raising=False)
+    base = dict(server="https://connect.example.com", api_key="k")
+    assert audit_events.Options(dict(base, validate_certs="n")).validate_certs is False
+    assert audit_events.Options(dict(base, validate_certs=" y ")).validate_certs is True
+    assert audit_events.Options(dict(base, timeout="2.5", retries="3")).timeout == 2.5
+    for args, text in ((dict(validate_certs="maybe"), "Argument 'validate_certs' must be true or false"),
+                       (dict(retries="1.5"), "Argument 'retries' must be a number"),
+                       (dict(interval="soon"), "Argument 'interval' must be a number")):
+        with pytest.raises(ValueError, match=text):
+            audit_events.Options(dict(base, **args))

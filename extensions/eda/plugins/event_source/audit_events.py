@@ -19,35 +19,42 @@ import re
 import sys
 import tempfile
 
+from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
+
 try:
-    from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+    from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 except ImportError:  # loaded by path (runpy) with the collections directory not on sys.path: add it
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 7)))
-    from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
+    from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
 
-from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, iter_audit
-from ansible_collections.posit.connect.plugins.module_utils.errors import explain_forbidden
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import GUID_RE, is_guid
-from ansible_collections.posit.connect.plugins.module_utils.principals import find_user
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_rfc3339, parse_time
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import AuditQuery, check_actions, iter_audit
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import explain_forbidden
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import GUID_RE, is_guid
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import find_user
+from ansible_collections.posit.connect.plugins.module_utils.files.export import AuditCursor, write_beside
+from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import format_time, parse_rfc3339, parse_time
 
 DOCUMENTATION = r"""
 ---
 short_description: React to new entries of a Posit Connect server's audit log.
 description:
-  - >-
-    An ansible-rulebook event source plugin that polls Posit Connect's audit log and puts every new entry on the
-    queue once, in log order, as C({"connect": {"server": <server>, "audit": <entry>}}).
+  - An ansible-rulebook event source plugin that polls Posit Connect's audit log and puts every new entry on the
+    queue once, in log order, as an event whose C(connect.server) is the server's URL and C(connect.audit) the
+    entry.
   - It reads C(GET /v1/search/auditlogs) where the server has it (Connect 2025.01.0 and later) and
     C(GET /v1/audit_logs) otherwise, through the collection's client (retries with backoff, TLS options).
   - Each entry is Connect's audit entry (C(id), C(time), C(user_guid), C(user_description), C(action),
     C(event_description)) plus the names it refers to, where it names them, C(user_username) (the actor),
-    C(target_username) and C(target_user_guid) (the user named in the description, e.g. the user added; the
-    guid only while that user exists),
+    C(target_username) and C(target_user_guid) (the user named in the description as C(user Full Name
+    (username)), e.g. the user added; the guid only while that user exists and has that full name),
     and C(content_guid), C(content_name), C(content_title), C(content_access_type) and C(content_url) (the
-    content item named in the description, as it is now; only the name and title parsed from the
-    description once it is deleted).
+    content item named in the description by its last C('Title' (name) [guid]) label or guid, as it is now;
+    only the name and title parsed from the description once it is removed).
+  - Event values hold text written by others (titles, names, descriptions). Ansible evaluates templates in the
+    extra variables a playbook reads, so a rule passes its playbook only the entry's C(id) and C(time) (and
+    C(content_guid), hexadecimal digits and dashes) and the playbook re-reads the entry with
+    M(posit.connect.connect_audit_info); see docs/event-driven.md.
   - A server that cannot be reached, or fails, is logged and polled again at the next interval; the source
     never ends for it. Invalid arguments end it with a message naming the argument.
   - Reading the audit log requires an administrator's API key.
@@ -88,8 +95,11 @@ options:
     default: 60
   actions:
     description:
-      - Only entries with one of these actions, for example V(add_user) or V(delete_content) (case-insensitive),
-        as O(posit.connect.connect_audit_info#module:action).
+      - Only entries with one of these actions, for example V(add_user) or V(deploy_application)
+        (case-insensitive), as O(posit.connect.connect_audit_info#module:action).
+      - Where the server lists its actions (C(GET /v1/audit/actions)), an action it does not have ends the source
+        at start, naming the closest actions it has; the source never waits on a name the server does not
+        record.
     type: list
     elements: str
   users:
@@ -99,8 +109,7 @@ options:
     elements: str
   since:
     description:
-      - >-
-        Where to start on the first run (without a checkpoint): V(now) (the default) delivers only entries
+      - Where to start on the first run, without a checkpoint. V(now) (the default) delivers only entries
         recorded after the newest entry at start-up; an RFC3339 time such as V(2025-01-31T12:00:00Z) or a
         relative time such as V(-1h) or V(-7d) also delivers the entries since then (inclusive).
     type: str
@@ -108,9 +117,13 @@ options:
   checkpoint:
     description:
       - A file holding the position of the last delivered entry (its time and the ids delivered at that time),
-        written atomically after each delivered entry. On restart the source continues from it, so that
-        events are neither repeated nor lost; O(since) is then ignored.
-      - A checkpoint of another server ends the source; delete it to start again.
+        written atomically after each delivered entry. On restart the source continues from it, so that no
+        event is lost; O(since) is then ignored.
+      - Delivery is at-least-once. An entry put on the queue just before the process dies, before its checkpoint
+        is written, is delivered again after the restart (that one entry, once more); make the rule's playbook
+        safe to run twice for one entry.
+      - Its directory must exist and be writable (checked at start, before any event). A checkpoint of another
+        server, or one whose position is not a time, ends the source; delete it to start again.
     type: str
 """
 
@@ -126,17 +139,27 @@ EXAMPLES = r"""
         checkpoint: /var/lib/eda/connect-audit.checkpoint.json
   rules:
     - name: Add the new user to the default group
-      condition: event.connect.audit.action == "add_user"
+      condition: event.connect.audit.action == "add_user" and event.connect.audit.target_user_guid is defined
       action:
         run_playbook:
           name: posit.connect.eda_default_group
+          extra_vars:  # only what Connect writes: the playbook re-reads the entry, never the event
+            connect_default_group: Everyone
+            connect_audit_id: "{{ event.connect.audit.id }}"
+            connect_audit_time: "{{ event.connect.audit.time }}"
 """
 
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_VERSION = 1
-# How audit descriptions name things: "... user Alice Anders (alice) ...", "... 'Title' (name) [guid] ...".
+# How audit descriptions name things: "... user Alice Anders (alice) ..." (Connect's "Added user Full Name
+# (username)"), "... 'Title' (name) [guid] ...". Names and titles are free text and may hold the same marks, so a
+# user named there counts only once Connect's record of that username reads as that full name, and of several
+# content labels the last one counts (a title comes before the label of its own item).
 TARGET_USER_RE = re.compile(r"\buser\s+(?:[^()]*?\s)?\(([^()\s]+)\)", re.IGNORECASE)
+USER_WORD_RE = re.compile(r"\buser\s", re.IGNORECASE)
+USERNAME_RE = re.compile(r"\(([^()\s]+)\)")
+MAX_USER_CANDIDATES = 10
 CONTENT_LABEL_RE = re.compile(r"'(?P<title>[^']*)' \((?P<name>[^()\s]+)\) \[(?P<guid>[0-9a-fA-F-]{36})\]")
 GUID_IN_TEXT_RE = re.compile(GUID_RE.pattern.strip("^$"))
 
@@ -153,21 +176,18 @@ def _list(args, name):
 
 
 def _bool(value, name):
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("Argument '%s' must be true or false, got %r." % (name, value))
+    """A boolean as Ansible reads one (check_type_bool: true/false, yes/no, on/off, 1/0 ...)."""
+    try:
+        return check_type_bool(value.strip() if isinstance(value, str) else value)
+    except TypeError:
+        raise ValueError("Argument '%s' must be true or false, got %r." % (name, value))
 
 
 def _number(args, name, default, kind=float, low=0):
     value = args.get(name, default)
     try:
-        value = kind(value)
-    except (TypeError, ValueError):
+        value = (check_type_int if kind is int else check_type_float)(value)
+    except TypeError:
         raise ValueError("Argument '%s' must be a number, got %r." % (name, args.get(name)))
     if value < low or (name == "interval" and value <= 0):
         bound = "more than" if name == "interval" else "at least"
@@ -202,6 +222,14 @@ class Options:
             directory = os.path.dirname(self.checkpoint)
             if os.path.isdir(self.checkpoint) or not os.path.isdir(directory):
                 raise ValueError("Argument 'checkpoint': %s must be a file in an existing directory." % self.checkpoint)
+            try:  # the way save() writes: a temporary file beside it
+                fd, probe = tempfile.mkstemp(prefix=".%s." % os.path.basename(self.checkpoint), suffix=".tmp",
+                                             dir=directory)
+                os.close(fd)
+                os.unlink(probe)
+            except OSError as exc:
+                raise ValueError("Argument 'checkpoint': cannot write in %s (%s); choose a writable directory."
+                                 % (directory, exc.strerror or exc))
 
     def client(self):
         return ConnectClient(self.server, self.api_key, validate_certs=self.validate_certs, ca_path=self.ca_path,
@@ -222,14 +250,14 @@ class AuditPoller:
         self.server = str(options.server).rstrip("/")
         self.user_guids = None  # resolved at the first poll that reaches the server
         self.started = False  # the position is known
-        self.last_time, self.last_ids = None, set()
+        self.cursor = AuditCursor()  # the last delivered entry's time, and the ids delivered at that time
         self._newest = None  # the newest entry at start-up, kept once read (a failed start-up resumes from it)
         state = self._read()
         if state is not None:
-            self.last_time, self.last_ids = state.get("last_time"), set(state.get("last_ids") or [])
+            self.cursor = AuditCursor(state.get("last_time"), state.get("last_ids"))
             self._started("the checkpoint")
         elif options.since is not None:
-            self.last_time = format_time(options.since)
+            self.cursor = AuditCursor(format_time(options.since))
             self._started("'since'")
 
     # -- checkpoint ------------------------------------------------------------
@@ -243,6 +271,11 @@ class AuditPoller:
                 state = json.load(handle)
             if not isinstance(state, dict) or state.get("version") != CHECKPOINT_VERSION:
                 raise ValueError("unknown format")
+            last_time, last_ids = state.get("last_time"), state.get("last_ids") or []
+            if last_time is not None and parse_rfc3339(last_time) is None:  # else the whole log would be replayed
+                raise ValueError("its last_time %r is not an RFC3339 time" % (last_time,))
+            if not isinstance(last_ids, list) or not all(isinstance(i, str) for i in last_ids):
+                raise ValueError("its last_ids is not a list of entry ids")
         except ValueError as exc:
             raise ValueError("Argument 'checkpoint': %s is not a checkpoint of this source (%s); delete it to start "
                              "again from 'since'." % (path, exc))
@@ -252,23 +285,13 @@ class AuditPoller:
         return state
 
     def save(self):
-        """Replace the checkpoint file atomically (a temporary file beside it, fsync, rename)."""
+        """Replace the checkpoint file atomically (files/export.py's write_beside: a private temporary file beside
+        it, fsync, rename)."""
         path = self.options.checkpoint
         if not path:
             return
-        state = dict(version=CHECKPOINT_VERSION, server=self.client.api_root, last_time=self.last_time,
-                     last_ids=sorted(self.last_ids))
-        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "w") as handle:
-                json.dump(state, handle, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        state = dict(version=CHECKPOINT_VERSION, server=self.client.api_root, **self.cursor.state())
+        write_beside(path, lambda out: out.write(json.dumps(state, sort_keys=True).encode("utf-8")))
 
     # -- polling -------------------------------------------------------------
 
@@ -281,10 +304,17 @@ class AuditPoller:
             guids.append(str(found["guid"]).lower())
         return set(guids)
 
+    def _check_actions(self):
+        try:
+            check_actions(self.client, self.options.actions, "actions",
+                          listing="posit.connect.connect_audit_info and list_actions: true")
+        except InputError as exc:
+            raise ValueError("Argument 'actions': %s" % exc.reason)
+
     def _started(self, where):
         self.started = True
         logger.info("posit.connect.audit_events: reading %s from position %s (from %s)", self.server,
-                    self.last_time or "the start of the log", where)
+                    self.cursor.last_time or "the start of the log", where)
 
     def _start_now(self):
         """Position after the newest entry of the log, as the server sees it (no clock of ours involved).
@@ -298,12 +328,11 @@ class AuditPoller:
         if newest is not None:
             moment = parse_rfc3339(newest.get("time"))
             same = iter_audit(self.client, AuditQuery(since=moment, order="asc"))[1]
-            self.last_time = newest.get("time")
-            self.last_ids = set()
+            self.cursor = AuditCursor(newest.get("time"))
             for entry in same:
                 if parse_rfc3339(entry.get("time")) != moment:
                     break
-                self.last_ids.add(str(entry.get("id")))
+                self.cursor.last_ids.add(str(entry.get("id")))
                 if str(entry.get("id")) == str(newest.get("id")):
                     break
         self.save()
@@ -312,19 +341,18 @@ class AuditPoller:
     def poll(self):
         """The new entries (enriched), oldest first; nothing is marked delivered until delivered() is called."""
         if self.user_guids is None:
+            self._check_actions()
             self.user_guids = self._resolve_users()
         if not self.started:
             self._start_now()
             return []
-        since = parse_rfc3339(self.last_time) if self.last_time else None
+        since = self.cursor.since
         single = list(self.user_guids)[0] if len(self.user_guids) == 1 else None
         query = AuditQuery(actions=self.options.actions, user_guid=single, since=since, order="asc")
         entries = iter_audit(self.client, query)[1]
         new = []
         for entry in entries:
-            moment = parse_rfc3339(entry.get("time"))
-            if since is not None and moment is not None and (moment < since or (
-                    moment == since and str(entry.get("id")) in self.last_ids)):
+            if self.cursor.taken(entry):
                 continue
             if self.user_guids and str(entry.get("user_guid") or "").lower() not in self.user_guids:
                 continue
@@ -334,11 +362,7 @@ class AuditPoller:
 
     def delivered(self, entry):
         """Record one delivered entry (given in log order) and checkpoint it."""
-        moment, last = parse_rfc3339(entry.get("time")), parse_rfc3339(self.last_time) if self.last_time else None
-        if last is not None and moment == last:
-            self.last_ids.add(str(entry.get("id")))
-        else:
-            self.last_time, self.last_ids = entry.get("time"), set([str(entry.get("id"))])
+        self.cursor.take(entry)
         self.save()
 
     def event(self, entry):
@@ -370,22 +394,37 @@ class Lookups:
             self.usernames[name] = find_user(self.client, name)
         return self.usernames[name]
 
+    def target_user(self, text):
+        """(username, Connect user or None) of the user a description names as "user Full Name (username)": the
+        first "(username)" after "user" whose Connect user has that full name; else the first one in that form
+        (not verified: no user)."""
+        word = USER_WORD_RE.search(text)
+        if word is None:
+            return None, None
+        for match in list(USERNAME_RE.finditer(text, word.end()))[:MAX_USER_CANDIDATES]:
+            user = self.username(match.group(1))
+            full = ("%s %s" % (user.get("first_name") or "", user.get("last_name") or "")).strip() if user else None
+            if user and text[word.end():match.start()].strip() in (full, "", match.group(1)):
+                return match.group(1), user
+        loose = TARGET_USER_RE.search(text)
+        return (loose.group(1), None) if loose else (None, None)
+
     def enrich(self, entry):
         entry = dict(entry)
         actor = self.user(entry.get("user_guid"))
         entry["user_username"] = actor.get("username") if actor else None
         text = str(entry.get("event_description") or "")
-        target = TARGET_USER_RE.search(text)
-        if target:
-            found = self.username(target.group(1))
-            entry["target_username"] = target.group(1)
-            if found:
-                entry["target_user_guid"] = found.get("guid")
-        label = CONTENT_LABEL_RE.search(text)
+        username, found = self.target_user(text)
+        if username is not None:
+            entry["target_username"] = username
+            if found and is_guid(found.get("guid")):
+                entry["target_user_guid"] = found["guid"]
+        labels = list(CONTENT_LABEL_RE.finditer(text))
+        label = labels[-1] if labels else None
         guid = label.group("guid") if label else None
         if guid is None:
-            match = GUID_IN_TEXT_RE.search(text)
-            guid = match.group(0) if match else None
+            matches = list(GUID_IN_TEXT_RE.finditer(text))
+            guid = matches[-1].group(0) if matches else None
         if guid is not None and guid.lower() != str(entry.get("user_guid")).lower():
             item = self._get(self.content, guid, "v1/content/%s" % guid) or {}
             if item or label:

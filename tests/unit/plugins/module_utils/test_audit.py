@@ -1,15 +1,15 @@
-"""module_utils/audit.py: the search query, the client-side filter, and both paths (search and the audit_logs
+"""module_utils/concepts/audit.py: the search query, the client-side filter, and both paths (search and the audit_logs
 fallback) against the stand-in."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils import audit
-from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery, search_terms
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_time
+from ansible_collections.posit.connect.plugins.module_utils.concepts import audit
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import AuditQuery, search_terms
+from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import format_time, parse_time
 from connect_standin import StandIn
 
 NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
@@ -162,7 +162,7 @@ def queries(state):
         "since only": AuditQuery(since=parse_time("-7d", "since")),
         "until only asc": AuditQuery(until=at[0], order="asc"),
         "terms": AuditQuery(terms=["SALES", "dashboard"]),
-        "everything": AuditQuery(actions=["deploy_application", "update_content"], user_guid=by_name["dave"]["guid"],
+        "everything": AuditQuery(actions=["deploy_application", "edit_application"], user_guid=by_name["dave"]["guid"],
                                  since=at[0], until=at[2], terms=["sales"], order="asc"),
         "limit": AuditQuery(limit=7),
         "limit with filter": AuditQuery(actions=["user_login"], limit=250, order="asc"),
@@ -284,11 +284,11 @@ def test_unknown_actions_fail_naming_the_closest_known_ones(servers):
     audit.check_actions(client, ["deploy_application", "ADD_USER"])
     audit.check_actions(client, [])
     with pytest.raises(InputError) as err:
-        audit.check_actions(client, ["deploy_applications", "add_content_permision", "zzz"])
+        audit.check_actions(client, ["deploy_applications", "add_application_permision", "zzz"])
     message = str(err.value)
     assert message.startswith("Option 'action': this server has no audit action")
-    assert "'deploy_applications' (did you mean deploy_application?)" in message
-    assert "'add_content_permision' (did you mean add_content_permission" in message
+    assert "'deploy_applications' (did you mean deploy_application or " in message
+    assert "'add_application_permision' (did you mean add_application_permission" in message
     assert "'zzz'" in message and "list_actions: true" in message
     assert [r["path"] for r in new.requests] == ["/__api__/v1/audit/actions"] * 2
 
@@ -297,4 +297,38 @@ def test_actions_are_not_checked_where_the_server_cannot_list_them(servers, monk
     new, _old = servers
     client = client_for(new)
     monkeypatch.setattr(audit, "ACTIONS_PATH", "v1/audit/no-such-list")
-    audit.check_actions(client, ["anything"])
+    assert audit.check_actions(client, ["anything"]) is None  # no InputError: the action is not judged
+    # it asked for the list once, got Connect's 404, and read nothing else
+    assert [(r["method"], r["path"], r["status"]) for r in new.requests] == [
+        ("GET", "/__api__/v1/audit/no-such-list", 404)]
+
+
+def test_one_entry_by_id_on_both_paths_stops_once_found(servers):
+    """Connect cannot read one audit entry by id: the query reads (from the entry's time, oldest first) until the
+    entry is found, on both paths, and returns only it; an id that is not there returns nothing."""
+    new, old = servers
+    entry = new.state.audit_logs[2000]
+    moment = datetime.fromtimestamp(entry["time"], timezone.utc)
+    for server in servers:
+        client = client_for(server)
+        for query in (AuditQuery(entry_id=entry["id"], since=moment, order="asc", limit=1),
+                      AuditQuery(entry_id=str(entry["id"]), limit=1)):
+            found = list(audit.iter_audit(client, query)[1])
+            assert [e["id"] for e in found] == [str(entry["id"])]
+        assert list(audit.iter_audit(client, AuditQuery(entry_id="999999999", since=moment, limit=1))[1]) == []
+    # Paging from the entry's time on: the search path reads one page of 500 from there, not the whole log.
+    new.clear_log()
+    list(audit.iter_audit(client_for(new), AuditQuery(entry_id=entry["id"], since=moment, order="asc", limit=1))[1])
+    (call,) = api_requests(new, "v1/search/auditlogs")
+    assert call["query"]["q"] == "from:" + format_time(moment)
+
+
+def test_the_module_reads_one_entry_by_id():
+    params = dict(list_actions=False, action=None, user=None, since="2025-01-31T12:00:00Z", until=None, search=None,
+                  order="asc", limit=None, dest=None, id=" 42 ")
+    query = audit.query_from_params(None, params)
+    assert (query.entry_id, query.limit) == ("42", 1)
+    with pytest.raises(InputError, match="Option 'id' is empty"):
+        audit.query_from_params(None, dict(params, id=" "))
+    with pytest.raises(InputError, match="Option 'list_actions' .* remove .*'id'"):
+        audit.query_from_params(None, dict(params, since=None, order="desc", list_actions=True))

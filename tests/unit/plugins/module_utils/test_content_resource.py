@@ -9,12 +9,13 @@ import time
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError as ContentInputError
-from ansible_collections.posit.connect.plugins.module_utils.content import check_process_limits, desired_fields, pick_by_name
-from ansible_collections.posit.connect.plugins.module_utils.fields import CREATABLE_FIELDS, RESETTABLE_FIELDS, WRITABLE_FIELDS
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError as ContentInputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import check_process_limits, desired_fields
+from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import pick_by_name
+from ansible_collections.posit.connect.plugins.module_utils.concepts.fields import CREATABLE_FIELDS, RESETTABLE_FIELDS, WRITABLE_FIELDS
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Engine, Item
+from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine, Item
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource, PartlyCreatedError
 
 
@@ -332,17 +333,19 @@ def test_batch_item_failures_do_not_stop_the_others():
         dict(guid=guid_of(1), owner="vera"),                # viewer as owner
         dict(guid=guid_of(5), max_processes=2),            # below the current min_processes
     ])
-    assert result["failed"] and result["failed_count"] == 6 and result["changed_count"] == 1
+    assert result["failed"] and result["failed_count"] == 7 and result["changed_count"] == 0
     by_index = dict((e["index"], e) for e in result["results"])
-    assert by_index[1]["changed"] and not by_index[1]["failed"] and client.content[guid_of(2)]["title"] == "fine"
+    # two items select guid 2: both fail before any write, since which one was meant cannot be known
+    assert "items[1] selects the same content as items[4]" in by_index[1]["msg"]
+    assert client.content[guid_of(2)]["title"] != "fine"
     assert "InvalidId: boom" in by_index[0]["msg"] and by_index[0]["error"]["status"] == 400
     assert "2 content items are named 'dup'" in by_index[2]["msg"]
     assert "no content with guid %s" % guid_of(9) in by_index[3]["msg"]
     assert "items[4] selects the same content as items[1]" in by_index[4]["msg"]
     assert "is a viewer" in by_index[5]["msg"]
     assert "min_processes (3, its current value) is greater than max_processes (2)" in by_index[6]["msg"]
-    assert "6 of 7 content items failed" in result["msg"]
-    assert list(client.writes()) == [("PATCH", "v1/content/%s" % guid_of(1)), ("PATCH", "v1/content/%s" % guid_of(2))]
+    assert "7 of 7 content items failed" in result["msg"]
+    assert list(client.writes()) == [("PATCH", "v1/content/%s" % guid_of(1))]
 
 
 def test_batch_invalid_input_fails_before_any_request():

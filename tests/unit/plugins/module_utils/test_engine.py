@@ -1,4 +1,4 @@
-"""module_utils/engine.py on its own: planning, check mode, diff, facets and statuses, with no server.
+"""module_utils/engine/engine.py on its own: planning, check mode, diff, facets and statuses, with no server.
 
 The resource here keeps its objects in a dict; the client is only the
 concurrency helper the engine borrows (map_concurrent).
@@ -6,9 +6,9 @@ concurrency helper the engine borrows (map_concurrent).
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Engine
+from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 
 
 class Client:
@@ -194,12 +194,13 @@ def test_bad_input_fails_the_task_before_any_read_or_write():
     assert store.reads == 0 and store.writes == []
 
 
-def test_the_same_object_twice_fails_the_second_item():
-    store = Store(a=dict(size=1))
-    result = batch(store, {}, [dict(name="a", size=2), dict(name="a", size=3)])
-    assert [e["status"] for e in result["results"]] == ["updated", "failed"]
-    assert result["results"][1]["msg"] == "items[1] selects the same thing as items[0]; list each one once."
-    assert store.objects["a"]["size"] == 2
+def test_the_same_object_twice_fails_both_items_before_any_write():
+    store = Store(a=dict(size=1), b=dict(size=1))
+    result = batch(store, {}, [dict(name="a", size=2), dict(name="b", size=5), dict(name="a", size=3)])
+    assert [e["status"] for e in result["results"]] == ["failed", "updated", "failed"]
+    assert result["results"][0]["msg"] == "items[0] selects the same thing as items[2]; list each one once."
+    assert result["results"][2]["msg"] == "items[2] selects the same thing as items[0]; list each one once."
+    assert store.objects["a"]["size"] == 1 and store.writes == [("update", "b", ("size",))]
 
 
 def test_a_facet_is_read_and_written_only_when_set_and_purge_removes_the_rest():
@@ -309,3 +310,33 @@ def test_a_facet_without_end_shows_the_wanted_value():
     Thing.facets = (Plain(),)
     resource, items = Engine(PlainClient(), check_mode=True).run(Thing, {"tags": ["b"]})
     assert items[0].after == {"tags": ["b"]}
+
+
+# -- the resource contract: per-item state in declared attributes ------------------------
+
+
+def test_item_attributes_are_given_to_every_item_with_their_default():
+    class Declaring(Resource):
+        item_attributes = dict(remote=False, entry=None)
+
+        def prepare(self, item):
+            assert (item.remote, item.entry, item.guid, item.name) == (False, None, None, None)
+            item.entry = item.spec["name"]
+
+        def read_one(self, item):
+            return None
+
+        def missing(self, item):
+            raise InputError("not created: %s" % item.entry)
+
+    engine = Engine(Client())
+    dummy, items = engine.run(Declaring, {}, [dict(name="a"), dict(name="b")])
+    assert [item.msg for item in items] == ["not created: a", "not created: b"]
+
+
+def test_an_item_attribute_may_not_shadow_the_engines_own():
+    class Shadowing(Resource):
+        item_attributes = dict(current=None)
+
+    with pytest.raises(ValueError, match="'current' is the engine's own"):
+        Engine(Client()).run(Shadowing, {}, [dict(name="a")])

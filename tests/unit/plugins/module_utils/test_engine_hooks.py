@@ -1,8 +1,8 @@
 """The engine's hooks, on a toy resource: extras beside the object, and an error that says its writes happened."""
 
-from ansible_collections.posit.connect.plugins.module_utils.engine import Engine
+from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
-from ansible_collections.posit.connect.plugins.module_utils.errors import ConnectError
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError
 
 
 class Client:
@@ -24,7 +24,7 @@ class Part(Facet):
         return None if current == wanted else wanted
 
     def apply(self, engine, item, operations):
-        item.context["sent"] = operations
+        item.sent = operations
         if operations == "boom":
             error = WroteThenFailed("sent, then it failed", status=200)
             error.result = dict(item.current, part="half")
@@ -33,6 +33,7 @@ class Part(Facet):
 
 class Thing(Resource):
     kind = "thing"
+    item_attributes = dict(sent=None)
     result_key = "thing"
     facets = (Part(),)
 
@@ -43,7 +44,7 @@ class Thing(Resource):
         return {"id": 1}
 
     def extras(self, item):
-        return {"sent": item.context.get("sent")}
+        return {"sent": item.sent}
 
 
 def test_extras_are_returned_beside_the_object():

@@ -1,4 +1,4 @@
-"""module_utils/export.py: the JSON Lines writer, the destination check, and an export's flat memory."""
+"""module_utils/files/export.py: the JSON Lines writer, the destination check, and an export's flat memory."""
 
 import hashlib
 import json
@@ -6,10 +6,11 @@ import os
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils import audit, export
-from ansible_collections.posit.connect.plugins.module_utils.audit import AuditQuery
-from ansible_collections.posit.connect.plugins.module_utils.client import ConnectClient
-from ansible_collections.posit.connect.plugins.module_utils.export import JsonLinesWriter
+from ansible_collections.posit.connect.plugins.module_utils.concepts import audit
+from ansible_collections.posit.connect.plugins.module_utils.files import export
+from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import AuditQuery
+from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
+from ansible_collections.posit.connect.plugins.module_utils.files.export import JsonLinesWriter
 from connect_standin import StandIn
 
 OLD_VERSION = "2024.06.0"  # before GET /v1/search/auditlogs
@@ -110,3 +111,20 @@ def test_export_memory_stays_flat(tmp_path):
         assert len((tmp_path / "audit.jsonl").read_text().splitlines()) == 10000
     finally:
         server.stop()
+
+
+def test_write_beside_replaces_a_planted_link_is_private_and_a_failure_leaves_dest_as_it_was(tmp_path):
+    victim, dest = tmp_path / "victim", tmp_path / "out.bin"
+    victim.write_bytes(b"must stay")
+    dest.symlink_to(victim)
+    export.write_beside(str(dest), lambda out: out.write(b"new"))
+    assert victim.read_bytes() == b"must stay" and not dest.is_symlink() and dest.read_bytes() == b"new"
+    assert os.stat(str(dest)).st_mode & 0o777 == 0o600
+
+    def broken(out):
+        out.write(b"half")
+        raise OSError("the connection dropped")
+
+    with pytest.raises(OSError):
+        export.write_beside(str(dest), broken)
+    assert dest.read_bytes() == b"new" and sorted(p.name for p in tmp_path.iterdir()) == ["out.bin", "victim"]

@@ -1,9 +1,9 @@
-"""module_utils/inputs.py: the shared input checks, with the option named in each message."""
+"""module_utils/concepts/inputs.py: the shared input checks, with the option named in each message."""
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.inputs import check_guid, check_not_empty
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid, check_not_empty
 
 GUID = "6F300623-1E0C-48E6-A473-DDF630C0C0C3"
 
@@ -28,7 +28,9 @@ def test_check_not_empty_refuses_blank_text(value):
 
 
 def test_check_not_empty_accepts_unset_and_text():
-    check_not_empty(dict(name=None, prefix="team-"), "name", "prefix")
+    params = dict(name=None, prefix="team-", title=" x ")
+    assert check_not_empty(params, "name", "prefix", "title") is None  # no InputError
+    assert params == dict(name=None, prefix="team-", title=" x ")  # and nothing is changed
 
 
 @pytest.mark.parametrize("message, option, reason", [

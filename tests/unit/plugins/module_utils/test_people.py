@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.errors import InputError
-from ansible_collections.posit.connect.plugins.module_utils.principals import inactive_since, require_remote
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import inactive_since, require_remote
 from ansible_collections.posit.connect.plugins.module_utils.resources.group import Members
 
 

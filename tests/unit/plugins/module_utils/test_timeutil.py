@@ -1,10 +1,10 @@
-"""module_utils/timeutil.py: times in options (RFC3339, dates, relative) and their formatting for Connect."""
+"""module_utils/files/timeutil.py: times in options (RFC3339, dates, relative) and their formatting for Connect."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.posit.connect.plugins.module_utils.timeutil import format_time, parse_rfc3339, parse_time, parse_window
+from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import format_time, parse_rfc3339, parse_time, parse_window
 
 NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -1,9 +1,9 @@
-"""module_utils/usage.py: the instrumentation query parameters and the per-content and per-user summary."""
+"""module_utils/concepts/usage.py: the instrumentation query parameters and the per-content and per-user summary."""
 
 from datetime import datetime, timezone
 
-from ansible_collections.posit.connect.plugins.module_utils import usage
-from ansible_collections.posit.connect.plugins.module_utils.usage import summarize_usage
+from ansible_collections.posit.connect.plugins.module_utils.concepts import usage
+from ansible_collections.posit.connect.plugins.module_utils.concepts.usage import summarize_usage
 
 NOW = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -1,0 +1,477 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one HTTP client for Posit Connect's Server API.
+
+Transport only: the requests session, TLS, retries and backoff, paging, errors,
+and the server's version and capabilities. It knows nothing about Ansible or about
+Connect's objects: it raises ConnectError (its one-line messages are built in
+module_utils/api/failures.py), and the module layer (module_utils/engine/module.py) turns that into fail_json.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import os
+import re
+import ssl
+from concurrent.futures import ThreadPoolExecutor
+
+try:
+    from urllib.parse import parse_qs, urlsplit, urlunsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity imports this
+    from urlparse import parse_qs, urlsplit, urlunsplit
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    import urllib3
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import InsecureRequestWarning, NewConnectionError
+except ImportError as exc:  # pragma: no cover - exercised by the missing_required_lib test
+    requests = urllib3 = InsecureRequestWarning = NewConnectionError = None
+    HTTPAdapter = object
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible_collections.posit.connect.plugins.module_utils.api.backoff import RATE_LIMIT_WAIT, Backoff, retry_after_of
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
+from ansible_collections.posit.connect.plugins.module_utils.api.failures import (
+    RETRY_STATUSES, connect_error, host_port, http_error, https_server, not_json_error, short, speaks_tls, tls_error)
+
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
+MAX_PAGE_SIZE = 500
+
+
+def normalize_server(server):
+    """Return the API root (".../__api__") for any of the URL forms users write.
+
+    Accepts https://host, https://host/, https://host/__api__, https://host/__api__/, the API's
+    versioned root https://host/__api__/v1, and servers behind a path prefix such as https://host/rsc/.
+    """
+    if not server or not str(server).strip():
+        raise InputError("Option 'server' is not set: set it to the Connect URL "
+                         "(e.g. https://connect.example.com) or export CONNECT_SERVER.")
+    parts = urlsplit(str(server).strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError("Option 'server' must be an http(s) URL such as "
+                         "https://connect.example.com, got %r." % str(server))
+    path = re.sub(r"/__api__(/v1)?$", "", parts.path.rstrip("/"))
+    return urlunsplit((parts.scheme, parts.netloc, path + "/__api__", "", ""))
+
+
+def is_loopback(host):
+    """True for localhost and the loopback addresses (127.0.0.0/8, ::1)."""
+    if (host or "").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def system_trust():
+    """The SSLContext that verifies Connect's certificate when 'ca_path' is not set: what the system trusts.
+
+    ssl.create_default_context() loads OpenSSL's default verify paths: the system store, or SSL_CERT_FILE and
+    SSL_CERT_DIR when set. The bundle in REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) is trusted too, as requests
+    does; requests adds certifi's bundle on each connection (what it trusted before), so no CA is lost."""
+    context = ssl.create_default_context()
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle and os.path.exists(bundle):
+        if os.path.isdir(bundle):
+            context.load_verify_locations(capath=bundle)
+        else:
+            context.load_verify_locations(cafile=bundle)
+    return context
+
+
+def next_cursor(paging):
+    """The cursor of the next page of a keyset-paged answer, or None on the last page.
+
+    Read from paging.cursors.next (every recorded answer carries it); else the `next` parameter of the
+    paging.next link, read as data: the link itself is never followed."""
+    paging = paging or {}
+    cursor = (paging.get("cursors") or {}).get("next")
+    if cursor:
+        return str(cursor)
+    link = paging.get("next")
+    if not link:
+        return None
+    found = parse_qs(urlsplit(str(link)).query).get("next")
+    if not found:
+        raise ConnectError("Connect's paging.next link carries no cursor (no 'next' parameter): the next page "
+                           "cannot be asked for. A proxy may be rewriting Connect's answers.")
+    return found[0]
+
+
+class TrustAdapter(HTTPAdapter):
+    """requests' HTTPAdapter whose connections (direct or through a proxy) verify with one SSLContext."""
+
+    def __init__(self, ssl_context=None, **kwargs):
+        self.ssl_context = ssl_context  # before HTTPAdapter.__init__, which builds the pool manager
+        super(TrustAdapter, self).__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        if self.ssl_context is not None:
+            kwargs["ssl_context"] = self.ssl_context
+        return super(TrustAdapter, self).init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy, **kwargs):
+        if self.ssl_context is not None:
+            kwargs["ssl_context"] = self.ssl_context
+        return super(TrustAdapter, self).proxy_manager_for(proxy, **kwargs)
+
+
+def parse_version(text):
+    """'2025.09.0' -> (2025, 9, 0); None when hidden or unparsable."""
+    if not text:
+        return None
+    numbers = re.findall(r"\d+", str(text))
+    if not numbers:
+        return None
+    return tuple(int(n) for n in numbers[:3])
+
+
+class ConnectClient:
+    """A requests Session bound to one Connect server.
+
+    Thread-safe for concurrent requests from a thread pool (one pool of
+    keep-alive connections, sized by `pool_size`).
+
+    `warn` receives warnings (the module shows them); `log` receives one line per retry (the module
+    shows them at -v). `retry_summary()` sums up the retries of the whole run in one line.
+    """
+
+    def __init__(self, server, api_key, validate_certs=True, ca_path=None, timeout=30,
+                 retries=5, pool_size=16, warn=None, backoff=0.5, rate_limit_wait=RATE_LIMIT_WAIT, log=None):
+        if requests is None:
+            raise ConnectError("The Python library 'requests' is required.")
+        self.api_root = normalize_server(server)
+        if not api_key:
+            raise InputError("Option 'api_key' is not set: set it or export CONNECT_API_KEY.")
+        if re.search(r"\s", api_key):
+            raise InputError("Option 'api_key' contains a space or a line break, which no Connect API key has: "
+                             "give the key alone (a key read from a file: lookup('ansible.builtin.file', path) | trim).")
+        if ca_path and not os.path.exists(ca_path):
+            raise InputError("Option 'ca_path': %s does not exist; set it to the PEM file of the CA that signed "
+                             "Connect's certificate (or unset it to use the system's CAs)." % ca_path)
+        self.timeout = timeout
+        self.warn = warn or (lambda msg: None)
+        self.pacing = Backoff(retries, backoff, rate_limit_wait, log or (lambda msg: None))
+        self.ca_path = ca_path
+        # Passed on every request: Session.verify would be overridden by
+        # REQUESTS_CA_BUNDLE from the environment.
+        self.verify = ca_path if ca_path else bool(validate_certs)
+        if self.verify is False:
+            # The module warns once per task that the certificate is not checked; not urllib3, once per request.
+            urllib3.disable_warnings(InsecureRequestWarning)
+        parts = urlsplit(self.api_root)
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
+            self.warn("'server' (%s) is a plain http:// URL: the API key crosses the network to %s unencrypted. "
+                      "Use Connect's https:// address." % (self.api_root, parts.hostname))
+        self._tls_checked = False  # whether a plain-HTTP server's port was probed for TLS (_plain_http_to_tls)
+        self.session = requests.Session()
+        # Read the environment once, not on every request: proxies from HTTP(S)_PROXY and NO_PROXY for this
+        # server, and never ~/.netrc, whose credentials would replace the Authorization header.
+        self.session.trust_env = False
+        self.session.proxies.update(requests.utils.get_environ_proxies(self.api_root))
+        # Without ca_path, what the system trusts (system_trust); with it, that file alone (requests' verify).
+        adapter = TrustAdapter(ssl_context=system_trust() if self.verify is True else None,
+                               pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update({
+            "Authorization": "Key %s" % api_key,
+            "Accept": "application/json",
+            "User-Agent": "posit.connect-ansible",
+        })
+        self._settings = None
+        self._endpoints = {}
+
+    # -- low level -------------------------------------------------------
+
+    def url(self, path):
+        """The URL of an API path ("v1/content"): always under 'server', whatever the path holds."""
+        return self.api_root + "/" + path.lstrip("/")
+
+    def _display_path(self, url):
+        """The request path as shown in messages: no scheme, host or query."""
+        return urlsplit(url).path
+
+    def request(self, method, path, params=None, body=None, data=None, headers=None, dest=None):
+        """Send one request and return the decoded JSON (None for 204); a failure raises ConnectError.
+
+        data: a file object sent as the body, streamed (rewound before a retry), with `headers`.
+        dest: a binary file object the answer is streamed to, in chunks; returns None then.
+        """
+        method = method.upper()
+        url = self.url(path)
+        shown = self._display_path(url)
+        causes = []  # why this request was retried, one entry per retry
+        # Prepared from the session's headers alone, in the parts a Connect request has (no cookies, auth hooks
+        # or files: an API key needs none), which spares requests' per-request merging and cookie handling, the
+        # larger part of its own cost in a batch of a thousand writes (see _send).
+        prepared = requests.PreparedRequest()
+        try:
+            prepared.prepare_method(method)
+            prepared.prepare_url(url, params)
+            prepared.prepare_headers(dict(self.session.headers, **(headers or {})))
+            prepared.prepare_body(data, None, body)
+        except requests.exceptions.RequestException as exc:  # a malformed URL (headers are checked in __init__)
+            raise ConnectError("%s %s failed: %s" % (method, shown, short(exc)), method=method, path=shown)
+        try:
+            resp = self._send(method, shown, prepared, data, dest is not None, causes)
+        except ConnectError:
+            self.pacing.count(causes, False)
+            raise
+        self.pacing.count(causes, resp.status_code < 300)
+        if resp.status_code >= 300:
+            raise http_error(method, shown, resp, self.api_root, self.pacing.rate_limit_wait)
+        if dest is not None:
+            for chunk in resp.iter_content(1024 * 1024):
+                dest.write(chunk)
+            return None
+        if resp.status_code == 204 or not resp.content:
+            return None
+        return self._decode(method, shown, resp)
+
+    # The retry loop is written here rather than left to urllib3's Retry (mounted on the adapter), because what
+    # it must do is not per request: a 429 pauses every thread of the client until its Retry-After has passed,
+    # the pauses of a whole run share one budget (rate_limit_wait) instead of a count, and the retries of the
+    # run are counted for one warning per task. Retry would need a subclass overriding increment, sleep and
+    # is_retry with state shared across its copies, which is more code than this loop. Retry's own parser is used
+    # for Retry-After (seconds or an HTTP date). The pacing and its shared state are in module_utils/api/backoff.py.
+    def _send(self, method, shown, prepared, data, stream, causes):
+        """The response after the retries: 429 within the wait budget, 502/503/504 and dropped connections
+        `retries` times with exponential backoff (honouring Retry-After). A refused connection or an unknown
+        host fails at once (a typo in 'server' does not get better), a timeout too (waiting again would
+        multiply the time a playbook is stuck), and a request that may have reached the server is retried
+        only when its method is idempotent (a POST is never sent twice)."""
+        attempt = 0  # retries counted against `retries` (not the 429s, which count against rate_limit_wait)
+        pacing = self.pacing
+        while True:
+            pacing.wait_while_throttled()
+            if data is not None:
+                data.seek(0)  # the prepared body is this file: a retry sends it from the start
+            try:
+                # Straight to the session's transport adapter: Session.send would add cookie extraction, hooks
+                # and redirect following, none of which an API client wants (a redirected write would come back
+                # as a GET); a redirect is an error that names where it points (failures.http_error).
+                resp = self.session.get_adapter(prepared.url).send(
+                    prepared, timeout=self.timeout, verify=self.verify, stream=stream, proxies=self.session.proxies)
+            except requests.exceptions.SSLError as exc:
+                raise tls_error(method, shown, exc, self.api_root, self.timeout, self.ca_path)
+            except requests.exceptions.Timeout:
+                raise ConnectError(
+                    "%s %s timed out after %gs (option 'timeout'): Connect did not answer. "
+                    "Check that the server is up and reachable." % (method, shown, self.timeout),
+                    method=method, path=shown)
+            except requests.exceptions.ConnectionError as exc:
+                if isinstance(_reason(exc), NewConnectionError):
+                    raise connect_error(method, shown, exc, self.api_root)
+                self._plain_http_to_tls(method, shown)
+                if attempt < pacing.retries and method in IDEMPOTENT_METHODS:
+                    attempt += 1
+                    causes.append("a dropped connection")
+                    pacing.pause(attempt, None, "%s %s: connection dropped (%s)" % (method, shown, short(exc)))
+                    continue
+                if method not in IDEMPOTENT_METHODS:
+                    note = "; it was not sent again, as it may have reached Connect"
+                else:
+                    note = "; it was retried %d times (option 'retries')" % attempt if attempt else ""
+                raise ConnectError("Connect closed the connection during %s %s: %s%s. Check 'server' (%s)."
+                                   % (method, shown, short(exc), note, self.api_root), method=method, path=shown)
+            except requests.exceptions.RequestException as exc:
+                raise ConnectError("%s %s failed: %s" % (method, shown, short(exc)),
+                                   method=method, path=shown)
+
+            status = resp.status_code
+            what = "%s %s: HTTP %s" % (method, shown, status)
+            retry_after = retry_after_of(resp)
+            if status == 429 and pacing.pause_everyone(
+                    retry_after if retry_after is not None else pacing.delay(len(causes) + 1), what):
+                causes.append("HTTP 429")
+                continue
+            if status in RETRY_STATUSES and status != 429 and attempt < pacing.retries:
+                attempt += 1
+                causes.append("HTTP %s" % status)
+                pacing.pause(attempt, retry_after, what)
+                continue
+            return resp
+
+    def _plain_http_to_tls(self, method, shown):
+        """Raise at once, without retries, when an http:// server's port dropped the connection because it speaks
+        TLS (probed once per client: a TLS handshake that reads nothing and sends nothing)."""
+        if self._tls_checked or not self.api_root.startswith("http://"):
+            return
+        self._tls_checked = True
+        host, port = host_port(self.api_root)
+        if speaks_tls(host, port, min(self.timeout, 10)):
+            raise ConnectError(
+                "%s %s: the server at %s:%s speaks TLS, and closed the plain-HTTP connection that 'server' (%s) "
+                "asked for. Set 'server' to %s." % (method, shown, host, port, self.api_root, https_server(self.api_root)),
+                method=method, path=shown)
+
+    def retry_summary(self):
+        """One line about every retry of this client's run, or None (see Backoff.summary)."""
+        return self.pacing.summary()
+
+    def _decode(self, method, shown, resp):
+        if "json" not in resp.headers.get("Content-Type", ""):
+            raise not_json_error(method, shown, resp, self.api_root)
+        try:
+            return resp.json()
+        except ValueError:
+            raise ConnectError(
+                "%s %s: Connect answered HTTP %s with malformed JSON (%d bytes). A proxy may be "
+                "altering responses." % (method, shown, resp.status_code, len(resp.content)),
+                method=method, path=shown, status=resp.status_code)
+
+    def visit(self, path):
+        """GET a page of the Connect server outside the API (a content URL, "content/<guid>/") as the API key's
+        user, as a browser would open it; returns the HTTP status. The URL is built from 'server' alone and a
+        redirect is not followed (no link to another host); the page itself is not read."""
+        url = self.api_root[:-len("/__api__")] + "/" + path.lstrip("/")
+        shown = self._display_path(url)
+        prepared = requests.PreparedRequest()
+        prepared.prepare_method("GET")
+        prepared.prepare_url(url, None)
+        prepared.prepare_headers(dict(self.session.headers, Accept="text/html,*/*"))
+        prepared.prepare_body(None, None, None)
+        causes = []
+        resp = self._send("GET", shown, prepared, None, True, causes)
+        self.pacing.count(causes, resp.status_code < 400)
+        resp.close()
+        return resp.status_code
+
+    def get(self, path, params=None, **kw):
+        return self.request("GET", path, params=params, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.request("PATCH", path, body=body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.request("PUT", path, body=body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def upload(self, path, filename, content_type="application/gzip"):
+        """POST a file, streamed from disk (never read whole into memory); returns the decoded JSON answer."""
+        with open(filename, "rb") as data:
+            return self.request("POST", path, data=data, headers={"Content-Type": content_type})
+
+    def download(self, path, dest):
+        """GET a binary answer (a bundle archive) streamed into dest, a binary file object."""
+        return self.request("GET", path, dest=dest)
+
+    def get_or_none(self, path, params=None):
+        """GET path, or None when Connect answers 404 (the object does not exist or is not visible)."""
+        try:
+            return self.get(path, params=params)
+        except ConnectError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    # -- paging ----------------------------------------------------------
+
+    def paginate_offset(self, path, params=None, page_size=MAX_PAGE_SIZE):
+        """Yield every result of an offset-paged endpoint (users, groups, search).
+
+        Stops once `total` results were seen (or, without `total`, on a short
+        page) or on an empty page; a page that repeats the previous one (old
+        servers ignoring page_number) ends it with a warning.
+        """
+        params = dict(params or {})
+        params["page_size"] = min(int(page_size), MAX_PAGE_SIZE)
+        page, seen, previous_first = 1, 0, object()
+        while True:
+            params["page_number"] = page
+            data = self.get(path, params=params) or {}
+            results = data.get("results") or []
+            if results and results[0] == previous_first:
+                self.warn("%s ignored page_number %d and repeated page 1; stopping."
+                          % (path, page))
+                return
+            yield from results
+            seen += len(results)
+            total = data.get("total")
+            if not results or (seen >= total if total is not None
+                               else len(results) < params["page_size"]):
+                return
+            previous_first = results[0]
+            page += 1
+
+    def paginate_keyset(self, path, params=None, limit=MAX_PAGE_SIZE):
+        """Yield every result of a keyset-paged endpoint (audit logs, usage).
+
+        Each next page is asked for at this server, with the same path and parameters and the cursor
+        (next_cursor), as posit-sdk does: the paging.next link names the host of Connect's Server.Address,
+        which need not be the one in 'server' (a proxy, or a link to any other host), and the API key goes
+        nowhere but 'server'."""
+        params = dict(params or {})
+        params["limit"] = min(int(limit), MAX_PAGE_SIZE)
+        while True:
+            data = self.get(path, params=params) or {}
+            yield from data.get("results") or []
+            cursor = next_cursor(data.get("paging"))
+            if cursor is None:
+                return
+            params["next"] = cursor
+
+    # -- server ----------------------------------------------------------
+
+    def server_settings(self):
+        """GET /__api__/server_settings, once per client."""
+        if self._settings is None:
+            self._settings = self.get("server_settings") or {}
+        return self._settings
+
+    def version(self):
+        """The server's version tuple, or None when the server hides it."""
+        return parse_version(self.server_settings().get("version"))
+
+    def has_endpoint(self, path, params=None):
+        """True when Connect serves GET path: probed once per client (one run) and remembered.
+
+        Any 404 means the endpoint is missing: a plain-text page from Connect's router, or a Connect error.
+        A 400, 401 or 403 comes from the endpoint itself, so it exists (the real request will say what is wrong)."""
+        if path not in self._endpoints:
+            try:
+                self.get(path, params=params)
+                self._endpoints[path] = True
+            except ConnectError as exc:
+                if exc.status not in (400, 401, 403, 404):
+                    raise
+                self._endpoints[path] = exc.status != 404
+        return self._endpoints[path]
+
+    def map_concurrent(self, func, items, concurrency=8):
+        """Apply func to each item with a bounded thread pool sharing this session.
+
+        Returns [(item, result, error)] in input order; a ConnectError on one
+        item does not stop the others.
+        """
+        def run(item):
+            try:
+                return item, func(item), None
+            except ConnectError as exc:
+                return item, None, exc
+
+        items = list(items)
+        if concurrency <= 1 or len(items) <= 1:
+            return [run(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(items))) as pool:
+            return list(pool.map(run, items))
+
+
+def _reason(exc):
+    """The urllib3 exception under a requests ConnectionError (NewConnectionError: nothing was sent)."""
+    inner = exc.args[0] if exc.args else None
+    return getattr(inner, "reason", inner)

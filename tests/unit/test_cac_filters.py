@@ -1,0 +1,224 @@
+"""plugins/filter/content_as_code.py without a server: the spec check, the spec's YAML (hostile text round-trips, no
+name breaks out of its comment), the Markdown cell; and principals.list_if_cheaper's choice of requests."""
+
+import pytest
+import yaml
+
+from ansible_collections.posit.connect.plugins.filter.content_as_code import (
+    cac_content_items,
+    cac_export,
+    cac_md,
+    cac_problems,
+    cac_schedule_drift,
+    cac_spec_yaml,
+)
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import UserCache, list_if_cheaper
+
+BREAKS = ["\n", "\r", "\r\n", "\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c"]
+HOSTILE = ["{{ lookup('pipe','id') }}", "{% for x in y %}", "{# c #}", "=cmd|' /C calc'!A0", "<script>x</script>",
+           "it's \"quoted\"", "- name: x", "# not a comment", "a: b", "&anchor", "*alias", "!tag", "@", "`", "%",
+           "true", "null", "0x10", "1e3", "~", " leading", "trailing ", ""]
+
+
+class SpecLoader(yaml.SafeLoader):
+    pass
+
+
+SpecLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
+def record(**fields):
+    base = dict(guid="g-1", name="report", title="Report", owner={"username": "erin"})
+    base.update(fields)
+    return base
+
+
+@pytest.mark.parametrize("text", HOSTILE + ["x%sy" % b for b in BREAKS] +
+                         ["x%s- name: y\n  state: absent" % b for b in BREAKS])
+def test_every_server_string_reads_back_as_itself(text):
+    title = text if 3 <= len(text) <= 1024 else "Title " + text
+    items = cac_export([record(title=title, description=text, locked_message=text)])
+    spec = cac_spec_yaml(items)
+    read = yaml.load(spec, Loader=SpecLoader)["items"]
+    written = dict(description=text, locked_message=text) if text else {}  # "" is Connect's default: not written
+    assert read == [dict(name="report", owner="erin", title=title, **written)]
+    assert ("!unsafe" in spec[spec.index("\nitems:"):]) == ("{" in text)
+
+
+@pytest.mark.parametrize("brk", BREAKS)
+def test_environment_names_with_line_breaks_are_left_out_and_listed(brk):
+    name = "LOG_LEVEL%s- name: finance-report%s  state: absent" % (brk, brk)
+    items = cac_export([record(environment=[name, "DB_URL", "{{ x }}"])])
+    assert items[0]["environment_names"] == ["DB_URL", "{{ x }}"]
+    assert [(u["field"], u["value"]) for u in items[0]["unwritten"]] == [("environment", name)]
+    spec = cac_spec_yaml(items)
+    assert "finance-report" not in spec
+    assert spec.splitlines()[-1] == "  # environment variables on the server (values not exported): [DB_URL, '{{ x }}']"
+    assert yaml.load(spec, Loader=SpecLoader)["items"] == [dict(name="report", owner="erin", title="Report")]
+
+
+def test_titles_connect_refuses_are_left_out():
+    items = cac_export([record(title="ab"), record(guid="g-2", name="long", title="t" * 1025)])
+    assert [i.get("title") for i in items] == [None, None]
+    assert [len(i["unwritten"][0]["value"]) for i in items] == [1025, 2]
+
+
+def test_problems_name_the_source_and_entry():
+    spec = {"items": [{"name": "a", "owner": "x"}, {"name": "a"}, "a", {"name": "b", "title": [1, 2]},
+                      {"guid": "ABC"}, {"guid": "abc"}, {"name": "c", "tags": "T"}, {"title": "t"},
+                      {"name": "a", "owner": "y"}]}
+    assert cac_problems(spec, "spec file s.yml") == [
+        "spec file s.yml: items[1] selects the same content item as items[0] (name 'a'); list each item once, or give "
+        "each its owner.",
+        "spec file s.yml: items[2] is a string, not a content item: give a mapping with name and owner, or guid.",
+        "spec file s.yml: items[3].title must be a single value, got a list.",
+        "spec file s.yml: items[5] selects the same content item as items[4] (guid abc); list each item once, or give "
+        "each its owner.",
+        "spec file s.yml: items[6].tags must be a list, got a string.",
+        "spec file s.yml: items[7] gives neither name nor guid: name the content item (with owner), or give its guid.",
+        "spec file s.yml: items[8] selects the same content item as items[1] (name 'a'); list each item once, or give "
+        "each its owner.",
+    ]
+    assert cac_problems({"content": []}, "spec file s.yml")[0].startswith("spec file s.yml holds no `items:` list")
+    assert cac_problems([{"name": "a", "owner": "x"}, {"name": "a", "owner": "y"}, {"guid": "g"}]) == []
+
+
+def test_markdown_cell_keeps_to_its_cell():
+    assert cac_md("a|b\\c\nd\re\u2028f\u0085g<i>&") == "a\\|b\\\\c d e f g&lt;i&gt;&amp;"
+    assert cac_md(None) == "" and cac_md(5) == "5"
+
+
+class Pages:
+    """GET v1/users or v1/groups, paged as Connect pages them (page_size, page_number, total)."""
+
+    def __init__(self, count, field="username"):
+        self.items = [{"guid": "%08d-0000-0000-0000-000000000000" % n, field: "p%d" % n} for n in range(count)]
+        self.calls = []
+
+    def get(self, path, params=None):
+        self.calls.append((path, dict(params or {})))
+        params = params or {}
+        if "prefix" in params:
+            found = [i for i in self.items if i.get("username", i.get("name")).startswith(params["prefix"])]
+            return {"results": found[:500], "total": len(found)}
+        size, number = params.get("page_size", 500), params.get("page_number", 1)
+        return {"results": self.items[(number - 1) * size:number * size], "total": len(self.items)}
+
+    def paginate_offset(self, path, params=None):
+        number = 1
+        while True:
+            page = self.get(path, dict(params or {}, page_size=500, page_number=number))
+            yield from page["results"]
+            if number * 500 >= page["total"]:
+                return
+            number += 1
+
+
+@pytest.mark.parametrize("users,wanted,requests,complete", [
+    (300, 300, 1, True),      # one page holds everyone
+    (300, 1, 0, False),       # one lookup is cheaper
+    (1200, 2, 1, False),      # three pages cost more than the one lookup page 1 leaves
+    (1200, 10, 4, True),      # page 1, then the whole listing (3 pages) for 10 lookups
+])
+def test_list_if_cheaper_takes_the_fewest_requests(users, wanted, requests, complete):
+    client = Pages(users)
+    names = set("p%d" % (users - 1 - n) for n in range(wanted))
+    found, whole = list_if_cheaper(client, "user", names)
+    assert (len(client.calls), whole) == (requests, complete)
+
+
+def test_user_cache_answers_announced_lookups_from_one_listing():
+    client = Pages(300)
+    cache = UserCache(client)
+    cache.expect("user", ["p%d" % n for n in range(300)])
+    assert [cache.require_user("p%d" % n, "o")["username"] for n in range(300)] == ["p%d" % n for n in range(300)]
+    assert cache.name_of("00000007-0000-0000-0000-000000000000") == "p7"
+    with pytest.raises(Exception, match="no Connect user with username or guid 'nobody'"):
+        cache.require_user("nobody", "items[0].owner")
+    assert len(client.calls) == 1
+    alone = UserCache(Pages(300))
+    alone.require_user("p1", "o")
+    assert alone.client.calls == [("v1/users", {"prefix": "p1", "page_size": 500, "page_number": 1})]
+
+
+def test_environments_export_read_back_and_problems():
+    from ansible_collections.posit.connect.plugins.filter.content_as_code import (
+        cac_export_environments, cac_problems, cac_spec_yaml)
+    title = "{{ lookup('pipe','id') }}\n\u2028=cmd|' /C calc'!A0"
+    exported = cac_export_environments([
+        {"guid": "g", "name": "img:2", "cluster_name": "Kubernetes", "title": title, "matching": "exact",
+         "python": {"installations": [{"version": "3.12.4", "path": "/p"}]}, "r": None, "volume_mounts": []},
+        {"name": "img:1", "title": None}, {"title": "no name"}])
+    assert exported == [{"name": "img:1"}, {"name": "img:2", "cluster_name": "Kubernetes", "title": title,
+                                            "matching": "exact", "python": [{"version": "3.12.4", "path": "/p"}]}]
+    text = cac_spec_yaml([], exported)
+    assert "title: !unsafe " in text and text.index("environments:") < text.index("items:")
+    assert "environments:" not in cac_spec_yaml([])
+    assert cac_problems({"items": [], "environments": exported}) == []
+    problems = cac_problems({"items": [], "environments": [{"name": "a"}, {"name": "a"}, {"title": "x"}, "b"]}, "f")
+    assert problems == ["f: environments[1] is the same image as environments[0]; list each image once.",
+                        "f: environments[2] gives no image name: give each execution environment its `name` (the image).",
+                        "f: environments[3] gives no image name: give each execution environment its `name` (the image)."]
+    assert cac_problems({"items": [], "environments": {"name": "a"}}, "f") == [
+        "f: environments must be a list of execution environments, got a mapping."]
+
+
+def scheduled(text="RRULE:FREQ=DAILY;INTERVAL=1", **extra):
+    """A ContentSchedule as connect_content_info include=schedule gives it (fields may be missing)."""
+    schedule = dict(type="rrule", schedule={"dtstart": "DTSTART;TZID=UTC:20260101T060000", "rrules": [text]},
+                    timezone="UTC", next_run="2026-12-07T06:00:00Z", end_time=None, variant={"key": "v1"})
+    schedule.update(extra)
+    return record(schedules=[schedule])
+
+
+@pytest.mark.parametrize("text", HOSTILE + BREAKS)
+def test_export_writes_schedules_and_hostile_rules_round_trip(text):
+    items = cac_export([scheduled(text, timezone=text)])
+    assert items[0]["schedules"] == [dict(type="rrule", timezone=text, rule={
+        "dtstart": "DTSTART;TZID=UTC:20260101T060000", "rrules": [text]})]  # no next_run, no null end_time
+    read = yaml.load(cac_spec_yaml(items), Loader=SpecLoader)["items"]
+    assert read[0]["schedules"] == items[0]["schedules"]
+    assert cac_schedule_drift([scheduled(text, timezone=text)], read) == []
+
+
+def test_export_without_schedules_answered_or_with_none_writes_no_schedules():
+    assert "schedules" not in cac_export([record()])[0]
+    assert "schedules" not in cac_export([record(schedules=[])])[0]
+    assert cac_export([record(schedules=[{}])])[0]["schedules"] == [{}]  # every field missing: read with fallbacks
+
+
+def test_schedule_drift_rows_and_items_sent_without_schedules():
+    spec = [dict(name="report", owner="erin", schedules=[dict(type="rrule", rule="x")]),
+            dict(name="other", owner="erin", title="Other"),
+            dict(guid="G-2", schedules=[])]
+    content = [scheduled(), record(guid="g-2", name="two", schedules=[]), record(guid="g-3", name="three")]
+    rows = cac_schedule_drift(content, spec)
+    assert [(r["index"], r["name"], r["guid"], r["status"], r["field"]) for r in rows] == [
+        (0, "report", "g-1", "drift", "schedules")]
+    assert '"RRULE:FREQ=DAILY;INTERVAL=1"' in rows[0]["before"] and rows[0]["after"] == '[{"rule": "x", "type": "rrule"}]'
+    assert cac_schedule_drift(content, spec, True)[0]["status"] == "not applied"
+    unanswered = cac_schedule_drift([record()], spec[:1])
+    assert unanswered[0]["before"] == "(not reported by this Connect server)"
+    assert cac_content_items(spec) == [dict(name="report", owner="erin"), spec[1], dict(guid="G-2")]
+    assert cac_problems([dict(name="report", owner="erin", schedules="daily")]) == [
+        "connect_cac_spec[0].schedules must be a list, got a string."]
+
+
+def test_integrations_export_without_secrets_and_read_back_with_a_comment():
+    from ansible_collections.posit.connect.plugins.filter.content_as_code import _SpecLoader, cac_export_integrations
+    hostile = "{{ lookup('pipe','touch /tmp/x') }} {% raw %}\nline\u2028=cmd|' /C calc'!A0 <script>"
+    read = [dict(guid="g-2", name=hostile, description=None, template="custom",
+                 config=dict(client_id="id", scopes="email", auth_mode=None)),
+            dict(guid="g-1", name="Warehouse", description="Analysts", template="custom", config={}),
+            dict(guid="g-3", name="")]
+    exported = cac_export_integrations(read)
+    assert exported == [dict(name="Warehouse", description="Analysts", template="custom"),
+                        dict(name=hostile, template="custom", config=dict(client_id="id", scopes="email"))]
+    text = cac_spec_yaml([], integrations=exported)
+    assert "  # config: Connect returns no secret" in text and "client_secret" in text
+    assert yaml.load(text, Loader=_SpecLoader)["integrations"] == exported
+    problems = cac_problems(dict(items=[], integrations=[dict(name="A"), dict(name="A"), dict(template="custom")]), "f")
+    assert problems == ["f: integrations[1] is the same integration as integrations[0]; list each integration once.",
+                        "f: integrations[2] gives no integration name: give each OAuth integration its `name`."]
+    assert cac_problems(dict(items=[], integrations="x"), "f") == [
+        "f: integrations must be a list of OAuth integrations, got a string."]

@@ -1,0 +1,65 @@
+"""The stand-in's seeds (seed.py): deterministic, the demo organisation's shape, the bench seed's size and speed,
+and the helpers tests use to add to a running server."""
+
+import time
+
+import pytest
+
+from connect_standin import StandIn
+from standin_helpers import Client, user
+
+
+def test_seeds_are_deterministic():
+    a, b = StandIn(seed_options={"now": 1_750_000_000}), StandIn(seed_options={"now": 1_750_000_000})
+    assert a.state.audit_logs == b.state.audit_logs and a.state.content == b.state.content
+    assert a.state.visits == b.state.visits and a.keys == b.keys
+    assert StandIn(seed="bench", seed_options={"content": 3}).keys == a.keys  # keys depend on the username only
+    with pytest.raises(ValueError):
+        StandIn(seed="nope")
+    with pytest.raises(ValueError):
+        StandIn(seed="bench", seed_options={"contents": 3})
+
+
+def test_demo_seed_shape(demo):
+    state = demo.state
+    roles = {u["username"]: u["user_role"] for u in state.users.values()}
+    assert roles["admin"] == "administrator" and roles["dave"] == "publisher" and roles["victor"] == "viewer"
+    owned = sum(c["owner_guid"] == user(demo, "dave")["guid"] for c in state.content.values())
+    assert owned == 15
+    assert len({c["app_mode"] for c in state.content.values()}) >= 12
+    assert {c["access_type"] for c in state.content.values()} == {"all", "logged_in", "acl"}
+    for item in state.content.values():
+        assert item["created_time"] <= item["last_deployed_time"] <= state.now
+    assert state.audit_logs[0]["time"] >= state.now - 90 * 86400 and state.audit_logs[-1]["time"] <= state.now
+    assert len({e["action"] for e in state.audit_logs}) >= 10
+
+
+def test_bench_seed_is_fast_and_exact():
+    started = time.monotonic()
+    server = StandIn(seed="bench", seed_options={"content": 10000, "audit": 200000, "usage": 1000, "owner": "carol"})
+    assert time.monotonic() - started < 5  # about 1 s; quadratic work would take minutes
+    state = server.state
+    carol = user(server, "carol")["guid"]
+    assert len(state.content) == 10000 and all(c["owner_guid"] == carol for c in state.content.values())
+    assert len(state.audit_logs) == 200000 and len(state.shiny_usage) == len(state.visits) == 1000
+    assert sum(e["action"] == "remove_application" for e in state.audit_logs) == 50
+    with server:
+        client = Client(server)
+        found = client.ok("GET", "/__api__/v1/search/auditlogs", params={"q": "action:remove_application", "page_size": 100})
+        assert found["total"] == 50
+        assert len(client.ok("GET", "/__api__/v1/content", params={"owner_guid": carol})) == 10000
+
+
+def test_test_helpers(fresh):
+    fresh.add_user("zoe", "publisher", first_name="Zoe", last_name="Zimmer")
+    item = fresh.add_content("zoe-app", owner="zoe", title="Zoe's App", app_mode="shiny")
+    assert Client(fresh, "zoe").ok("GET", f"/__api__/v1/content/{item['guid']}")["app_role"] == "owner"
+    fresh.reset(seed="bench", seed_options={"content": 2, "audit": 0, "usage": 0})
+    assert len(Client(fresh).ok("GET", "/__api__/v1/content")) == 2 and fresh.requests[-1]["method"] == "GET"
+
+
+def test_bench_users_option():
+    server = StandIn(seed="bench", seed_options={"users": 1203, "content": 1, "audit": 0, "usage": 0})
+    users = server.state.users.values()
+    assert len(users) == 1203 and sum(u["user_role"] == "publisher" for u in users) > 100
+    assert server.state.user_by_username("user01203")["last_name"] == "Bench"

@@ -86,8 +86,12 @@ def file_sha1(path):
     return found and found["sha1"]
 
 
+_LINE_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))  # built once: json.dumps builds one per call
+
+
 def json_line(entry):
-    return (json.dumps(entry, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    """One JSON Lines line: keys sorted, compact, every line break and non-ASCII character escaped."""
+    return (_LINE_ENCODER.encode(entry) + "\n").encode("utf-8")
 
 
 class JsonLinesWriter:

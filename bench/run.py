@@ -422,12 +422,17 @@ class Bench:
     def big_results(self):
         n = self.sizes["info_items"]
         server = self.server(seed_options=dict(content=n))
-        url, headers = server.url + "/__api__/v1/content", {"Authorization": "Key " + server.keys["admin"]}
+        # The bare GET runs in a process of its own, as the module does, so that it shares no interpreter lock with
+        # the stand-in; the best of three counts (it is the denominator of every ratio).
+        bare_get = ("import sys, time, requests; start = time.perf_counter(); "
+                    "items = requests.get(sys.argv[1], headers={'Authorization': 'Key ' + sys.argv[2]}).json(); "
+                    "print(time.perf_counter() - start, len(items))")
         bare = []
-        for _run in range(3):  # the best of three: the bare GET is the denominator of every ratio
-            start = time.perf_counter()
-            assert len(requests.get(url, headers=headers).json()) == n
-            bare.append(time.perf_counter() - start)
+        for _run in range(3):
+            out = subprocess.run([sys.executable, "-c", bare_get, server.url + "/__api__/v1/content", server.keys["admin"]],
+                                 capture_output=True, text=True, check=True).stdout.split()
+            assert int(out[1]) == n
+            bare.append(float(out[0]))
         dest, out = self.work / "big-results.jsonl", self.work / "big-results.json"
         self.playbook(server, self.BIG_RESULTS, dict(dest=str(dest), out=str(out)))
         server.stop()
@@ -870,7 +875,7 @@ class Bench:
         return [
             ("### Big results: connect_content_info over %d items, %d ms per request" % (b["items"], self.sizes["latency"] * 1000),
              ["contender", "wall s", "ratio to the bare GET"],
-             [("one bare `GET /v1/content` with requests (best of 3)", "%.2f" % b["bare"], "1.00x")]
+             [("one bare `GET /v1/content` with requests, in its own process (best of 3)", "%.2f" % b["bare"], "1.00x")]
              + [("the module in an ansible-playbook task: %s" % name, "%.2f" % seconds, "%.2fx" % (seconds / b["bare"]))
                 for name, seconds in b["rows"]]),
         ]

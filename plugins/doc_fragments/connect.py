@@ -96,6 +96,35 @@ options:
     default: '0600'
 """
 
+    # The options of the info modules that list many items (module_utils/engine/module.py: listing_spec, run_listing).
+    LISTING = r"""
+options:
+  fields:
+    description:
+      - Return only these top-level keys of each item, such as V([guid, name]), in this order; a small result is
+        faster to pass through Ansible. The other keys of the result are unchanged.
+      - A key an item lacks is left out of that item, not set to null. A name no item has is not an error (servers
+        of different versions send different fields); those items then have none of it.
+      - Applies to the items written to O(dest) too. Nested keys cannot be named.
+      - Default is every key that Connect sent.
+    type: list
+    elements: str
+    version_added: 0.2.0
+  dest:
+    description:
+      - Write the items to this local file as JSON Lines (one JSON object per line, keys sorted) instead of returning
+        them, for inventory reports of any size. The list of items is then not returned; RV(dest), RV(count) and
+        RV(checksum) are.
+      - Every value is written as data. Line breaks and other control characters in a value are escaped, so each
+        item is one line.
+      - The file is replaced only when its content differs, which reports C(changed=true). O(mode) sets its
+        permissions (C(0600) by default). In check mode the items are read and counted but no file is written, and
+        C(changed) predicts whether it would be.
+      - A directory, or a path whose directory does not exist, fails the task before Connect is asked.
+    type: path
+    version_added: 0.2.0
+"""
+
     # Which content items an operations module acts on (module_utils/concepts/selection.py: selection_spec).
     CONTENT_SELECTION = r"""
 options:

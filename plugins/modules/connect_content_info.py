@@ -70,7 +70,7 @@ options:
     default: 8
 seealso:
   - module: posit.connect.connect_content
-extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.listing, posit.connect.connect.file_mode, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""
@@ -97,6 +97,17 @@ EXAMPLES = r"""
 - name: One item by guid
   posit.connect.connect_content_info:
     guid: ccbd1a41-90a0-4b7b-89c7-16dd9ad47eb5
+
+- name: Only the guid, name and title of every item (a small result is fast)
+  posit.connect.connect_content_info:
+    fields: [guid, name, title, owner_guid]
+  register: inventory
+
+- name: An inventory report of any size, written to a JSON Lines file instead of the result
+  posit.connect.connect_content_info:
+    include: [owner]
+    fields: [guid, name, title, owner, last_deployed_time]
+    dest: /srv/reports/content.jsonl
 """
 
 RETURN = r"""
@@ -106,7 +117,8 @@ content:
     - C(owner), C(tags), C(permissions), C(vanity_url), C(environment), C(schedules) and C(oauth_integrations) are
       added when O(include) asks for them.
     - Each C(permissions) entry carries C(principal_name), the username or group name beside C(principal_guid).
-  returned: always
+    - With O(fields), each item holds only those keys.
+  returned: unless O(dest) is set
   type: list
   elements: dict
   sample:
@@ -121,9 +133,24 @@ content:
       permissions:
         - {"id": "94", "content_guid": "f2f37341-e21d-3d80-c698-a935ad614066", "principal_guid": "5b6f05d1-1fea-480b-b8fa-51aec687a0bd",
            "principal_type": "user", "principal_name": "alice", "role": "viewer"}
+dest:
+  description: The absolute path of the JSON Lines file of the content items.
+  returned: when O(dest) is set
+  type: str
+  sample: /srv/reports/content.jsonl
+count:
+  description: How many content items were written to O(dest) (or would be, in check mode).
+  returned: when O(dest) is set
+  type: int
+  sample: 10000
+checksum:
+  description: SHA-1 of the JSON Lines content (written, or that would be written in check mode).
+  returned: when O(dest) is set
+  type: str
+  sample: 2b0e9a4d1a6f0c0c8b4a3c1b5d9f6e7a8b9c0d1e
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec, listing_spec
 from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import content_info
 from ansible_collections.posit.connect.plugins.module_utils.concepts.integrations import add_integration_names
 
@@ -139,11 +166,11 @@ def main():
             access_type=dict(type="list", elements="str", choices=["all", "logged_in", "acl"]),
             include=dict(type="list", elements="str", default=[], choices=[
                 "owner", "tags", "permissions", "vanity_url", "environment", "schedule", "oauth_integrations"]),
-            **concurrency_spec()
+            **dict(concurrency_spec(), **listing_spec())
         ),
         pool_size=64,
     )
-    module.run(find)
+    module.run_listing(find, "content")
 
 
 def find(module):

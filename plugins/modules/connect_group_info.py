@@ -18,7 +18,7 @@ description:
     first page. On those servers (and when the server hides its version), a prefix search whose
     first page is full is completed by paging through all groups and matching the prefix on the client,
     so the module neither loops nor repeats groups.
-extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.listing, posit.connect.connect.file_mode, posit.connect.attributes.INFO_MODULE]
 options:
   name:
     description: Only the group with exactly this name (case-sensitive). Mutually exclusive with O(guid) and O(prefix).
@@ -61,13 +61,20 @@ EXAMPLES = r"""
 - name: List every group
   posit.connect.connect_group_info:
   register: all_groups
+
+- name: Every group with its members, written to a JSON Lines file
+  posit.connect.connect_group_info:
+    members: true
+    fields: [guid, name, members]
+    dest: /srv/reports/groups.jsonl
 """
 
 RETURN = r"""
 groups:
   description:
     - The matching groups, as Connect returns them, in its order. Empty when none match.
-  returned: always
+    - With O(fields), each group holds only those keys.
+  returned: unless O(dest) is set
   type: list
   elements: dict
   contains:
@@ -81,19 +88,34 @@ groups:
       returned: when O(members=true)
       type: list
       elements: dict
+dest:
+  description: The absolute path of the JSON Lines file of the groups.
+  returned: when O(dest) is set
+  type: str
+  sample: /srv/reports/groups.jsonl
+count:
+  description: How many groups were written to O(dest) (or would be, in check mode).
+  returned: when O(dest) is set
+  type: int
+  sample: 10000
+checksum:
+  description: SHA-1 of the JSON Lines content (written, or that would be written in check mode).
+  returned: when O(dest) is set
+  type: str
+  sample: 2b0e9a4d1a6f0c0c8b4a3c1b5d9f6e7a8b9c0d1e
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, listing_spec
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import group_info
 
 
 def main():
     module = ConnectModule(
         argument_spec=dict(name=dict(type="str"), guid=dict(type="str"), prefix=dict(type="str"),
-                           members=dict(type="bool", default=False)),
+                           members=dict(type="bool", default=False), **listing_spec()),
         mutually_exclusive=[("name", "guid", "prefix")],
     )
-    module.run(lambda m: group_info(m.client, m.params))
+    module.run_listing(lambda m: group_info(m.client, m.params), "groups")
 
 
 if __name__ == "__main__":

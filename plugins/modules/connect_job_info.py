@@ -54,7 +54,8 @@ notes:
 seealso:
   - module: posit.connect.connect_job
 extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE,
-                                 posit.connect.connect.content_selection]
+                                 posit.connect.connect.content_selection, posit.connect.connect.listing,
+                                 posit.connect.connect.file_mode]
 """
 
 EXAMPLES = r"""
@@ -73,12 +74,18 @@ EXAMPLES = r"""
     log_lines: 50
     include_error: true
   register: failed_jobs
+
+- name: The key, item and start of every job on the server, written to a JSON Lines file
+  posit.connect.connect_job_info:
+    fields: [key, content_guid, content_name, running, start_time]
+    dest: /srv/reports/jobs.jsonl
 """
 
 RETURN = r"""
 jobs:
-  description: The jobs of the selected items, item by item, in the order Connect lists them.
-  returned: success
+  description: The jobs of the selected items, item by item, in the order Connect lists them. With O(fields), each job
+    holds only those keys.
+  returned: unless O(dest) is set
   type: list
   elements: dict
   contains:
@@ -126,7 +133,7 @@ jobs:
        "content_title": "Report", "running": false, "hostname": "connect", "start_time": "2026-01-02T15:04:05Z",
        "end_time": "2026-01-02T15:05:05Z", "exit_code": 0, "tag": "build_report"}
 count:
-  description: How many jobs RV(jobs) lists.
+  description: How many jobs RV(jobs) lists, or O(dest) holds.
   returned: success
   type: int
 running:
@@ -137,11 +144,21 @@ summary:
   description: With O(summary), Connect's statistics of scheduled jobs as it answers them, or null on a server without them.
   returned: when O(summary) is true
   type: dict
+dest:
+  description: The absolute path of the JSON Lines file of the jobs.
+  returned: when O(dest) is set
+  type: str
+  sample: /srv/reports/jobs.jsonl
+checksum:
+  description: SHA-1 of the JSON Lines content (written, or that would be written in check mode).
+  returned: when O(dest) is set
+  type: str
+  sample: 2b0e9a4d1a6f0c0c8b4a3c1b5d9f6e7a8b9c0d1e
 """
 
 from ansible_collections.posit.connect.plugins.module_utils.concepts.jobs import job_info
 from ansible_collections.posit.connect.plugins.module_utils.concepts.selection import selection_rules, selection_spec
-from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec, listing_spec
 
 
 def main():
@@ -152,11 +169,11 @@ def main():
         log_lines=dict(type="int"),
         include_error=dict(type="bool", default=False),
         summary=dict(type="bool", default=False),
-        **concurrency_spec()
+        **dict(concurrency_spec(), **listing_spec())
     )
     module = ConnectModule(argument_spec=spec, pool_size=64, **selection_rules(required=False))
-    module.run(lambda m: job_info(m.client, m.params, m.ansible.warn),
-               forbidden=("Reading the jobs of content", "the API key of the item's owner, a collaborator or an administrator"))
+    module.run_listing(lambda m: job_info(m.client, m.params, m.ansible.warn), "jobs",
+                       forbidden=("Reading the jobs of content", "the API key of the item's owner, a collaborator or an administrator"))
 
 
 if __name__ == "__main__":

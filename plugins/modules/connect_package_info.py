@@ -66,7 +66,7 @@ notes:
   - The module never reports C(changed).
 seealso:
   - module: posit.connect.connect_content_info
-extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.listing, posit.connect.connect.file_mode, posit.connect.attributes.INFO_MODULE]
 """
 
 EXAMPLES = r"""
@@ -91,12 +91,17 @@ EXAMPLES = r"""
     language: r
     summarize: true
   register: shiny
+
+- name: Every package row of every item, written to a JSON Lines file
+  posit.connect.connect_package_info:
+    dest: /srv/reports/packages.jsonl
 """
 
 RETURN = r"""
 packages:
   description: One row per content item and package, in Connect's order (by language, then package name).
-  returned: always
+    With O(fields), each row holds only those keys.
+  returned: unless O(dest) is set
   type: list
   elements: dict
   contains:
@@ -128,7 +133,7 @@ packages:
       content_url: https://connect.example.com/content/0d8b2f4e-6a1c-4f3e-9b7d-2c5a8e1f0b3d/
       dashboard_url: https://connect.example.com/connect/#/apps/0d8b2f4e-6a1c-4f3e-9b7d-2c5a8e1f0b3d
 count:
-  description: The number of rows in RV(packages).
+  description: The number of rows in RV(packages), or written to O(dest).
   returned: always
   type: int
   sample: 12
@@ -146,9 +151,19 @@ summary:
           items: 3
         - version: 2.32.3
           items: 9
+dest:
+  description: The absolute path of the JSON Lines file of the package rows.
+  returned: when O(dest) is set
+  type: str
+  sample: /srv/reports/packages.jsonl
+checksum:
+  description: SHA-1 of the JSON Lines content (written, or that would be written in check mode).
+  returned: when O(dest) is set
+  type: str
+  sample: 2b0e9a4d1a6f0c0c8b4a3c1b5d9f6e7a8b9c0d1e
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, concurrency_spec, listing_spec
 from ansible_collections.posit.connect.plugins.module_utils.concepts.packages import PACKAGING_IMPORT_ERROR, package_info
 
 
@@ -160,11 +175,11 @@ def main():
             version=dict(type="str"),
             content=dict(type="str"),
             summarize=dict(type="bool", default=False),
-            **concurrency_spec()
+            **dict(concurrency_spec(), **listing_spec())
         ),
         libraries=dict(packaging=PACKAGING_IMPORT_ERROR),
     )
-    module.run(lambda m: package_info(m.client, m.params))
+    module.run_listing(lambda m: package_info(m.client, m.params), "packages")
 
 
 if __name__ == "__main__":

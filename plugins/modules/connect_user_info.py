@@ -15,7 +15,7 @@ description:
   - Lists the users of a Connect server, all of them or those matching the filters given.
   - Pages through every user (C(GET /v1/users), 500 per page); nothing is silently truncated.
   - Filters combine with AND; the values of one list option combine with OR.
-extends_documentation_fragment: [posit.connect.connect, posit.connect.attributes.INFO_MODULE]
+extends_documentation_fragment: [posit.connect.connect, posit.connect.connect.listing, posit.connect.connect.file_mode, posit.connect.attributes.INFO_MODULE]
 options:
   username:
     description:
@@ -90,12 +90,17 @@ EXAMPLES = r"""
 - name: Show them
   ansible.builtin.debug:
     msg: "{{ found.users | map(attribute='username') | list }}"
+
+- name: Every user's username, email and last activity, written to a JSON Lines file for a license report
+  posit.connect.connect_user_info:
+    fields: [username, email, user_role, active_time]
+    dest: /srv/reports/users.jsonl
 """
 
 RETURN = r"""
 users:
-  description: The matching users, as Connect returns them. Empty when none match.
-  returned: success
+  description: The matching users, as Connect returns them (with O(fields), only those keys). Empty when none match.
+  returned: unless O(dest) is set
   type: list
   elements: dict
   contains:
@@ -110,9 +115,24 @@ users:
     created_time: {description: When the user was created (RFC3339)., type: str}
     updated_time: {description: When the user was last updated (RFC3339)., type: str}
     active_time: {description: 'When the user was last active (RFC3339), or null.', type: str}
+dest:
+  description: The absolute path of the JSON Lines file of the users.
+  returned: when O(dest) is set
+  type: str
+  sample: /srv/reports/users.jsonl
+count:
+  description: How many users were written to O(dest) (or would be, in check mode).
+  returned: when O(dest) is set
+  type: int
+  sample: 10000
+checksum:
+  description: SHA-1 of the JSON Lines content (written, or that would be written in check mode).
+  returned: when O(dest) is set
+  type: str
+  sample: 2b0e9a4d1a6f0c0c8b4a3c1b5d9f6e7a8b9c0d1e
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, listing_spec
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import user_info
 
 
@@ -124,10 +144,11 @@ def main():
             account_status=dict(type="list", elements="str", choices=["locked", "licensed", "inactive"]),
             locked=dict(type="bool"),
             inactive_since=dict(type="str"),
+            **listing_spec()
         ),
         mutually_exclusive=[("username", "guid", "prefix"), ("guid", "role"), ("guid", "account_status")],
     )
-    module.run(lambda m: user_info(m.client, m.params))
+    module.run_listing(lambda m: user_info(m.client, m.params), "users")
 
 
 if __name__ == "__main__":

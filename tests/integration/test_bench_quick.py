@@ -61,6 +61,9 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert jobs["items"] == data["sizes"]["items"] and jobs["requests"] == jobs["items"] + 1
     assert [row[0].split(" ")[0] for row in jobs["rows"]] == ["connect_job_info", "bound:", "fixed"]
     assert "### connect_job_info" in proc.stdout
+    big = data["results"]["big_results"]  # every contender listed every item (asserted by the benchmark)
+    assert big["items"] == data["sizes"]["info_items"] and len(big["rows"]) == 4
+    assert "### Big results" in proc.stdout
     oauth = data["results"]["oauth"]
     assert oauth["converged"]["writes"] == 0  # a converged plan: one associations read per item, no write
     assert oauth["converged"]["requests"] <= n + 5

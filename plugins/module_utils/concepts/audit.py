@@ -16,7 +16,7 @@ from ansible_collections.posit.connect.plugins.module_utils.api.client import MA
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import require_user
 from ansible_collections.posit.connect.plugins.module_utils.concepts.server import SEARCH_PATH, has_search
-from ansible_collections.posit.connect.plugins.module_utils.files.export import IncrementalExport, JsonLinesWriter, check_dest
+from ansible_collections.posit.connect.plugins.module_utils.files.export import IncrementalExport, check_dest, export_json_lines
 from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import entry_time, format_time, parse_window
 
 AUDIT_LOGS_PATH = "v1/audit_logs"
@@ -238,10 +238,4 @@ def export_audit(client, query, p, check_mode=False):
             source, entries = iter_audit(client, query)
             return dict(export.run(entries), source=source)
     source, entries = iter_audit(client, query)
-    writer = JsonLinesWriter(p["dest"], write=not check_mode)
-    try:
-        writer.write_all(entries)
-        changed = writer.changed() if check_mode else writer.commit()
-    finally:
-        writer.discard()
-    return dict(changed=changed, count=writer.count, source=source, dest=writer.dest, checksum=writer.checksum)
+    return dict(export_json_lines(p["dest"], entries, check_mode), source=source)

@@ -22,6 +22,7 @@ from ansible_collections.posit.connect.plugins.module_utils.api.backoff import R
 from ansible_collections.posit.connect.plugins.module_utils.api.client import REQUESTS_IMPORT_ERROR, ConnectClient
 from ansible_collections.posit.connect.plugins.module_utils.engine.engine import Engine
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError, explain_forbidden
+from ansible_collections.posit.connect.plugins.module_utils.files.export import check_dest, export_json_lines
 
 MAX_CONCURRENCY = 64
 
@@ -79,6 +80,20 @@ def file_mode_error(mode):
         return ("Option 'mode' must be an octal mode such as '0600' or a symbolic one such as 'u=rw,g=r', got %r."
                 % str(mode))
     return None
+
+
+def listing_spec():
+    """The `fields`, `dest` and `mode` options of the listing info modules (the posit.connect.connect.listing and
+    posit.connect.connect.file_mode doc fragments); ConnectModule.run_listing applies them."""
+    return dict(fields=dict(type="list", elements="str"), dest=dict(type="path"), **file_mode_spec())
+
+
+def only_fields(items, fields):
+    """Each item with only the top-level keys named in `fields`, in that order; a key an item lacks is left out
+    (Connect did not send it), so an unknown name is no error. Every item whole when `fields` is None."""
+    if fields is None:
+        return iter(items)
+    return (dict((key, item[key]) for key in fields if key in item) for item in items)
 
 
 def concurrency_spec(default=8):
@@ -191,6 +206,32 @@ class ConnectModule:
         if result.pop("failed", False):
             self.ansible.fail_json(**result)
         self.ansible.exit_json(**result)
+
+    def run_listing(self, func, key, forbidden=None):
+        """run(func) for a listing info module, whose result lists its items under `key`.
+
+        `fields` keeps only the keys asked for in each item (only_fields). `dest` writes the items to a JSON Lines
+        file instead of the result, which then holds dest, count, checksum and whether the file changed (check mode
+        writes nothing and predicts); dest is checked before any request.
+        """
+        fields, dest = self.params["fields"], self.params["dest"]
+
+        def listing(module):
+            if fields is not None and not fields:
+                raise InputError("Option 'fields' names no field; name the keys to return, such as [guid, name], "
+                                 "or leave it out to return every field.")
+            if dest:
+                check_dest(dest, example=key + ".jsonl")
+            result = func(module)
+            items = only_fields(result.pop(key), fields)
+            if not dest:
+                result[key] = list(items)
+                return result
+            result.update(export_json_lines(dest, items, self.check_mode))
+            result["changed"] = self.set_file_mode(result["dest"], result["changed"])
+            return result
+
+        self.run(listing, forbidden)
 
     def reconcile(self, resource_class, batch=None):
         """Run the reconcile engine over this task and return the module result.

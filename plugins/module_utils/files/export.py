@@ -86,8 +86,12 @@ def file_sha1(path):
     return found and found["sha1"]
 
 
+_LINE_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))  # built once: json.dumps builds one per call
+
+
 def json_line(entry):
-    return (json.dumps(entry, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    """One JSON Lines line: keys sorted, compact, every line break and non-ASCII character escaped."""
+    return (_LINE_ENCODER.encode(entry) + "\n").encode("utf-8")
 
 
 class JsonLinesWriter:
@@ -122,7 +126,8 @@ class JsonLinesWriter:
         return self._digest.hexdigest()
 
     def changed(self):
-        return file_sha1(self.dest) != self.checksum
+        """Whether dest would change: its content differs, or it is a symbolic link (replaced, never read)."""
+        return os.path.islink(self.dest) or file_sha1(self.dest) != self.checksum
 
     def close(self):
         """Close the temporary file; returns its size in bytes."""
@@ -149,6 +154,20 @@ class JsonLinesWriter:
         if self.tmp_path and os.path.exists(self.tmp_path):
             os.unlink(self.tmp_path)
         self.tmp_path = None
+
+
+def export_json_lines(dest, entries, check_mode=False):
+    """Write entries to dest as JSON Lines (one object per line, keys sorted), replacing dest only when its content
+    differs; in check mode only count and hash them. Streams: memory stays flat however many entries come.
+
+    Returns the module result fields: changed, count, dest (absolute), checksum (SHA-1 of the content)."""
+    writer = JsonLinesWriter(dest, write=not check_mode)
+    try:
+        writer.write_all(entries)
+        changed = writer.changed() if check_mode else writer.commit()
+    finally:
+        writer.discard()
+    return dict(changed=changed, count=writer.count, dest=writer.dest, checksum=writer.checksum)
 
 
 # -- incremental export ------------------------------------------------------------

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from ansible_collections.posit.connect.plugins.module_utils.concepts import audit
+from ansible_collections.posit.connect.plugins.module_utils.engine import module
 from ansible_collections.posit.connect.plugins.module_utils.files import export
 from ansible_collections.posit.connect.plugins.module_utils.concepts.audit import AuditQuery
 from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient
@@ -128,3 +129,47 @@ def test_write_beside_replaces_a_planted_link_is_private_and_a_failure_leaves_de
     with pytest.raises(OSError):
         export.write_beside(str(dest), broken)
     assert dest.read_bytes() == b"new" and sorted(p.name for p in tmp_path.iterdir()) == ["out.bin", "victim"]
+
+
+# -- big results: export_json_lines and only_fields (the listing info modules' `dest` and `fields`) ----------------
+
+def test_export_json_lines_writes_one_line_per_item_and_predicts_in_check_mode(tmp_path):
+    dest = tmp_path / "content.jsonl"
+    items = [{"guid": "a", "title": "{{ lookup('pipe','touch x') }}\nsecond\r\u2028\u0085 =cmd|' /C calc'!A0"},
+             {"guid": "b", "title": "<script>\"q\"</script>"}]
+    check = export.export_json_lines(str(dest), iter(items), check_mode=True)
+    assert check["changed"] is True and check["count"] == 2 and not dest.exists()
+    assert os.listdir(str(tmp_path)) == []
+    first = export.export_json_lines(str(dest), iter(items))
+    assert first == dict(check, dest=str(dest))
+    raw = dest.read_bytes()
+    assert raw.count(b"\n") == 2 and b"\r" not in raw and "\u2028".encode("utf-8") not in raw
+    assert [json.loads(line) for line in raw.decode("utf-8").split("\n")[:-1]] == items
+    assert stat_mode(dest) == 0o600
+    assert export.export_json_lines(str(dest), items)["changed"] is False
+    assert export.export_json_lines(str(dest), items, check_mode=True)["changed"] is False
+
+
+def stat_mode(path):
+    return os.stat(str(path)).st_mode & 0o777
+
+
+def test_export_json_lines_replaces_a_planted_link_even_to_the_same_content(tmp_path):
+    items = [{"guid": "a"}]
+    target = tmp_path / "elsewhere.jsonl"
+    target.write_bytes(export.json_line(items[0]))  # what the export would write: a link must not make it "unchanged"
+    dest = tmp_path / "content.jsonl"
+    dest.symlink_to(target)
+    assert export.export_json_lines(str(dest), items, check_mode=True)["changed"] is True
+    assert export.export_json_lines(str(dest), items)["changed"] is True
+    assert not dest.is_symlink() and dest.read_bytes() == target.read_bytes()
+    assert target.read_bytes() == export.json_line(items[0])  # the link's target is untouched
+
+
+def test_only_fields_keeps_the_keys_asked_for_in_their_order():
+    items = [{"guid": "a", "name": "n", "title": "t"}, {"guid": "b"}]
+    assert list(module.only_fields(items, ["title", "guid", "not_sent"])) == [{"title": "t", "guid": "a"}, {"guid": "b"}]
+    assert [list(item) for item in module.only_fields(items, ["title", "guid"])] == [["title", "guid"], ["guid"]]
+    assert list(module.only_fields(items, None)) == items
+    assert module.listing_spec() == dict(fields=dict(type="list", elements="str"), dest=dict(type="path"),
+                                         mode=dict(type="raw", default="0600"))

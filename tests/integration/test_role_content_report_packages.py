@@ -35,7 +35,7 @@ def test_packages_section(standin, playbook, tmp_path):
     counts = [int(entry[2]) for entry in listed]
     assert counts == sorted(counts, reverse=True) and counts[0] == max(len(v) for v in versions.values())
     assert all(len(versions[(name, language)]) == int(n) for name, language, n in listed)
-    assert "<th data-type=\"num\">Packages</th>" in page
+    assert "<th data-type=\"num\" class=\"num\">Packages</th>" in page
     read = [p for p in (e["path"] for e in standin.requests) if "packages" in p]
     if standin.sparse:  # the rows do not name their item: each item's packages are read on their own
         assert read[0] == "/__api__/v1/packages"

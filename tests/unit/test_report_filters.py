@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from ansible_collections.posit.connect.plugins.filter.content_report import (
     FilterModule,
     report_charts,
     report_rows,
+    report_table,
     summarize_permissions,
     to_csv,
 )
@@ -94,8 +96,13 @@ def test_every_value_of_the_page_is_escaped():
     template = (TEMPLATES / "index.html.j2").read_text()
     expressions = re.findall(r"{{(.*?)}}(?!')", template, re.S)
     from_connect = [e for e in expressions if re.search(r"\b(row|guid|package|version|bar\.label|bar\.value|server)\b", e)]
-    assert len(from_connect) >= 20
+    assert len(from_connect) >= 12
     assert [e for e in from_connect if not e.rstrip().endswith("| e")] == []
+    # the table's rows are JSON in a <script type="application/json">, from report_table, whose JSON cannot end it
+    rows = [e for e in expressions if "connect_report |" in e and "report_table" in e]
+    assert rows == [" connect_report | posit.connect.report_table(connect_report_with_packages) "]
+    assert '<script type="application/json" id="report-rows">{{%s}}</script>' % rows[0] in template
+    assert "textContent" in template
     assert "| safe" not in template and "innerHTML" not in template and "insertAdjacentHTML" not in template
     assert not re.search(r"=\{\{", template)  # every attribute quoted
 
@@ -105,6 +112,7 @@ def render_page(rows, charts):
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined)
     environment.filters["regex_replace"] = regex_replace
     environment.filters["urlsplit"] = split_url
+    environment.filters["posit.connect.report_table"] = report_table
     return environment.get_template("index.html.j2").render(
         connect_report=rows, connect_report_charts=charts, connect_report_days=30,
         connect_report_all_time=False, connect_report_with_usage=True, connect_report_with_packages=False,
@@ -150,8 +158,34 @@ def test_thousands_of_items_in_one_call():
     assert len(to_csv(rows).splitlines()) == 5001
 
 
+def test_the_page_table_is_json_no_value_can_end_its_script_element():
+    """report_table: one array per row in the table's order; `<`, `>`, `&` and `'` are JSON escapes and every
+    character beyond ASCII too (U+2028 ends a line in old JavaScript), so no value ends the <script> element; a
+    title links only to an http or https address."""
+    rows = [dict(dict.fromkeys(COLUMNS), guid="g%d" % number, id=number, title=text, name=text, owner=text,
+                 permissions=text, usage=number, created_time="2024-10-05T22:23:04Z",
+                 dashboard_url="https://connect.example.com/connect/#/apps/g%d" % number)
+            for number, text in enumerate(HOSTILE + ["</script><script>alert(1)</script>", "<!--", "]]>", "\u2029"])]
+    rows[0]["dashboard_url"] = " JaVa\tScRiPt:alert(1)"
+    rows[1]["dashboard_url"] = "data:text/html,<script>alert(1)</script>"
+    rows[2]["dashboard_url"] = "HTTP://connect.example.com/x"
+    rows[3]["title"] = ""  # no title: no link
+    rows[4]["usage"] = None
+    text = report_table(rows)
+    assert not set("<>&'\u2028\u2029\x85\r\n") & set(text) and text.isascii()
+    table = json.loads(text)
+    assert len(table) == len(rows)
+    for cells, row in zip(table, rows):
+        assert cells[0] == row["title"] and cells[2] == cells[5] == cells[8] == row["name"]
+        assert cells[6] == "2024-10-05" and cells[7] == "" and cells[-2:] == [str(row["id"]), row["guid"]]
+        assert cells[9] == row["usage"] and len(cells) == 12
+    assert [cells[1] for cells in table[:5]] == ["", "", "HTTP://connect.example.com/x", "", rows[4]["dashboard_url"]]
+    assert len(json.loads(report_table(rows, packages=True))[0]) == 13
+    assert report_table([]) == "[]"
+
+
 def test_filter_names():
-    assert sorted(FilterModule().filters()) == ["report_charts", "report_rows", "to_csv"]
+    assert sorted(FilterModule().filters()) == ["report_charts", "report_rows", "report_table", "to_csv"]
 
 
 def test_packages_column_and_section():

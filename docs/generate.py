@@ -19,6 +19,7 @@ import argparse
 import ast
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -185,8 +186,25 @@ INVENTORIES = {
 }
 
 
-def write_inventories(directory):
-    for name, labels in INVENTORIES.items():
+BUILTIN_REF = re.compile(r"<(ansible_collections\.ansible\.builtin\.(\w+)_(module|filter|lookup|test))>")
+
+
+def builtin_labels(rst):
+    """The ansible.builtin plugin pages the sources cite (M(ansible.builtin.file) and the like), as
+    docs.ansible.com's inventory names them."""
+    labels = set()
+    for path in glob.glob(os.path.join(rst, "**", "*.rst"), recursive=True):
+        with open(path, encoding="utf-8") as handle:
+            for label, plugin, kind in BUILTIN_REF.findall(handle.read()):
+                labels.add((label, "collections/ansible/builtin/%s_%s.html#%s" % (plugin, kind, label.replace(".", "-")
+                                                                                   .replace("_", "-")),
+                            "ansible.builtin.%s %s" % (plugin, kind)))
+    return sorted(labels)
+
+
+def write_inventories(directory, rst):
+    inventories = dict(INVENTORIES, **{"ansible_devel.inv": INVENTORIES["ansible_devel.inv"] + builtin_labels(rst)})
+    for name, labels in inventories.items():
         header = "# Sphinx inventory version 2\n# Project: %s\n# Version: devel\n" % name[:-4]
         header += "# The remainder of this file is compressed using zlib.\n"
         body = "".join("%s std:label -1 %s %s\n" % label for label in labels)
@@ -205,10 +223,10 @@ def build_docsite(dest, env):
                        "posit.connect contributors", "--extra-html-theme-options",
                        # the theme's logo links to the site's root ("/"), nothing in a site opened from files
                        "documentation_home_url=%s" % galaxy["repository"], "--dest-dir", dest, FQCN), env)
-    write_inventories(dest)
     rst = private_dir(dest, "rst")
     run(antsibull_docs("collection", "--use-current", "--squash-hierarchy", "--fail-on-error",
                        "--dest-dir", rst, FQCN), env)
+    write_inventories(dest, rst)
     run([sys.executable, "-m", "sphinx", "-M", "html", rst, os.path.join(dest, "build"), "-c", dest, "-W",
          "--keep-going", "-q"], env)
     return os.path.join(dest, "build", "html", "index.html")

@@ -126,7 +126,8 @@ def known_guids(server):
 
 
 def observe(role, variable, given, servers, tmp_path):
-    """Run the role once with `-e <given>` (after the scenario's JSON extra vars); what it did: the exit
+    """Run the role once with the extra vars `given` (a list of `-e` values, after the scenario's JSON extra vars;
+    `variable` picks the scenario and the server); what it did: the exit
     code, the fact, every request to the stand-ins and every file written (its text, or the sha1 of a binary), with
     the guids of objects the run created (new each run) replaced by "<new>" and times (the seeds' are pinned; a
     report's "generated" time and a usage window's start are the clock's) by "<time>"."""
@@ -142,7 +143,7 @@ def observe(role, variable, given, servers, tmp_path):
     out.mkdir()
     cmd, environ, results = playbook_command(role_play(role, FACTS[role]), server, tmp_path,
                                              extra_vars=scenario(role, source, target, out, variable))
-    proc = subprocess.run(cmd + ["-e", given], capture_output=True, text=True,
+    proc = subprocess.run(cmd + [arg for value in given for arg in ("-e", value)], capture_output=True, text=True,
                           cwd=str(tmp_path), env=environ, timeout=600, check=False)
 
     def plain_text(value):
@@ -179,13 +180,37 @@ TESTED_WITH_THEIR_ROLE = {("content_promote", "connect_promote_acl"),
                           ("content_promote", "connect_promote_create_integrations")}
 
 
-@pytest.mark.parametrize("role,variable", [pair for pair in boolean_variables() if pair not in TESTED_WITH_THEIR_ROLE])
-def test_a_boolean_given_as_the_string_false_is_false(servers, tmp_path, role, variable):
+def group_of(role, variable):
+    """The booleans of a role that run in the same scenario on the same server are tested together. The promotion's
+    create_tags is on in its scenario (without it the role stops before the others matter): it is tested alone."""
+    if variable == "connect_validate_certs":
+        return "tls"
+    if variable in ("connect_cac_export_runtimes", "connect_promote_create_tags"):
+        return variable
+    return "scenario"
+
+
+def groups():
+    found = {}
+    for role, variable in boolean_variables():
+        if (role, variable) not in TESTED_WITH_THEIR_ROLE:
+            found.setdefault((role, group_of(role, variable)), []).append(variable)
+    return sorted((role, group, variables) for (role, group), variables in found.items())
+
+
+@pytest.mark.parametrize("role,group,variables", groups(), ids=["%s-%s" % (r, g) for r, g, dummy in groups()])
+def test_booleans_given_as_the_string_false_are_false(servers, tmp_path, role, group, variables):
+    """All of the group's booleans given as `-e name=false` strings behave exactly as all of them false; and each
+    one set true (the others false) behaves differently, so a string read as true would show."""
     for server in servers:
         server.clear_log()
-    as_string, proc = observe(role, variable, "%s=false" % variable, servers, tmp_path)
-    as_bool, dummy = observe(role, variable, json.dumps({variable: False}), servers, tmp_path)
-    assert as_string == as_bool, (role, variable, proc.stdout[-3000:])
-    # the scenario makes the variable matter: true does something else, so a string read as true would show
-    as_true, proc = observe(role, variable, json.dumps({variable: True}), servers, tmp_path)
-    assert as_true != as_bool, (role, variable, "the scenario does not exercise the variable", proc.stdout[-3000:])
+    first = variables[0]
+    as_strings, proc = observe(role, first, ["%s=false" % v for v in variables], servers, tmp_path)
+    as_bools, dummy = observe(role, first, [json.dumps(dict.fromkeys(variables, False))], servers, tmp_path)
+    assert as_strings == as_bools, (role, variables, proc.stdout[-3000:])
+    for variable in variables:
+        # the scenario makes the variable matter: true does something else
+        as_true, proc = observe(role, first, [json.dumps(dict(dict.fromkeys(variables, False), **{variable: True}))],
+                                servers, tmp_path)
+        assert as_true != as_bools, (role, variable, "the scenario does not exercise the variable",
+                                     proc.stdout[-3000:])

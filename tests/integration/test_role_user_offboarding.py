@@ -80,48 +80,8 @@ def test_dry_run_then_run_then_rerun(org, playbook, tmp_path):
     assert [r["result"] for r in rows(report)] == ["already locked"]
 
 
-CHECK_PLAYS = {
-    "--check": (PLAY, dict(check=True)),
-    "play check_mode": (PLAY.replace("gather_facts: false", "gather_facts: false\n  check_mode: true"), {}),
-    "block check_mode": ("""
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: block
-      check_mode: true
-      block:
-        - name: role
-          ansible.builtin.include_role:
-            name: posit.connect.user_offboarding
-    - name: fact
-      ansible.builtin.debug:
-        var: connect_offboard
-""", {}),
-    "include_role apply": ("""
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: role
-      ansible.builtin.include_role:
-        name: posit.connect.user_offboarding
-        apply:
-          check_mode: true
-    - name: fact
-      ansible.builtin.debug:
-        var: connect_offboard
-""", {}),
-}
-
-
-@pytest.mark.parametrize("how", sorted(CHECK_PLAYS))
-def test_check_mode_however_set_writes_nothing(org, playbook, tmp_path, how):
-    text, options = CHECK_PLAYS[how]
-    report = tmp_path / "checked.csv"
-    run = playbook(text, server=org, extra_vars=dict(VARS, connect_offboard_report=str(report)), **options).ok()
-    fact = run["fact"]["connect_offboard"]
-    assert org.writes() == [], how
-    assert (fact["handoff"]["changed"], fact["groups"]["changed"], fact["locked"]) == (15, 1, True), how
-    assert not report.exists()
+# Check mode however it is set (--check, play, block, include_role apply, import_role): this role's cases of
+# tests/integration/test_roles_check_mode.py, which assert the same fact and that no report is written.
 
 
 def test_bad_variables_fail_before_any_write(org, playbook):

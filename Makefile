@@ -64,7 +64,7 @@ sparse: setup $(CHROMIUM)
 	CONNECT_STANDIN_SPARSE=1 $(PY) -m pytest -q -n 2 $(wildcard tests/integration/test_role_*.py) tests/integration/test_roles_check_mode.py
 
 test: setup $(CHROMIUM) $(JAVA)
-	$(PY) -m pytest -q -n 2 --durations=20 tests/unit tests/integration
+	$(PY) -m pytest -q -n 2 --dist worksteal --durations=20 tests/unit tests/integration
 	$(MAKE) --no-print-directory sdk-suite
 	$(MAKE) --no-print-directory lint
 	$(PY) -m nox --no-color

@@ -60,7 +60,7 @@ def older(session, ansible_core):
     env = {"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_PYTHON_INTERPRETER": python}
     session.run("python", "tools/sanity.py", *COLLECTION, env=env)
     deselect = [arg for test in NEWEST_ONLY for arg in ("--deselect", test)]
-    session.run("python", "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider", "tests/unit", *ROLE_TESTS, *deselect,
+    session.run("python", "-m", "pytest", "-q", "-n", "2", "--dist", "worksteal", "-p", "no:cacheprovider", "tests/unit", *ROLE_TESTS, *deselect,
                 env=env)
 
 

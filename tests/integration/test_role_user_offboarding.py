@@ -127,7 +127,7 @@ def test_check_mode_however_set_writes_nothing(org, playbook, tmp_path, how):
 def test_bad_variables_fail_before_any_write(org, playbook):
     cases = {
         "unknown user": (dict(connect_offboard_user="nobody", connect_offboard_to="erin"),
-                         "connect_offboard_user: no Connect user with username 'nobody'"),
+                         "connect_offboard_user: no Connect user with username or guid 'nobody'"),
         "no new owner": (dict(connect_offboard_user="dave"), "connect_offboard_to is required: dave owns 15"),
         "viewer as new owner": (dict(connect_offboard_user="dave", connect_offboard_to="victor"),
                                 "user_offboarding: connect_offboard_to: user 'victor' is a viewer"),

@@ -246,3 +246,17 @@ def test_a_failed_step_still_locks_and_writes_the_report_then_fails(org, playboo
         assert got[-1]["result"] == "locked" and org.state.user_by_username("dave")["locked"] is True
         assert owned(org, "dave") == [] and acl_items(org, "dave") == []
         assert groups_of(org, "dave") == ["Data Science"]  # the step that failed; a re-run finishes it
+
+
+def test_the_fixed_cost_is_one_module_call_per_step(org, playbook):
+    # Each module call costs about half a second however little it does: the handoff task finds the user (no
+    # lookup task of its own), then one call per step; the checks between them are cheap controller tasks.
+    user = guid(org, "wendy")
+    org.clear_log()
+    run = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user=user)).ok()
+    called = sorted(name.split(" : ", 1)[-1] for name, result in run.results.items() if "invocation" in result)
+    assert called == ["Hand off their content", "Leave the groups", "List the content", "List the groups",
+                      "Lock the account", "Remove them from the access lists"]
+    assert run["fact"]["connect_offboard"]["user"] == {"guid": user, "username": "wendy"}
+    assert run["fact"]["connect_offboard"]["locked"] is True
+    assert org.state.user_by_username("wendy")["locked"] is True

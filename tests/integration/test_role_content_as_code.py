@@ -290,3 +290,24 @@ def test_export_runtimes_writes_integrations_then_plan_has_no_drift_and_apply_cr
                    connect_cac_fail_on_drift=True).ok()
     assert run["fact"]["connect_cac"]["drifted"] == 0 and demo.writes() == []
     assert not os.path.exists("/tmp/cac-int-pwned")
+
+
+def test_export_lists_users_and_groups_only_for_the_principals_its_acls_name(demo, playbook, tmp_path):
+    # A module call costs about half a second: the users are listed only when an ACL names a user, the groups
+    # only when one names a group.
+    item = content_by(demo, "dave", "scratch-experiment")
+    finance = next(g for g in demo.state.groups.values() if g["name"] == "Finance")
+    cases = (("no ACL", [], []), ("a group's ACL entry", [finance], ["/v1/groups"]))
+    for label, groups, listed in cases:
+        for group in groups:
+            demo.state.add_permission(item, group["guid"], "group", "viewer")
+        spec = tmp_path / "one.yml"
+        demo.clear_log()
+        run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec),
+                 connect_cac_export_name="scratch-experiment").ok()
+        lists = sorted({e["path"].split("/__api__", 1)[-1] for e in demo.requests
+                        if e["method"] == "GET" and e["path"].endswith(("/v1/users", "/v1/groups"))})
+        assert lists == listed, label
+        exported = yaml.safe_load(spec.read_text())["items"]
+        assert [i.get("permissions") for i in exported] == [[{"principal": "Finance", "principal_type": "group"}]
+                                                           if groups else None], label

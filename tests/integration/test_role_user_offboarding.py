@@ -87,7 +87,7 @@ def test_dry_run_then_run_then_rerun(org, playbook, tmp_path):
 def test_bad_variables_fail_before_any_write(org, playbook):
     cases = {
         "unknown user": (dict(connect_offboard_user="nobody", connect_offboard_to="erin"),
-                         "connect_offboard_user: no Connect user with username 'nobody'"),
+                         "connect_offboard_user: no Connect user with username or guid 'nobody'"),
         "no new owner": (dict(connect_offboard_user="dave"), "connect_offboard_to is required: dave owns 15"),
         "viewer as new owner": (dict(connect_offboard_user="dave", connect_offboard_to="victor"),
                                 "user_offboarding: connect_offboard_to: user 'victor' is a viewer"),
@@ -206,3 +206,17 @@ def test_a_failed_step_still_locks_and_writes_the_report_then_fails(org, playboo
         assert got[-1]["result"] == "locked" and org.state.user_by_username("dave")["locked"] is True
         assert owned(org, "dave") == [] and acl_items(org, "dave") == []
         assert groups_of(org, "dave") == ["Data Science"]  # the step that failed; a re-run finishes it
+
+
+def test_the_fixed_cost_is_one_module_call_per_step(org, playbook):
+    # Each module call costs about half a second however little it does: the handoff task finds the user (no
+    # lookup task of its own), then one call per step; the checks between them are cheap controller tasks.
+    user = guid(org, "wendy")
+    org.clear_log()
+    run = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user=user)).ok()
+    called = sorted(name.split(" : ", 1)[-1] for name, result in run.results.items() if "invocation" in result)
+    assert called == ["Hand off their content", "Leave the groups", "List the content", "List the groups",
+                      "Lock the account", "Remove them from the access lists"]
+    assert run["fact"]["connect_offboard"]["user"] == {"guid": user, "username": "wendy"}
+    assert run["fact"]["connect_offboard"]["locked"] is True
+    assert org.state.user_by_username("wendy")["locked"] is True

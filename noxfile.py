@@ -80,7 +80,7 @@ def galaxy_importer(session):
     """Build the release artifact and check it with galaxy-importer, as Galaxy does on upload: no warning allowed."""
     # galaxy-importer pins attrs, flake8 and ansible-lint below what the main virtualenv has: its own one.
     session.install("galaxy-importer>=0.4.30", "ansible-core==%s.*" % NEWEST[0], "-r", "requirements-test.txt")
-    tmp = session.create_tmp()
+    tmp = os.path.abspath(session.create_tmp())
     for old in glob.glob(os.path.join(tmp, "*.tar.gz")):
         os.remove(old)
     session.run("ansible-galaxy", "collection", "build", "--force", "--output-path", tmp, ROOT, silent=True)

@@ -67,7 +67,7 @@ class Bench:
 
     def timed(self, cmd, env):
         start = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, cwd=str(self.work), capture_output=True, text=True, check=False)
+        proc = subprocess.run(cmd, env=env, cwd=str(self.work), stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - start
         if proc.returncode != 0:
             raise SystemExit("%s failed:\n%s\n%s" % (" ".join(map(str, cmd)), proc.stdout[-3000:], proc.stderr[-3000:]))

@@ -24,6 +24,21 @@ def standin():
 
 
 @pytest.fixture(autouse=True)
+def _stdin_stays_open():
+    """The processes a test starts (ansible-playbook, ansible-rulebook, the benchmark) inherit this worker's fd 0.
+    Ansible run in-process (pytest-ansible, connect_module) can leave fd 0 closed, and ansible-core 2.21's task
+    workers then die ("Could not detach from stdio: Bad file descriptor"): /dev/null takes its place again."""
+    yield
+    try:
+        os.fstat(0)
+    except OSError:
+        fd = os.open(os.devnull, os.O_RDONLY)
+        if fd != 0:
+            os.dup2(fd, 0)
+            os.close(fd)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_standin(request):
     """Tests start with an empty request log and no faults; state persists within the module."""
     if "standin" in request.fixturenames:

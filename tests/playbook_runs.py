@@ -52,7 +52,7 @@ class PlaybookRun:
 def run_playbook(text, server, tmp_path, timeout=600, **options):
     """Run a playbook (YAML text) with ansible-playbook against a stand-in; returns a PlaybookRun."""
     cmd, environ, out = playbook_command(text, server, tmp_path, **options)
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path), env=environ, timeout=timeout, check=False)
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=str(tmp_path), env=environ, timeout=timeout, check=False)
     results = json.loads(out.read_text()) if out.exists() else {}
     return PlaybookRun(proc, results)
 

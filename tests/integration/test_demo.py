@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_make_demo_runs_the_tour_end_to_end(tmp_path):
     env = dict(os.environ, DEMO_REPORT_DIR=str(tmp_path / "report"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"))
-    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "demo.py")], cwd=str(ROOT), env=env,
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "demo.py")], cwd=str(ROOT), env=env, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=300, check=False)
     out = proc.stdout
     assert proc.returncode == 0, out[-5000:] + proc.stderr[-2000:]

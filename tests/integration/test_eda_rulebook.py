@@ -89,7 +89,7 @@ def rulebook(standin, tmp_path, name, variables, started=True):
     log = open(tmp_path / "rulebook.log", "w")
     proc = subprocess.Popen([RULEBOOK, "-r", "posit.connect." + name, "-i", str(tmp_path / "inventory.yml"),
                              "--vars", str(tmp_path / "vars.yml"), "-E", "CONNECT_SERVER,CONNECT_API_KEY"],
-                            cwd=str(tmp_path), env=env, stdout=log, stderr=subprocess.STDOUT,
+                            cwd=str(tmp_path), env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
         if started:

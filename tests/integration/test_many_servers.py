@@ -49,7 +49,7 @@ def test_server_report_runs_on_each_server_in_parallel(tmp_path, servers):
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(PLAYBOOK),
          "--forks", "2", "-e", "report_file=%s" % report_file],
-        capture_output=True, text=True, cwd=str(tmp_path), env=env, timeout=300, check=False)
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=str(tmp_path), env=env, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
     assert proc.stdout.count("failed=0") == 2
     assert "CUSTOM STATS" in proc.stdout and "connect_reports" in proc.stdout

@@ -143,7 +143,8 @@ def observe(role, variable, given, servers, tmp_path):
     out.mkdir()
     cmd, environ, results = playbook_command(role_play(role, FACTS[role]), server, tmp_path,
                                              extra_vars=scenario(role, source, target, out, variable))
-    proc = subprocess.run(cmd + [arg for value in given for arg in ("-e", value)], capture_output=True, text=True,
+    proc = subprocess.run(cmd + [arg for value in given for arg in ("-e", value)], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True,
                           cwd=str(tmp_path), env=environ, timeout=600, check=False)
 
     def plain_text(value):

@@ -102,7 +102,7 @@ def run_cli(server, tmp_path, arguments, play=PLAY):
     cmd[0] = ANSIBLE_PLAYBOOK or cmd[0]
     for argument in arguments:
         cmd += ["-e", argument]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(tmp_path), env=environ, timeout=600, check=False)
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=str(tmp_path), env=environ, timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
     return json.loads(out.read_text())
 

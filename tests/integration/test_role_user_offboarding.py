@@ -214,7 +214,8 @@ def test_the_fixed_cost_is_one_module_call_per_step(org, playbook):
     user = guid(org, "wendy")
     org.clear_log()
     run = playbook(PLAY, server=org, extra_vars=dict(connect_offboard_user=user)).ok()
-    called = sorted(name.split(" : ", 1)[-1] for name, result in run.results.items() if "invocation" in result)
+    called = sorted(name.split(" : ", 1)[-1] for name, result in run.results.items()
+                    if result["_action"].startswith("posit.connect."))
     assert called == ["Hand off their content", "Leave the groups", "List the content", "List the groups",
                       "Lock the account", "Remove them from the access lists"]
     assert run["fact"]["connect_offboard"]["user"] == {"guid": user, "username": "wendy"}

@@ -80,7 +80,7 @@ def test_artifact_installs_documents_and_runs(artifact, tmp_path, standin):
     report = tmp_path / "report"
     run = subprocess.run([str(BIN / "ansible-playbook"), str(installed / "playbooks" / "demo.yml"),
                           "-i", "localhost,", "-e", "demo_report_dir=%s" % report], env=env, cwd=str(tmp_path),
-                         capture_output=True, text=True, check=False)
+                         stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "Moved 15 of 15 items to erin; failed: 0." in run.stdout
     assert json.loads((report / "content.json").read_text()) and (report / "index.html").exists()

@@ -26,6 +26,7 @@ class CallbackModule(CallbackBase):
     def _record(self, result, status):
         data = dict(result._result)
         data["_status"] = status
+        data["_action"] = result._task.resolved_action or result._task.action  # the module or action plugin it ran
         self.results[result._task.get_name()] = data
         self._write()
 

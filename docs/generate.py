@@ -196,8 +196,8 @@ def builtin_labels(rst):
     for path in glob.glob(os.path.join(rst, "**", "*.rst"), recursive=True):
         with open(path, encoding="utf-8") as handle:
             for label, plugin, kind in BUILTIN_REF.findall(handle.read()):
-                labels.add((label, "collections/ansible/builtin/%s_%s.html#%s" % (plugin, kind, label.replace(".", "-")
-                                                                                   .replace("_", "-")),
+                anchor = label.replace(".", "-").replace("_", "-")
+                labels.add((label, "collections/ansible/builtin/%s_%s.html#%s" % (plugin, kind, anchor),
                             "ansible.builtin.%s %s" % (plugin, kind)))
     return sorted(labels)
 

@@ -103,7 +103,7 @@ count:
   description: How many schedules RV(schedules) lists.
   returned: success
   type: int
-items:
+item_count:
   description: How many content items were selected.
   returned: success
   type: int

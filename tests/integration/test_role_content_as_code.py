@@ -309,5 +309,5 @@ def test_export_lists_users_and_groups_only_for_the_principals_its_acls_name(dem
                         if e["method"] == "GET" and e["path"].endswith(("/v1/users", "/v1/groups"))})
         assert lists == listed, label
         exported = yaml.safe_load(spec.read_text())["items"]
-        assert [i.get("permissions") for i in exported] == [[{"principal": "Finance", "principal_type": "group"}]
-                                                           if groups else None], label
+        finance = [{"principal": "Finance", "principal_type": "group"}]
+        assert [i.get("permissions") for i in exported] == [finance if groups else None], label

@@ -134,7 +134,7 @@ def test_ten_thousand_items_open_in_two_seconds_and_filter_in_100_ms_a_keystroke
         expected = sum(1 for row in rows if any(typed in str(row[column] or "").lower()
                                                 for column in ("title", "name", "owner", "permissions")))
         assert tab.locator("#shown").inner_text() == "%d of 10,000 items" % expected and 0 < expected < ITEMS
-        for _ in typed:
+        for dummy in typed:
             tab.keyboard.press("Backspace", delay=150)
         assert tab.locator("#shown").inner_text() == "10,000 of 10,000 items"
         tab.wait_for_timeout(300)  # the last keystroke's paint

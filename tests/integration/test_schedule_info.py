@@ -33,7 +33,7 @@ def test_schedules_last_runs_and_history(standin, playbook):
         assert every["schedules"] == [] and any("include=schedule" in w for w in every["warnings"])
         return
     assert sorted(s["content_guid"] for s in every["schedules"]) == sorted(scheduled)
-    assert every["items"] == len(state.content) and every["count"] == len(scheduled)
+    assert every["item_count"] == len(state.content) and every["count"] == len(scheduled)
     for entry in every["schedules"]:
         current = scheduled[entry["content_guid"]]["current"][0]
         assert entry["rule"] == current["schedule"] and entry["next_run"] == current["next_run"]
@@ -71,7 +71,7 @@ def test_schedule_info_of_an_unscheduled_item_is_empty_and_a_viewer_is_told(stan
         guid: "%s"
         history: 3
 """ % unscheduled["guid"]).ok()
-    assert run["one"]["schedules"] == [] and run["one"]["items"] == 1
+    assert run["one"]["schedules"] == [] and run["one"]["item_count"] == 1
     if standin.sparse:  # no schedules are answered, so no history is read
         return
     scheduled = next(g for g in state.schedules if g in state.content)

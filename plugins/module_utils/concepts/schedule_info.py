@@ -38,4 +38,4 @@ def schedule_info(client, params, warn):
                          results[0] if len(results) == 1 else {})
             entry["history"] = [describe_change(change) for change in (found.get("history") or [])[:history]]
             entry["history_total"] = found.get("total_count")
-    return dict(changed=False, schedules=schedules, count=len(schedules), items=len(items))
+    return dict(changed=False, schedules=schedules, count=len(schedules), item_count=len(items))

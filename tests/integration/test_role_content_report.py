@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, CHROMIUM_ARGS, watched_page
 from playbook_runs import role_play
 from connect_standin import StandIn
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 COLUMNS = ["guid", "id", "name", "title", "app_mode", "access_type", "owner", "created_time",
            "last_deployed_time", "permissions", "shiny_sessions", "visits", "usage", "dashboard_url"]
 
@@ -125,11 +123,7 @@ def test_the_page_in_a_real_browser(server, report):
     page_url = (directory / "index.html").as_uri()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors, fetched = [], []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("request", lambda request: fetched.append(request.url))
+        page, errors, fetched = watched_page(browser, viewport={"width": 1400, "height": 1000})
         page.goto(page_url)
         rows = page.locator("#content tbody tr")
         assert rows.count() == 40

@@ -14,14 +14,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from browser import CHROMIUM, CHROMIUM_ARGS, watched_page
 from playbook_runs import run_playbook
 from connect_standin.seed import build
 
 from ansible_collections.posit.connect.plugins.filter.content_report import report_rows
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ITEMS = 10000
 LOAD_MS, KEYSTROKE_MS = 2000, 100  # the limits
 PAGE_BYTES = 4 * 1024 * 1024  # the page's size stays below 4 MiB (docs/content-report.md states it)
@@ -104,11 +102,7 @@ def test_ten_thousand_items_open_in_two_seconds_and_filter_in_100_ms_a_keystroke
     page_url = html.as_uri()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors, fetched = [], []
-        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        tab.on("request", lambda request: fetched.append(request.url))
+        tab, errors, fetched = watched_page(browser, viewport={"width": 1400, "height": 1000})
         tab.goto(page_url)
         tab.wait_for_function("window.reportTimings && window.reportTimings.ready !== null")
         navigation = tab.evaluate("performance.getEntriesByType('navigation')[0].toJSON()")

@@ -16,12 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, CHROMIUM_ARGS, watched_page
 from playbook_runs import playbook_command, role_play
 from connect_standin import StandIn
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PLAY = role_play("content_report", "connect_report")
 PAGE_TITLE = "Posit Connect content report"
 ANSIBLE_PLAYBOOK = os.environ.get("REPORT_ANSIBLE_PLAYBOOK")
@@ -167,10 +165,7 @@ def test_the_page_escapes_every_value_and_links_only_to_http(server, report):
     page_url = (directory / "index.html").as_uri()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        errors, fetched = [], []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("request", lambda request: fetched.append(request.url))
+        page, errors, fetched = watched_page(browser)
         page.goto(page_url)
         assert page.evaluate("typeof window.__pwned") == "undefined"
         page_titles = "[...document.querySelectorAll('title')].filter(t => !t.closest('svg')).length"

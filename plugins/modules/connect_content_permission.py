@@ -21,6 +21,9 @@ description:
   - The batch form (O(items)) manages many entries in one task, for example one user's entry on every item
     (O(principal) and O(state) at the top level, one item per content guid). The content is listed once, each
     principal looked up once, and the items' ACLs are read and written concurrently (O(concurrency)).
+  - O(all_content=true) with O(principal) and O(state=absent) removes the principal from every content item's ACL
+    (someone who leaves). The module lists the content itself, skips the items a user principal owns, and reads
+    and writes the ACLs concurrently, one result per item.
   - The API key's user must be an administrator, the content's owner, or one of its collaborators.
 options:
   <<: &entry  # the options that have no default, at the top level and in each item
@@ -69,6 +72,14 @@ options:
       principal_type: {description: See O(principal_type)., type: str, choices: [user, group]}
       role: {description: See O(role)., type: str, choices: [viewer, owner]}
       state: {description: See O(state)., type: str, choices: [present, absent]}
+  all_content:
+    description:
+      - Select every content item the API key's user can see, except those O(principal) owns (a user principal
+        only). This is the batch form without O(items), one result per item.
+      - Only with O(state=absent) and O(principal); mutually exclusive with O(content) and O(items). With any
+        other state the task fails before any request.
+    type: bool
+    default: false
   concurrency:
     description: How many items of the batch form are read and written at the same time (1 to 64).
     type: int
@@ -107,6 +118,12 @@ EXAMPLES = r"""
       - content: f2f37341-e21d-3d80-c698-a935ad614066
       - content: 0d4a6b7c-2e1f-4a3b-9c8d-7e6f5a4b3c2d
   register: revoked
+
+- name: Revoke bob's access to every content item
+  posit.connect.connect_content_permission:
+    principal: bob
+    state: absent
+    all_content: true
 """
 
 RETURN = r"""
@@ -139,15 +156,19 @@ permission:
     principal_guid: 6f300623-1e0c-48e6-a473-ddf630c0c0c3
     principal_type: group
     role: viewer
-changed_count: {description: How many entries changed (or would change)., returned: batch form, type: int}
-failed_count: {description: How many entries failed., returned: batch form, type: int}
-failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.', returned: batch form, type: list, elements: dict}
+changed_count: {description: How many entries changed (or would change)., returned: batch form or O(all_content), type: int}
+failed_count: {description: How many entries failed., returned: batch form or O(all_content), type: int}
+failed_items:
+  description: The C(index), C(guid), C(name) and C(msg) of each failed item.
+  returned: batch form or O(all_content)
+  type: list
+  elements: dict
 results:
   description:
     - The batch form's entries, one per item, with C(index), C(guid) and C(name) (the content), C(principal),
       C(status) (created, updated, deleted, unchanged, failed), C(changed), C(failed), C(msg), C(changes) and
       C(diff) (with --diff).
-  returned: batch form
+  returned: batch form or O(all_content)
   type: list
   elements: dict
 """
@@ -168,9 +189,11 @@ def main():
         top_level=dict(principal_type=dict(type="str", choices=["user", "group"], default="user"),
                        role=dict(type="str", choices=["viewer", "owner"], default="viewer"),
                        state=dict(type="str", choices=["present", "absent"], default="present")))
-    form["required_one_of"] = [["content", "items"], ["principal", "items"]]
+    form["argument_spec"]["all_content"] = dict(type="bool", default=False)
+    form["required_one_of"] = [["content", "items", "all_content"], ["principal", "items"]]
     module = ConnectModule(pool_size=64, **form)
-    module.run(lambda m: m.reconcile(PermissionResource))
+    batch = module.params["items"] is not None or module.params["all_content"]
+    module.run(lambda m: m.reconcile(PermissionResource, batch=batch))
 
 
 if __name__ == "__main__":

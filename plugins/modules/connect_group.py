@@ -24,6 +24,9 @@ description:
     number of a prefix search.
   - The batch form (O(items)) manages many groups in one task; options given at the top level apply to
     every item. Items are read with one listing of all groups and written concurrently.
+  - O(all_groups=true) with O(remove_members) takes the users out of every group that holds them (someone who
+    leaves). The module lists the groups itself, reads the members of each group that may hold any (Connect's
+    listing may leave C(member_count) out; such a group is read too) concurrently, and removes the users.
   - Creating groups needs a publisher or administrator; changing a group you do not own needs an administrator.
     Connect cannot change the members of groups its authentication provider manages (LDAP); the task then
     fails with Connect's error.
@@ -80,6 +83,14 @@ options:
         choices: [present, absent]
       purge_members: {description: See O(purge_members). Defaults to the top-level value., type: bool}
       remote: {description: See O(remote). Defaults to the top-level value., type: bool}
+  all_groups:
+    description:
+      - Select every group, for O(remove_members) only. This is the batch form without O(items), one result per
+        group (those that report no members are left out).
+      - Needs O(remove_members); mutually exclusive with O(name), O(guid), O(items) and O(members), and with
+        O(state=absent) and O(purge_members=true). Otherwise the task fails before any request.
+    type: bool
+    default: false
   concurrency:
     description: How many groups of the batch form are written at the same time (1 to 64).
     type: int
@@ -113,6 +124,11 @@ EXAMPLES = r"""
       - name: Data Science
       - name: Finance
 
+- name: Take dave out of every group
+  posit.connect.connect_group:
+    remove_members: [dave]
+    all_groups: true
+
 - name: Add a group from LDAP
   posit.connect.connect_group:
     name: ldap-auditors
@@ -133,15 +149,19 @@ group:
   type: dict
   sample: {"guid": "6f300623-1e0c-48e6-a473-ddf630c0c0c3", "name": "Analysts",
            "owner_guid": "1b5a8d0e-0f73-4c4b-9d0c-7c3f1c2e4d5a", "member_count": 2}
-changed_count: {description: How many groups changed (or would change)., returned: batch form, type: int}
-failed_count: {description: How many groups failed., returned: batch form, type: int}
-failed_items: {description: 'The C(index), C(guid), C(name) and C(msg) of each failed item.', returned: batch form, type: list, elements: dict}
+changed_count: {description: How many groups changed (or would change)., returned: batch form or O(all_groups), type: int}
+failed_count: {description: How many groups failed., returned: batch form or O(all_groups), type: int}
+failed_items:
+  description: The C(index), C(guid), C(name) and C(msg) of each failed item.
+  returned: batch form or O(all_groups)
+  type: list
+  elements: dict
 results:
   description:
     - The batch form's entries, one per item, with C(index), C(guid), C(name), C(status) (created, updated,
       deleted, unchanged, failed), C(changed), C(failed), C(msg), C(changes) (C(members) lists the usernames
       added and removed) and C(diff) (with --diff).
-  returned: batch form
+  returned: batch form or O(all_groups)
   type: list
   elements: dict
 """
@@ -164,13 +184,17 @@ def group_options():
 
 
 def main():
-    module = ConnectModule(**batch_form(
+    form = batch_form(
         dict(group_options(), state=dict(type="str", choices=STATES)), ("name", "guid"),
         top_level=dict(state=dict(type="str", choices=STATES, default="present"),
                        purge_members=dict(type="bool", default=False),
                        remote=dict(type="bool", default=False)),
-    ))
-    module.run(lambda m: m.reconcile(GroupResource))
+    )
+    form["argument_spec"]["all_groups"] = dict(type="bool", default=False)  # its exclusions: GroupResource
+    form["required_one_of"][0].append("all_groups")
+    module = ConnectModule(**form)
+    batch = module.params["items"] is not None or module.params["all_groups"]
+    module.run(lambda m: m.reconcile(GroupResource, batch=batch))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@
 
 Reads: the single form looks its group up (principals.list_groups, which terminates and is complete on
 servers before 2025.04 that ignore page_number with prefix); a batch lists every group once. The members
-are read only for items that set members or remove_members. Writes: POST /v1/groups (or, with `remote`,
+are read only for items that set members or remove_members. `all_groups` (with remove_members) makes the batch every
+listed group but those that report no members (member_count may be missing: such a group's members are read).
+Writes: POST /v1/groups (or, with `remote`,
 GET /v1/groups/remote and PUT /v1/groups with its temp_ticket), PATCH /v1/groups/{guid} for a rename,
 DELETE /v1/groups/{guid}, and member POST/DELETE.
 """
@@ -105,11 +107,31 @@ class GroupResource(Resource):
         item.remote = bool(self.option(item, "remote"))
 
     def prepare_all(self, items):
-        if items and items[0].index is not None:
+        every = self.top.get("all_groups")
+        if every:
+            self.check_all_groups()
+        if every or items and items[0].index is not None:
             groups = list_groups(self.client)
             self.by_guid = dict((g.get("guid"), g) for g in groups)
             self.by_name = dict((g.get("name"), g) for g in groups)
+        if every:  # every group that may hold members: a group without member_count may
+            items = [self.engine.item(index, dict(guid=g["guid"])) for index, g in
+                     enumerate(g for g in groups if g.get("guid") and g.get("member_count", 1) != 0)]
+            for item in items:
+                self.prepare(item)
         return items
+
+    def check_all_groups(self):
+        """all_groups only takes users out of groups: any option that would change a group otherwise is refused."""
+        others = [option for option in ("name", "guid", "items", "members") if self.top.get(option) is not None]
+        if others:
+            raise InputError("Option 'all_groups' selects every group: leave out %s."
+                             % " and ".join("'%s'" % option for option in others))
+        if not self.top.get("remove_members"):
+            raise InputError("Option 'all_groups' needs 'remove_members': the users to take out of every group.")
+        if self.top.get("state") != "present" or self.top.get("purge_members"):
+            raise InputError("Option 'all_groups' only removes members: leave 'state' and 'purge_members' at their "
+                             "defaults (to delete or empty groups, list them in 'items').")
 
     def resolve(self, item):
         """Members by username or guid: an unknown user fails the item before any write."""

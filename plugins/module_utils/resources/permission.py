@@ -6,7 +6,8 @@
 prepare checks the input (an item's own option, else the task's: option()), resolve looks the content and
 the principal up (UserCache: once per task), read_one reads the item's ACL, `desired` holds the managed
 field (role), create/update/delete write. The batch form (`items`, the top-level options applying to every
-item) lists the content once, then reads every item's ACL concurrently.
+item) lists the content once, then reads every item's ACL concurrently. `all_content` (with principal and
+state=absent) makes that batch every listed item the principal does not own (an owner is never in an ACL).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -45,8 +46,31 @@ class PermissionResource(Resource):
         item.desired = dict(role=self.option(item, "role"))
 
     def prepare_all(self, items):
+        if self.top.get("all_content"):
+            return self.every_item()
         if items and items[0].index is not None:
             self.listing = dict((c.get("guid"), c) for c in list_content(self.client))
+        return items
+
+    def every_item(self):
+        """all_content: one item per listed content item the principal does not own, each removing its entries."""
+        if self.top.get("content") is not None or self.top.get("items") is not None:
+            raise InputError("Option 'all_content' selects every content item: leave out 'content' and 'items'.")
+        if self.top.get("state") != "absent":
+            raise InputError("Option 'all_content' only removes access: set 'state: absent' (to grant access, "
+                             "list the items in 'items').")
+        principal = self.top.get("principal")
+        if not (principal or "").strip():
+            raise InputError("Option 'principal' must not be empty with 'all_content': give a username, group "
+                             "name or guid.")
+        found = self.users.require_principal(principal, self.top["principal_type"])  # an unknown one fails the task
+        content = list_content(self.client)
+        self.listing = dict((c.get("guid"), c) for c in content)
+        owned = found["guid"] if self.top["principal_type"] == "user" else None
+        items = [self.engine.item(index, dict(content=c["guid"])) for index, c in
+                 enumerate(c for c in content if c.get("guid") and c.get("owner_guid") != owned)]
+        for item in items:
+            self.prepare(item)
         return items
 
     def resolve(self, item):

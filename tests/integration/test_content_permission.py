@@ -310,3 +310,80 @@ def test_batch_names_the_item_whose_owner_is_the_principal(demo, playbook):
     assert present["results"][1]["status"] == "created"
     assert any(p["principal_guid"] == user_guid(demo, "zed") and p["role"] == "owner"
                for p in demo.state.permissions[owned[1]])
+
+
+HOSTILE = "{{ lookup('pipe','touch /tmp/acl-all-pwned') }} {% raw %}x{% endraw %}\n\r\u2028\u0085=cmd|' /C calc'!A0 <script>\"'"
+
+
+def test_all_content_removes_a_user_everywhere_but_what_they_own(demo, playbook, tmp_path):
+    """all_content: the module lists the content once, leaves out what the principal owns, reads each other ACL."""
+    alice = user_guid(demo, "alice")
+    demo.add_content("alice-own", owner="alice")
+    hostile = demo.add_content(HOSTILE, owner="dave")
+    with demo.state.lock:
+        demo.state.add_permission(hostile, alice, "user", "viewer")
+    guids = set(demo.state.content)
+    owned = set(g for g in guids if demo.state.content[g]["owner_guid"] == alice)
+    holding = sorted(g for g in guids if any(p["principal_guid"] == alice for p in demo.state.permissions[g]))
+    assert owned and len(holding) >= 2 and not owned & set(holding)
+    play = localhost_play("""
+        - name: remove
+          posit.connect.connect_content_permission:
+            principal: alice
+            state: absent
+            all_content: true
+            concurrency: 16
+    """)
+    demo.clear_log()
+    run = playbook(play, check=True, diff=True).ok()
+    result = run["remove"]
+    assert demo.writes() == []
+    assert result["changed_count"] == len(holding) and result["failed_count"] == 0
+    assert sorted(r["guid"] for r in result["results"]) == sorted(guids - owned)
+    assert sorted(r["guid"] for r in result["results"] if r["changed"]) == holding
+    assert next(r for r in result["results"] if r["guid"] == hostile["guid"])["name"] == HOSTILE  # data, as sent
+    assert set(d["before"]["principal"] for d in result["diff"]) == {"alice"}
+    assert len([e for e in demo.requests if e["path"].endswith("/permissions")]) == len(guids - owned)
+    assert len([e for e in demo.requests if e["path"] == "/__api__/v1/content"]) == 1
+
+    demo.clear_log()
+    run = playbook(play).ok()
+    assert run["remove"]["changed_count"] == len(holding)
+    assert [e["method"] for e in demo.writes()] == ["DELETE"] * len(holding)
+    assert not any(p["principal_guid"] == alice for perms in demo.state.permissions.values() for p in perms)
+    demo.clear_log()
+    assert playbook(play).ok()["remove"]["changed"] is False and demo.writes() == []
+    assert not (tmp_path / "acl-all-pwned").exists() and not __import__("os").path.exists("/tmp/acl-all-pwned")
+
+
+def test_all_content_refuses_anything_but_removing_one_principal(demo, playbook):
+    item = sorted(demo.state.content)[0]
+    demo.clear_log()
+    run = playbook(tasks="""
+        - name: grant everywhere
+          posit.connect.connect_content_permission: {principal: bob, all_content: true}
+          ignore_errors: true
+        - name: with content
+          posit.connect.connect_content_permission: {principal: bob, state: absent, all_content: true, content: %(g)s}
+          ignore_errors: true
+        - name: with items
+          posit.connect.connect_content_permission:
+            {principal: bob, state: absent, all_content: true, items: [{content: %(g)s}]}
+          ignore_errors: true
+        - name: without principal
+          posit.connect.connect_content_permission: {state: absent, all_content: true}
+          ignore_errors: true
+        - name: unknown principal
+          posit.connect.connect_content_permission: {principal: nobody-here, state: absent, all_content: true}
+          ignore_errors: true
+    """ % dict(g=item)).ok()
+    for name, words in (("grant everywhere", ["'all_content' only removes", "state: absent"]),
+                        ("with content", ["'all_content'", "leave out 'content' and 'items'"]),
+                        ("with items", ["'all_content'", "leave out 'content' and 'items'"]),
+                        ("without principal", ["principal"]),
+                        ("unknown principal", ["'principal'", "no Connect user", "'nobody-here'"])):
+        assert run[name]["_status"] == "failed", (name, run[name])
+        for word in words:
+            assert word in run[name]["msg"], (name, word, run[name]["msg"])
+    assert demo.writes() == []
+    assert not any(e["path"].endswith("/permissions") or e["path"] == "/__api__/v1/content" for e in demo.requests)

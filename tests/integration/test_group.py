@@ -2,6 +2,7 @@
 request log and the stand-in's groups and members."""
 
 import json
+import os
 
 from connect_standin import StandIn
 from connect_state import writes
@@ -184,3 +185,79 @@ def test_lookups_on_a_server_before_2025_04(playbook):
         assert sum(1 for g in old.state.groups.values() if g["name"] == "team-600") == 1
         pages = [e for e in old.requests if e["path"] == "/__api__/v1/groups"]
         assert len(pages) < 15  # bounded: one prefix page, then the full listing once per lookup
+
+
+HOSTILE = "{{ lookup('pipe','touch /tmp/group-all-pwned') }} {% raw %}x{% endraw %}\n\r\u2028\u0085=cmd|' /C calc'!A0 <script>\"'"
+
+
+def test_all_groups_takes_a_user_out_of_every_group(demo, playbook):
+    """all_groups: one listing of the groups; the members of every group that may hold any read, concurrently."""
+    victor = demo.state.user_by_username("victor")["guid"]
+    admin = demo.state.user_by_username("admin")["guid"]
+    with demo.state.lock:
+        demo.state.add_group(HOSTILE, admin, [victor])
+        empty = demo.state.add_group("Nobody Yet", admin)
+    holding = sorted(g["name"] for g in demo.state.groups.values() if victor in demo.state.members[g["guid"]])
+    assert HOSTILE in holding and len(holding) >= 2
+    play = """
+- name: leave
+  posit.connect.connect_group:
+    remove_members: [victor]
+    all_groups: true
+"""
+    demo.clear_log()
+    run = playbook(tasks=play, check=True, diff=True).ok()
+    result = run["leave"]
+    assert demo.writes() == []
+    assert sorted(r["name"] for r in result["results"] if r["changed"]) == sorted(holding)
+    assert empty["guid"] not in [r["guid"] for r in result["results"]]  # no members: not read, not listed
+    assert len(result["results"]) == len(demo.state.groups) - 1
+    member_reads = [e["path"] for e in demo.requests if e["path"].endswith("/members")]
+    assert len(member_reads) == len(demo.state.groups) - 1 and not any(empty["guid"] in p for p in member_reads)
+    assert len([e for e in demo.requests if e["path"] == "/__api__/v1/groups"]) == 1
+    assert all(d["before"]["members"] and "victor" in d["before"]["members"] for d in result["diff"])
+
+    demo.clear_log()
+    run = playbook(tasks=play).ok()
+    assert run["leave"]["changed_count"] == len(holding)
+    assert [w[0] for w in writes(demo)] == ["DELETE"] * len(holding)
+    assert not any(victor in m for m in demo.state.members.values())
+    demo.clear_log()
+    assert playbook(tasks=play).ok()["leave"]["changed"] is False and demo.writes() == []
+    assert not os.path.exists("/tmp/group-all-pwned")
+
+
+def test_all_groups_only_removes_members(demo, playbook):
+    demo.clear_log()
+    run = playbook(tasks="""
+- name: with a name
+  posit.connect.connect_group: {name: Finance, remove_members: [victor], all_groups: true}
+  ignore_errors: true
+- name: adding
+  posit.connect.connect_group: {members: [victor], all_groups: true}
+  ignore_errors: true
+- name: without remove_members
+  posit.connect.connect_group: {all_groups: true}
+  ignore_errors: true
+- name: deleting every group
+  posit.connect.connect_group: {remove_members: [victor], all_groups: true, state: absent}
+  ignore_errors: true
+- name: emptying every group
+  posit.connect.connect_group: {remove_members: [victor], all_groups: true, purge_members: true}
+  ignore_errors: true
+- name: unknown member
+  posit.connect.connect_group: {remove_members: [nobody-here], all_groups: true}
+  ignore_errors: true
+""").ok()
+    for name, words in (("with a name", ["'all_groups'", "leave out 'name'"]),
+                        ("adding", ["'all_groups'", "leave out 'members'"]),
+                        ("without remove_members", ["'all_groups' needs 'remove_members'"]),
+                        ("deleting every group", ["'all_groups' only removes members"]),
+                        ("emptying every group", ["'all_groups' only removes members"]),
+                        ("unknown member", ["no Connect user", "'nobody-here'"])):
+        assert run[name]["_status"] == "failed", (name, run[name])
+        for word in words:
+            assert word in run[name]["msg"], (name, word, run[name]["msg"])
+    assert "failed_count" not in run["unknown member"]  # the task fails once, not once per group
+    assert demo.writes() == []
+    assert not any(e["path"] == "/__api__/v1/groups" or e["path"].endswith("/members") for e in demo.requests)

@@ -132,6 +132,8 @@ class GroupResource(Resource):
         if self.top.get("state") != "present" or self.top.get("purge_members"):
             raise InputError("Option 'all_groups' only removes members: leave 'state' and 'purge_members' at their "
                              "defaults (to delete or empty groups, list them in 'items').")
+        for user in self.top["remove_members"]:  # an unknown user fails the task once, before the groups are listed
+            self.users.require_user(user, "remove_members")
 
     def resolve(self, item):
         """Members by username or guid: an unknown user fails the item before any write."""

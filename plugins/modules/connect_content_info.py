@@ -57,7 +57,7 @@ options:
         without one), in the one listing. M(posit.connect.connect_schedule_info) gives them with their history.
       - V(oauth_integrations) adds C(oauth_integrations), the names of the OAuth integrations associated with the
         item, from C(GET /v1/content/{guid}/oauth/integrations/associations), fetched concurrently (Connect 2024.08.0
-        and later; an older server fails the task naming its version).
+        and later; on an older server, which has no OAuth integrations, the items come without C(oauth_integrations)).
     type: list
     elements: str
     choices: [owner, tags, permissions, vanity_url, environment, schedule, oauth_integrations]

@@ -96,10 +96,13 @@ def content_associations(client, content_guid):
 
 def add_integration_names(client, items, concurrency=8):
     """item["oauth_integrations"] = the names of its integrations (connect_content_info's include), read per item
-    concurrently; items deleted since the listing are dropped."""
+    concurrently; items deleted since the listing are dropped. A server older than INTEGRATIONS_SINCE has no
+    integrations to read: its items are returned without the key (nothing is asked about them)."""
     if not items:
         return items
-    require_integrations_api(client)
+    version = client.version()
+    if version is not None and version < INTEGRATIONS_SINCE:
+        return items
 
     def read(item):
         return client.get_or_none("v1/content/%s/oauth/integrations/associations" % item["guid"])

@@ -175,10 +175,14 @@ def test_an_old_server_fails_naming_its_version_and_the_first_with_the_api(tmp_p
             task("info", "connect_oauth_integration_info", {}, ignore_errors=True),
             task("facet", "connect_content", dict(guid=next(iter(server.state.content)),
                                                   oauth_integrations=["x"]), ignore_errors=True),
+            task("content info", "connect_content_info", dict(include=["oauth_integrations"])),
         ])
         run = run_playbook(tasks(body), server, tmp_path).ok()
         for name in ("module", "info", "facet"):
             assert "2024.06.0" in run[name]["msg"] and "2024.08.0" in run[name]["msg"], run[name]
+        # a listing that asks for the integrations gets the items without them: the server has none to give
+        listed = run["content info"]["content"]
+        assert len(listed) == len(server.state.content) and not any("oauth_integrations" in c for c in listed)
         assert server.writes() == []
         assert not any("/oauth/" in e["path"] for e in server.requests)
     finally:

@@ -8,6 +8,7 @@ import os
 import pytest
 import yaml
 
+from connect_standin import StandIn
 from playbook_runs import role_play
 from connect_state import content_by
 
@@ -311,3 +312,24 @@ def test_export_lists_users_and_groups_only_for_the_principals_its_acls_name(dem
         exported = yaml.safe_load(spec.read_text())["items"]
         finance = [{"principal": "Finance", "principal_type": "group"}]
         assert [i.get("permissions") for i in exported] == [finance if groups else None], label
+
+
+def test_an_export_of_one_item_is_one_module_call_and_an_old_server_is_asked_nothing_about_oauth(demo, playbook,
+                                                                                                  tmp_path):
+    # connect_content_info knows the server's version itself: no server_info task; runtimes only when asked.
+    spec = tmp_path / "one.yml"
+    run = run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec),
+                   connect_cac_export_name="scratch-experiment").ok()
+    called = [name for name, result in run.results.items() if result["_action"].startswith("posit.connect.")
+              and result.get("_status") != "skipped" and not result.get("skipped")]
+    assert [name.split(" : ", 1)[-1] for name in called] == [
+        "Read every content item with its owner, tags, vanity URL, environment names, ACL, schedules and OAuth "
+        "integrations"]
+    assert any("/oauth/integrations/associations" in e["path"] for e in demo.requests)
+    with StandIn(version="2024.06.0") as old:
+        old_spec = tmp_path / "old.yml"
+        run = playbook(role_play("content_as_code", "connect_cac"), server=old,
+                       extra_vars=dict(connect_cac_mode="export", connect_cac_spec_file=str(old_spec))).ok()
+        assert run["fact"]["connect_cac"]["total"] == len(old.state.content) > 0
+        assert not any("/oauth/" in e["path"] for e in old.requests)
+        assert all("oauth_integrations" not in item for item in yaml.safe_load(old_spec.read_text())["items"])

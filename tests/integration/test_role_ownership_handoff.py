@@ -158,6 +158,11 @@ def test_the_report_of_a_handoff_is_kept_by_a_rerun_with_nothing_to_do(org, play
     again = playbook(PLAY, server=org, extra_vars=variables).ok()
     assert "moved 0 of 0 items from dave to erin; 0 failed" in again.stdout
     assert report.read_text() == record and record.count("moved") == 15
+    # the fixed cost: (the argument check,) one module call, the fact, and one task that says what moved or fails
+    ran = sorted(name.split(" : ", 1)[-1] for name, result in again.results.items()
+                 if name.startswith("posit.connect.ownership_handoff : ") and result.get("_status") != "skipped")
+    assert ran[:3] == ["Move the content of connect_handoff_from to connect_handoff_to", "Say what moved, or fail when "
+                       "the handoff failed", "Set the connect_handoff fact"] and len(ran) == 4, ran
 
 
 def test_hostile_titles_and_names_are_text_cells_of_a_0600_report_with_variables_given_as_text(org, tmp_path):

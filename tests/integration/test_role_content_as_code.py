@@ -314,8 +314,8 @@ def test_export_lists_users_and_groups_only_for_the_principals_its_acls_name(dem
         assert [i.get("permissions") for i in exported] == [finance if groups else None], label
 
 
-def test_an_export_of_one_item_is_one_module_call_and_an_old_server_is_asked_nothing_about_oauth(demo, playbook,
-                                                                                                  tmp_path):
+def test_an_export_of_one_item_is_one_module_call_and_an_old_server_is_asked_nothing_about_oauth(
+        demo, playbook, tmp_path):
     # connect_content_info knows the server's version itself: no server_info task; runtimes only when asked.
     spec = tmp_path / "one.yml"
     run = run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec),

@@ -245,7 +245,9 @@ def list_content(req):
     state = req.state
     items = [c for c in state.visible_content(req.user)
              if (not name or c["name"] == name) and (owner is None or c["owner_guid"] == owner)]
-    return 200, [state.content_out(c, req.user, req.base_url, include, req.settings["version_tuple"]) for c in items]
+    groups = state.groups_of(req.user["guid"])  # once for the listing (every item's app_role reads them)
+    return 200, [state.content_out(c, req.user, req.base_url, include, req.settings["version_tuple"], groups)
+                 for c in items]
 
 
 def get_content(req, guid):

@@ -82,20 +82,25 @@ class Bench:
         return elapsed, proc.stdout
 
     def tree(self, cmd, env):
-        """Like timed, and the peak RSS (MiB) of the largest process of the command's tree: os.wait4 reports the
-        child's ru_maxrss, which includes every descendant it reaped (ansible-playbook's workers and modules)."""
+        """Like timed, and the peak RSS (MiB) of the largest process of the command's tree. A small wrapper process
+        runs the command and reads its RUSAGE_CHILDREN ru_maxrss (which covers every descendant reaped:
+        ansible-playbook's workers and modules); read from a child of this process, the figure would include this
+        process's memory (the stand-in's data), which a child inherits at fork."""
+        wrapper = ("import pathlib, resource, subprocess, sys; code = subprocess.run(sys.argv[2:]).returncode; "
+                   "pathlib.Path(sys.argv[1]).write_text(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+                   "sys.exit(code)")
+        rss = self.work / "tree.rss"
         with open(self.work / "tree.out", "w+") as out:
             start = time.perf_counter()
-            proc = subprocess.Popen(cmd, env=env, cwd=str(self.work), stdin=subprocess.DEVNULL, stdout=out,
-                                    stderr=subprocess.STDOUT)
-            _pid, status, usage = os.wait4(proc.pid, 0)
+            proc = subprocess.run([sys.executable, "-c", wrapper, str(rss)] + [str(part) for part in cmd], env=env,
+                                  cwd=str(self.work), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                  check=False)
             elapsed = time.perf_counter() - start
-            proc.returncode = os.waitstatus_to_exitcode(status)
             out.seek(0)
             text = out.read()
         if proc.returncode != 0:
             raise SystemExit("%s failed:\n%s" % (" ".join(map(str, cmd)), text[-6000:]))
-        return elapsed, text, usage.ru_maxrss / 1024.0  # KiB -> MiB
+        return elapsed, text, int(rss.read_text()) / 1024.0  # KiB -> MiB
 
     def playbook(self, server, text, extra_vars=None, runner=None):
         """Run a play; runner(cmd, env) is timed (the default) or tree (that also reports the peak memory)."""

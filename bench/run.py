@@ -17,6 +17,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -34,11 +35,18 @@ from connect_standin import StandIn  # noqa: E402
 
 BIN = Path(sys.executable).parent
 FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200000, audit_small=20000,
-            package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50), task_seconds=0.6)
+            package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50), task_seconds=0.6,
+            scale=dict(items=10000, users=50000, groups=2000, audit=1000000, offboard_items=1000, offboard_acl=300),
+            scale_small=dict(items=1000, users=5000, groups=200, audit=100000, offboard_items=100, offboard_acl=30))
 QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
-             package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5), task_seconds=0.05)
+             package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5), task_seconds=0.05,
+             scale=dict(items=40, users=200, groups=10, audit=4000, offboard_items=10, offboard_acl=4), scale_small=None)
 SECTIONS = ("handoff", "offboarding", "cac", "info", "big_results", "audit", "packages", "deploy", "environments",
-            "oauth", "rebuild", "jobs")
+            "oauth", "rebuild", "jobs", "scale")
+# The scale section's smallest server: its runs are each scenario's fixed cost (and the requests that come with it);
+# with --quick (scale_small None) also the size the memory is compared with, to keep the section short.
+SCALE_FIXED = dict(items=2, users=0, groups=0, audit=10, offboard_items=1, offboard_acl=1)
+GUID_SEGMENT = re.compile(r"/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(/|$)")
 OLD_VERSION = "2024.06.0"  # before the audit log search endpoint
 # Issue 29: what each role may cost before it moves anything, in seconds (ansible-playbook's own start included).
 FIXED_TARGETS = dict(handoff=1.2, offboarding=2.5, cac=2.0)
@@ -73,13 +81,35 @@ class Bench:
             raise SystemExit("%s failed:\n%s\n%s" % (" ".join(map(str, cmd)), proc.stdout[-3000:], proc.stderr[-3000:]))
         return elapsed, proc.stdout
 
-    def playbook(self, server, text, extra_vars=None):
+    def tree(self, cmd, env):
+        """Like timed, and the peak RSS (MiB) of the largest process of the command's tree. A small wrapper process
+        runs the command and reads its RUSAGE_CHILDREN ru_maxrss (which covers every descendant reaped:
+        ansible-playbook's workers and modules); read from a child of this process, the figure would include this
+        process's memory (the stand-in's data), which a child inherits at fork."""
+        wrapper = ("import pathlib, resource, subprocess, sys; code = subprocess.run(sys.argv[2:]).returncode; "
+                   "pathlib.Path(sys.argv[1]).write_text(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+                   "sys.exit(code)")
+        rss = self.work / "tree.rss"
+        with open(self.work / "tree.out", "w+") as out:
+            start = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-c", wrapper, str(rss)] + [str(part) for part in cmd], env=env,
+                                  cwd=str(self.work), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                  check=False)
+            elapsed = time.perf_counter() - start
+            out.seek(0)
+            text = out.read()
+        if proc.returncode != 0:
+            raise SystemExit("%s failed:\n%s" % (" ".join(map(str, cmd)), text[-6000:]))
+        return elapsed, text, int(rss.read_text()) / 1024.0  # KiB -> MiB
+
+    def playbook(self, server, text, extra_vars=None, runner=None):
+        """Run a play; runner(cmd, env) is timed (the default) or tree (that also reports the peak memory)."""
         book = self.work / "play.yml"
         book.write_text(textwrap.dedent(text))
         cmd = [str(BIN / "ansible-playbook"), str(book), "-i", "localhost,", "-c", "local"]
         if extra_vars:
             cmd += ["-e", json.dumps(extra_vars)]
-        return self.timed(cmd, self.env(server))
+        return (runner or self.timed)(cmd, self.env(server))
 
     def module(self, server, name, args):
         """Run one module as its own process (as Ansible runs it on the target); (seconds, result)."""
@@ -292,7 +322,11 @@ class Bench:
 
     def cac_server(self):
         """The bench seed with every facet in use on every item: a tag, a vanity URL, an ACL entry, a variable."""
-        server = self.server()
+        return self.add_facets(self.server())
+
+    @staticmethod
+    def add_facets(server):
+        """Every facet in use on every item of the server: a tag, a vanity URL, an ACL entry, a variable."""
         state = server.state
         with state.lock:
             department = state.add_tag("Department")
@@ -817,6 +851,178 @@ class Bench:
             (None, ["target", "measured", "wanted", "met"],
              [(name, "%d" % value if isinstance(value, int) else "%.2fx" % value, wanted, "yes" if met else "NO")
               for name, value, wanted, met in o["checks"]]),
+        ]
+
+    # -- at scale (issue 29) ------------------------------------------------------------
+
+    SCALE_CAC = """
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.content_as_code
+    """
+    REPORT = """
+    - hosts: localhost
+      gather_facts: false
+      roles:
+        - role: posit.connect.content_report
+    """
+    # scenario: (label, concurrency of its per-item requests, whose peak memory is measured)
+    SCALE_SCENARIOS = (
+        ("report", "content_report role (permissions, usage; CSV, JSON, HTML)", 8, "role's process tree"),
+        ("export", "content_as_code export (with ACLs and environment names)", 8, "role's process tree"),
+        ("plan", "content_as_code plan: settings, tags, vanity URLs", 8, "role's process tree"),
+        ("audit", "connect_audit_info, every entry to `dest`", 1, "module's own process"),
+        ("offboarding", "user_offboarding of bob (his items, ACL entries, groups)", 8, "role's process tree"),
+        ("handoff", "ownership_handoff of every item", None, "role's process tree"),
+    )
+
+    def scale_server(self, size):
+        """One server of `size`: dave owns items - offboard_items, bob (who leaves) the rest; every facet on every
+        item (add_facets); bob a viewer on offboard_acl of dave's items, spread evenly; users, groups, audit entries
+        and one Shiny session and one visit per item from the seed."""
+        server = self.server(seed_options=dict(content=size["items"] - size["offboard_items"], users=size["users"],
+                                               groups=size["groups"], audit=size["audit"], usage=size["items"]))
+        for n in range(size["offboard_items"]):
+            server.add_content("bob-item-%05d" % n, owner="bob")
+        self.add_facets(server)
+        state = server.state
+        with state.lock:
+            bob = state.user_by_username("bob")["guid"]
+            davids = [c for c in state.content.values() if c["owner_guid"] != bob]
+            for item in davids[::max(1, len(davids) // size["offboard_acl"])][:size["offboard_acl"]]:
+                state.add_permission(item, bob, "user", "viewer")
+        return server
+
+    def scale_runs(self, size, tag):
+        """Every scenario once, in an order that leaves each one the state it needs (the read-only ones first, then
+        bob's offboarding to dave, then dave's handoff of every item to alice); per scenario: wall seconds, peak
+        MiB, requests (sequential: no GUID in the path; per item: a GUID in the path) and writes."""
+        server = self.scale_server(size)
+        state = server.state
+        bob = state.user_by_username("bob")["guid"]
+        n = len(state.content)
+        counts = dict(items=n, users=len(state.users), groups=len(state.groups), audit=len(state.audit_logs))
+        expected = dict(acl_reads=n, acl_deletes=sum(p["principal_guid"] == bob for ps in state.permissions.values()
+                                                     for p in ps),
+                        handoff_writes=len(self.owned(server, "bob")),
+                        member_reads=sum(1 for members in state.members.values() if members),
+                        member_deletes=len(state.groups_of(bob)), lock=1)
+        spec = self.work / ("scale-%s.yml" % tag)
+        light = self.work / ("scale-%s-light.yml" % tag)
+        dest = self.work / ("scale-%s-audit.jsonl" % tag)
+
+        def export():
+            measured = self.playbook(server, self.SCALE_CAC, dict(connect_cac_mode="export", connect_cac_spec_file=str(spec)),
+                                     runner=self.tree)
+            exported = yaml.safe_load(spec.read_text())["items"]
+            assert len(exported) == n, "the export did not write every item"
+            light.write_text(yaml.safe_dump({"items": [dict((k, v) for k, v in item.items() if k != "permissions")
+                                                       for item in exported]}))
+            return measured
+
+        def audit():
+            start = time.perf_counter()
+            rss = self.peak_rss(server, dict(dest=str(dest)))
+            with open(dest) as handle:
+                assert sum(1 for _line in handle) == len(state.audit_logs), "the audit export missed entries"
+            return time.perf_counter() - start, None, rss
+
+        runs = dict(
+            report=lambda: self.playbook(server, self.REPORT, dict(connect_report_dir=str(self.work / ("report-" + tag))),
+                                         runner=self.tree),
+            export=export,
+            plan=lambda: self.playbook(server, self.SCALE_CAC, dict(connect_cac_mode="plan", connect_cac_spec_file=str(light)),
+                                       runner=self.tree),
+            audit=audit,
+            offboarding=lambda: self.playbook(server, self.OFFBOARD, dict(connect_offboard_user="bob", connect_offboard_to="dave"),
+                                              runner=self.tree),
+            handoff=lambda: self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"),
+                                          runner=self.tree),
+        )
+        measured = {}
+        for key, _label, _concurrency, _memory in self.SCALE_SCENARIOS:
+            server.clear_log()
+            seconds, _out, rss = runs[key]()
+            log = server.requests
+            per_item = sum(1 for entry in log if GUID_SEGMENT.search(entry["path"]))
+            measured[key] = dict(seconds=seconds, rss=rss, requests=len(log), per_item=per_item,
+                                 sequential=len(log) - per_item, writes=len(server.writes()))
+            if key == "offboarding":
+                measured[key]["by_kind"] = self.offboard_requests(log, bob)
+        assert not any(p["principal_guid"] == bob for ps in state.permissions.values() for p in ps)
+        assert state.users[bob]["locked"] and not state.groups_of(bob) and len(self.owned(server, "alice")) == n
+        server.stop()
+        return dict(counts, runs=measured, expected=expected)
+
+    @staticmethod
+    def offboard_requests(log, bob):
+        """The offboarding's per-item requests by kind, as the stand-in logged them."""
+        def count(method, pattern):
+            return sum(1 for e in log if e["method"] == method and re.fullmatch(pattern, e["path"]))
+        guid = GUID_SEGMENT.pattern.strip("/").replace("(/|$)", "")
+        api = "/__api__/v1/"
+        return dict(acl_reads=count("GET", api + "content/%s/permissions" % guid),
+                    acl_deletes=count("DELETE", api + "content/%s/permissions/[0-9]+" % guid),
+                    handoff_writes=count("PATCH", api + "content/%s" % guid),
+                    member_reads=count("GET", api + "groups/%s/members" % guid),
+                    member_deletes=count("DELETE", api + "groups/%s/members/%s" % (guid, bob)),
+                    lock=sum(1 for e in log if e["method"] != "GET" and "/users/" + bob in e["path"]))
+
+    def scale(self):
+        size, tenth = self.sizes["scale"], self.sizes["scale_small"] or SCALE_FIXED
+        fixed_runs = [self.scale_runs(SCALE_FIXED, "fixed-%d" % run) for run in range(self.repeat)]
+        fixed = dict((key, min((runs["runs"][key] for runs in fixed_runs), key=lambda r: r["seconds"]))
+                     for key, _label, _c, _m in self.SCALE_SCENARIOS)
+        small = self.scale_runs(tenth, "tenth") if self.sizes["scale_small"] else fixed_runs[0]
+        big = self.scale_runs(size, "full")
+        latency = self.sizes["latency"]
+        handoff_concurrency = self.role_default("ownership_handoff", "connect_handoff_concurrency")
+        rows, checks = [], []
+        for key, label, concurrency, memory in self.SCALE_SCENARIOS:
+            concurrency = concurrency or handoff_concurrency
+            run, base = big["runs"][key], fixed[key]
+            extra_sequential = max(0, run["sequential"] - base["sequential"])
+            extra_per_item = max(0, run["per_item"] - base["per_item"])
+            bound = base["seconds"] + (extra_sequential + extra_per_item / float(concurrency)) * latency
+            memory_ratio = run["rss"] / small["runs"][key]["rss"]
+            rows.append(dict(key=key, label=label, concurrency=concurrency, memory=memory, seconds=run["seconds"],
+                             requests=run["requests"], sequential=run["sequential"], per_item=run["per_item"],
+                             writes=run["writes"], fixed=base["seconds"], bound=bound, ratio=run["seconds"] / bound,
+                             rss=run["rss"], rss_tenth=small["runs"][key]["rss"], memory_ratio=memory_ratio))
+            checks.append(("%s: wall / bound" % key, run["seconds"] / bound, "<= 1.25", run["seconds"] / bound <= 1.25))
+            checks.append(("%s: peak memory at %d items / at %d items" % (key, big["items"], small["items"]), memory_ratio,
+                           "<= 1.3", memory_ratio <= 1.3))
+        plan = big["runs"]["plan"]
+        checks.insert(0, ("plan of settings, tags, vanity URLs: requests (writes)", plan["requests"], "<= 5 (0)",
+                          plan["requests"] <= 5 and plan["writes"] == 0))
+        offboarding = big["runs"]["offboarding"]
+        self.results["scale"] = dict(
+            full=dict((key, big[key]) for key in ("items", "users", "groups", "audit")),
+            tenth=dict((key, small[key]) for key in ("items", "users", "groups", "audit")), rows=rows, checks=checks,
+            offboarding=dict(expected=big["expected"], sent=offboarding["by_kind"]),
+            runs=dict(full=big["runs"], tenth=small["runs"], fixed=fixed))
+
+    def _tables_scale(self, s):
+        full, tenth = s["full"], s["tenth"]
+        return [
+            ("### At scale: %d items, %d users, %d groups, %d audit entries, %d ms per request "
+             "(memory beside the same runs at %d items, %d users, %d groups, %d audit entries)"
+             % (full["items"], full["users"], full["groups"], full["audit"], self.sizes["latency"] * 1000,
+                tenth["items"], tenth["users"], tenth["groups"], tenth["audit"]),
+             ["scenario (bound: fixed cost + (sequential + per item / concurrency) x latency)", "wall s",
+              "requests (sequential + per item)", "writes", "fixed cost s", "bound s",
+              "ratio", "peak MiB (whose)", "peak MiB at %d items" % tenth["items"], "memory ratio"],
+             [(r["label"], "%.2f" % r["seconds"], "%d (%d + %d)" % (r["requests"], r["sequential"], r["per_item"]),
+               r["writes"], "%.2f" % r["fixed"], "%.2f" % r["bound"], "%.2fx" % r["ratio"],
+               "%.1f (%s)" % (r["rss"], r["memory"]), "%.1f" % r["rss_tenth"], "%.2fx" % r["memory_ratio"])
+              for r in s["rows"]]),
+            (None, ["offboarding's per-item requests", "sent", "in the bound"],
+             [(kind.replace("_", " "), s["offboarding"]["sent"][kind], count)
+              for kind, count in s["offboarding"]["expected"].items()]),
+            (None, ["target", "measured", "wanted", "met"],
+             [(name, "%d (%d)" % (value, s["runs"]["full"]["plan"]["writes"]) if "(writes)" in name else "%.2fx" % value,
+               wanted, "met" if met else "NO") for name, value, wanted, met in s["checks"]]),
         ]
 
     # -- output -----------------------------------------------------------------------

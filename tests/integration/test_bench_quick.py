@@ -68,3 +68,11 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert oauth["converged"]["writes"] == 0  # a converged plan: one associations read per item, no write
     assert oauth["converged"]["requests"] <= n + 5
     assert "### OAuth integrations on content" in proc.stdout
+    scale = data["results"]["scale"]  # every scenario did its work at both sizes (asserted by the benchmark)
+    assert [row["key"] for row in scale["rows"]] == ["report", "export", "plan", "audit", "offboarding", "handoff"]
+    assert scale["offboarding"]["sent"] == scale["offboarding"]["expected"]  # the requests in its bound, no other
+    full = scale["runs"]["full"]
+    assert full["plan"]["requests"] <= 5 and all(full[key]["writes"] == 0 for key in ("report", "export", "plan", "audit"))
+    assert full["handoff"]["writes"] == scale["full"]["items"]  # one PATCH per item
+    assert all(row["bound"] >= row["fixed"] > 0 and row["rss"] > 0 for row in scale["rows"])
+    assert "### At scale" in proc.stdout

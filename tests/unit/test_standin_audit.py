@@ -144,3 +144,27 @@ def test_audit_search_is_version_gated(version, status):
         if status == 404:
             error(response, 404, "ObjectDoesNotExist")
         assert Client(server).ok("GET", "/__api__/server_settings")["version"] == (version or "")
+
+
+def test_search_without_a_query_pages_by_slicing(monkeypatch):
+    """A search with no `q` matches every entry: its pages are the log's own, newest first or oldest first, and
+    no entry is filtered for them (a million entries were filtered and copied for each page of 500)."""
+    from connect_standin import search
+    server = StandIn(seed="bench", seed_options={"content": 3, "audit": 1003, "usage": 0})
+    ids = [e["id"] for e in server.state.audit_logs]
+    tested = []
+    parse = search.parse
+    monkeypatch.setattr(search, "parse", lambda q: (lambda keep: lambda e: tested.append(1) or keep(e))(parse(q)))
+    with server:
+        admin = Client(server)
+        for order, expected in (("desc", ids[::-1]), ("asc", ids)):
+            got = []
+            for number in (1, 2, 3, 4):
+                page = admin.ok("GET", "/__api__/v1/search/auditlogs",
+                                params={"order": order, "page_size": 300, "page_number": number})
+                assert page["total"] == 1003
+                got += [int(e["id"]) for e in page["results"]]
+            assert got == expected
+        assert not tested
+        page = admin.ok("GET", "/__api__/v1/search/auditlogs", params={"q": "action:user_login", "page_size": 5})
+        assert page["total"] == sum(e["action"] == "user_login" for e in server.state.audit_logs) and tested

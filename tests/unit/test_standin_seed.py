@@ -63,3 +63,47 @@ def test_bench_users_option():
     users = server.state.users.values()
     assert len(users) == 1203 and sum(u["user_role"] == "publisher" for u in users) > 100
     assert server.state.user_by_username("user01203")["last_name"] == "Bench"
+
+
+def test_bench_groups_option():
+    options = {"users": 60, "groups": 2085, "content": 1, "audit": 0, "usage": 0}
+    server = StandIn(seed="bench", seed_options=options)
+    state = server.state
+    extra = [g for g in state.groups.values() if g["name"] not in ("Data Science", "Finance", "Platform Team", "Leadership")]
+    assert len(extra) == 2085 and len({g["name"] for g in state.groups.values()}) == 2089  # names are unique
+    assert extra[0]["name"] == "EMEA Finance Analysts" and extra[-1]["name"] == "EMEA Finance Viewers 2"
+    admin = user(server, "admin")["guid"]
+    assert all(set(g) == {"guid", "name", "owner_guid"} and g["owner_guid"] == admin for g in extra)
+    sizes = [len(state.members[g["guid"]]) for g in extra]
+    assert sizes[:3] == [1, 2, 3] and max(sizes) == 40
+    assert all(len(set(state.members[g["guid"]])) == len(state.members[g["guid"]]) for g in extra)
+    assert {m for g in extra for m in state.members[g["guid"]]} <= set(state.users)
+    assert StandIn(seed="bench", seed_options=options).state.members == state.members  # deterministic
+    # the option draws from a Random of its own: the rest of the seed is as without it
+    plain = StandIn(seed="bench", seed_options=dict(options, groups=0, audit=300)).state
+    assert plain.audit_logs == StandIn(seed="bench", seed_options=dict(options, audit=300)).state.audit_logs
+    with server:
+        listed = Client(server).ok("GET", "/__api__/v1/groups", params={"page_size": 500, "prefix": "EMEA Finance"})
+        assert {"EMEA Finance Analysts", "EMEA Finance Viewers 2"} <= {g["name"] for g in listed["results"]}
+        members = Client(server).ok("GET", f"/__api__/v1/groups/{extra[1]['guid']}/members")
+        assert len(members["results"]) == 2
+
+
+def test_content_listing_reads_the_callers_groups_not_per_item():
+    """Every item's app_role needs the caller's groups when a group is on its list: with 2,000 groups and 10,000
+    items, reading them per item made one listing take over 30 seconds."""
+    server = StandIn(seed="bench", seed_options={"content": 30, "groups": 50, "audit": 0, "usage": 0})
+    state = server.state
+    finance = next(g for g in state.groups.values() if g["name"] == "Finance")
+    for item in state.content.values():
+        state.add_permission(item, finance["guid"], "group", "viewer")
+    calls = []
+    groups_of = state.groups_of
+    state.groups_of = lambda guid: calls.append(guid) or groups_of(guid)
+    with server:
+        for who in ("admin", "victor"):
+            calls.clear()
+            listed = Client(server, who).ok("GET", "/__api__/v1/content")
+            # once for the listing (and once more for visible_content, for a non-administrator), never per item
+            assert len(listed) == 30 and set(calls) == {user(server, who)["guid"]} and len(calls) <= 2
+        assert {c["app_role"] for c in listed} == {"viewer"}  # victor is in Finance, on every item's list

@@ -245,7 +245,9 @@ def list_content(req):
     state = req.state
     items = [c for c in state.visible_content(req.user)
              if (not name or c["name"] == name) and (owner is None or c["owner_guid"] == owner)]
-    return 200, [state.content_out(c, req.user, req.base_url, include, req.settings["version_tuple"]) for c in items]
+    groups = state.groups_of(req.user["guid"])  # once for the listing (every item's app_role reads them)
+    return 200, [state.content_out(c, req.user, req.base_url, include, req.settings["version_tuple"], groups)
+                 for c in items]
 
 
 def get_content(req, guid):
@@ -402,12 +404,16 @@ def search_audit_logs(req):
     order = req.query.get("order") or "desc"
     if order not in ("asc", "desc"):
         raise bad_request("InvalidParameter", f"order must be asc or desc, got {order!r}.")
-    keep = search.parse(req.query.get("q", ""))
-    found = [e for e in req.state.audit_logs if keep(e)]
-    if order == "desc":
-        found.reverse()
-    page = offset_page(found, page_number, page_size)
-    return 200, {"total": page["total"], "results": [audit_out(e) for e in page["results"]]}
+    q = req.query.get("q", "")
+    keep = search.parse(q)  # checks the query even when it keeps every entry
+    # Without a query every entry matches: the page is a slice, not a filtered copy of the whole log per page.
+    found = [e for e in req.state.audit_logs if keep(e)] if q.strip() else req.state.audit_logs
+    start = (page_number - 1) * page_size
+    if order == "desc":  # newest first: the page is counted from the end
+        rows = found[max(0, len(found) - start - page_size):max(0, len(found) - start)][::-1]
+    else:
+        rows = found[start:start + page_size]
+    return 200, {"total": len(found), "results": [audit_out(e) for e in rows]}
 
 
 def audit_actions(req):

@@ -344,11 +344,11 @@ class State:
         self.permissions[record["guid"]] = []
         return record
 
-    def content_role(self, user, item):
-        """'owner', 'editor' (collaborator), 'viewer' or None for this user."""
+    def content_role(self, user, item, groups=None):
+        """'owner', 'editor' (collaborator), 'viewer' or None for this user; `groups`, the user's groups
+        (groups_of) when the caller asks about many items, is read only when a group is on the item's list."""
         if item["owner_guid"] == user["guid"]:
             return "owner"
-        groups = None
         best = None
         for perm in self.permissions[item["guid"]]:
             if perm["principal_type"] == "user":
@@ -376,7 +376,8 @@ class State:
     def visible_content(self, user):
         if user["user_role"] == "administrator":
             return list(self.content.values())
-        return [c for c in self.content.values() if self.content_role(user, c) is not None]
+        groups = self.groups_of(user["guid"])  # once, not per item: a server may have thousands of groups
+        return [c for c in self.content.values() if self.content_role(user, c, groups) is not None]
 
     def find_content(self, user, guid):
         """The item a user asked for: 400 malformed, 404 unknown, 403 not visible."""
@@ -394,9 +395,9 @@ class State:
             raise forbidden()
         return item
 
-    def content_out(self, item, user, base_url, include=(), version=None):
+    def content_out(self, item, user, base_url, include=(), version=None, groups=None):
         """A content item as a server of this version (a tuple; None: the newest) answers it; `include` as
-        its query says."""
+        its query says; `groups` as content_role takes it."""
         out = {"guid": item["guid"], "name": item["name"]}
         for field in CONTENT_DEFAULTS:
             if field == "bundle_id":
@@ -408,7 +409,7 @@ class State:
         out["dashboard_url"] = f"{base_url}/connect/#/apps/{item['guid']}"
         if "vanity_url" in include and item["guid"] in self.vanity_urls:
             out["vanity_url"] = base_url + self.vanity_urls[item["guid"]]
-        out["app_role"] = self.content_role(user, item) or "none"
+        out["app_role"] = self.content_role(user, item, groups) or "none"
         if "bookmarked" in include:
             out["bookmarked"] = False
         if "schedule" in include:

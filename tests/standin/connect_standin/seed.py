@@ -37,6 +37,13 @@ GROUPS = [
     ("Platform Team", ["admin", "grace", "svc-deploy"]),
     ("Leadership", ["grace", "victor", "frank"]),
 ]
+# The bench seed's extra groups are named "<region> <department> <team>" (2,080 names; a number follows beyond).
+GROUP_REGIONS = ["EMEA", "APAC", "Americas", "Nordics", "DACH", "Iberia", "Benelux", "LATAM"]
+GROUP_DEPARTMENTS = ["Finance", "Sales", "Marketing", "Engineering", "Data Science", "Operations", "HR", "Legal",
+                     "Research", "Support", "Product", "Security", "Analytics", "Supply Chain", "Procurement", "Risk",
+                     "Compliance", "Customer Success", "Clinical", "Actuarial"]
+GROUP_TEAMS = ["Analysts", "Leads", "Reviewers", "Publishers", "Viewers", "Admins", "Interns", "Contractors",
+               "Managers", "Modelers", "Reporting", "Platform", "On-call"]
 
 # owner, name, title, app_mode, access_type, extra fields
 DEMO_CONTENT = [
@@ -349,11 +356,13 @@ def _bench(state, rng, options):
     """Options: content (default 100, all owned by `owner`), audit (default
     1000), usage (default 1000 Shiny sessions and 1000 visits), owner
     (default "dave"), users (total number of users, default the 12 demo
-    people; extra ones are user00013... with every 10th a publisher).
+    people; extra ones are user00013... with every 10th a publisher),
+    groups (extra groups beside the 4 demo ones, default 0: "EMEA Finance
+    Analysts"...; group k has 1 + k % 40 members drawn from every user).
     Of the audit entries, min(50, audit // 100) are the rare action
     ``remove_application`` (by admin), evenly spread; the rest cycle through
     user_login, deploy_application, edit_application, add_application_permission."""
-    known = {"content", "audit", "usage", "owner", "users"}
+    known = {"content", "audit", "usage", "owner", "users", "groups"}
     if set(options) - known:
         raise ValueError(f"unknown bench options {sorted(set(options) - known)}; expected {sorted(known)}")
     n_content = int(options.get("content", 100))
@@ -364,6 +373,7 @@ def _bench(state, rng, options):
     for n in range(len(PEOPLE) + 1, int(options.get("users", 0)) + 1):
         state.add_user(f"user{n:05d}", "publisher" if n % 10 == 0 else "viewer", f"User{n:05d}", "Bench",
                        created=now - 300 * DAY, active=now - n % 200 * DAY)
+    _bench_groups(state, int(options.get("groups", 0)))
     owner = state.user_by_username(options.get("owner", "dave"))
     if owner is None:
         raise ValueError(f"unknown owner {options.get('owner')!r}")
@@ -420,3 +430,20 @@ def _bench(state, rng, options):
                                  "user_guid": user["guid"], "variant_key": None, "rendering_id": None,
                                  "bundle_id": item["bundle_id"], "time": when, "data_version": 3,
                                  "path": "/", "user_agent": USER_AGENTS[i % len(USER_AGENTS)]})
+
+
+def _bench_groups(state, count):
+    """`count` groups owned by admin, as _people adds the demo ones; members are sampled with a Random of their
+    own, so the option leaves every other draw of the seed as it was."""
+    rng = random.Random("bench-groups")
+    guids = list(state.users)
+    admin = state.user_by_username("admin")["guid"]
+    shape = (len(GROUP_REGIONS), len(GROUP_DEPARTMENTS), len(GROUP_TEAMS))
+    combinations = shape[0] * shape[1] * shape[2]
+    for k in range(count):
+        region, rest = divmod(k % combinations, shape[1] * shape[2])
+        department, team = divmod(rest, shape[2])
+        name = f"{GROUP_REGIONS[region]} {GROUP_DEPARTMENTS[department]} {GROUP_TEAMS[team]}"
+        if k >= combinations:
+            name += f" {k // combinations + 1}"
+        state.add_group(name, admin, rng.sample(guids, min(len(guids), 1 + k % 40)))

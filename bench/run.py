@@ -58,6 +58,7 @@ class Bench:
         self.sizes = sizes
         self.work = Path(work)
         self.results = {}
+        self.last_cpu = 0.0  # CPU seconds of the last tree() or peak_rss() run
 
     # -- helpers -------------------------------------------------------------------
 
@@ -87,7 +88,8 @@ class Bench:
         ansible-playbook's workers and modules); read from a child of this process, the figure would include this
         process's memory (the stand-in's data), which a child inherits at fork."""
         wrapper = ("import pathlib, resource, subprocess, sys; code = subprocess.run(sys.argv[2:]).returncode; "
-                   "pathlib.Path(sys.argv[1]).write_text(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+                   "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+                   "pathlib.Path(sys.argv[1]).write_text('%d %f' % (usage.ru_maxrss, usage.ru_utime + usage.ru_stime)); "
                    "sys.exit(code)")
         rss = self.work / "tree.rss"
         with open(self.work / "tree.out", "w+") as out:
@@ -100,7 +102,9 @@ class Bench:
             text = out.read()
         if proc.returncode != 0:
             raise SystemExit("%s failed:\n%s" % (" ".join(map(str, cmd)), text[-6000:]))
-        return elapsed, text, int(rss.read_text()) / 1024.0  # KiB -> MiB
+        peak, cpu = rss.read_text().split()
+        self.last_cpu = float(cpu)  # CPU seconds of the whole tree (user + system)
+        return elapsed, text, int(peak) / 1024.0  # KiB -> MiB
 
     def playbook(self, server, text, extra_vars=None, runner=None):
         """Run a play; runner(cmd, env) is timed (the default) or tree (that also reports the peak memory)."""
@@ -582,12 +586,15 @@ class Bench:
         path = self.work / "args.json"
         path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, server=server.url, api_key=server.keys["admin"])}))
         wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
-                   "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+                   "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+                   "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)")
         proc = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m",
                                "ansible_collections.posit.connect.plugins.modules." + module, str(path)],
                               cwd=str(COLLECTIONS), capture_output=True, text=True, check=False)
         assert proc.returncode == 0, "%s failed: %s" % (module, proc.stderr[-2000:])
-        return int(proc.stdout.split()[-1]) / 1024.0  # KiB -> MiB
+        peak, cpu = proc.stdout.split()[-2:]
+        self.last_cpu = float(cpu)  # CPU seconds of the module (user + system)
+        return int(peak) / 1024.0  # KiB -> MiB
 
     # -- packages -----------------------------------------------------------------------
 
@@ -943,11 +950,14 @@ class Bench:
         measured = {}
         for key, _label, _concurrency, _memory in self.SCALE_SCENARIOS:
             server.clear_log()
+            standin_cpu = time.process_time()  # this process's CPU: the stand-in's threads answering
             seconds, _out, rss = runs[key]()
+            standin_cpu = time.process_time() - standin_cpu
             log = server.requests
             per_item = sum(1 for entry in log if GUID_SEGMENT.search(entry["path"]))
             measured[key] = dict(seconds=seconds, rss=rss, requests=len(log), per_item=per_item,
-                                 sequential=len(log) - per_item, writes=len(server.writes()))
+                                 sequential=len(log) - per_item, writes=len(server.writes()),
+                                 cpu=self.last_cpu, standin_cpu=standin_cpu)
             if key == "offboarding":
                 measured[key]["by_kind"] = self.offboard_requests(log, bob)
         assert not any(p["principal_guid"] == bob for ps in state.permissions.values() for p in ps)
@@ -989,7 +999,9 @@ class Bench:
             rows.append(dict(key=key, label=label, concurrency=concurrency, memory=memory, seconds=run["seconds"],
                              requests=run["requests"], sequential=run["sequential"], per_item=run["per_item"],
                              writes=run["writes"], fixed=base["seconds"], bound=bound, ratio=run["seconds"] / bound,
-                             rss=run["rss"], rss_tenth=small["runs"][key]["rss"], memory_ratio=memory_ratio))
+                             rss=run["rss"], rss_tenth=small["runs"][key]["rss"], memory_ratio=memory_ratio,
+                             cpu=run["cpu"], standin_cpu=run["standin_cpu"],
+                             busy=(run["cpu"] + run["standin_cpu"]) / (run["seconds"] * (os.cpu_count() or 1))))
             checks.append(("%s: wall / bound" % key, run["seconds"] / bound, "<= 1.25", run["seconds"] / bound <= 1.25))
             checks.append(("%s: peak memory at %d items / at %d items" % (key, big["items"], small["items"]), memory_ratio,
                            "<= 1.3", memory_ratio <= 1.3))
@@ -1017,6 +1029,11 @@ class Bench:
                r["writes"], "%.2f" % r["fixed"], "%.2f" % r["bound"], "%.2fx" % r["ratio"],
                "%.1f (%s)" % (r["rss"], r["memory"]), "%.1f" % r["rss_tenth"], "%.2fx" % r["memory_ratio"])
               for r in s["rows"]]),
+            # The bound counts latency only. Here the stand-in answers on the same machine, so its CPU and the
+            # role's share the cores: a run that keeps them busy is bound by this machine's CPU, not by the requests.
+            (None, ["scenario", "CPU s of the role or module", "CPU s of the stand-in",
+                    "cores busy (both CPU / (wall x %d cores))" % (os.cpu_count() or 1)],
+             [(r["key"], "%.1f" % r["cpu"], "%.1f" % r["standin_cpu"], "%.0f%%" % (100 * r["busy"])) for r in s["rows"]]),
             (None, ["offboarding's per-item requests", "sent", "in the bound"],
              [(kind.replace("_", " "), s["offboarding"]["sent"][kind], count)
               for kind, count in s["offboarding"]["expected"].items()]),

@@ -154,7 +154,11 @@ def test_search_without_a_query_pages_by_slicing(monkeypatch):
     ids = [e["id"] for e in server.state.audit_logs]
     tested = []
     parse = search.parse
-    monkeypatch.setattr(search, "parse", lambda q: (lambda keep: lambda e: tested.append(1) or keep(e))(parse(q)))
+    def counting_parse(query):
+        keep = parse(query)
+        return lambda entry: tested.append(1) or keep(entry)
+
+    monkeypatch.setattr(search, "parse", counting_parse)
     with server:
         admin = Client(server)
         for order, expected in (("desc", ids[::-1]), ("asc", ids)):

@@ -154,6 +154,7 @@ def test_search_without_a_query_pages_by_slicing(monkeypatch):
     ids = [e["id"] for e in server.state.audit_logs]
     tested = []
     parse = search.parse
+
     def counting_parse(query):
         keep = parse(query)
         return lambda entry: tested.append(1) or keep(entry)

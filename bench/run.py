@@ -952,6 +952,7 @@ class Bench:
             handoff=lambda: self.playbook(server, self.ROLE, dict(connect_handoff_from="dave", connect_handoff_to="alice"),
                                           runner=self.tree),
         )
+        floor = self.listing_rss(server)  # before the scenarios change the server
         measured = {}
         for key, _label, _concurrency, _memory in self.SCALE_SCENARIOS:
             server.clear_log()
@@ -968,7 +969,21 @@ class Bench:
         assert not any(p["principal_guid"] == bob for ps in state.permissions.values() for p in ps)
         assert state.users[bob]["locked"] and not state.groups_of(bob) and len(self.owned(server, "alice")) == n
         server.stop()
-        return dict(counts, runs=measured, expected=expected)
+        return dict(counts, runs=measured, expected=expected, floor=floor)
+
+    @staticmethod
+    def listing_rss(server):
+        """The memory floor of any client that lists the server's content: the peak RSS (MiB) of a bare Python
+        process that imports requests and parses one GET of /v1/content (Connect does not page that listing), and the
+        listing's size in MiB."""
+        script = ("import resource, sys, requests; r = requests.get(sys.argv[1] + '/__api__/v1/content', "
+                  "headers={'Authorization': 'Key ' + sys.argv[2]}, timeout=600); r.raise_for_status(); items = r.json(); "
+                  "print(len(items), len(r.content), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        proc = subprocess.run([sys.executable, "-c", script, server.url, server.keys["admin"]], capture_output=True,
+                              text=True, check=True)
+        count, size, peak = (int(value) for value in proc.stdout.split())
+        assert count == len(server.state.content), "the bare listing missed items"
+        return dict(rss=peak / 1024.0, mib=size / 1048576.0)
 
     @staticmethod
     def offboard_requests(log, bob):
@@ -1018,6 +1033,7 @@ class Bench:
             full=dict((key, big[key]) for key in ("items", "users", "groups", "audit")),
             tenth=dict((key, small[key]) for key in ("items", "users", "groups", "audit")), rows=rows, checks=checks,
             offboarding=dict(expected=big["expected"], sent=offboarding["by_kind"]),
+            floor=dict(full=big["floor"], tenth=small["floor"]),
             runs=dict(full=big["runs"], tenth=small["runs"], fixed=fixed))
 
     def _tables_scale(self, s):
@@ -1039,6 +1055,12 @@ class Bench:
             (None, ["scenario", "CPU s of the role or module", "CPU s of the stand-in",
                     "cores busy (both CPU / (wall x %d cores))" % (os.cpu_count() or 1)],
              [(r["key"], "%.1f" % r["cpu"], "%.1f" % r["standin_cpu"], "%.0f%%" % (100 * r["busy"])) for r in s["rows"]]),
+            # Connect's /v1/content is one unpaged answer: whoever lists the content holds all of it at once.
+            (None, ["the memory floor of listing the content", "listing MiB", "peak MiB at %d items" % full["items"],
+                    "at %d items" % tenth["items"], "ratio"],
+             [("a bare Python process: requests, one GET of /v1/content, parsed",
+               "%.1f" % s["floor"]["full"]["mib"], "%.1f" % s["floor"]["full"]["rss"], "%.1f" % s["floor"]["tenth"]["rss"],
+               "%.2fx" % (s["floor"]["full"]["rss"] / s["floor"]["tenth"]["rss"]))]),
             (None, ["offboarding's per-item requests", "sent", "in the bound"],
              [(kind.replace("_", " "), s["offboarding"]["sent"][kind], count)
               for kind, count in s["offboarding"]["expected"].items()]),

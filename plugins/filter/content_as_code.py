@@ -187,6 +187,16 @@ def cac_drift(results, spec=None):
     return rows
 
 
+def cac_principal_types(content):
+    """The principal types ('user', 'group') that the ACLs of a server's content (connect_content_info with include
+    permissions) name: export reads the users, or the groups, only when an ACL names one."""
+    found = set()
+    for record in content or []:
+        for entry in record.get("permissions") or []:
+            found.add(entry.get("principal_type"))
+    return sorted(kind for kind in found if kind)
+
+
 def _vanity_path(item):
     return vanity_path(item.get("vanity_url"), server_root(item.get("content_url")))
 
@@ -215,41 +225,48 @@ def cac_export(content, users=None, groups=None, tags=None):
         unwritten = []
         settings = {}
         for field in sorted(WRITABLE_FIELDS):
-            if field in ("name", "owner_guid") or field not in record or record[field] == DEFAULTS[field]:
+            if field in ("name", "owner_guid") or field not in record:
                 continue
-            if field in FIELD_CHOICES and record[field] not in FIELD_CHOICES[field]:
+            value = record[field]  # read once: each read of a registered result is templated again
+            if value == DEFAULTS[field]:
+                continue
+            if field in FIELD_CHOICES and value not in FIELD_CHOICES[field]:
                 continue  # assigned by Connect on deployment (e.g. content_category 'site'), not writable
-            if field == "title" and not TITLE_LENGTH[0] <= len(record[field]) <= TITLE_LENGTH[1]:
-                unwritten.append(dict(field="title", value=record[field], reason=(
+            if field == "title" and not TITLE_LENGTH[0] <= len(value) <= TITLE_LENGTH[1]:
+                unwritten.append(dict(field="title", value=value, reason=(
                     "Connect refuses titles shorter than %d or longer than %d characters, so a spec cannot set it; "
                     "the title is left unmanaged" % TITLE_LENGTH)))
                 continue
             if field in OPTION_OF:
-                item[field] = record[field]
+                item[field] = value
             else:
-                settings[field] = record[field]
+                settings[field] = value
         if settings:
             item["settings"] = settings
         if item_tags:
             item["tags"] = item_tags
-        if _vanity_path(record):
-            item["vanity_url"] = _vanity_path(record)
+        vanity = _vanity_path(record)
+        if vanity:
+            item["vanity_url"] = vanity
         permissions = []
         for entry in record.get("permissions") or []:
             group = entry["principal_type"] == "group"
             names = group_names if group else user_names
-            shown = dict(principal=names.get(entry["principal_guid"], entry["principal_guid"]))
+            guid, role = entry["principal_guid"], entry.get("role")
+            shown = dict(principal=names.get(guid, guid))
             if group:
                 shown["principal_type"] = "group"
-            if entry.get("role") != "viewer":
-                shown["role"] = entry["role"]
+            if role != "viewer":
+                shown["role"] = role
             permissions.append(shown)
         if permissions:
             item["permissions"] = sorted(permissions, key=lambda e: (e.get("principal_type", "user"), e["principal"]))
-        if record.get("oauth_integrations"):
-            item["oauth_integrations"] = sorted(record["oauth_integrations"])
-        if _schedules(record):
-            item["schedules"] = _schedules(record)
+        integrations = record.get("oauth_integrations")
+        if integrations:
+            item["oauth_integrations"] = sorted(integrations)
+        schedules = _schedules(record)
+        if schedules:
+            item["schedules"] = schedules
         names = sorted(record.get("environment") or [])
         unwritten.extend(dict(field="environment", value=name, reason=(
             "an environment variable name that holds a line break or a control character is not written into the "
@@ -262,12 +279,18 @@ def cac_export(content, users=None, groups=None, tags=None):
     return sorted(items, key=lambda i: (str(i["owner"]), i["name"]))
 
 
-class _SpecDumper(yaml.SafeDumper):
+# libyaml's emitter and parser when PyYAML has them (the pure-Python ones take most of an export's CPU at 10,000
+# items); the representers and constructors below are the same Python code either way.
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecDumper(_BaseDumper):
     """Writes the spec: text that holds a template's opening (`{`) is tagged !unsafe, so that reading the spec as
     a vars file keeps it literally; text that is not one printable line is double-quoted (escaped, one line)."""
 
 
-class _SpecLoader(yaml.SafeLoader):
+class _SpecLoader(_BaseLoader):
     """Reads what _SpecDumper wrote, for export's check that the spec reads back as exported."""
 
 
@@ -468,4 +491,5 @@ class FilterModule(object):
                     cac_export_environments=cac_export_environments,
                     cac_export_integrations=cac_export_integrations,
                     cac_md=cac_md, cac_prune=cac_prune, cac_absent=cac_absent, cac_prune_rows=cac_prune_rows,
-                    cac_content_items=cac_content_items, cac_schedule_drift=cac_schedule_drift)
+                    cac_content_items=cac_content_items, cac_schedule_drift=cac_schedule_drift,
+                    cac_principal_types=cac_principal_types)

@@ -106,7 +106,7 @@ def _item_problems(spec, where):
     """What is wrong with a spec's content items."""
     if not isinstance(spec, list):
         return ["%s must be a list of content items, got %s." % (where, _type_name(spec))]
-    problems, taken = [], {}
+    problems, taken, named = [], {}, {}  # named: the first item of each name, whatever its owner
     for index, item in enumerate(spec):
         entry = "%s[%d]" % (where, index)
         if not isinstance(item, dict):
@@ -132,13 +132,15 @@ def _item_problems(spec, where):
         if guid:
             clash = taken.get(key)
         elif owner is None:  # selects the one item of that name, whoever owns it
-            clash = next((label for other, label in taken.items() if other[:2] == ("name", name)), None)
+            clash = named.get(name)
         else:
             clash = taken.get(key) or taken.get(("name", name, None))
         if clash:
             problems.append("%s selects the same content item as %s (%s); list each item once, or give each its owner."
                             % (entry, clash, "guid %s" % guid if guid else "name %r" % name))
         taken.setdefault(key, "items[%d]" % index)
+        if not guid:
+            named.setdefault(name, "items[%d]" % index)
     return problems
 
 
@@ -422,16 +424,25 @@ def _schedules(record):
     return shown
 
 
-def _record_of(content, item):
-    """The server record (connect_content_info with include owner) a spec item selects, by guid or name and owner."""
+def _records_by_selection(content):
+    """The server records (connect_content_info with include owner) by what a spec item selects them with: the
+    lowercase guid, (name, owner's username) and name; the first record of each, as the content lists them."""
+    by_guid, by_owner, by_name = {}, {}, {}
     for record in content or []:
-        if item.get("guid"):
-            if (record.get("guid") or "").lower() == item["guid"].lower():
-                return record
-        elif record.get("name") == item.get("name") and (
-                item.get("owner") is None or (record.get("owner") or {}).get("username") == item["owner"]):
-            return record
-    return None
+        by_guid.setdefault((record.get("guid") or "").lower(), record)
+        by_owner.setdefault((record.get("name"), (record.get("owner") or {}).get("username")), record)
+        by_name.setdefault(record.get("name"), record)
+    return by_guid, by_owner, by_name
+
+
+def _record_of(records, item):
+    """The server record a spec item selects, by guid or name and owner (records: _records_by_selection)."""
+    by_guid, by_owner, by_name = records
+    if item.get("guid"):
+        return by_guid.get(item["guid"].lower())
+    if item.get("owner") is None:
+        return by_name.get(item.get("name"))
+    return by_owner.get((item.get("name"), item["owner"]))
 
 
 def cac_content_items(items):
@@ -447,12 +458,13 @@ def _json(value):
 def cac_schedule_drift(content, spec=None, applied=False):
     """One drift row per spec item whose `schedules:` differ from the server's (connect_content_info with include
     owner and schedule). Nothing applies them: in apply the row's status says so."""
-    rows = []
+    rows, records = [], None
     for index, item in enumerate(spec or []):
         if not isinstance(item, dict) or "schedules" not in item:
             continue
         wanted = item.get("schedules") or []
-        record = _record_of(content, item) or {}
+        records = records or _records_by_selection(content)
+        record = _record_of(records, item) or {}
         found = _schedules(record) if record else []
         if found == wanted:
             continue

@@ -259,3 +259,32 @@ def test_principal_types_names_the_kinds_the_acls_name():
     assert cac_principal_types([record(permissions=[group]), record(permissions=[user, group])]) == ["group", "user"]
     assert cac_principal_types([record(permissions=[]), record(permissions=[dict(principal_guid="x")])]) == []
     assert cac_principal_types(None) == []
+
+
+def test_ten_thousand_items_without_owner_are_checked_in_linear_time():
+    """An item without owner was compared with every item before it (issue 29: 10,000 items took minutes)."""
+    import time
+
+    spec = [dict(name="item-%05d" % n) for n in range(20000)] + [dict(name="item-00007", owner="erin")]
+    start = time.perf_counter()
+    problems = cac_problems({"items": spec}, "f")
+    assert time.perf_counter() - start < 2
+    assert problems == ["f: items[20000] selects the same content item as items[7] (name 'item-00007'); list each "
+                        "item once, or give each its owner."]
+    assert cac_problems([dict(name="a", owner="x"), dict(guid="G"), dict(name="a")], "s") == [
+        "s[2] selects the same content item as items[0] (name 'a'); list each item once, or give each its owner."]
+
+
+def test_the_schedules_of_ten_thousand_items_are_compared_in_linear_time():
+    """Each spec item's record was looked for in the whole listing (issue 29)."""
+    import time
+
+    content = [dict(scheduled(), guid="g-%05d" % n, name="item-%05d" % n, owner={"username": "erin"})
+               for n in range(10000)]
+    wanted = cac_export(content[:1])[0]["schedules"]
+    spec = [dict(name="item-%05d" % n, owner="erin", schedules=wanted) for n in range(10000)]
+    spec += [dict(guid="G-00003", schedules=[]), dict(name="item-00004", schedules=[]), dict(name="new", schedules=[])]
+    start = time.perf_counter()
+    rows = cac_schedule_drift(content, spec)
+    assert time.perf_counter() - start < 3
+    assert [(row["index"], row["guid"]) for row in rows] == [(10000, "g-00003"), (10001, "g-00004")]

@@ -106,7 +106,7 @@ def _item_problems(spec, where):
     """What is wrong with a spec's content items."""
     if not isinstance(spec, list):
         return ["%s must be a list of content items, got %s." % (where, _type_name(spec))]
-    problems, taken = [], {}
+    problems, taken, named = [], {}, {}  # named: the first item of each name, whatever its owner
     for index, item in enumerate(spec):
         entry = "%s[%d]" % (where, index)
         if not isinstance(item, dict):
@@ -132,13 +132,15 @@ def _item_problems(spec, where):
         if guid:
             clash = taken.get(key)
         elif owner is None:  # selects the one item of that name, whoever owns it
-            clash = next((label for other, label in taken.items() if other[:2] == ("name", name)), None)
+            clash = named.get(name)
         else:
             clash = taken.get(key) or taken.get(("name", name, None))
         if clash:
             problems.append("%s selects the same content item as %s (%s); list each item once, or give each its owner."
                             % (entry, clash, "guid %s" % guid if guid else "name %r" % name))
         taken.setdefault(key, "items[%d]" % index)
+        if not guid:
+            named.setdefault(name, "items[%d]" % index)
     return problems
 
 
@@ -187,6 +189,16 @@ def cac_drift(results, spec=None):
     return rows
 
 
+def cac_principal_types(content):
+    """The principal types ('user', 'group') that the ACLs of a server's content (connect_content_info with include
+    permissions) name: export reads the users, or the groups, only when an ACL names one."""
+    found = set()
+    for record in content or []:
+        for entry in record.get("permissions") or []:
+            found.add(entry.get("principal_type"))
+    return sorted(kind for kind in found if kind)
+
+
 def _vanity_path(item):
     return vanity_path(item.get("vanity_url"), server_root(item.get("content_url")))
 
@@ -215,41 +227,48 @@ def cac_export(content, users=None, groups=None, tags=None):
         unwritten = []
         settings = {}
         for field in sorted(WRITABLE_FIELDS):
-            if field in ("name", "owner_guid") or field not in record or record[field] == DEFAULTS[field]:
+            if field in ("name", "owner_guid") or field not in record:
                 continue
-            if field in FIELD_CHOICES and record[field] not in FIELD_CHOICES[field]:
+            value = record[field]  # read once: each read of a registered result is templated again
+            if value == DEFAULTS[field]:
+                continue
+            if field in FIELD_CHOICES and value not in FIELD_CHOICES[field]:
                 continue  # assigned by Connect on deployment (e.g. content_category 'site'), not writable
-            if field == "title" and not TITLE_LENGTH[0] <= len(record[field]) <= TITLE_LENGTH[1]:
-                unwritten.append(dict(field="title", value=record[field], reason=(
+            if field == "title" and not TITLE_LENGTH[0] <= len(value) <= TITLE_LENGTH[1]:
+                unwritten.append(dict(field="title", value=value, reason=(
                     "Connect refuses titles shorter than %d or longer than %d characters, so a spec cannot set it; "
                     "the title is left unmanaged" % TITLE_LENGTH)))
                 continue
             if field in OPTION_OF:
-                item[field] = record[field]
+                item[field] = value
             else:
-                settings[field] = record[field]
+                settings[field] = value
         if settings:
             item["settings"] = settings
         if item_tags:
             item["tags"] = item_tags
-        if _vanity_path(record):
-            item["vanity_url"] = _vanity_path(record)
+        vanity = _vanity_path(record)
+        if vanity:
+            item["vanity_url"] = vanity
         permissions = []
         for entry in record.get("permissions") or []:
             group = entry["principal_type"] == "group"
             names = group_names if group else user_names
-            shown = dict(principal=names.get(entry["principal_guid"], entry["principal_guid"]))
+            guid, role = entry["principal_guid"], entry.get("role")
+            shown = dict(principal=names.get(guid, guid))
             if group:
                 shown["principal_type"] = "group"
-            if entry.get("role") != "viewer":
-                shown["role"] = entry["role"]
+            if role != "viewer":
+                shown["role"] = role
             permissions.append(shown)
         if permissions:
             item["permissions"] = sorted(permissions, key=lambda e: (e.get("principal_type", "user"), e["principal"]))
-        if record.get("oauth_integrations"):
-            item["oauth_integrations"] = sorted(record["oauth_integrations"])
-        if _schedules(record):
-            item["schedules"] = _schedules(record)
+        integrations = record.get("oauth_integrations")
+        if integrations:
+            item["oauth_integrations"] = sorted(integrations)
+        schedules = _schedules(record)
+        if schedules:
+            item["schedules"] = schedules
         names = sorted(record.get("environment") or [])
         unwritten.extend(dict(field="environment", value=name, reason=(
             "an environment variable name that holds a line break or a control character is not written into the "
@@ -262,12 +281,18 @@ def cac_export(content, users=None, groups=None, tags=None):
     return sorted(items, key=lambda i: (str(i["owner"]), i["name"]))
 
 
-class _SpecDumper(yaml.SafeDumper):
+# libyaml's emitter and parser when PyYAML has them (the pure-Python ones take most of an export's CPU at 10,000
+# items); the representers and constructors below are the same Python code either way.
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecDumper(_BaseDumper):
     """Writes the spec: text that holds a template's opening (`{`) is tagged !unsafe, so that reading the spec as
     a vars file keeps it literally; text that is not one printable line is double-quoted (escaped, one line)."""
 
 
-class _SpecLoader(yaml.SafeLoader):
+class _SpecLoader(_BaseLoader):
     """Reads what _SpecDumper wrote, for export's check that the spec reads back as exported."""
 
 
@@ -399,16 +424,25 @@ def _schedules(record):
     return shown
 
 
-def _record_of(content, item):
-    """The server record (connect_content_info with include owner) a spec item selects, by guid or name and owner."""
+def _records_by_selection(content):
+    """The server records (connect_content_info with include owner) by what a spec item selects them with: the
+    lowercase guid, (name, owner's username) and name; the first record of each, as the content lists them."""
+    by_guid, by_owner, by_name = {}, {}, {}
     for record in content or []:
-        if item.get("guid"):
-            if (record.get("guid") or "").lower() == item["guid"].lower():
-                return record
-        elif record.get("name") == item.get("name") and (
-                item.get("owner") is None or (record.get("owner") or {}).get("username") == item["owner"]):
-            return record
-    return None
+        by_guid.setdefault((record.get("guid") or "").lower(), record)
+        by_owner.setdefault((record.get("name"), (record.get("owner") or {}).get("username")), record)
+        by_name.setdefault(record.get("name"), record)
+    return by_guid, by_owner, by_name
+
+
+def _record_of(records, item):
+    """The server record a spec item selects, by guid or name and owner (records: _records_by_selection)."""
+    by_guid, by_owner, by_name = records
+    if item.get("guid"):
+        return by_guid.get(item["guid"].lower())
+    if item.get("owner") is None:
+        return by_name.get(item.get("name"))
+    return by_owner.get((item.get("name"), item["owner"]))
 
 
 def cac_content_items(items):
@@ -424,12 +458,13 @@ def _json(value):
 def cac_schedule_drift(content, spec=None, applied=False):
     """One drift row per spec item whose `schedules:` differ from the server's (connect_content_info with include
     owner and schedule). Nothing applies them: in apply the row's status says so."""
-    rows = []
+    rows, records = [], None
     for index, item in enumerate(spec or []):
         if not isinstance(item, dict) or "schedules" not in item:
             continue
         wanted = item.get("schedules") or []
-        record = _record_of(content, item) or {}
+        records = records or _records_by_selection(content)
+        record = _record_of(records, item) or {}
         found = _schedules(record) if record else []
         if found == wanted:
             continue
@@ -468,4 +503,5 @@ class FilterModule(object):
                     cac_export_environments=cac_export_environments,
                     cac_export_integrations=cac_export_integrations,
                     cac_md=cac_md, cac_prune=cac_prune, cac_absent=cac_absent, cac_prune_rows=cac_prune_rows,
-                    cac_content_items=cac_content_items, cac_schedule_drift=cac_schedule_drift)
+                    cac_content_items=cac_content_items, cac_schedule_drift=cac_schedule_drift,
+                    cac_principal_types=cac_principal_types)

@@ -222,3 +222,69 @@ def test_integrations_export_without_secrets_and_read_back_with_a_comment():
                         "f: integrations[2] gives no integration name: give each OAuth integration its `name`."]
     assert cac_problems(dict(items=[], integrations="x"), "f") == [
         "f: integrations must be a list of OAuth integrations, got a string."]
+
+
+def test_the_spec_is_written_and_read_back_by_libyaml_when_pyyaml_has_it():
+    """At 10,000 items the pure-Python emitter and parser took most of an export's CPU (issue 29)."""
+    from ansible_collections.posit.connect.plugins.filter import content_as_code
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML without libyaml")
+    assert issubclass(content_as_code._SpecDumper, yaml.CSafeDumper)
+    assert issubclass(content_as_code._SpecLoader, yaml.CSafeLoader)
+
+
+@pytest.mark.parametrize("text", HOSTILE + ["x%sy" % b for b in BREAKS] + ["Dept/{{ lookup('pipe','id') }}", "é漢字😀",
+                                                                            "{a", "[x]", "x #y", "? q"])
+def test_the_spec_reads_back_through_ansibles_own_loader(text):
+    """What libyaml's emitter writes (plain `!unsafe Dept/{{ x }}`, escaped characters beyond the BMP) is what
+    include_vars reads: the same text, and the templated-looking text still tagged !unsafe."""
+    from ansible.parsing.utils.yaml import from_yaml
+    from ansible.template import is_trusted_as_template, trust_as_template
+
+    items = cac_export([record(title="Title " + text, description=text, tags=[dict(path=text)] if text else [])])
+    spec = cac_spec_yaml(items)
+    read = from_yaml(trust_as_template(spec))["items"][0]  # include_vars trusts the file's text as a template
+    assert read["description" if text else "title"] == (text or "Title ")
+    assert read.get("tags", []) == ([text] if text else [])
+    assert not any(is_trusted_as_template(value) for value in [read["title"]] + read.get("tags", []) if "{" in value)
+
+
+def test_principal_types_names_the_kinds_the_acls_name():
+    from ansible_collections.posit.connect.plugins.filter.content_as_code import cac_principal_types
+
+    user = dict(principal_guid="u-1", principal_type="user", role="viewer")
+    group = dict(principal_guid="g-1", principal_type="group", role="owner")
+    assert cac_principal_types([record(permissions=[user]), record(permissions=None), record()]) == ["user"]
+    assert cac_principal_types([record(permissions=[group]), record(permissions=[user, group])]) == ["group", "user"]
+    assert cac_principal_types([record(permissions=[]), record(permissions=[dict(principal_guid="x")])]) == []
+    assert cac_principal_types(None) == []
+
+
+def test_ten_thousand_items_without_owner_are_checked_in_linear_time():
+    """An item without owner was compared with every item before it (issue 29: 10,000 items took minutes)."""
+    import time
+
+    spec = [dict(name="item-%05d" % n) for n in range(20000)] + [dict(name="item-00007", owner="erin")]
+    start = time.perf_counter()
+    problems = cac_problems({"items": spec}, "f")
+    assert time.perf_counter() - start < 2
+    assert problems == ["f: items[20000] selects the same content item as items[7] (name 'item-00007'); list each "
+                        "item once, or give each its owner."]
+    assert cac_problems([dict(name="a", owner="x"), dict(guid="G"), dict(name="a")], "s") == [
+        "s[2] selects the same content item as items[0] (name 'a'); list each item once, or give each its owner."]
+
+
+def test_the_schedules_of_ten_thousand_items_are_compared_in_linear_time():
+    """Each spec item's record was looked for in the whole listing (issue 29)."""
+    import time
+
+    content = [dict(scheduled(), guid="g-%05d" % n, name="item-%05d" % n, owner={"username": "erin"})
+               for n in range(10000)]
+    wanted = cac_export(content[:1])[0]["schedules"]
+    spec = [dict(name="item-%05d" % n, owner="erin", schedules=wanted) for n in range(10000)]
+    spec += [dict(guid="G-00003", schedules=[]), dict(name="item-00004", schedules=[]), dict(name="new", schedules=[])]
+    start = time.perf_counter()
+    rows = cac_schedule_drift(content, spec)
+    assert time.perf_counter() - start < 3
+    assert [(row["index"], row["guid"]) for row in rows] == [(10000, "g-00003"), (10001, "g-00004")]

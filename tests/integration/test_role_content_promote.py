@@ -13,13 +13,24 @@ from connect_standin import StandIn
 SOURCE_VERSION, TARGET_VERSION = "2024.06.0", "2025.09.0"
 
 
-@pytest.fixture(scope="module")
-def servers():
+def server_pair():
+    """A source and a target of different versions; a user that only the source has."""
     source, target = StandIn(version=SOURCE_VERSION).start(), StandIn(version=TARGET_VERSION).start()
     source.add_user("sourceonly", "viewer")
     yield source, target
     source.stop()
     target.stop()
+
+
+@pytest.fixture(scope="module")
+def servers():
+    yield from server_pair()
+
+
+@pytest.fixture(scope="module")
+def unpromoted_servers():
+    """A pair of its own for the test of every way of asking for check mode: the tests of `servers` promote."""
+    yield from server_pair()
 
 
 def site(root, text):
@@ -130,6 +141,19 @@ def writes(*servers):
     return [(e["method"], e["path"]) for server in servers for e in server.writes()]
 
 
+def would_promote(facts, servers, before):
+    """Each run (name -> its connect_promote fact) reports the promotion it would make, and none wrote anything."""
+    source, target = servers
+    for kind, fact in facts.items():
+        item = fact["items"][0]
+        assert item["uploaded"] is True and int(fact["changed"]) == 1, kind
+        assert (item["tags"], item["tags_created"], item["vanity_url"]) == (["Promo/Quarterly"], ["Promo/Quarterly"], "/kpi/"), kind
+        assert (item["environment_set"], item["environment_to_provide"]) == (["DB_PASSWORD"], ["API_TOKEN"]), kind
+    assert writes(source, target) == []
+    assert len(target.state.content) == before
+    assert not [t for t in target.state.tags.values() if t["name"] in ("Promo", "Quarterly")]
+
+
 def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     source, target = servers
     seed(playbook, servers, tmp_path)
@@ -143,16 +167,7 @@ def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     assert "connect_promote_create_tags" in run.stdout
     assert writes(source, target) == [] and len(target.state.content) == before
 
-    facts = promote(playbook, servers, check=True)
-    facts.update(promote(playbook, servers, plays=DRY_RUNS))
-    for kind, fact in facts.items():
-        item = fact["items"][0]
-        assert item["uploaded"] is True and int(fact["changed"]) == 1, kind
-        assert (item["tags"], item["tags_created"], item["vanity_url"]) == (["Promo/Quarterly"], ["Promo/Quarterly"], "/kpi/"), kind
-        assert (item["environment_set"], item["environment_to_provide"]) == (["DB_PASSWORD"], ["API_TOKEN"]), kind
-    assert writes(source, target) == []
-    assert len(target.state.content) == before
-    assert not [t for t in target.state.tags.values() if t["name"] in ("Promo", "Quarterly")]
+    would_promote(promote(playbook, servers, check=True), servers, before)
 
     item = promote(playbook, servers)["real"]["items"][0]
     src = next(c for c in source.state.content.values() if c["name"] == "kpi-board")
@@ -180,6 +195,16 @@ def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     assert item["uploaded"] is False and item["changed"] is False
     assert writes(source, target) == []
     assert not [e for e in source.requests if e["path"].endswith("/download")]
+
+
+def test_every_way_of_asking_for_check_mode_and_the_dry_run_write_nothing(unpromoted_servers, playbook, tmp_path):
+    # check_mode on the play, on the block, through include_role's apply, and connect_promote_dry_run, one play each
+    # (--check: test_promote_then_nothing_to_upload, which the older ansible-cores run too).
+    source, target = unpromoted_servers
+    seed(playbook, unpromoted_servers, tmp_path)
+    source.clear_log()
+    target.clear_log()
+    would_promote(promote(playbook, unpromoted_servers, plays=DRY_RUNS), unpromoted_servers, len(target.state.content))
 
 
 def test_the_api_keys_and_environment_values_never_show(servers, playbook, tmp_path):

@@ -29,7 +29,8 @@ def servers():
 
 @pytest.fixture(scope="module")
 def unpromoted_servers():
-    """A pair of its own for the test of every way of asking for check mode: the tests of `servers` promote."""
+    """A pair of its own for a test that needs the target without the promotion: pytest-xdist's worksteal may run a
+    test after a later one of the same module on the same worker (a stolen test), so no test relies on the order."""
     yield from server_pair()
 
 
@@ -154,6 +155,18 @@ def would_promote(facts, servers, before):
     assert not [t for t in target.state.tags.values() if t["name"] in ("Promo", "Quarterly")]
 
 
+def test_every_way_of_asking_for_check_mode_and_the_dry_run_write_nothing(unpromoted_servers, playbook, tmp_path):
+    # check_mode on the play, on the block, through include_role's apply, and connect_promote_dry_run, one play each
+    # (--check: test_promote_then_nothing_to_upload, which the older ansible-cores run too).
+    servers = unpromoted_servers
+    source, target = servers
+    seed(playbook, servers, tmp_path)
+    source.clear_log()
+    target.clear_log()
+    before = len(target.state.content)
+    would_promote(promote(playbook, servers, plays=DRY_RUNS), servers, before)
+
+
 def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     source, target = servers
     seed(playbook, servers, tmp_path)
@@ -197,16 +210,6 @@ def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     assert not [e for e in source.requests if e["path"].endswith("/download")]
 
 
-def test_every_way_of_asking_for_check_mode_and_the_dry_run_write_nothing(unpromoted_servers, playbook, tmp_path):
-    # check_mode on the play, on the block, through include_role's apply, and connect_promote_dry_run, one play each
-    # (--check: test_promote_then_nothing_to_upload, which the older ansible-cores run too).
-    source, target = unpromoted_servers
-    seed(playbook, unpromoted_servers, tmp_path)
-    source.clear_log()
-    target.clear_log()
-    would_promote(promote(playbook, unpromoted_servers, plays=DRY_RUNS), unpromoted_servers, len(target.state.content))
-
-
 def test_the_api_keys_and_environment_values_never_show(servers, playbook, tmp_path):
     source, target = servers
     seed(playbook, servers, tmp_path)
@@ -243,8 +246,7 @@ def test_the_api_keys_and_environment_values_never_show(servers, playbook, tmp_p
 HOSTILE_GROUP = "Ops {{ lookup('pipe','touch %s') }} {%% if true %%}x{%% endif %%}\u2028\r\n<script>=cmd|' /C calc'!A0\"'"
 
 
-@pytest.fixture(scope="module")
-def acl_servers(tmp_path_factory):
+def acl_pair(tmp_path_factory):
     source, target = StandIn(version=SOURCE_VERSION).start(), StandIn(version=TARGET_VERSION).start()
     touched = tmp_path_factory.mktemp("hostile") / "touched"
     source.add_user("cweber", "publisher")
@@ -254,6 +256,17 @@ def acl_servers(tmp_path_factory):
     yield source, target, group, touched
     source.stop()
     target.stop()
+
+
+@pytest.fixture(scope="module")
+def acl_servers(tmp_path_factory):
+    yield from acl_pair(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def unpromoted_acl_servers(tmp_path_factory):
+    """A pair of its own for the dry run and check mode, which need board-b not yet promoted (as unpromoted_servers)."""
+    yield from acl_pair(tmp_path_factory)
 
 
 ACL_SETUP = """
@@ -343,7 +356,8 @@ def viewer_message(target):
     return 'target server %s: user "cweber" is a viewer there, and a viewer cannot be a collaborator' % target.url
 
 
-def test_a_viewer_collaborator_fails_the_dry_run_and_check_mode_naming_the_target(acl_servers, playbook, tmp_path):
+def test_a_viewer_collaborator_fails_the_dry_run_and_check_mode_naming_the_target(unpromoted_acl_servers, playbook, tmp_path):
+    acl_servers = unpromoted_acl_servers
     source, target, group, touched = acl_servers
     seed_acl(playbook, acl_servers, tmp_path)
     work = tmp_path / "work"

@@ -28,7 +28,9 @@ COLLECTIONS = os.path.join(ROOT, "build", "collections")
 # bench/, tools/ and docs/generate.py are the project's own tools and run on the newest ansible-core only).
 COLLECTION = ["plugins/", "extensions/", "roles/", "meta/", "playbooks/", "changelogs/"]
 # Each role's end-to-end test (a run against the stand-in, its rerun, its check mode or dry run); the other role tests
-# (check mode set every way, input checks, hostile data, booleans given as text) run on the newest only.
+# (check mode set every way, input checks, hostile data, booleans given as text) run on the newest only: for
+# content_promote, check mode on the play, the block and the include and the role's dry run (four more runs of the role)
+# are test_role_content_promote.py::test_every_way_of_asking_for_check_mode_and_the_dry_run_write_nothing.
 ROLE_TESTS = [
     "tests/integration/test_role_audit_export.py::test_incremental_runs_append_only_new_entries_on_both_api_paths",
     "tests/integration/test_role_content_as_code.py::test_export_then_plan_reports_zero_drift",
@@ -61,7 +63,9 @@ def older(session, ansible_core):
     env = {"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_PYTHON_INTERPRETER": python}
     session.run("python", "tools/sanity.py", *COLLECTION, env=env)
     deselect = [arg for test in NEWEST_ONLY for arg in ("--deselect", test)]
-    session.run("python", "-m", "pytest", "-q", "-n", "2", "--dist", "worksteal", "-p", "no:cacheprovider", "tests/unit", *ROLE_TESTS, *deselect,
+    # The role tests (tens of seconds each) first, the short unit tests after them: a worker that runs out of work
+    # steals from the end of the other's queue, so the run ends on short tests rather than on a long one.
+    session.run("python", "-m", "pytest", "-q", "-n", "2", "--dist", "worksteal", "-p", "no:cacheprovider", *ROLE_TESTS, "tests/unit", *deselect,
                 env=env)
 
 

@@ -13,13 +13,25 @@ from connect_standin import StandIn
 SOURCE_VERSION, TARGET_VERSION = "2024.06.0", "2025.09.0"
 
 
-@pytest.fixture(scope="module")
-def servers():
+def server_pair():
+    """A source and a target of different versions; a user that only the source has."""
     source, target = StandIn(version=SOURCE_VERSION).start(), StandIn(version=TARGET_VERSION).start()
     source.add_user("sourceonly", "viewer")
     yield source, target
     source.stop()
     target.stop()
+
+
+@pytest.fixture(scope="module")
+def servers():
+    yield from server_pair()
+
+
+@pytest.fixture(scope="module")
+def unpromoted_servers():
+    """A pair of its own for a test that needs the target without the promotion: pytest-xdist's worksteal may run a
+    test after a later one of the same module on the same worker (a stolen test), so no test relies on the order."""
+    yield from server_pair()
 
 
 def site(root, text):
@@ -130,6 +142,31 @@ def writes(*servers):
     return [(e["method"], e["path"]) for server in servers for e in server.writes()]
 
 
+def would_promote(facts, servers, before):
+    """Each run (name -> its connect_promote fact) reports the promotion it would make, and none wrote anything."""
+    source, target = servers
+    for kind, fact in facts.items():
+        item = fact["items"][0]
+        assert item["uploaded"] is True and int(fact["changed"]) == 1, kind
+        assert (item["tags"], item["tags_created"], item["vanity_url"]) == (["Promo/Quarterly"], ["Promo/Quarterly"], "/kpi/"), kind
+        assert (item["environment_set"], item["environment_to_provide"]) == (["DB_PASSWORD"], ["API_TOKEN"]), kind
+    assert writes(source, target) == []
+    assert len(target.state.content) == before
+    assert not [t for t in target.state.tags.values() if t["name"] in ("Promo", "Quarterly")]
+
+
+def test_every_way_of_asking_for_check_mode_and_the_dry_run_write_nothing(unpromoted_servers, playbook, tmp_path):
+    # check_mode on the play, on the block, through include_role's apply, and connect_promote_dry_run, one play each
+    # (--check: test_promote_then_nothing_to_upload, which the older ansible-cores run too).
+    servers = unpromoted_servers
+    source, target = servers
+    seed(playbook, servers, tmp_path)
+    source.clear_log()
+    target.clear_log()
+    before = len(target.state.content)
+    would_promote(promote(playbook, servers, plays=DRY_RUNS), servers, before)
+
+
 def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     source, target = servers
     seed(playbook, servers, tmp_path)
@@ -143,16 +180,7 @@ def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     assert "connect_promote_create_tags" in run.stdout
     assert writes(source, target) == [] and len(target.state.content) == before
 
-    facts = promote(playbook, servers, check=True)
-    facts.update(promote(playbook, servers, plays=DRY_RUNS))
-    for kind, fact in facts.items():
-        item = fact["items"][0]
-        assert item["uploaded"] is True and int(fact["changed"]) == 1, kind
-        assert (item["tags"], item["tags_created"], item["vanity_url"]) == (["Promo/Quarterly"], ["Promo/Quarterly"], "/kpi/"), kind
-        assert (item["environment_set"], item["environment_to_provide"]) == (["DB_PASSWORD"], ["API_TOKEN"]), kind
-    assert writes(source, target) == []
-    assert len(target.state.content) == before
-    assert not [t for t in target.state.tags.values() if t["name"] in ("Promo", "Quarterly")]
+    would_promote(promote(playbook, servers, check=True), servers, before)
 
     item = promote(playbook, servers)["real"]["items"][0]
     src = next(c for c in source.state.content.values() if c["name"] == "kpi-board")
@@ -218,8 +246,7 @@ def test_the_api_keys_and_environment_values_never_show(servers, playbook, tmp_p
 HOSTILE_GROUP = "Ops {{ lookup('pipe','touch %s') }} {%% if true %%}x{%% endif %%}\u2028\r\n<script>=cmd|' /C calc'!A0\"'"
 
 
-@pytest.fixture(scope="module")
-def acl_servers(tmp_path_factory):
+def acl_pair(tmp_path_factory):
     source, target = StandIn(version=SOURCE_VERSION).start(), StandIn(version=TARGET_VERSION).start()
     touched = tmp_path_factory.mktemp("hostile") / "touched"
     source.add_user("cweber", "publisher")
@@ -229,6 +256,17 @@ def acl_servers(tmp_path_factory):
     yield source, target, group, touched
     source.stop()
     target.stop()
+
+
+@pytest.fixture(scope="module")
+def acl_servers(tmp_path_factory):
+    yield from acl_pair(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def unpromoted_acl_servers(tmp_path_factory):
+    """A pair of its own for the dry run and check mode, which need board-b not yet promoted (as unpromoted_servers)."""
+    yield from acl_pair(tmp_path_factory)
 
 
 ACL_SETUP = """
@@ -318,7 +356,8 @@ def viewer_message(target):
     return 'target server %s: user "cweber" is a viewer there, and a viewer cannot be a collaborator' % target.url
 
 
-def test_a_viewer_collaborator_fails_the_dry_run_and_check_mode_naming_the_target(acl_servers, playbook, tmp_path):
+def test_a_viewer_collaborator_fails_the_dry_run_and_check_mode_naming_the_target(unpromoted_acl_servers, playbook, tmp_path):
+    acl_servers = unpromoted_acl_servers
     source, target, group, touched = acl_servers
     seed_acl(playbook, acl_servers, tmp_path)
     work = tmp_path / "work"

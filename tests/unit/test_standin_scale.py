@@ -51,3 +51,31 @@ def test_memberships_follow_every_membership_change():
         assert state.groups_of(zed) == truth() == set()
         state.groups_of(zed).add("not stored")  # a copy: the caller's changes stay out of the index
         assert state.groups_of(zed) == set()
+
+
+def test_a_walk_over_the_users_sorts_them_once(monkeypatch):
+    """GET /v1/users sorts every user for its first page and keeps that order for the next pages (at 50,000 users a
+    sort per page cost ~0.1 s of CPU under the model's lock); a user added or changed between pages is sorted in."""
+    from connect_standin import api
+
+    sorts = []
+    real = api._user_sort_key
+    monkeypatch.setattr(api, "_user_sort_key", lambda field: sorts.append(field) or real(field))
+    with StandIn(seed="bench", seed_options=dict(content=1, users=60)) as server:
+        admin = Client(server)
+
+        def page(number, **query):
+            return admin("GET", "/v1/users", params=dict(query, page_number=number, page_size=10)).json()
+
+        first = page(1)
+        walk = [u["username"] for n in range(1, 8) for u in page(n)["results"]]
+        assert len(sorts) == 2 and first["total"] == len(walk) == len(server.state.users)  # page 1 twice
+        expected = sorted(server.state.users.values(), key=lambda u: (u["first_name"].lower(), u["last_name"].lower(),
+                                                                     u["username"].lower(), u["email"].lower()))
+        assert walk == [u["username"] for u in expected]
+        admin("POST", "/v1/users", json=dict(username="aaron", first_name="", email="a@example.com",
+                                             user_role="viewer", password="s3cret!-long"))
+        assert page(2)["total"] == len(walk) + 1 and len(sorts) == 3  # a new user: sorted again
+        by_name = [u["username"] for u in page(1, sort="username", asc_order="false")["results"]]
+        assert by_name == sorted((u["username"] for u in server.state.users.values()), key=str.lower,
+                                 reverse=True)[:10]

@@ -216,6 +216,8 @@ class State:
         self.now = now                  # reference time used by the seed
         self.users = {}                 # guid -> public User dict
         self.usernames = {}             # username -> guid
+        self.users_changed = 0          # counts writes to users (add_user, touch_users): ends user_orders' entries
+        self.user_orders = {}           # (sort, asc) -> (users_changed, [user]): GET /v1/users's order for its pages
         self.user_ids = {}              # guid -> integer user id (audit user_id)
         self.keys = {}                  # API key -> user guid
         self.groups = {}                # guid -> {"guid", "name", "owner_guid"}
@@ -256,6 +258,10 @@ class State:
         return self._counters[kind]
 
     # ----------------------------------------------------------------- users
+    def touch_users(self):
+        """Note a change to a user (the order of GET /v1/users is sorted again)."""
+        self.users_changed += 1
+
     def add_user(self, username, role="publisher", first_name="", last_name="", email=None,
                  locked=False, created=None, active=None, confirmed=True):
         if role not in ROLES:
@@ -278,6 +284,7 @@ class State:
         }
         self.users[user["guid"]] = user
         self.usernames[username] = user["guid"]
+        self.touch_users()
         self.user_ids[user["guid"]] = self.next_id("user")
         self.keys[make_key(username)] = user["guid"]
         return user

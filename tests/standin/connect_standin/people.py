@@ -147,6 +147,7 @@ def update_user(req, guid):
     if "email" in body and not body["email"]:
         raise bad_request("UserBlankEmail", "Password authentication requires an email address.")
     user.update(body, updated_time=fmt_time(int(time.time())))
+    state.touch_users()
     state.record(req.user, "edit_user", f"Edited user {describe_user(user)}: {', '.join(sorted(body)) or 'no fields'}")
     return 200, dict((k, user[k]) for k in ("email", "username", "first_name", "last_name", "user_role", "updated_time"))
 
@@ -160,6 +161,7 @@ def lock_user(req, guid):
         raise forbidden()
     if user["locked"] != locked:
         user["locked"] = locked
+        state.touch_users()
         state.record(req.user, "lock_user" if locked else "unlock_user",
                      f"{'Locked' if locked else 'Unlocked'} user {describe_user(user)}")
     return 200, None

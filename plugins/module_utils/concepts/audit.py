@@ -130,7 +130,10 @@ def iter_search(client, query):
     q = query.search_q()
     if q:
         params["q"] = q
-    pages = client.paginate_offset(SEARCH_PATH, params, page_size=_page_size(query.limit, query.entry_id is None))
+    # Without a limit every page is read: the next one is fetched while this one is written (1,000,000 entries to
+    # `dest` are 2,000 pages in a row, each costing the module a few milliseconds of CPU beside its round trip).
+    pages = client.paginate_offset(SEARCH_PATH, params, page_size=_page_size(query.limit, query.entry_id is None),
+                                   prefetch=not query.limit)
     return _take((entry for entry in pages if query.is_entry(entry)), query.limit)
 
 

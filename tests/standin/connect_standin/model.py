@@ -216,10 +216,13 @@ class State:
         self.now = now                  # reference time used by the seed
         self.users = {}                 # guid -> public User dict
         self.usernames = {}             # username -> guid
+        self.users_changed = 0          # counts writes to users (add_user, touch_users): ends user_orders' entries
+        self.user_orders = {}           # (sort, asc) -> (users_changed, [user]): GET /v1/users's order for its pages
         self.user_ids = {}              # guid -> integer user id (audit user_id)
         self.keys = {}                  # API key -> user guid
         self.groups = {}                # guid -> {"guid", "name", "owner_guid"}
-        self.members = {}               # group guid -> [user guid]
+        self.members = {}               # group guid -> [user guid]; change it through add_group, add_member,
+        self.memberships = {}           # remove_member, delete_group, which keep this index: user guid -> {group guid}
         self.content = {}               # guid -> stored content record (see add_content)
         self.names = {}                 # (owner guid, content name) -> content guid
         self.permissions = {}           # content guid -> [Permission dict]
@@ -255,6 +258,10 @@ class State:
         return self._counters[kind]
 
     # ----------------------------------------------------------------- users
+    def touch_users(self):
+        """Note a change to a user (the order of GET /v1/users is sorted again)."""
+        self.users_changed += 1
+
     def add_user(self, username, role="publisher", first_name="", last_name="", email=None,
                  locked=False, created=None, active=None, confirmed=True):
         if role not in ROLES:
@@ -277,6 +284,7 @@ class State:
         }
         self.users[user["guid"]] = user
         self.usernames[username] = user["guid"]
+        self.touch_users()
         self.user_ids[user["guid"]] = self.next_id("user")
         self.keys[make_key(username)] = user["guid"]
         return user
@@ -306,15 +314,35 @@ class State:
     def add_group(self, name, owner_guid, member_guids=()):
         group = {"guid": make_guid(self.seed_name, "group", name), "name": name, "owner_guid": owner_guid}
         self.groups[group["guid"]] = group
-        self.members[group["guid"]] = list(member_guids)
+        self.members[group["guid"]] = []
+        for user_guid in member_guids:
+            self.add_member(group["guid"], user_guid)
         return group
+
+    def add_member(self, group_guid, user_guid):
+        self.members[group_guid].append(user_guid)
+        self.memberships.setdefault(user_guid, set()).add(group_guid)
+
+    def remove_member(self, group_guid, user_guid):
+        self.members[group_guid].remove(user_guid)
+        if user_guid not in self.members[group_guid]:
+            self.memberships[user_guid].discard(group_guid)
+
+    def delete_group(self, group_guid):
+        """Forget a group, its members and its ACL entries (no rules, no audit)."""
+        del self.groups[group_guid]
+        for user_guid in self.members.pop(group_guid):
+            self.memberships[user_guid].discard(group_guid)
+        for perms in self.permissions.values():
+            perms[:] = [p for p in perms if p["principal_guid"] != group_guid]
 
     def group_out(self, group, version=None):
         """A group as a server of this version (a tuple; None: the newest) answers it."""
         return shapes.gate("group", dict(group, member_count=len(self.members[group["guid"]])), version)
 
     def groups_of(self, user_guid):
-        return {g for g, members in self.members.items() if user_guid in members}
+        """The guids of the user's groups (a new set): read from the index, not from every group's members."""
+        return set(self.memberships.get(user_guid, ()))
 
     # ------------------------------------------------------------------ tags
     def add_tag(self, name, parent_id=None, created=None):

@@ -147,6 +147,7 @@ def update_user(req, guid):
     if "email" in body and not body["email"]:
         raise bad_request("UserBlankEmail", "Password authentication requires an email address.")
     user.update(body, updated_time=fmt_time(int(time.time())))
+    state.touch_users()
     state.record(req.user, "edit_user", f"Edited user {describe_user(user)}: {', '.join(sorted(body)) or 'no fields'}")
     return 200, dict((k, user[k]) for k in ("email", "username", "first_name", "last_name", "user_role", "updated_time"))
 
@@ -160,6 +161,7 @@ def lock_user(req, guid):
         raise forbidden()
     if user["locked"] != locked:
         user["locked"] = locked
+        state.touch_users()
         state.record(req.user, "lock_user" if locked else "unlock_user",
                      f"{'Locked' if locked else 'Unlocked'} user {describe_user(user)}")
     return 200, None
@@ -236,10 +238,7 @@ def patch_group(req, guid):
 def delete_group(req, guid):
     state, group = req.state, _by_guid(req.state.groups, guid)
     _may_manage(req, group)
-    del state.groups[group["guid"]]
-    del state.members[group["guid"]]
-    for perms in state.permissions.values():
-        perms[:] = [p for p in perms if p["principal_guid"] != group["guid"]]
+    state.delete_group(group["guid"])
     state.record(req.user, "remove_group", f"Removed group {group['name']}")
     return 204, None
 
@@ -255,7 +254,7 @@ def add_member(req, group_guid):
     members = state.members[group["guid"]]
     if user["guid"] in members:
         raise conflict("DuplicateGroupEntry", f"User {user['username']!r} is already a member of {group['name']!r}.")
-    members.append(user["guid"])
+    state.add_member(group["guid"], user["guid"])
     state.record(req.user, "add_group_member", f"Added user {describe_user(user)} to group {group['name']}")
     return 204, None
 
@@ -269,7 +268,7 @@ def remove_member(req, group_guid, user_guid):
     members = state.members[group["guid"]]
     if user is None or user["guid"] not in members:
         raise not_found("The user is not a member of this group.")
-    members.remove(user["guid"])
+    state.remove_member(group["guid"], user["guid"])
     state.record(req.user, "remove_group_member", f"Removed user {describe_user(user)} from group {group['name']}")
     return 204, None
 

@@ -26,8 +26,11 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert offboarding["writes"] == 10 + offboarding["acl_entries"] + 2  # handoff PATCHes, ACL DELETEs, group, lock
     cac = data["results"]["cac"]
     assert [row[0].split(":")[0] for row in cac["rows"]] == ["plan", "plan", "plan", "export (ACLs and environment names read per item)",
-                                                             "posit-sdk", "bound", "export of one item (the export's fixed cost)"]
+                                                             "posit-sdk", "bound of the plan with ACLs and environment names",
+                                                             "bound of the export", "export of one item (the export's fixed cost)"]
     n = data["sizes"]["items"]
+    # each bound counts the per-item requests its run sent: two facets for the plan, three for the export (with OAuth)
+    assert [row[3] for row in cac["rows"][5:7]] == [2 * n, 3 * n] and cac["runs"]["heavy"]["per_item"] == 2 * n
     assert cac["runs"]["light"]["requests"] <= 5 and cac["runs"]["light"]["writes"] == 0
     # one read per item per facet, and the ACL's one group looked up once for every item
     assert cac["runs"]["heavy"]["requests"] == 2 * n + cac["runs"]["light"]["requests"] + 1
@@ -75,4 +78,5 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert full["plan"]["requests"] <= 5 and all(full[key]["writes"] == 0 for key in ("report", "export", "plan", "audit"))
     assert full["handoff"]["writes"] == scale["full"]["items"]  # one PATCH per item
     assert all(row["bound"] >= row["fixed"] > 0 and row["rss"] > 0 for row in scale["rows"])
+    assert scale["floor"]["full"]["rss"] > 0 and scale["floor"]["full"]["mib"] > scale["floor"]["tenth"]["mib"]
     assert "### At scale" in proc.stdout

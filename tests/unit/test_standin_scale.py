@@ -70,8 +70,8 @@ def test_a_walk_over_the_users_sorts_them_once(monkeypatch):
         first = page(1)
         walk = [u["username"] for n in range(1, 8) for u in page(n)["results"]]
         assert len(sorts) == 2 and first["total"] == len(walk) == len(server.state.users)  # page 1 twice
-        expected = sorted(server.state.users.values(), key=lambda u: (u["first_name"].lower(), u["last_name"].lower(),
-                                                                     u["username"].lower(), u["email"].lower()))
+        expected = sorted(server.state.users.values(),
+                          key=lambda u: (u["first_name"].lower(), u["last_name"].lower(), u["username"].lower(), u["email"].lower()))
         assert walk == [u["username"] for u in expected]
         admin("POST", "/v1/users", json=dict(username="aaron", first_name="", email="a@example.com",
                                              user_role="viewer", password="s3cret!-long"))

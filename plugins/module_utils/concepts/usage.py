@@ -50,6 +50,9 @@ def known_users(usage, users):
     return found
 
 
+USAGE_CONTENT_KEYS = frozenset(("guid", "title", "name"))  # what usage_rows and summarize_usage read of an item
+
+
 def usage_rows(usage, content, users):
     """One row per record (session or visit), joined with the content's title and name and the username.
 
@@ -143,7 +146,7 @@ def usage_info(client, params):
         usage = list(iter_usage(client, params["type"], usage_params(since, until, guids[0] if guids else None)))
     result = dict(changed=False, usage=usage, count=len(usage))
     if params["summarize"] or params["rows"]:
-        content = client.get("v1/content") if usage else []
+        content = client.get_list("v1/content", keys=USAGE_CONTENT_KEYS) if usage else []
         users = known_users(usage, client.paginate_offset("v1/users"))
         if params["summarize"]:
             result["summary"] = summarize_usage(usage, content, users)

@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.posit.connect.plugins.module_utils.api import client as client_module
 from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient, ConnectError, iter_json_array
 from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import content_info
+from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import user_info
 
 HOSTILE = [
     "{{ lookup('pipe','touch X') }}", "{% if 1 %}x{% endif %}", "line\nbreak\rreturn\u2028sep\u0085next",
@@ -179,3 +180,24 @@ def test_connect_content_info_with_fields_keeps_only_what_it_returns_and_filters
     assert found == [dict(guid=items[2]["guid"], name="n2", title=items[2]["title"], app_mode="shiny",
                           owner_guid="o")]
     assert Answers.log == ["/__api__/v1/content"]
+
+
+class Users:
+    """A client whose GET /v1/users pages hold full user records."""
+
+    def __init__(self, users):
+        self.users = users
+
+    def paginate_offset(self, path, params=None):
+        assert path == "v1/users"
+        return iter(self.users)
+
+
+def test_connect_user_info_with_fields_keeps_what_it_returns_and_filters_on_as_each_page_arrives():
+    users = [{"guid": "g%d" % i, "username": "u%d" % i, "email": "{{ x }}@example.com", "locked": i == 1,
+              "active_time": None, "first_name": "\u2028"} for i in range(3)]
+    params = dict(guid=None, username=None, prefix=None, role=None, account_status=None, inactive_since=None,
+                  locked=False, fields=["username"])
+    assert user_info(Users(users), params)["users"] == [
+        {"username": "u0", "locked": False, "active_time": None}, {"username": "u2", "locked": False, "active_time": None}]
+    assert user_info(Users(users), dict(params, fields=None))["users"] == [users[0], users[2]]

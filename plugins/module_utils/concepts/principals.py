@@ -67,8 +67,9 @@ def _prefix_search(client, path, params, prefix, fields, paged_prefix=False, exa
 USER_PREFIX_FIELDS = ("username", "first_name", "last_name")
 
 
-def list_users(client, username=None, guid=None, prefix=None, roles=None, account_status=None):
-    """Users matching every given filter; roles and account_status are lists (OR within each)."""
+def list_users(client, username=None, guid=None, prefix=None, roles=None, account_status=None, keys=None):
+    """Users matching every given filter; roles and account_status are lists (OR within each). With `keys`, each user of
+    the whole listing keeps only those keys as its page arrives (a search by username or prefix keeps every key)."""
     if guid:
         user = client.get_or_none("v1/users/%s" % guid)
         return [user] if user else []
@@ -82,7 +83,10 @@ def list_users(client, username=None, guid=None, prefix=None, roles=None, accoun
                               exact=("username", username))
     if prefix:
         return _prefix_search(client, "v1/users", params, prefix, USER_PREFIX_FIELDS)
-    return list(client.paginate_offset("v1/users", params))
+    if keys is None:
+        return list(client.paginate_offset("v1/users", params))
+    return [dict((key, value) for key, value in user.items() if key in keys)
+            for user in client.paginate_offset("v1/users", params)]
 
 
 def inactive_since(users, moment):
@@ -330,13 +334,18 @@ class UserCache:
 # -- the info modules -------------------------------------------------------------------
 
 
+USER_FILTER_KEYS = frozenset(("locked", "active_time"))  # what user_info's own filters read of a user
+
+
 def user_info(client, params):
     """connect_user_info: the users matching its filters (every input checked before the first request)."""
     check_guid(params["guid"], "guid", "user", "To find a user by name use 'username'.")
     check_not_empty(params, "username", "prefix")
     before = parse_time(params["inactive_since"], "inactive_since")
+    fields = params.get("fields")
     users = list_users(client, username=params["username"], guid=params["guid"], prefix=params["prefix"],
-                       roles=params["role"], account_status=params["account_status"])
+                       roles=params["role"], account_status=params["account_status"],
+                       keys=None if fields is None else USER_FILTER_KEYS | frozenset(fields))
     if params["locked"] is not None:
         users = [user for user in users if bool(user.get("locked")) is params["locked"]]
     if before is not None:

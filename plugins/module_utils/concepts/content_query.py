@@ -200,11 +200,14 @@ def add_tag_paths(client, items):
 
 def name_principals(client, entries):
     """Add principal_name (username or group name) beside principal_guid to ACL entries: one listing of users
-    and one of groups, each only when an entry needs it."""
+    and one of groups, each only when an entry needs it, each principal read for its guid and name alone and kept
+    only when an entry names it."""
+    wanted = set((entry.get("principal_type"), entry.get("principal_guid")) for entry in entries)
     names = {}
     for kind, listing, field in (("user", list_users, "username"), ("group", list_groups, "name")):
         if any(entry.get("principal_type") == kind for entry in entries):
-            names.update(((kind, p.get("guid")), p.get(field)) for p in listing(client))
+            names.update(((kind, p.get("guid")), p.get(field)) for p in listing(client, keys=("guid", field))
+                         if (kind, p.get("guid")) in wanted)
     for entry in entries:
         entry["principal_name"] = names.get((entry.get("principal_type"), entry.get("principal_guid")))
 

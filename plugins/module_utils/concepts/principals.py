@@ -83,10 +83,14 @@ def list_users(client, username=None, guid=None, prefix=None, roles=None, accoun
                               exact=("username", username))
     if prefix:
         return _prefix_search(client, "v1/users", params, prefix, USER_PREFIX_FIELDS)
+    return _kept(client.paginate_offset("v1/users", params), keys)
+
+
+def _kept(records, keys):
+    """The records of a paged listing as a list; with `keys`, each keeps only those keys as its page arrives."""
     if keys is None:
-        return list(client.paginate_offset("v1/users", params))
-    return [dict((key, value) for key, value in user.items() if key in keys)
-            for user in client.paginate_offset("v1/users", params)]
+        return list(records)
+    return [dict((key, value) for key, value in record.items() if key in keys) for record in records]
 
 
 def inactive_since(users, moment):
@@ -152,8 +156,9 @@ def _group_prefix_pages(client):
     return version is not None and version >= GROUP_PREFIX_PAGING_SINCE
 
 
-def list_groups(client, name=None, guid=None, prefix=None):
-    """Groups with this guid, exact name, or name prefix (all groups when none is given)."""
+def list_groups(client, name=None, guid=None, prefix=None, keys=None):
+    """Groups with this guid, exact name, or name prefix (all groups when none is given; with `keys`, each keeps only
+    those keys as its page arrives)."""
     if guid:
         group = client.get_or_none("v1/groups/%s" % guid)
         return [group] if group else []
@@ -163,7 +168,7 @@ def list_groups(client, name=None, guid=None, prefix=None):
     if prefix:
         return _prefix_search(client, "v1/groups", {}, prefix, ("name",),
                               paged_prefix=_group_prefix_pages(client))
-    return list(client.paginate_offset("v1/groups"))
+    return _kept(client.paginate_offset("v1/groups"), keys)
 
 
 def group_members(client, group_guid):

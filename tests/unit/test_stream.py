@@ -12,6 +12,7 @@ from ansible_collections.posit.connect.plugins.module_utils.api import client as
 from ansible_collections.posit.connect.plugins.module_utils.api.client import ConnectClient, ConnectError, iter_json_array
 from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import content_info
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import user_info
+from ansible_collections.posit.connect.plugins.module_utils.concepts.usage import known_users
 
 HOSTILE = [
     "{{ lookup('pipe','touch X') }}", "{% if 1 %}x{% endif %}", "line\nbreak\rreturn\u2028sep\u0085next",
@@ -211,3 +212,11 @@ def test_the_items_share_their_key_strings_as_json_loads_makes_them():
     assert items == json.loads(document)
     assert len(set(id(key) for item in items for key in item)) == len(items[0])
     assert len(set(id(key) for item in items for key in item["owner"])) == 1
+
+
+def test_usage_keeps_each_known_user_by_guid_and_username_alone():
+    usage = [{"user_guid": "g1"}, {"user_guid": None}, {"user_guid": "g2"}]
+    users = iter([{"guid": "g%d" % i, "username": "{{ u%d }}" % i, "email": "\u2028", "first_name": "x"}
+                  for i in range(5)])
+    assert known_users(usage, users) == [{"guid": "g1", "username": "{{ u1 }}"}, {"guid": "g2", "username": "{{ u2 }}"}]
+    assert next(users)["guid"] == "g3"  # read only until every user was found

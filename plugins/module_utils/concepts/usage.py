@@ -39,12 +39,13 @@ def iter_usage(client, kind, params):
 
 def known_users(usage, users):
     """The records of the signed-in users of `usage`, reading `users` (any iterable of user records, such as
-    the client's paging generator) only until every one is found."""
+    the client's paging generator) only until every one is found; each keeps only its guid and username (what the
+    rows and the summary read)."""
     wanted = set(record.get("user_guid") for record in usage if record.get("user_guid"))
     found = []
     for user in users if wanted else []:
         if user.get("guid") in wanted:
-            found.append(user)
+            found.append(dict((key, value) for key, value in user.items() if key in ("guid", "username")))
             if len(found) == len(wanted):
                 break
     return found

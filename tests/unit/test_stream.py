@@ -13,6 +13,7 @@ from ansible_collections.posit.connect.plugins.module_utils.api.client import Co
 from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import content_info
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import user_info
 from ansible_collections.posit.connect.plugins.module_utils.concepts.usage import known_users
+from ansible_collections.posit.connect.plugins.module_utils.resources.group import Members
 
 HOSTILE = [
     "{{ lookup('pipe','touch X') }}", "{% if 1 %}x{% endif %}", "line\nbreak\rreturn\u2028sep\u0085next",
@@ -220,3 +221,21 @@ def test_usage_keeps_each_known_user_by_guid_and_username_alone():
                   for i in range(5)])
     assert known_users(usage, users) == [{"guid": "g1", "username": "{{ u1 }}"}, {"guid": "g2", "username": "{{ u2 }}"}]
     assert next(users)["guid"] == "g3"  # read only until every user was found
+
+
+class Pages:
+    def __init__(self, records):
+        self.records, self.paths = records, []
+
+    def paginate_offset(self, path, params=None):
+        self.paths.append(path)
+        return iter(self.records)
+
+
+def test_the_group_members_facet_keeps_each_member_by_guid_and_username_alone():
+    """connect_group reads every group's members (all_groups): each member keeps what the plan, diff and summary read."""
+    members = [{"guid": "g1", "username": "{{ u1 }}", "email": "a@b", "first_name": "\u2028", "locked": False}]
+    engine, item = type("Engine", (), {})(), type("Item", (), {})()
+    engine.client, item.current = Pages(members), {"guid": "group-1"}
+    assert Members().read(engine, item) == [{"guid": "g1", "username": "{{ u1 }}"}]
+    assert engine.client.paths == ["v1/groups/group-1/members"]

@@ -171,9 +171,9 @@ def list_groups(client, name=None, guid=None, prefix=None, keys=None):
     return _kept(client.paginate_offset("v1/groups"), keys)
 
 
-def group_members(client, group_guid):
-    """The users of one group (every page)."""
-    return list(client.paginate_offset("v1/groups/%s/members" % group_guid))
+def group_members(client, group_guid, keys=None):
+    """The users of one group (every page; with `keys`, each keeps only those keys as its page arrives)."""
+    return _kept(client.paginate_offset("v1/groups/%s/members" % group_guid), keys)
 
 
 def add_group_members(client, groups, concurrency=8):

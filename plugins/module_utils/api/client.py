@@ -314,7 +314,10 @@ class ConnectClient:
                 dest.write(chunk)
             return None
         if listing:
-            return self._decode_listing(method, shown, resp, keys)
+            try:
+                return self._decode_listing(method, shown, resp, keys)
+            finally:
+                resp.close()  # a half-read answer (an error) closes its connection; a whole one returns it to the pool
         if resp.status_code == 204 or not resp.content:
             return None
         return self._decode(method, shown, resp)

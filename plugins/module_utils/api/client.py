@@ -13,7 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import codecs
 import ipaddress
+import itertools
+import json
 import os
 import re
 import ssl
@@ -42,6 +45,8 @@ from ansible_collections.posit.connect.plugins.module_utils.api.failures import 
 
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
 MAX_PAGE_SIZE = 500
+LISTING_CHUNK = 64 * 1024  # bytes read at a time from an unpaged listing (get_list)
+JSON_SPACE = b" \t\n\r"  # the whitespace JSON allows between values
 
 
 def normalize_server(server):
@@ -104,6 +109,78 @@ def next_cursor(paging):
         raise ConnectError("Connect's paging.next link carries no cursor (no 'next' parameter): the next page "
                            "cannot be asked for. A proxy may be rewriting Connect's answers.")
     return found[0]
+
+
+class _Text:
+    """The text of a JSON document arriving in pieces: a buffer holding only what is not yet read (from `pos`)."""
+
+    SPACE = re.compile(r"[ \t\n\r]*")  # json.decoder's WHITESPACE
+    NUMBER_TAIL = re.compile(r"[0-9.eE+-]*\Z")  # what may follow a number's first part up to the end of the text
+
+    def __init__(self, pieces):
+        self.pieces = iter(pieces)
+        self.buf, self.pos, self.ended = "", 0, False
+
+    def more(self):
+        """Append the next piece of text, dropping what was read; False at the end of the text."""
+        for piece in self.pieces:
+            if piece:
+                self.buf, self.pos = self.buf[self.pos:] + piece, 0
+                return True
+        self.ended = True
+        return False
+
+    def next_char(self):
+        """Skip whitespace; the next character, or "" at the end of the text."""
+        while True:
+            self.pos = self.SPACE.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self.more():
+                return ""
+
+
+def iter_json_array(pieces):
+    """Yield the elements of the JSON array that the text `pieces` spell together, each as soon as it is whole.
+
+    Only the element being read is held as text (json.JSONDecoder.raw_decode from its first character; a piece that
+    ends inside it is joined with the next and the element read again). Raises ValueError for any text that
+    json.loads rejects or that is not an array, after yielding the elements before the fault."""
+    names = {}
+
+    def shared_names(pairs):
+        # json.loads shares one string per distinct object key across the whole document; raw_decode, called once per
+        # element, would give every element its own copies (at 10,000 items of 45 keys, some 25 MiB): share them here.
+        return dict([(names.setdefault(name, name), value) for name, value in pairs])
+
+    decoder = json.JSONDecoder(object_pairs_hook=shared_names)
+    text = _Text(pieces)
+    if text.next_char() != "[":
+        raise ValueError("not a JSON array")
+    text.pos += 1
+    if text.next_char() == "]":
+        text.pos += 1
+    else:
+        while True:
+            text.next_char()
+            try:
+                value, end = decoder.raw_decode(text.buf, text.pos)
+            except ValueError:
+                if text.more():
+                    continue  # the element goes on in the next piece (or is malformed: the end of the text tells)
+                raise
+            if isinstance(value, (int, float)) and text.NUMBER_TAIL.match(text.buf, end) and text.more():
+                continue  # the number may go on in the next piece ("-4." of "-4.5e6"): read it again with it
+            text.pos = end
+            yield value
+            follows = text.next_char()
+            text.pos += 1
+            if follows == "]":
+                break
+            if follows != ",":
+                raise ValueError("expected ',' or ']' after an array element")
+    if text.next_char():
+        raise ValueError("extra data after the JSON array")
 
 
 class TrustAdapter(HTTPAdapter):
@@ -200,11 +277,14 @@ class ConnectClient:
         """The request path as shown in messages: no scheme, host or query."""
         return urlsplit(url).path
 
-    def request(self, method, path, params=None, body=None, data=None, headers=None, dest=None):
+    def request(self, method, path, params=None, body=None, data=None, headers=None, dest=None, listing=False,
+                keys=None):
         """Send one request and return the decoded JSON (None for 204); a failure raises ConnectError.
 
         data: a file object sent as the body, streamed (rewound before a retry), with `headers`.
         dest: a binary file object the answer is streamed to, in chunks; returns None then.
+        listing: the answer is a JSON array, parsed element by element as it arrives (see get_list); `keys` keeps
+        only those keys of each element that is an object.
         """
         method = method.upper()
         url = self.url(path)
@@ -222,7 +302,7 @@ class ConnectClient:
         except requests.exceptions.RequestException as exc:  # a malformed URL (headers are checked in __init__)
             raise ConnectError("%s %s failed: %s" % (method, shown, short(exc)), method=method, path=shown)
         try:
-            resp = self._send(method, shown, prepared, data, dest is not None, causes)
+            resp = self._send(method, shown, prepared, data, dest is not None or listing, causes)
         except ConnectError:
             self.pacing.count(causes, False)
             raise
@@ -233,6 +313,11 @@ class ConnectClient:
             for chunk in resp.iter_content(1024 * 1024):
                 dest.write(chunk)
             return None
+        if listing:
+            try:
+                return self._decode_listing(method, shown, resp, keys)
+            finally:
+                resp.close()  # a half-read answer (an error) closes its connection; a whole one returns it to the pool
         if resp.status_code == 204 or not resp.content:
             return None
         return self._decode(method, shown, resp)
@@ -324,10 +409,59 @@ class ConnectClient:
         try:
             return resp.json()
         except ValueError:
-            raise ConnectError(
-                "%s %s: Connect answered HTTP %s with malformed JSON (%d bytes). A proxy may be "
-                "altering responses." % (method, shown, resp.status_code, len(resp.content)),
-                method=method, path=shown, status=resp.status_code)
+            raise self._malformed(method, shown, resp, len(resp.content))
+
+    @staticmethod
+    def _malformed(method, shown, resp, size):
+        return ConnectError(
+            "%s %s: Connect answered HTTP %s with malformed JSON (%d bytes). A proxy may be "
+            "altering responses." % (method, shown, resp.status_code, size),
+            method=method, path=shown, status=resp.status_code)
+
+    def _decode_listing(self, method, shown, resp, keys):
+        """The JSON array of a streamed answer, read in chunks and parsed element by element (iter_json_array), so
+        that the whole answer's bytes and text are never held, nor more of each element than `keys`. The result and
+        every error are those of _decode: None for an empty answer, the same error for one that is not JSON or is
+        malformed (its size counted to the end); an answer that is not an array (or not UTF-8) is decoded whole."""
+        if resp.status_code == 204:
+            return None
+        chunks = resp.iter_content(LISTING_CHUNK)
+        head = b""
+        for chunk in chunks:
+            head += chunk
+            if head.lstrip(JSON_SPACE):
+                break
+        if not head:
+            return None
+        if "json" not in resp.headers.get("Content-Type", ""):
+            raise not_json_error(method, shown, resp, self.api_root)
+        try:
+            utf8 = codecs.lookup(resp.encoding or "").name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if not utf8 or not head.lstrip(JSON_SPACE).startswith(b"["):
+            # Decoded whole, as requests decodes any other answer: the response takes the bytes read and the rest.
+            resp._content = head + b"".join(chunks)
+            return self._decode(method, shown, resp)
+        size = [0]
+        text = codecs.getincrementaldecoder("utf-8")(errors="replace")  # as requests' Response.text decodes
+
+        def pieces():
+            for chunk in itertools.chain([head], chunks):
+                size[0] += len(chunk)
+                yield text.decode(chunk)
+            yield text.decode(b"", True)
+
+        items = []
+        try:
+            for item in iter_json_array(pieces()):
+                if keys is not None and isinstance(item, dict):
+                    item = dict((key, value) for key, value in item.items() if key in keys)
+                items.append(item)
+        except ValueError:
+            size[0] += sum(len(chunk) for chunk in chunks)
+            raise self._malformed(method, shown, resp, size[0])
+        return items
 
     def visit(self, path):
         """GET a page of the Connect server outside the API (a content URL, "content/<guid>/") as the API key's
@@ -348,6 +482,12 @@ class ConnectClient:
 
     def get(self, path, params=None, **kw):
         return self.request("GET", path, params=params, **kw)
+
+    def get_list(self, path, params=None, keys=None):
+        """GET an unpaged listing (GET /v1/content answers every item in one JSON array), parsed element by element
+        as it arrives: the answer's text is never held whole, and with `keys` (a set of names) each element keeps only
+        those keys as soon as it is parsed. Returns what get returns (a list; None for an empty answer)."""
+        return self.request("GET", path, params=params, listing=True, keys=keys)
 
     def post(self, path, body=None, **kw):
         return self.request("POST", path, body=body, **kw)

@@ -41,7 +41,9 @@ def require_content(client, guid, option="content"):
     return content
 
 
-def list_content(client, name=None, owner_guid=None, include=None):
+def list_content(client, name=None, owner_guid=None, include=None, keys=None):
+    """GET /v1/content: every item the key can see, or those named `name` or owned by `owner_guid`. Connect answers it
+    unpaged, so it is read as it arrives (client.get_list); with `keys`, each item keeps only those keys (and its name)."""
     params = {}
     if name is not None:
         params["name"] = name
@@ -49,7 +51,9 @@ def list_content(client, name=None, owner_guid=None, include=None):
         params["owner_guid"] = owner_guid
     if include:
         params["include"] = ",".join(include)
-    items = client.get("v1/content", params=params or None) or []
+    if keys is not None and name is not None:
+        keys = frozenset(keys) | {"name"}
+    items = client.get_list("v1/content", params=params or None, keys=keys) or []
     if name is not None:  # the server filter is exact; keep it so on any server
         items = [item for item in items if item.get("name") == name]
     return items
@@ -91,7 +95,8 @@ def content_info(client, params, concurrency=8):
         item = get_content(client, guid, params={"include": ",".join(server_include)} if server_include else None)
         items = [item] if item is not None else []
     else:
-        items = list_content(client, name=params.get("name"), owner_guid=owner_guid, include=server_include)
+        items = list_content(client, name=params.get("name"), owner_guid=owner_guid, include=server_include,
+                             keys=listing_keys(params.get("fields"), server_include))
 
     def keep(item):
         if guid is not None and params.get("name") is not None and item.get("name") != params["name"]:
@@ -119,6 +124,18 @@ def content_info(client, params, concurrency=8):
     if "permissions" in include:
         name_principals(client, [entry for item in items for entry in item["permissions"]])
     return items
+
+
+# The keys of a listed item that content_info reads itself: its filters (keep) and the per-item reads need them.
+FILTER_KEYS = frozenset(("guid", "name", "owner_guid", "id", "app_mode", "access_type"))
+
+
+def listing_keys(fields, server_include):
+    """The keys each listed item must keep for connect_content_info to return `fields` (None: every key): those, the
+    ones its filters read, and the included ones whose presence says the listing answered them (answered)."""
+    if fields is None:
+        return None
+    return FILTER_KEYS | frozenset(fields) | frozenset(server_include)
 
 
 def _add_per_item(client, items, field, path, concurrency):
@@ -183,11 +200,14 @@ def add_tag_paths(client, items):
 
 def name_principals(client, entries):
     """Add principal_name (username or group name) beside principal_guid to ACL entries: one listing of users
-    and one of groups, each only when an entry needs it."""
+    and one of groups, each only when an entry needs it, each principal read for its guid and name alone and kept
+    only when an entry names it."""
+    wanted = set((entry.get("principal_type"), entry.get("principal_guid")) for entry in entries)
     names = {}
     for kind, listing, field in (("user", list_users, "username"), ("group", list_groups, "name")):
         if any(entry.get("principal_type") == kind for entry in entries):
-            names.update(((kind, p.get("guid")), p.get(field)) for p in listing(client))
+            names.update(((kind, p.get("guid")), p.get(field)) for p in listing(client, keys=("guid", field))
+                         if (kind, p.get("guid")) in wanted)
     for entry in entries:
         entry["principal_name"] = names.get((entry.get("principal_type"), entry.get("principal_guid")))
 

@@ -92,7 +92,7 @@ def environment_info(client, params):
         environments = [e for e in environments if e.get("name") == params["name"]]
     if "content" in (params["include"] or []):
         requesting = {}
-        for item in list_content(client):
+        for item in list_content(client, keys=("guid", "name", "title", "owner_guid", "default_image_name")):
             image = item.get("default_image_name")
             if image:
                 requesting.setdefault(image, []).append(

@@ -67,8 +67,9 @@ def _prefix_search(client, path, params, prefix, fields, paged_prefix=False, exa
 USER_PREFIX_FIELDS = ("username", "first_name", "last_name")
 
 
-def list_users(client, username=None, guid=None, prefix=None, roles=None, account_status=None):
-    """Users matching every given filter; roles and account_status are lists (OR within each)."""
+def list_users(client, username=None, guid=None, prefix=None, roles=None, account_status=None, keys=None):
+    """Users matching every given filter; roles and account_status are lists (OR within each). With `keys`, each user of
+    the whole listing keeps only those keys as its page arrives (a search by username or prefix keeps every key)."""
     if guid:
         user = client.get_or_none("v1/users/%s" % guid)
         return [user] if user else []
@@ -82,7 +83,14 @@ def list_users(client, username=None, guid=None, prefix=None, roles=None, accoun
                               exact=("username", username))
     if prefix:
         return _prefix_search(client, "v1/users", params, prefix, USER_PREFIX_FIELDS)
-    return list(client.paginate_offset("v1/users", params))
+    return _kept(client.paginate_offset("v1/users", params), keys)
+
+
+def _kept(records, keys):
+    """The records of a paged listing as a list; with `keys`, each keeps only those keys as its page arrives."""
+    if keys is None:
+        return list(records)
+    return [dict((key, value) for key, value in record.items() if key in keys) for record in records]
 
 
 def inactive_since(users, moment):
@@ -148,8 +156,9 @@ def _group_prefix_pages(client):
     return version is not None and version >= GROUP_PREFIX_PAGING_SINCE
 
 
-def list_groups(client, name=None, guid=None, prefix=None):
-    """Groups with this guid, exact name, or name prefix (all groups when none is given)."""
+def list_groups(client, name=None, guid=None, prefix=None, keys=None):
+    """Groups with this guid, exact name, or name prefix (all groups when none is given; with `keys`, each keeps only
+    those keys as its page arrives)."""
     if guid:
         group = client.get_or_none("v1/groups/%s" % guid)
         return [group] if group else []
@@ -159,12 +168,12 @@ def list_groups(client, name=None, guid=None, prefix=None):
     if prefix:
         return _prefix_search(client, "v1/groups", {}, prefix, ("name",),
                               paged_prefix=_group_prefix_pages(client))
-    return list(client.paginate_offset("v1/groups"))
+    return _kept(client.paginate_offset("v1/groups"), keys)
 
 
-def group_members(client, group_guid):
-    """The users of one group (every page)."""
-    return list(client.paginate_offset("v1/groups/%s/members" % group_guid))
+def group_members(client, group_guid, keys=None):
+    """The users of one group (every page; with `keys`, each keeps only those keys as its page arrives)."""
+    return _kept(client.paginate_offset("v1/groups/%s/members" % group_guid), keys)
 
 
 def add_group_members(client, groups, concurrency=8):
@@ -330,13 +339,18 @@ class UserCache:
 # -- the info modules -------------------------------------------------------------------
 
 
+USER_FILTER_KEYS = frozenset(("locked", "active_time"))  # what user_info's own filters read of a user
+
+
 def user_info(client, params):
     """connect_user_info: the users matching its filters (every input checked before the first request)."""
     check_guid(params["guid"], "guid", "user", "To find a user by name use 'username'.")
     check_not_empty(params, "username", "prefix")
     before = parse_time(params["inactive_since"], "inactive_since")
+    fields = params.get("fields")
     users = list_users(client, username=params["username"], guid=params["guid"], prefix=params["prefix"],
-                       roles=params["role"], account_status=params["account_status"])
+                       roles=params["role"], account_status=params["account_status"],
+                       keys=None if fields is None else USER_FILTER_KEYS | frozenset(fields))
     if params["locked"] is not None:
         users = [user for user in users if bool(user.get("locked")) is params["locked"]]
     if before is not None:

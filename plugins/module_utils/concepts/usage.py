@@ -39,15 +39,19 @@ def iter_usage(client, kind, params):
 
 def known_users(usage, users):
     """The records of the signed-in users of `usage`, reading `users` (any iterable of user records, such as
-    the client's paging generator) only until every one is found."""
+    the client's paging generator) only until every one is found; each keeps only its guid and username (what the
+    rows and the summary read)."""
     wanted = set(record.get("user_guid") for record in usage if record.get("user_guid"))
     found = []
     for user in users if wanted else []:
         if user.get("guid") in wanted:
-            found.append(user)
+            found.append(dict((key, value) for key, value in user.items() if key in ("guid", "username")))
             if len(found) == len(wanted):
                 break
     return found
+
+
+USAGE_CONTENT_KEYS = frozenset(("guid", "title", "name"))  # what usage_rows and summarize_usage read of an item
 
 
 def usage_rows(usage, content, users):
@@ -143,7 +147,7 @@ def usage_info(client, params):
         usage = list(iter_usage(client, params["type"], usage_params(since, until, guids[0] if guids else None)))
     result = dict(changed=False, usage=usage, count=len(usage))
     if params["summarize"] or params["rows"]:
-        content = client.get("v1/content") if usage else []
+        content = client.get_list("v1/content", keys=USAGE_CONTENT_KEYS) if usage else []
         users = known_users(usage, client.paginate_offset("v1/users"))
         if params["summarize"]:
             result["summary"] = summarize_usage(usage, content, users)

@@ -102,7 +102,7 @@ class ContentResource(Resource):
         include = listing_include(self, items)
         if include:
             params["include"] = ",".join(include)
-        self.listing = self.client.get("v1/content", params=params or None) or []
+        self.listing = self.client.get_list("v1/content", params=params or None) or []
         self.by_guid = dict((c.get("guid", "").lower(), c) for c in self.listing)
         for content in self.listing:
             self.by_name.setdefault(content.get("name"), []).append(content)
@@ -201,7 +201,7 @@ class ContentResource(Resource):
             # The batch's listing of all content already holds the owner's items; otherwise one read.
             owned = [c for c in self.listing if c.get("owner_guid") == owner] \
                 if self.listing is not None and self.owned_by is None else \
-                self.client.get("v1/content", params={"owner_guid": owner}) or []
+                self.client.get_list("v1/content", params={"owner_guid": owner}) or []
             self.names_of_owner[owner] = dict((c.get("name"), c) for c in owned)
         other = self.names_of_owner[owner].get(name)
         if other is not None and other.get("guid") == current.get("guid"):

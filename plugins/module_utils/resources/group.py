@@ -39,7 +39,9 @@ class Members(Facet):
     name = "members"
 
     def read(self, engine, item):
-        return group_members(engine.client, item.current["guid"])
+        # what the plan, the diff and the summary read of a member: at 2,000 groups of 50,000 users, the rest of each
+        # user record would be held for every group until the task ends
+        return group_members(engine.client, item.current["guid"], keys=("guid", "username"))
 
     def plan(self, engine, item, current, wanted):
         have = dict((u["guid"], u) for u in current or [])

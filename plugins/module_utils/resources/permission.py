@@ -21,6 +21,8 @@ from ansible_collections.posit.connect.plugins.module_utils.api.errors import In
 from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import UserCache
 
+LISTED_KEYS = ("guid", "name", "owner_guid")  # what this resource reads of a listed item (resolve, identity, header)
+
 
 class PermissionResource(Resource):
     kind = "ACL entry"
@@ -49,7 +51,7 @@ class PermissionResource(Resource):
         if self.top.get("all_content"):
             return self.every_item()
         if items and items[0].index is not None:
-            self.listing = dict((c.get("guid"), c) for c in list_content(self.client))
+            self.listing = dict((c.get("guid"), c) for c in list_content(self.client, keys=LISTED_KEYS))
         return items
 
     def every_item(self):
@@ -64,7 +66,7 @@ class PermissionResource(Resource):
             raise InputError("Option 'principal' must not be empty with 'all_content': give a username, group "
                              "name or guid.")
         found = self.users.require_principal(principal, self.top["principal_type"])  # an unknown one fails the task
-        content = list_content(self.client)
+        content = list_content(self.client, keys=LISTED_KEYS)
         self.listing = dict((c.get("guid"), c) for c in content)
         owned = found["guid"] if self.top["principal_type"] == "user" else None
         items = [self.engine.item(index, dict(content=c["guid"])) for index, c in

@@ -106,6 +106,10 @@ class FakeClient:
             return dict(USERS[path.split("/")[2]])
         raise AssertionError(path)
 
+    def get_list(self, path, params=None, keys=None):
+        found = self.get(path, params)
+        return [dict((k, v) for k, v in c.items() if keys is None or k in keys) for c in found]
+
     def server_settings(self):
         return dict(version="2024.01.0")
 

@@ -27,6 +27,9 @@ class Answers:
 
     get_or_none = get
 
+    def get_list(self, path, params=None, keys=None):
+        return [dict((k, v) for k, v in item.items() if keys is None or k in keys) for item in self.get(path)]
+
     def paginate_offset(self, path, params=None, **kw):
         return iter(self.get(path)["results"])
 

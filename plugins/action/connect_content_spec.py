@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, posit.connect contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""connect_content_spec: the content_as_code role's plan or apply of a spec, on the controller.
+
+The spec file is read once, through Ansible's DataLoader as include_vars reads a vars file (a vault-encrypted file,
+`!vault` values and `{{ vault_... }}` templates work; text tagged !unsafe stays literal), but without include_vars'
+deep copy and without making its 10,000 items a variable that every later reference templates again. Its items go
+to connect_oauth_integration, connect_execution_environment and connect_content as those modules' arguments, and
+what comes back is reduced to what the role reports: the drift rows (cac_drift), the counts and the failed items.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleError
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.posit.connect.plugins.filter.content_as_code import (
+    cac_content_items,
+    cac_drift,
+    cac_problems,
+)
+
+CONNECTION = ("server", "api_key", "validate_certs", "ca_path")
+# What the role reads of each module's run (the rest, one entry per item, becomes the drift rows).
+SUMMARY = ("changed", "failed", "msg", "changed_count", "failed_count", "failed_items", "matched")
+# What the prune and the schedules' drift read of each spec item.
+SELECTION = ("guid", "name", "owner", "schedules")
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("spec_file", "spec", "purge", "prune", "concurrency") + CONNECTION)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        args = self._task.args
+        spec_file = args.get("spec_file") or ""
+        if spec_file:
+            source = "spec file %s" % spec_file
+            try:
+                spec = self._loader.load_from_file(spec_file, cache="none", unsafe=True, trusted_as_template=True)
+            except AnsibleError as error:
+                first = to_text(error.message if hasattr(error, "message") else error).split("\n")[0]
+                return dict(result, problems=["could not read the spec file %s: %s" % (spec_file, first)],
+                            **_empty())
+            problems = cac_problems(spec, source)
+        else:
+            spec = args.get("spec") or []
+            problems = cac_problems(spec, "connect_cac_spec")
+        if problems:
+            return dict(result, problems=problems, **_empty())
+        if spec_file:
+            # Template what may be a template (trusted text of the file), with the play's variables: `{{ vault_... }}`.
+            spec = self._templar.template(spec)
+            items, environments, integrations = (spec["items"] or [], spec.get("environments") or [],
+                                                 spec.get("integrations") or [])
+        else:
+            items, environments, integrations = spec, [], []
+
+        common = dict((key, args[key]) for key in CONNECTION if args.get(key) is not None)
+        concurrency = args.get("concurrency")
+        if concurrency is not None:
+            common["concurrency"] = concurrency
+        purge = bool(args.get("purge"))
+        runs, rows, diffs, warnings = {}, [], [], []
+        for kind, module, module_args, entries in (
+                ("integrations", "connect_oauth_integration", dict(update_config="on_create"), integrations),
+                ("environments", "connect_execution_environment", {}, environments),
+                ("content", "connect_content",
+                 dict(purge_tags=purge, purge_environment=purge, purge_permissions=purge,
+                      purge_oauth_integrations=purge), items)):
+            if not entries and kind != "content":  # connect_content runs even for `items: []`, as a batch of none
+                runs[kind] = {}
+                continue
+            sent = cac_content_items(entries) if kind == "content" else entries
+            answer = self._execute_module(module_name="posit.connect." + module,
+                                          module_args=dict(common, items=sent, **module_args), task_vars=task_vars)
+            warnings.extend(answer.get("warnings") or [])
+            runs[kind] = dict((key, answer[key]) for key in SUMMARY if key in answer)
+            runs[kind]["ran"] = "results" in answer
+            runs[kind]["created"] = sum(1 for entry in answer.get("results") or [] if entry.get("status") == "created")
+            rows.extend(cac_drift(answer.get("results") or [], entries))
+            diff = answer.get("diff")
+            if diff:
+                diffs.extend(diff if isinstance(diff, list) else [diff])
+            result["changed"] = result.get("changed", False) or bool(answer.get("changed"))
+        if diffs:
+            result["diff"] = diffs
+        if warnings:
+            result["warnings"] = warnings
+        schedules = any("schedules" in item for item in items)
+        # The items as the prune and the schedules' drift select them; only when one of them runs.
+        selections = [dict((key, item[key]) for key in SELECTION if key in item) for item in items] \
+            if schedules or args.get("prune") else []
+        return dict(result, problems=[], rows=rows, runs=runs, total=len(items), environments=len(environments),
+                    integrations=len(integrations), items=selections, schedules=schedules)
+
+
+def _empty():
+    return dict(rows=[], runs=dict(content={}, environments={}, integrations={}), total=0, environments=0,
+                integrations=0, items=[], schedules=False)

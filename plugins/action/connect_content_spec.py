@@ -16,6 +16,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
+from ansible.parsing.vault import EncryptedString
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.posit.connect.plugins.filter.content_as_code import (
@@ -55,7 +56,7 @@ class ActionModule(ActionBase):
             return dict(result, problems=problems, **_empty())
         if spec_file:
             # Template what may be a template (trusted text of the file), with the play's variables: `{{ vault_... }}`.
-            spec = self._templar.template(spec)
+            spec = self._template(spec)
             items, environments, integrations = (spec["items"] or [], spec.get("environments") or [],
                                                  spec.get("integrations") or [])
         else:
@@ -98,6 +99,18 @@ class ActionModule(ActionBase):
             if schedules or args.get("prune") else []
         return dict(result, problems=[], rows=rows, runs=runs, total=len(items), environments=len(environments),
                     integrations=len(integrations), items=selections, schedules=schedules)
+
+    def _template(self, value):
+        """The spec's data with each template rendered with the play's variables (as include_vars' variable would be
+        when read), and each `!vault` value decrypted: only text that holds a `{`, or is encrypted, goes to the
+        templar (text tagged !unsafe comes back as it is); the rest is left as it was read."""
+        if isinstance(value, dict):
+            return dict((key, self._template(entry)) for key, entry in value.items())
+        if isinstance(value, list):
+            return [self._template(entry) for entry in value]
+        if isinstance(value, EncryptedString) or isinstance(value, str) and "{" in value:
+            return self._templar.template(value)
+        return value
 
 
 def _empty():

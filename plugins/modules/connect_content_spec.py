@@ -13,7 +13,7 @@ short_description: Plan or apply a content-as-code spec (the content_as_code rol
 version_added: 0.1.0
 description:
   - The step of the P(posit.connect.content_as_code#role) role that plans or applies its spec. It runs on the
-    controller (an action plugin): use the role rather than this module.
+    controller, as an action plugin. Use the role rather than this module.
   - Reads O(spec_file) once, as a vars file is read. A vault-encrypted file, C(!vault) values and
     C({{ vault_... }}) templates work; text tagged C(!unsafe) (what the role's export writes for text from the server)
     stays literal. Checks the spec before any request, and sends nothing when it has problems.

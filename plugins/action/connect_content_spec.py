@@ -98,7 +98,7 @@ class ActionModule(ActionBase):
         selections = [dict((key, item[key]) for key in SELECTION if key in item) for item in items] \
             if schedules or args.get("prune") else []
         return dict(result, problems=[], rows=rows, runs=runs, total=len(items), environments=len(environments),
-                    integrations=len(integrations), items=selections, schedules=schedules)
+                    integrations=len(integrations), selections=selections, schedules=schedules)
 
     def _template(self, value):
         """The spec's data with each template rendered with the play's variables (as include_vars' variable would be
@@ -115,4 +115,4 @@ class ActionModule(ActionBase):
 
 def _empty():
     return dict(rows=[], runs=dict(content={}, environments={}, integrations={}), total=0, environments=0,
-                integrations=0, items=[], schedules=False)
+                integrations=0, selections=[], schedules=False)

@@ -34,7 +34,7 @@ options:
     type: bool
     default: false
   prune:
-    description: Whether to return RV(items), for the role's prune.
+    description: Whether to return RV(selections), for the role's prune.
     type: bool
     default: false
   concurrency:
@@ -89,7 +89,7 @@ schedules:
   description: Whether an item of the spec lists C(schedules).
   returned: always
   type: bool
-items:
+selections:
   description: Each spec item's C(guid), C(name), C(owner) and C(schedules), in order, when RV(schedules) or O(prune); else empty.
   returned: always
   type: list

@@ -345,7 +345,7 @@ def test_a_plan_leaves_no_copy_of_the_spec_in_the_play_and_brings_back_only_what
     """Issue 29: at 10,000 items, a variable holding the spec (include_vars' connect_cac_file) or the modules'
     one result per item was copied and templated again at each reference. The spec file is read once by
     connect_content_spec: after the plan the play holds no such variable, and the plan's registered result carries
-    the drift rows and counts, not one entry per unchanged item; the fact is the same, in 4 requests."""
+    the drift rows and counts, not one entry per unchanged item; the fact and --diff are the same, in <= 5 requests."""
     spec = tmp_path / "spec.yml"
     run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec)).ok()
     text = spec.read_text()
@@ -363,9 +363,10 @@ def test_a_plan_leaves_no_copy_of_the_spec_in_the_play_and_brings_back_only_what
           results: "{{ connect_cac_planned.results is defined }}"
           rows: "{{ connect_cac_planned.rows | default([]) | length }}"
 """
-    run = playbook(play, extra_vars=dict(connect_cac_mode="plan", connect_cac_spec_file=str(spec))).ok()
+    run = playbook(play, extra_vars=dict(connect_cac_mode="plan", connect_cac_spec_file=str(spec)), diff=True).ok()
     fact = run["fact"]["connect_cac"]
     assert (fact["total"], fact["drifted"], fact["fields"]) == (40, 1, 1)
+    assert "+++ after: content 'sales-dashboard'" in run.stdout  # --diff names the item
     assert [(r["name"], r["field"], r["before"], r["after"]) for r in fact["rows"]] == [
         ("sales-dashboard", "title", "Sales Dashboard", "Sales (EMEA)")]
     assert run["held"]["msg"] == {"file": False, "results": False, "rows": 1}

@@ -14,9 +14,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import yaml
+from yaml.composer import Composer
+
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.parsing.vault import EncryptedString
+from ansible.parsing.yaml.loader import AnsibleLoader
+from ansible.template import trust_as_template
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.posit.connect.plugins.filter.content_as_code import (
@@ -43,8 +48,8 @@ class ActionModule(ActionBase):
         if spec_file:
             source = "spec file %s" % spec_file
             try:
-                spec = self._loader.load_from_file(spec_file, cache="none", unsafe=True, trusted_as_template=True)
-            except AnsibleError as error:
+                spec = self._read(spec_file)
+            except (AnsibleError, yaml.YAMLError) as error:
                 first = to_text(error.message if hasattr(error, "message") else error).split("\n")[0]
                 return dict(result, problems=["could not read the spec file %s: %s" % (spec_file, first)],
                             **_empty())
@@ -100,6 +105,43 @@ class ActionModule(ActionBase):
         return dict(result, problems=[], rows=rows, runs=runs, total=len(items), environments=len(environments),
                     integrations=len(integrations), selections=selections, schedules=schedules)
 
+    def _read(self, path):
+        """The spec file's data, read as a vars file is (Ansible's loader: a vault-encrypted file, `!vault` values,
+        text trusted as a template unless tagged !unsafe), one top-level entry and one item of `items:` at a time:
+        PyYAML composes a whole document into nodes before it builds any value, and Ansible's loader tags every
+        value with where it was read; at 10,000 items the two took 110 MiB for a 1.2 MiB file. Each entry is built
+        from its own nodes, and its text that cannot be a template is kept as plain text."""
+        loader = _SpecLoader(trust_as_template(self._loader.get_text_file_contents(self._loader.path_dwim(path))))
+        loader.anchors = {}  # an alias may name an anchor of an earlier item
+        try:
+            loader.get_event()  # the stream's start
+            if loader.check_event(yaml.StreamEndEvent):
+                return None  # an empty file
+            loader.get_event()  # the document's start
+            if not loader.check_event(yaml.MappingStartEvent):
+                data = _plain(_next_value(loader))
+            else:
+                loader.get_event()
+                data = {}
+                while not loader.check_event(yaml.MappingEndEvent):
+                    key = _next_value(loader)
+                    if key == "items" and loader.check_event(yaml.SequenceStartEvent) \
+                            and loader.peek_event().anchor is None:
+                        loader.get_event()
+                        data[key] = []
+                        while not loader.check_event(yaml.SequenceEndEvent):
+                            data[key].append(_plain(_next_value(loader)))
+                        loader.get_event()
+                    else:
+                        data[key] = _plain(_next_value(loader))
+                loader.get_event()
+            loader.get_event()  # the document's end
+            if not loader.check_event(yaml.StreamEndEvent):
+                raise AnsibleError("the file holds more than one YAML document")
+            return data
+        finally:
+            loader.dispose()
+
     def _template(self, value):
         """The spec's data with each template rendered with the play's variables (as include_vars' variable would be
         when read), and each `!vault` value decrypted: only text that holds a `{`, or is encrypted, goes to the
@@ -111,6 +153,29 @@ class ActionModule(ActionBase):
         if isinstance(value, EncryptedString) or isinstance(value, str) and "{" in value:
             return self._templar.template(value)
         return value
+
+
+# Ansible's YAML loader (its constructors: !vault, !unsafe, trust, origin) with PyYAML's composer, which composes one
+# node at a time where the C parser composes a whole document.
+_SpecLoader = type("_SpecLoader", (type(AnsibleLoader("")),),
+                   dict((name, getattr(Composer, name)) for name in (
+                       "compose_node", "compose_scalar_node", "compose_sequence_node", "compose_mapping_node")))
+
+
+def _next_value(loader):
+    """The value of the next node of the stream."""
+    return loader.construct_document(loader.compose_node(None, None))
+
+
+def _plain(value):
+    """The value with its text that holds no `{` (no template) as plain str: without the tags of where it was read."""
+    if isinstance(value, dict):
+        return dict((_plain(key), _plain(entry)) for key, entry in value.items())
+    if isinstance(value, list):
+        return [_plain(entry) for entry in value]
+    if isinstance(value, str) and "{" not in value:
+        return str.__str__(value)
+    return value
 
 
 def _empty():

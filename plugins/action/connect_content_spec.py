@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """connect_content_spec: the content_as_code role's plan or apply of a spec, on the controller.
 
-The spec file is read once, through Ansible's DataLoader as include_vars reads a vars file (a vault-encrypted file,
-`!vault` values and `{{ vault_... }}` templates work; text tagged !unsafe stays literal), but without include_vars'
-deep copy and without making its 10,000 items a variable that every later reference templates again. Its items go
+The spec file is read once, with Ansible's YAML loader as include_vars reads a vars file (a vault-encrypted file,
+`!vault` values and `{{ vault_... }}` templates work; text tagged !unsafe stays literal), but one item at a time,
+without include_vars' deep copy, and without making its 10,000 items a variable that every later reference templates
+again. Its items go
 to connect_oauth_integration, connect_execution_environment and connect_content as those modules' arguments, and
 what comes back is reduced to what the role reports: the drift rows (cac_drift), the counts and the failed items.
 """

@@ -339,3 +339,35 @@ def test_an_export_of_one_item_is_one_module_call_and_an_old_server_is_asked_not
         assert run["fact"]["connect_cac"]["total"] == len(old.state.content) > 0
         assert not any("/oauth/" in e["path"] for e in old.requests)
         assert all("oauth_integrations" not in item for item in yaml.safe_load(old_spec.read_text())["items"])
+
+
+def test_a_plan_leaves_no_copy_of_the_spec_in_the_play_and_brings_back_only_what_differs(demo, playbook, tmp_path):
+    """Issue 29: at 10,000 items, a variable holding the spec (include_vars' connect_cac_file) or the modules'
+    one result per item was copied and templated again at each reference. The spec file is read once by
+    connect_content_spec: after the plan the play holds no such variable, and the plan's registered result carries
+    the drift rows and counts, not one entry per unchanged item; the fact and --diff are the same, in <= 5 requests."""
+    spec = tmp_path / "spec.yml"
+    run_role(playbook, tmp_path, connect_cac_mode="export", connect_cac_spec_file=str(spec)).ok()
+    text = spec.read_text()
+    assert "title: Sales Dashboard\n" in text
+    light = yaml.safe_load(text.replace("!unsafe", ""))
+    light["items"] = [dict((k, v) for k, v in item.items() if k != "permissions") for item in light["items"]]
+    light["items"][[i["name"] for i in light["items"]].index("sales-dashboard")]["title"] = "Sales (EMEA)"
+    spec.write_text(yaml.safe_dump(light))
+    demo.clear_log()
+    play = role_play("content_as_code", "connect_cac") + """
+    - name: held
+      ansible.builtin.debug:
+        msg:
+          file: "{{ connect_cac_file is defined }}"
+          results: "{{ connect_cac_planned.results is defined }}"
+          rows: "{{ connect_cac_planned.rows | default([]) | length }}"
+"""
+    run = playbook(play, extra_vars=dict(connect_cac_mode="plan", connect_cac_spec_file=str(spec)), diff=True).ok()
+    fact = run["fact"]["connect_cac"]
+    assert (fact["total"], fact["drifted"], fact["fields"]) == (40, 1, 1)
+    assert "+++ after: content 'sales-dashboard'" in run.stdout  # --diff names the item
+    assert [(r["name"], r["field"], r["before"], r["after"]) for r in fact["rows"]] == [
+        ("sales-dashboard", "title", "Sales Dashboard", "Sales (EMEA)")]
+    assert run["held"]["msg"] == {"file": False, "results": False, "rows": 1}
+    assert demo.writes() == [] and len(demo.requests) <= 5

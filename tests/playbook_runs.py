@@ -16,6 +16,19 @@ COLLECTIONS = ROOT / "build" / "collections"
 sys.path.insert(0, str(ROOT / "tests" / "standin"))
 sys.path.insert(0, str(COLLECTIONS))  # `make setup` links the repository there as posit.connect
 CALLBACKS = ROOT / "tests" / "integration" / "callback_plugins"
+BYTECODE_HOOK = ROOT / "tests" / "bytecode_cache"
+BYTECODE_CACHE = ROOT / "build" / "test-bytecode"
+
+
+def bytecode_cache_env(environ):
+    """The variables that make the Python processes started with `environ` keep the bytecode of the modules' AnsiballZ
+    payloads between tasks (tests/bytecode_cache/sitecustomize.py): PYTHONPATH with the hook first, and the cache
+    folder (build/test-bytecode unless CONNECT_TEST_BYTECODE_CACHE names another; "off": no cache, nothing set)."""
+    cache = environ.get("CONNECT_TEST_BYTECODE_CACHE") or str(BYTECODE_CACHE)
+    if cache == "off":
+        return {}
+    path = [p for p in environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(BYTECODE_HOOK)]
+    return {"PYTHONPATH": os.pathsep.join([str(BYTECODE_HOOK)] + path), "CONNECT_TEST_BYTECODE_CACHE": cache}
 
 
 class PlaybookRun:

@@ -181,6 +181,8 @@ INVENTORIES = {
          "Return Values"),
         ("ansible_configuration_settings", "reference_appendices/config.html#ansible-configuration-settings",
          "Ansible Configuration Settings"),
+        # A module with an action plugin (connect_content_spec): "This module has a corresponding action plugin."
+        ("action_plugins", "plugins/action.html#action-plugins", "Action plugins"),
     ],
     "python2.inv": [], "python3.inv": [], "jinja2.inv": [],
 }

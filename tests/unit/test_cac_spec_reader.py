@@ -42,7 +42,7 @@ def test_text_that_may_be_a_template_is_trusted_unless_unsafe_and_the_rest_is_pl
     path.write_text(SPECS["templates"])
     item = read(path)["items"][0]
     assert is_trusted_as_template(item["description"]) and not is_trusted_as_template(item["title"])
-    assert type(item["name"]) is str  # no tag of where it was read
+    assert item["name"].__class__ is str  # no tag of where it was read
 
 
 def test_broken_yaml_and_two_documents_are_errors(tmp_path):

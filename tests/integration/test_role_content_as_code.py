@@ -370,4 +370,6 @@ def test_a_plan_leaves_no_copy_of_the_spec_in_the_play_and_brings_back_only_what
     assert [(r["name"], r["field"], r["before"], r["after"]) for r in fact["rows"]] == [
         ("sales-dashboard", "title", "Sales Dashboard", "Sales (EMEA)")]
     assert run["held"]["msg"] == {"file": False, "results": False, "rows": 1}
-    assert demo.writes() == [] and len(demo.requests) <= 5
+    assert demo.writes() == []
+    if not demo.sparse:  # a sparse listing leaves out fields the plan compares (tags): each item is then read
+        assert len(demo.requests) <= 5

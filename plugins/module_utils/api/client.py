@@ -20,7 +20,7 @@ import json
 import os
 import re
 import ssl
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 try:
     from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -622,8 +622,21 @@ class ConnectClient:
         items = list(items)
         if concurrency <= 1 or len(items) <= 1:
             return [run(item) for item in items]
-        with ThreadPoolExecutor(max_workers=min(concurrency, len(items))) as pool:
-            return list(pool.map(run, items))
+        workers = min(concurrency, len(items))
+        # At most two calls per worker are queued at a time (the pool's own map would queue one per item: a batch of
+        # 10,000 would hold 10,000 futures); a slow call holds up no other.
+        results = [None] * len(items)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            running = {}
+            for index, item in enumerate(items):
+                if len(running) >= 2 * workers:
+                    done, _pending = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        results[running.pop(future)] = future.result()
+                running[pool.submit(run, item)] = index
+            for future, index in running.items():
+                results[index] = future.result()
+        return results
 
 
 def _reason(exc):

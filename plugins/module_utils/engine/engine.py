@@ -52,6 +52,7 @@ class Item:
         self.result = None          # the object after the run (predicted in check mode)
         self.error = None           # the ConnectError or InputError of a failed item
         self.changed = False
+        self.report = None          # the batch form's result entry, made as soon as the item is done (Engine.run)
         self.guid = None            # the selection: the guid the input gives (Resource.select), else None
         self.name = None            # ... and the name (the value of Resource.name_option), else None
         for attribute, default in (attributes or {}).items():  # the resource's own (Resource.item_attributes)
@@ -128,15 +129,31 @@ class Engine:
         for item in items:
             if not item.done:
                 _guarded(lambda one: self._plan(resource, one), item, on_error=item.fail)
+        batch = specs is not None
+
+        def write(item):
+            self._apply(resource, item)
+            if batch:
+                self._report(resource, item)
+
         if not self.check_mode:
-            self.each(lambda item: self._apply(resource, item),
-                      [item for item in items if item.status in VERBS])
+            self.each(write, [item for item in items if item.status in VERBS])
         for item in items:
+            if item.report is not None:
+                continue
             if item.status in VERBS and item.result is None:
                 item.result = resource.predict(item)
             elif item.status == "unchanged":
                 item.result = item.current
+            if batch:
+                self._report(resource, item)
         return resource, items
+
+    def _report(self, resource, item):
+        """The batch form returns each item's result entry, not the object: make the entry now and let the object go
+        (the write's answer or the predicted object), so that a batch of many items does not hold every answer."""
+        item.report = self.entry(resource, item)
+        item.result = None
 
     def _check_duplicates(self, resource, items):
         """Items that select the same object (by guid, or by a name that resolves to its guid) all fail, before
@@ -171,7 +188,8 @@ class Engine:
                 item.status, item.msg = "unchanged", "absent"
                 return
             item.status, item.changed = "deleted", True
-            item.before, item.after = resource.view(item, resource.deleted_view(item), "before"), {}
+            if self.diff_mode:
+                item.before, item.after = resource.view(item, resource.deleted_view(item), "before"), {}
             return
         if item.current is None:
             resource.missing(item)
@@ -194,6 +212,8 @@ class Engine:
             item.status, item.msg = "unchanged", "unchanged"
             return
         item.changed = True
+        if not self.diff_mode:  # before and after are only ever shown by --diff
+            return
         fields = dict((f, v) for f, v in changes.items() if f in item.desired)
         before = dict((f, (item.current or {}).get(f)) for f in fields) if item.current is not None else {}
         after = dict(fields)
@@ -259,7 +279,7 @@ class Engine:
     def batch_result(self, resource, items):
         """The result of a batch task: results, counts, failed_items, diff, msg, failed."""
         noun = resource.noun or resource.kind + "s"
-        results = [self.entry(resource, item) for item in items]
+        results = [item.report if item.report is not None else self.entry(resource, item) for item in items]
         failed = [entry for entry in results if entry["failed"]]
         changed = [entry for entry in results if entry["changed"]]
         result = dict(changed=bool(changed), check_mode=self.check_mode, results=results, changed_count=len(changed),

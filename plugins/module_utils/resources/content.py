@@ -102,7 +102,13 @@ class ContentResource(Resource):
         include = listing_include(self, items)
         if include:
             params["include"] = ",".join(include)
-        self.listing = self.client.get_list("v1/content", params=params or None) or []
+        # Each listed item keeps only what the batch reads: the fields that name it, the fields any item sets (a field
+        # this server's items lack stays absent, for check()), both process limits (checked together) and the facets
+        # the listing includes. The batch returns result entries, never the listed objects.
+        keys = set(self.identifying) | set(include) | {"min_processes", "max_processes"} | set(self.top_fields())
+        for item in items:
+            keys.update(item.desired)
+        self.listing = self.client.get_list("v1/content", params=params or None, keys=keys) or []
         self.by_guid = dict((c.get("guid", "").lower(), c) for c in self.listing)
         for content in self.listing:
             self.by_name.setdefault(content.get("name"), []).append(content)

@@ -161,6 +161,34 @@ def test_many_retries_are_summed_up_in_one_line(standin, sleeps):
     assert make_client(standin).retry_summary() is None
 
 
+def test_a_batch_queues_at_most_two_calls_per_worker_and_keeps_the_order(monkeypatch):
+    """map_concurrent over 2,000 items: the pool never holds more than two waiting calls per worker (a future per
+    item would be 2,000 futures at once); results come back in input order, an error stays with its item."""
+    from ansible_collections.posit.connect.plugins.module_utils.api import client as client_module
+
+    queued = []
+
+    class Counting(client_module.ThreadPoolExecutor):
+        def submit(self, *args, **kwargs):
+            queued.append(self._work_queue.qsize())
+            return super(Counting, self).submit(*args, **kwargs)
+
+    monkeypatch.setattr(client_module, "ThreadPoolExecutor", Counting)
+
+    def work(n):
+        time.sleep(0.0005 if n % 7 else 0.002)
+        if n == 1234:
+            raise ConnectError("item 1234 failed")
+        return n * 2
+
+    client = ConnectClient("https://connect.example.com", "key")
+    results = client.map_concurrent(work, range(2000), 4)
+    assert [entry[0] for entry in results] == list(range(2000))
+    assert [entry[1] for entry in results if entry[0] != 1234] == [n * 2 for n in range(2000) if n != 1234]
+    assert str(results[1234][2]) == "item 1234 failed" and results[1234][1] is None
+    assert len(queued) == 2000 and max(queued) <= 8
+
+
 def test_a_429_on_every_third_request_does_not_fail_a_200_item_batch(standin, sleeps):
     """429s wait out Retry-After within rate_limit_wait; they do not use up `retries` (0 here)."""
     standin.set_faults([{"kind": "429", "every": 3, "retry_after": 1}])

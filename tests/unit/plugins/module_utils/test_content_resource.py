@@ -326,6 +326,31 @@ def test_batch_reads_once_and_patches_only_differing_items():
     assert client.writes() == [] and len(client.log) == 2  # the content list and one user lookup
 
 
+def test_a_batch_listing_keeps_only_the_fields_the_batch_reads():
+    """A handoff of every item reads each listed item's guid, name, title, owner and the fields the task sets: the rest
+    of each item is dropped as the listing is parsed; a field this server's items lack is still refused."""
+    asked = []
+
+    class Keeping(FakeClient):
+        def get_list(self, path, params=None, keys=None):
+            asked.append(keys)
+            return super(Keeping, self).get_list(path, params, keys)
+
+    client = Keeping([item(n, description="long text " * 50) for n in range(1, 4)])
+    result = ContentManager(client).ensure_many(dict(owned_by="alice", owner="bob"), None)
+    assert result["changed_count"] == 3 and asked[0] is not None
+    assert {"guid", "name", "title", "owner_guid"} <= asked[0] and "description" not in asked[0]
+    assert [entry["title"] for entry in result["results"]] == ["Item 1", "Item 2", "Item 3"]
+
+    asked[:] = []
+    client = Keeping([item(n) for n in range(1, 3)])
+    for listed in client.content.values():
+        del listed["description"]  # an older server's content items lack the field
+    result = ContentManager(client).ensure_many(dict(description="new"), [dict(guid=guid_of(1)), dict(guid=guid_of(2))])
+    assert "description" in asked[0] and result["failed_count"] == 2 and client.writes() == []
+    assert "not a field of this server's content items" in result["failed_items"][0]["msg"]
+
+
 def test_batch_item_failures_do_not_stop_the_others():
     client = FakeClient([item(1), item(2), item(3, name="dup"), item(4, name="dup", owner=BOB), item(5, min_processes=3)])
     result = ContentManager(client).ensure_many(dict(state="present"), [

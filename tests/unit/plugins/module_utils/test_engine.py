@@ -187,6 +187,22 @@ def test_batch_merges_top_level_options_and_gives_every_item_a_status():
     assert [d["before"] for d in result["diff"]] == [dict(size=1), {}, dict(size=1, name="old")]
 
 
+def test_a_batch_keeps_each_items_result_entry_not_its_object():
+    """The batch form returns entries only: once an item is done, the write's answer (or the predicted object) is let
+    go, so a batch of 10,000 items does not hold 10,000 objects; the single form still returns its object."""
+    items = [dict(name="keep"), dict(name="grow", size=3), dict(name="new", size=1)]
+    for check_mode in (False, True):
+        store = Store(keep=dict(size=2), grow=dict(size=1))
+        eng = engine(store, check_mode=check_mode)
+        resource, done = eng.run(Things, dict(items=items), items)
+        assert [item.result for item in done] == [None, None, None]
+        assert [item.report["status"] for item in done] == ["unchanged", "updated", "created"]
+        result = eng.batch_result(resource, done)
+        assert [entry is item.report for entry, item in zip(result["results"], done)] == [True, True, True]
+        assert result["diff"][0]["after"] == dict(size=3)
+    assert single(Store(grow=dict(size=1)), dict(name="grow", size=3))["thing"] == dict(size=3, name="grow")
+
+
 def test_bad_input_fails_the_task_before_any_read_or_write():
     store = Store(a=dict(size=1))
     with pytest.raises(InputError, match=r"Option 'items\[1\]\.name' is required"):
@@ -308,8 +324,15 @@ def test_a_facet_without_end_shows_the_wanted_value():
         end = Facet.end
 
     Thing.facets = (Plain(),)
-    resource, items = Engine(PlainClient(), check_mode=True).run(Thing, {"tags": ["b"]})
+    resource, items = Engine(PlainClient(), check_mode=True, diff_mode=True).run(Thing, {"tags": ["b"]})
     assert items[0].after == {"tags": ["b"]}
+
+
+def test_without_diff_no_before_and_after_are_kept():
+    Thing.facets = (Tags(),)
+    resource, items = Engine(PlainClient(), check_mode=True).run(Thing, {"tags": ["b"]})
+    assert items[0].status == "updated" and items[0].changes == {"tags": ["b"]}
+    assert items[0].before == {} and items[0].after == {}
 
 
 # -- the resource contract: per-item state in declared attributes ------------------------

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: connect_content_spec
-short_description: Plan, apply or export a content-as-code spec (the content_as_code role's step)
+short_description: Plan or apply a content-as-code spec (the content_as_code role's step)
 version_added: 0.1.0
 description:
   - The step of the P(posit.connect.content_as_code#role) role that plans, applies or exports its spec. It runs on the
@@ -22,7 +22,7 @@ description:
     without each item's C(schedules)) to the spec, in that order.
   - Returns the drift rows, the counts and the failed items, not the spec nor one result per item.
   - With O(export=true), the other way (the role's export) - reads the server's content with
-    M(posit.connect.connect_content_info) (one module run: its ACL entries come named), makes the spec with the code of
+    M(posit.connect.connect_content_info) (one module run, whose ACL entries come named), makes the spec with the code of
     the P(posit.connect.cac_export#filter) and P(posit.connect.cac_spec_yaml#filter) filters, and writes it to
     O(spec_file) on the controller, with O(mode). It is C(changed) only when the file's text or mode differs; in check
     mode nothing is written; with C(--diff) the diff names the file.

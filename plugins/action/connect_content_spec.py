@@ -53,9 +53,9 @@ SUMMARY = ("changed", "failed", "msg", "changed_count", "failed_count", "failed_
 SELECTION = ("guid", "name", "owner", "schedules")
 # What the export reads of each item (connect_content_info; its ACL entries carry principal_name).
 EXPORT_INCLUDE = ["owner", "tags", "permissions", "vanity_url", "environment", "schedule", "oauth_integrations"]
-EXPORT_ARGS = ("export", "owner", "name", "tags", "runtimes", "mode")
-# The options of an export, checked by Ansible's argument spec validation (the doc stub, modules/connect_content_spec.py).
-EXPORT_SPEC = dict(
+# The options (the doc stub, modules/connect_content_spec.py), checked by Ansible's argument spec validation in an
+# export.
+ARGUMENT_SPEC = dict(
     export=dict(type="bool", default=False), spec_file=dict(type="str"), spec=dict(type="raw"),
     purge=dict(type="bool"), prune=dict(type="bool"), concurrency=dict(type="int"), owner=dict(type="str"),
     name=dict(type="str"), tags=dict(type="list", elements="str"), runtimes=dict(type="bool", default=False),
@@ -66,13 +66,13 @@ OAUTH_SINCE = [2024, 8, 0]  # OAuth integrations exist from this release
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("spec_file", "spec", "purge", "prune", "concurrency") + CONNECTION + EXPORT_ARGS)
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = self._task.args
         if "export" in args:
-            args = self.validate_argument_spec(EXPORT_SPEC)[1]
+            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
             if args["export"]:
                 return self._export(result, args, task_vars)
         spec_file = args.get("spec_file") or ""

@@ -459,3 +459,13 @@ def test_an_export_reads_in_one_module_run_and_writes_the_file_the_filters_made(
     assert stat.S_IMODE(spec.stat().st_mode) == 0o640 and spec.read_bytes() == before.read_bytes()
     assert not export_one(playbook, tmp_path, spec, shared)[EXPORT_TASK]["changed"]
     assert not (tmp_path / "cac-export-pwned").exists() and demo.writes() == []
+
+
+def test_an_export_to_a_missing_directory_fails_before_any_request(demo, playbook, tmp_path):
+    spec = tmp_path / "missing" / "spec.yml"
+    demo.clear_log()
+    run = playbook(role_play("content_as_code", "connect_cac"),
+                   extra_vars=dict(connect_cac_mode="export", connect_cac_spec_file=str(spec)))
+    assert run.rc != 0
+    assert "Option 'spec_file': directory %s does not exist" % spec.parent in run[EXPORT_TASK]["msg"]
+    assert demo.requests == [] and not spec.parent.exists()

@@ -9,16 +9,24 @@ without include_vars' deep copy, and without making its 10,000 items a variable 
 again. Its items go
 to connect_oauth_integration, connect_execution_environment and connect_content as those modules' arguments, and
 what comes back is reduced to what the role reports: the drift rows (cac_drift), the counts and the failed items.
+
+With `export`, the other way: the server's content read by one connect_content_info run (its ACL entries named by it),
+made a spec by the role's export filters (cac_export, cac_spec_yaml) and written to the spec file here, on the
+controller, where the plan reads it.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import stat
+
 import yaml
 from yaml.composer import Composer
 
 from ansible.errors import AnsibleError
+from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
 from ansible.parsing.vault import EncryptedString
 from ansible.parsing.yaml.loader import AnsibleLoader
@@ -28,23 +36,45 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.posit.connect.plugins.filter.content_as_code import (
     cac_content_items,
     cac_drift,
+    cac_export,
+    cac_export_environments,
+    cac_export_integrations,
     cac_problems,
+    cac_spec_yaml,
 )
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import file_mode_error
+from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
+from ansible_collections.posit.connect.plugins.module_utils.files.export import check_dest, write_beside
 
 CONNECTION = ("server", "api_key", "validate_certs", "ca_path")
 # What the role reads of each module's run (the rest, one entry per item, becomes the drift rows).
 SUMMARY = ("changed", "failed", "msg", "changed_count", "failed_count", "failed_items", "matched")
 # What the prune and the schedules' drift read of each spec item.
 SELECTION = ("guid", "name", "owner", "schedules")
+# What the export reads of each item (connect_content_info; its ACL entries carry principal_name).
+EXPORT_INCLUDE = ["owner", "tags", "permissions", "vanity_url", "environment", "schedule", "oauth_integrations"]
+# The options (the doc stub, modules/connect_content_spec.py), checked by Ansible's argument spec validation in an
+# export.
+ARGUMENT_SPEC = dict(
+    export=dict(type="bool", default=False), spec_file=dict(type="str"), spec=dict(type="raw"),
+    purge=dict(type="bool"), prune=dict(type="bool"), concurrency=dict(type="int"), owner=dict(type="str"),
+    name=dict(type="str"), tags=dict(type="list", elements="str"), runtimes=dict(type="bool", default=False),
+    mode=dict(type="raw", default="0600"), server=dict(type="str"), api_key=dict(type="str", no_log=True),
+    validate_certs=dict(type="bool"), ca_path=dict(type="str"))
+OAUTH_SINCE = [2024, 8, 0]  # OAuth integrations exist from this release
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("spec_file", "spec", "purge", "prune", "concurrency") + CONNECTION)
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = self._task.args
+        if "export" in args:
+            args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
+            if args["export"]:
+                return self._export(result, args, task_vars)
         spec_file = args.get("spec_file") or ""
         if spec_file:
             source = "spec file %s" % spec_file
@@ -105,6 +135,70 @@ class ActionModule(ActionBase):
             if schedules or args.get("prune") else []
         return dict(result, problems=[], rows=rows, runs=runs, total=len(items), environments=len(environments),
                     integrations=len(integrations), selections=selections, schedules=schedules)
+
+    def _export(self, result, args, task_vars):
+        """Read the server's content (connect_content_info, one module run; with `runtimes` also the server's
+        version, images and OAuth integrations), make it a spec and write it to `spec_file` on the controller, with
+        `mode`: `changed` when its text or mode differs; in check mode nothing is written."""
+        spec_file, mode = args["spec_file"] or "", args["mode"]
+        path = self._loader.path_dwim(spec_file) if spec_file else ""
+        message = file_mode_error(mode)
+        try:
+            if not spec_file:
+                raise InputError("Option 'spec_file': give the file to write the spec to.")
+            check_dest(path, "spec_file", "content.yml")
+        except InputError as error:
+            message = error.message
+        if message:
+            return dict(result, failed=True, msg=message)
+        common = dict((key, args[key]) for key in CONNECTION if args.get(key) is not None)
+        warnings = []
+
+        def run(module, **module_args):
+            answer = self._execute_module(module_name="posit.connect." + module,
+                                          module_args=dict(common, **module_args), task_vars=task_vars)
+            warnings.extend(answer.get("warnings") or [])
+            if answer.get("failed"):
+                raise _Failed(answer.get("msg"))
+            return answer
+
+        environments = integrations = None
+        try:
+            if args["runtimes"]:
+                version = run("connect_server_info")["server"].get("version_info") or []
+            found = dict((key, args[key]) for key in ("owner", "name", "concurrency") if args.get(key) is not None)
+            content = run("connect_content_info", include=EXPORT_INCLUDE, **found)["content"]
+            if args["runtimes"]:
+                environments = cac_export_environments(run("connect_execution_environment_info")["environments"])
+                integrations = cac_export_integrations(run("connect_oauth_integration_info")["integrations"]
+                                                       if not version or version >= OAUTH_SINCE else [])
+        except _Failed as failed:
+            return dict(result, failed=True, msg=failed.msg, **(dict(warnings=warnings) if warnings else {}))
+        if warnings:
+            result["warnings"] = warnings
+        items = cac_export(content, tags=args["tags"])
+        text = cac_spec_yaml(items, environments, integrations)
+        before = _text_of(path) if self._task.diff else None
+        changed = self._write(path, text, mode)
+        if changed and before is not None:
+            result["diff"] = dict(before_header=path, before=before, after_header=path, after=text)
+        return dict(result, changed=changed, spec_file=path, total=len(items),
+                    environments=len(environments or []), integrations=len(integrations or []),
+                    unwritten=[entry for item in items for entry in item.get("unwritten") or []])
+
+    def _write(self, path, text, mode):
+        """Whether the spec file at `path` differs from `text`, or has another mode than `mode`; unless in check
+        mode, write it (beside, then renamed over it: a symbolic link there is replaced, never followed) and give it
+        that mode."""
+        data = text.encode("utf-8")
+        same = _text_of(path, raw=True) == data
+        if same and stat.S_IMODE(os.stat(path).st_mode) == _octal(mode, path):
+            return False
+        if not self._task.check_mode:
+            if not same:
+                write_beside(path, lambda handle: handle.write(data))
+            os.chmod(path, _octal(mode, path))
+        return True
 
     def _read(self, path):
         """The spec file's data, read as a vars file is (Ansible's loader: a vault-encrypted file, `!vault` values,
@@ -177,6 +271,37 @@ def _plain(value):
     if isinstance(value, str) and "{" not in value:
         return str.__str__(value)
     return value
+
+
+class _Failed(Exception):
+    """A module run of the export failed (its message)."""
+
+    def __init__(self, msg):
+        super(_Failed, self).__init__(msg)
+        self.msg = msg
+
+
+def _octal(mode, path):
+    """A file mode option (a number, or octal or symbolic text) as a number, for the file at `path`."""
+    if isinstance(mode, int):
+        return mode
+    try:
+        return int(str(mode), 8)
+    except ValueError:
+        return AnsibleModule._symbolic_mode_to_octal(os.stat(path), str(mode))
+
+
+def _text_of(path, raw=False):
+    """The text (with `raw`, the bytes) of the file at `path`; '' (None) when there is none, or a symbolic link (never
+    followed: its target is not shown in a diff)."""
+    if os.path.islink(path):
+        return None if raw else ""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except (IOError, OSError):
+        return None if raw else ""
+    return data if raw else to_text(data, errors="surrogate_or_replace")
 
 
 def _empty():

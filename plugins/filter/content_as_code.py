@@ -211,6 +211,8 @@ def _writable(text):
 def cac_export(content, users=None, groups=None, tags=None):
     """The spec items of a server's content (connect_content_info with include owner, tags, permissions,
     vanity_url, environment and oauth_integrations), by names, with only the fields that differ from Connect's defaults.
+    An ACL entry's principal is named from `users` or `groups`, else by its principal_name (connect_content_info's),
+    else by its guid.
     `tags` keeps only items carrying one of these tag paths. What the spec cannot hold (a title Connect would
     refuse, an environment variable name that is not one printable line) is left out and listed under the item's
     `unwritten`."""
@@ -255,7 +257,7 @@ def cac_export(content, users=None, groups=None, tags=None):
             group = entry["principal_type"] == "group"
             names = group_names if group else user_names
             guid, role = entry["principal_guid"], entry.get("role")
-            shown = dict(principal=names.get(guid, guid))
+            shown = dict(principal=names.get(guid) or entry.get("principal_name") or guid)
             if group:
                 shown["principal_type"] = "group"
             if role != "viewer":

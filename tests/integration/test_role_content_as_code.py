@@ -4,6 +4,7 @@ reports, apply, check mode in every form writing nothing, prune's double guard, 
 import csv
 import json
 import os
+import stat
 
 import pytest
 import yaml
@@ -373,3 +374,98 @@ def test_a_plan_leaves_no_copy_of_the_spec_in_the_play_and_brings_back_only_what
     assert demo.writes() == []
     if not demo.sparse:  # a sparse listing leaves out fields the plan compares (tags): each item is then read
         assert len(demo.requests) <= 5
+
+
+EXPORT_TASK = ("posit.connect.content_as_code : Read every content item with its owner, tags, vanity URL, environment names, ACL, "
+               "schedules and OAuth integrations")
+HOSTILE = "{{ lookup('pipe','touch cac-export-pwned') }} {% if 1 %}=cmd|' /C calc'!A0{% endif %} <script>\"q\"'\n\r\u2028\u0085"
+
+# The export as the role made it before issue 29: connect_content_info, then connect_user_info and connect_group_info
+# for the ACLs' names, the cac_export and cac_spec_yaml filters, and ansible.builtin.copy.
+FILTERS_EXPORT = """
+- name: content
+  posit.connect.connect_content_info:
+    name: scratch-experiment
+    include: [owner, tags, permissions, vanity_url, environment, schedule, oauth_integrations]
+  register: content
+- name: users
+  posit.connect.connect_user_info:
+    fields: [guid, username]
+  register: found_users
+- name: groups
+  posit.connect.connect_group_info:
+    fields: [guid, name]
+  register: found_groups
+- name: write
+  ansible.builtin.copy:
+    content: "{{ content.content | posit.connect.cac_export(found_users.users, found_groups.groups, []) | posit.connect.cac_spec_yaml }}"
+    dest: "{{ dest }}"
+    mode: "0600"
+"""
+
+
+def export_one(playbook, tmp_path, spec, extra=None, **options):
+    return playbook(role_play("content_as_code", "connect_cac"), extra_vars=dict(
+        connect_cac_mode="export", connect_cac_spec_file=str(spec), connect_cac_export_name="scratch-experiment",
+        **(extra or {})), **options).ok()
+
+
+def test_an_export_reads_in_one_module_run_and_writes_the_file_the_filters_made(demo, playbook, tmp_path):
+    """Issue 29: the export of one item costs one module run for its reads (connect_content_info names the ACL's
+    users and groups itself: one listing of each kind, not two) and writes on the controller, byte for byte, the spec
+    that the modules' answers and the export filters made before; in check mode it writes nothing, --diff names the
+    file, and a second run is unchanged. Hostile names, titles and tags are data."""
+    item = content_by(demo, "dave", "scratch-experiment")
+    item["title"] = HOSTILE
+    group = demo.state.add_group(HOSTILE + " group", item["owner_guid"])
+    demo.state.add_permission(item, group["guid"], "group", "viewer")
+    user = demo.state.add_user("ops'<b>{{ x }}", "viewer", first_name=HOSTILE)
+    demo.state.add_permission(item, user["guid"], "user", "viewer")
+    tag = demo.state.add_tag(HOSTILE)
+    demo.state.content_tags[item["guid"]] = [tag["id"]]
+    before = tmp_path / "filters.yml"
+    playbook(tasks=FILTERS_EXPORT, extra_vars=dict(dest=str(before))).ok()
+
+    spec = tmp_path / "spec.yml"
+    demo.clear_log()
+    run = export_one(playbook, tmp_path, spec)
+    assert spec.read_bytes() == before.read_bytes()
+    ran = [name.split(" : ", 1)[-1] for name, result in run.results.items() if result.get("_status") != "skipped"
+           and not result.get("skipped") and result["_action"] not in ("include_tasks", "ansible.builtin.include_tasks")]
+    assert ran[ran.index("Check the content_as_code variables") + 1:] == [
+        EXPORT_TASK.split(" : ", 1)[-1], "Set the connect_cac fact", "fact"]
+    listings = sorted(e["path"].split("/__api__", 1)[-1] for e in demo.requests
+                      if e["method"] == "GET" and e["path"].endswith(("/v1/users", "/v1/groups")))
+    assert listings == ["/v1/groups", "/v1/users"]
+    assert stat.S_IMODE(spec.stat().st_mode) == 0o600 and run[EXPORT_TASK]["changed"]
+    items = yaml.safe_load(spec.read_text().replace("!unsafe ", ""))["items"]
+    assert items[0]["title"] == HOSTILE and items[0]["tags"] == [HOSTILE]
+    assert items[0]["permissions"] == [{"principal": HOSTILE + " group", "principal_type": "group"},
+                                       {"principal": "ops'<b>{{ x }}"}]
+
+    unwritten = tmp_path / "check.yml"
+    run = export_one(playbook, tmp_path, unwritten, check=True, diff=True)
+    assert not unwritten.exists() and run[EXPORT_TASK]["changed"]
+    assert run[EXPORT_TASK]["diff"]["after_header"] == str(unwritten)
+    spec.write_text(spec.read_text() + "# edited\n")
+    run = export_one(playbook, tmp_path, spec, check=True, diff=True)
+    assert run[EXPORT_TASK]["changed"] and spec.read_text().endswith("# edited\n")
+    assert run[EXPORT_TASK]["diff"]["before"].endswith("# edited\n") and "# edited" not in run[EXPORT_TASK]["diff"]["after"]
+    export_one(playbook, tmp_path, spec)
+    run = export_one(playbook, tmp_path, spec)
+    assert not run[EXPORT_TASK]["changed"] and spec.read_bytes() == before.read_bytes()
+    shared = dict(connect_cac_file_mode="u=rw,g=r")
+    assert export_one(playbook, tmp_path, spec, shared)[EXPORT_TASK]["changed"]
+    assert stat.S_IMODE(spec.stat().st_mode) == 0o640 and spec.read_bytes() == before.read_bytes()
+    assert not export_one(playbook, tmp_path, spec, shared)[EXPORT_TASK]["changed"]
+    assert not (tmp_path / "cac-export-pwned").exists() and demo.writes() == []
+
+
+def test_an_export_to_a_missing_directory_fails_before_any_request(demo, playbook, tmp_path):
+    spec = tmp_path / "missing" / "spec.yml"
+    demo.clear_log()
+    run = playbook(role_play("content_as_code", "connect_cac"),
+                   extra_vars=dict(connect_cac_mode="export", connect_cac_spec_file=str(spec)))
+    assert run.rc != 0
+    assert "Option 'spec_file': directory %s does not exist" % spec.parent in run[EXPORT_TASK]["msg"]
+    assert demo.requests == [] and not spec.parent.exists()

@@ -290,3 +290,17 @@ def test_the_schedules_of_ten_thousand_items_are_compared_in_linear_time():
     rows = cac_schedule_drift(content, spec)
     assert time.perf_counter() - start < 3
     assert [(row["index"], row["guid"]) for row in rows] == [(10000, "g-00003"), (10001, "g-00004")]
+
+
+def test_export_names_acl_principals_by_their_principal_name_unless_a_listing_names_them():
+    """connect_content_info's ACL entries carry principal_name: the export needs no users or groups listing of its
+    own; a name from `users` or `groups` still wins, and an entry named by neither keeps its guid."""
+    hostile = "{{ lookup('pipe','touch X') }}\n<script>"
+    entries = [dict(principal_guid="u-1", principal_type="user", role="viewer", principal_name=hostile),
+               dict(principal_guid="g-1", principal_type="group", role="owner", principal_name="Ops"),
+               dict(principal_guid="u-2", principal_type="user", role="viewer", principal_name=None)]
+    items = cac_export([record(permissions=entries)])
+    assert items[0]["permissions"] == [dict(principal="Ops", principal_type="group", role="owner"),
+                                       dict(principal="u-2"), dict(principal=hostile)]
+    named = cac_export([record(permissions=entries)], users=[dict(guid="u-1", username="alice")])
+    assert [entry["principal"] for entry in named[0]["permissions"]] == ["Ops", "alice", "u-2"]

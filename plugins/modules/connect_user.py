@@ -158,7 +158,7 @@ from ansible_collections.posit.connect.plugins.module_utils.resources.user impor
 
 def main():
     module = ConnectModule(**UserResource.argument_form())
-    module.run(lambda m: m.reconcile(UserResource))
+    module.run(lambda m: m.reconcile(UserResource, batch=module.params["items"] is not None))
 
 
 if __name__ == "__main__":

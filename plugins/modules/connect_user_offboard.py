@@ -178,8 +178,8 @@ def handoff(module, params):
     """The handoff, which also finds the user and the new owner: an error (bad input, or its listing) stops the task
     before any write, named after this module's options."""
     try:
-        return module.reconcile(ContentResource, True, dict(owned_by=params["user"], owner=params["to"],
-                                                             concurrency=params["concurrency"]))
+        options = dict(owned_by=params["user"], owner=params["to"], concurrency=params["concurrency"])
+        return module.reconcile(ContentResource, True, options)
     except InputError as exc:
         if exc.option in HANDOFF_OPTIONS:
             raise InputError("Option '%s': %s" % (HANDOFF_OPTIONS[exc.option], exc.reason))
@@ -212,32 +212,33 @@ def offboard(module):
         raise error
 
     concurrency, guid = params["concurrency"], user["guid"]
-    steps = [("handoff", handed)]
-    for name, wanted, resource_class, batch, options in (
-            ("access", params["remove_access"], PermissionResource, True,
-             dict(principal=guid, state="absent", all_content=True, concurrency=concurrency)),
-            ("groups", params["remove_groups"], GroupResource, True,
-             dict(remove_members=[guid], all_groups=True, concurrency=concurrency)),
-            ("lock", params["lock"], UserResource, False, dict(guid=guid, locked=True))):
-        steps.append((name, step(module, resource_class, batch, options) if wanted else
-                      dict(skipped=True, changed=False, msg="%s is false" % ("remove_" + name if name != "lock"
-                                                                             else "lock"))))
-    result = dict(steps, user=user, to=to, changed=any(done.get("changed") for _, done in steps),
-                  locked=bool(steps[-1][1].get("changed") and not steps[-1][1].get("failed")),
-                  failures=["%s: %s" % (name, done.get("msg")) for name, done in steps if done.get("failed")])
-    if module.diff_mode:
+    later = (  # (step, the option that turns it off, resource, batch form, that resource's module's options)
+        ("access", "remove_access", PermissionResource, True,
+         dict(principal=guid, state="absent", all_content=True, concurrency=concurrency)),
+        ("groups", "remove_groups", GroupResource, True,
+         dict(remove_members=[guid], all_groups=True, concurrency=concurrency)),
+        ("lock", "lock", UserResource, False, dict(guid=guid, locked=True)))
+    steps = dict(handoff=handed)
+    for name, option, resource_class, batch, options in later:
+        steps[name] = step(module, resource_class, batch, options) if params[option] else \
+            dict(skipped=True, changed=False, msg="%s is false" % option)
+    order = ["handoff"] + [row[0] for row in later]
+    lock = steps["lock"]
+    result = dict(steps, user=user, to=to, changed=any(steps[name].get("changed") for name in order),
+                  locked=bool(lock.get("changed") and not lock.get("failed")),
+                  failures=["%s: %s" % (name, steps[name].get("msg")) for name in order if steps[name].get("failed")])
+    if module.diff_mode:  # each step's diffs, in the order of the steps
         result["diff"] = []
-        for _, done in steps:
-            shown = done.get("diff") or []
+        for name in order:
+            shown = steps[name].get("diff") or []
             result["diff"] += shown if isinstance(shown, list) else [shown]
     if result["failures"]:
         result.update(failed=True, msg="; ".join(result["failures"]))
     else:
-        result["msg"] = "%s %s: %d content items %s, %d access list entries removed, %d groups left, %s." % (
-            "Would offboard" if module.check_mode else "Offboarded", user["username"],
-            handed["changed_count"], "handed off to %s" % to["username"] if to else "to hand off",
-            result["access"].get("changed_count", 0), result["groups"].get("changed_count", 0),
-            "account locked" if result["locked"] else "account not locked by this task")
+        result["msg"] = "%s %s: %d content items handed off%s, removed from %d access lists and %d groups, %s." % (
+            "Would offboard" if module.check_mode else "Offboarded", user["username"], handed["changed_count"],
+            " to %s" % to["username"] if to else "", steps["access"].get("changed_count", 0),
+            steps["groups"].get("changed_count", 0), "account locked" if result["locked"] else "account not locked now")
     return result
 
 

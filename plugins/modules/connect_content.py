@@ -264,25 +264,12 @@ failed_items: {description: 'For O(items), the items that failed, each with C(in
   sample: [{index: 3, guid: null, name: old-dashboard, msg: 'Option ''items[3].name'': 2 content items are named ...'}]}
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fields import field_argument_spec
-from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.resources.content import ContentResource
-from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import facet_argument_spec
-
-STATES = ["present", "absent"]
 
 
 def main():
-    form = batch_form(
-        dict(field_argument_spec(), guid=dict(type="str"), name=dict(type="str"), state=dict(type="str", choices=STATES),
-             **facet_argument_spec(item=True)),
-        ("guid", "name"),
-        top_level=dict(facet_argument_spec(), state=dict(type="str", choices=STATES, default="present"),
-                       owned_by=dict(type="str")),
-    )
-    form["required_one_of"][0].append("owned_by")  # the batch of everything one user owns
-    form["mutually_exclusive"] += [["owned_by", "guid"], ["owned_by", "name"]]
-    module = ConnectModule(pool_size=64, **form)
+    module = ConnectModule(pool_size=64, **ContentResource.argument_form())
     batch = module.params["items"] is not None or module.params["owned_by"] is not None
     module.run(lambda m: m.reconcile(ContentResource, batch=batch))
 

@@ -173,25 +173,12 @@ results:
   elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.resources.permission import PermissionResource
 
 
 def main():
-    # every option may be given at the top level for all items (content, principal too): no single-form keys
-    form = batch_form(
-        dict(content=dict(type="str"),
-             principal=dict(type="str"),
-             principal_type=dict(type="str", choices=["user", "group"]),
-             role=dict(type="str", choices=["viewer", "owner"]),
-             state=dict(type="str", choices=["present", "absent"])),
-        keys=(),
-        top_level=dict(principal_type=dict(type="str", choices=["user", "group"], default="user"),
-                       role=dict(type="str", choices=["viewer", "owner"], default="viewer"),
-                       state=dict(type="str", choices=["present", "absent"], default="present")))
-    form["argument_spec"]["all_content"] = dict(type="bool", default=False)
-    form["required_one_of"] = [["content", "items", "all_content"], ["principal", "items"]]
-    module = ConnectModule(pool_size=64, **form)
+    module = ConnectModule(pool_size=64, **PermissionResource.argument_form())
     batch = module.params["items"] is not None or module.params["all_content"]
     module.run(lambda m: m.reconcile(PermissionResource, batch=batch))
 

@@ -166,33 +166,12 @@ results:
   elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.resources.group import GroupResource
-
-STATES = ["present", "absent"]
-
-
-def group_options():
-    return dict(
-        name=dict(type="str"),
-        guid=dict(type="str"),
-        members=dict(type="list", elements="str"),
-        purge_members=dict(type="bool"),
-        remove_members=dict(type="list", elements="str"),
-        remote=dict(type="bool"),
-    )
 
 
 def main():
-    form = batch_form(
-        dict(group_options(), state=dict(type="str", choices=STATES)), ("name", "guid"),
-        top_level=dict(state=dict(type="str", choices=STATES, default="present"),
-                       purge_members=dict(type="bool", default=False),
-                       remote=dict(type="bool", default=False)),
-    )
-    form["argument_spec"]["all_groups"] = dict(type="bool", default=False)  # its exclusions: GroupResource
-    form["required_one_of"][0].append("all_groups")
-    module = ConnectModule(**form)
+    module = ConnectModule(**GroupResource.argument_form())
     batch = module.params["items"] is not None or module.params["all_groups"]
     module.run(lambda m: m.reconcile(GroupResource, batch=batch))
 

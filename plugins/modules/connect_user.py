@@ -152,32 +152,13 @@ results:
   elements: dict
 """
 
-from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule, batch_form
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import ConnectModule
 from ansible_collections.posit.connect.plugins.module_utils.resources.user import UserResource
-
-ROLES = ["viewer", "publisher", "administrator"]
-
-
-def user_options():
-    """The options of one user, at the top level and in each item."""
-    return dict(
-        username=dict(type="str"),
-        guid=dict(type="str"),
-        user_role=dict(type="str", choices=ROLES),
-        email=dict(type="str"),
-        first_name=dict(type="str"),
-        last_name=dict(type="str"),
-        locked=dict(type="bool"),
-        password=dict(type="str", no_log=True),
-        user_must_set_password=dict(type="bool", no_log=False),
-        remote=dict(type="bool"),
-    )
 
 
 def main():
-    module = ConnectModule(**batch_form(user_options(), ("username", "guid"),
-                                        top_level=dict(state=dict(type="str", choices=["present"], default="present"))))
-    module.run(lambda m: m.reconcile(UserResource))
+    module = ConnectModule(**UserResource.argument_form())
+    module.run(lambda m: m.reconcile(UserResource, batch=module.params["items"] is not None))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import stat
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.posit.connect.plugins.module_utils.api.backoff import RATE_LIMIT_WAIT
 from ansible_collections.posit.connect.plugins.module_utils.api.client import REQUESTS_IMPORT_ERROR, ConnectClient
@@ -25,6 +26,7 @@ from ansible_collections.posit.connect.plugins.module_utils.api.errors import Co
 from ansible_collections.posit.connect.plugins.module_utils.files.export import check_dest, export_json_lines
 
 MAX_CONCURRENCY = 64
+VALIDATOR_CHECKS = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
 
 
 def connect_argument_spec():
@@ -119,6 +121,16 @@ def batch_form(item_options, keys, top_level=None, concurrency=8):
     spec.update(items=items, **concurrency_spec(concurrency))
     return dict(argument_spec=spec, required_one_of=[list(keys) + ["items"]],
                 mutually_exclusive=[["items", key] for key in keys])
+
+
+def validated(form, params):
+    """`params` checked by Ansible's ArgumentSpecValidator against a module's arguments (as batch_form returns
+    them), with that module's defaults filled in; InputError names what is wrong."""
+    checks = dict((key, value) for key, value in form.items() if key in VALIDATOR_CHECKS)
+    result = ArgumentSpecValidator(form["argument_spec"], **checks).validate(params)
+    if result.error_messages:
+        raise InputError("; ".join(result.error_messages))
+    return result.validated_parameters
 
 
 class ConnectModule:
@@ -233,17 +245,22 @@ class ConnectModule:
 
         self.run(listing, forbidden)
 
-    def reconcile(self, resource_class, batch=None):
+    def reconcile(self, resource_class, batch=None, params=None):
         """Run the reconcile engine over this task and return the module result.
 
         The batch form when `items` is given (or `batch` says so, for selectors
-        such as owned_by); the single form otherwise.
+        such as owned_by); the single form otherwise. `params` reconciles the
+        resource with these options instead of the task's (a module that runs
+        several resources): they are validated against the resource's own
+        module's spec (Resource.argument_form), whose defaults they get; bad
+        ones raise InputError.
         """
-        specs = self.params.get("items")
+        params = self.params if params is None else validated(resource_class.argument_form(), params)
+        specs = params.get("items")
         batch = specs is not None if batch is None else batch
         engine = Engine(self.client, check_mode=self.check_mode, diff_mode=self.diff_mode,
-                        concurrency=self.params.get("concurrency") or 8, warn=self.ansible.warn)
-        resource, items = engine.run(resource_class, self.params, (specs or []) if batch else None)
+                        concurrency=params.get("concurrency") or 8, warn=self.ansible.warn)
+        resource, items = engine.run(resource_class, params, (specs or []) if batch else None)
         if not batch:
             return engine.single_result(resource, items[0])
         result = engine.batch_result(resource, items)

@@ -73,6 +73,7 @@ class Resource:
     | hook / attribute | required? | default |
     | --- | --- | --- |
     | kind, result_key | set them | "object" |
+    | argument_form | for ConnectModule.reconcile(params=...) | raise NotImplementedError |
     | prepare | required | raise NotImplementedError |
     | read_one | required, unless read is overridden | raise NotImplementedError |
     | create, update, delete | required for what the module does | raise NotImplementedError |
@@ -108,6 +109,13 @@ class Resource:
         self.engine = engine
         self.client = engine.client
         self.top = top              # the task's top-level options (the single form: all of them)
+
+    @classmethod
+    def argument_form(cls):
+        """The ConnectModule arguments of this resource's module (argument_spec, required_one_of, mutually_exclusive):
+        its one home, read by the module and by ConnectModule.reconcile(params=...) when another module (such as
+        connect_user_offboard) reconciles this resource, so that the options and their defaults are the module's."""
+        raise NotImplementedError
 
     # -- input, before any request ---------------------------------------------------
 

@@ -20,6 +20,7 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.content_fie
     check_name,
     check_process_limits,
     desired_fields,
+    field_argument_spec,
 )
 from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import (
     get_content,
@@ -30,12 +31,20 @@ from ansible_collections.posit.connect.plugins.module_utils.resources.base impor
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.fields import CREATABLE_FIELDS
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import UserCache, current_user
-from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import listing_include, prepare_facets
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import batch_form
+from ansible_collections.posit.connect.plugins.module_utils.resources.content_facets import (
+    facet_argument_spec,
+    listing_include,
+    prepare_facets,
+)
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_environment import EnvironmentFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_oauth import OAuthIntegrationsFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_permissions import PermissionsFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_tags import TagsFacet
 from ansible_collections.posit.connect.plugins.module_utils.resources.facet_vanity import VanityFacet
+
+
+STATES = ["present", "absent"]
 
 
 class PartlyCreatedError(ConnectError):
@@ -63,6 +72,20 @@ class ContentResource(Resource):
         self.by_name = {}
         self.names_of_owner = {}    # owner guid -> {name: item}, read once per owner for the name-clash check
         self.claimed = {}           # (owner guid, name) -> the item of this task that takes it
+
+    @classmethod
+    def argument_form(cls):
+        """connect_content's options: the single form, `items`, and `owned_by` (everything one user owns)."""
+        form = batch_form(
+            dict(field_argument_spec(), guid=dict(type="str"), name=dict(type="str"),
+                 state=dict(type="str", choices=STATES), **facet_argument_spec(item=True)),
+            ("guid", "name"),
+            top_level=dict(facet_argument_spec(), state=dict(type="str", choices=STATES, default="present"),
+                           owned_by=dict(type="str")),
+        )
+        form["required_one_of"][0].append("owned_by")  # the batch of everything one user owns
+        form["mutually_exclusive"] += [["owned_by", "guid"], ["owned_by", "name"]]
+        return form
 
     # -- input -----------------------------------------------------------------
 

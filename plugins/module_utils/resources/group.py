@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Facet, Resource
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import (
@@ -24,6 +25,21 @@ from ansible_collections.posit.connect.plugins.module_utils.concepts.principals 
     list_groups,
     require_remote,
 )
+
+
+STATES = ["present", "absent"]
+
+
+def group_options():
+    """The options of one group, at the top level and in each item."""
+    return dict(
+        name=dict(type="str"),
+        guid=dict(type="str"),
+        members=dict(type="list", elements="str"),
+        purge_members=dict(type="bool"),
+        remove_members=dict(type="list", elements="str"),
+        remote=dict(type="bool"),
+    )
 
 
 def _guid(group):
@@ -88,6 +104,19 @@ class GroupResource(Resource):
         self.users = UserCache(self.client)
         self.by_guid = None          # the batch's one listing of every group
         self.by_name = None
+
+    @classmethod
+    def argument_form(cls):
+        """connect_group's options: the single form, `items`, and `all_groups` (its exclusions: check_all_groups)."""
+        form = batch_form(
+            dict(group_options(), state=dict(type="str", choices=STATES)), ("name", "guid"),
+            top_level=dict(state=dict(type="str", choices=STATES, default="present"),
+                           purge_members=dict(type="bool", default=False),
+                           remote=dict(type="bool", default=False)),
+        )
+        form["argument_spec"]["all_groups"] = dict(type="bool", default=False)
+        form["required_one_of"][0].append("all_groups")
+        return form
 
     # -- input ------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.posit.connect.plugins.module_utils.concepts.acl import entry_view, find_entries, refused_entry
 from ansible_collections.posit.connect.plugins.module_utils.concepts.content_query import list_content, require_content
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid
@@ -37,6 +38,24 @@ class PermissionResource(Resource):
         super(PermissionResource, self).__init__(engine, top)
         self.listing = None         # the batch's content by guid (one GET /v1/content)
         self.users = UserCache(self.client)
+
+    @classmethod
+    def argument_form(cls):
+        """connect_content_permission's options: every option may be given at the top level for all items (content
+        and principal too: no single-form keys), and `all_content`."""
+        form = batch_form(
+            dict(content=dict(type="str"),
+                 principal=dict(type="str"),
+                 principal_type=dict(type="str", choices=["user", "group"]),
+                 role=dict(type="str", choices=["viewer", "owner"]),
+                 state=dict(type="str", choices=["present", "absent"])),
+            keys=(),
+            top_level=dict(principal_type=dict(type="str", choices=["user", "group"], default="user"),
+                           role=dict(type="str", choices=["viewer", "owner"], default="viewer"),
+                           state=dict(type="str", choices=["present", "absent"], default="present")))
+        form["argument_spec"]["all_content"] = dict(type="bool", default=False)
+        form["required_one_of"] = [["content", "items", "all_content"], ["principal", "items"]]
+        return form
 
     def prepare(self, item):
         for option in ("content", "principal"):

@@ -14,12 +14,30 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.posit.connect.plugins.module_utils.engine.module import batch_form
 from ansible_collections.posit.connect.plugins.module_utils.resources.base import Resource, same
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.principals import find_user, list_users, require_remote
 
 PROFILE_FIELDS = ("user_role", "email", "first_name", "last_name")
 CREATE_OPTIONS = ("password", "user_must_set_password", "remote")
+ROLES = ["viewer", "publisher", "administrator"]
+
+
+def user_options():
+    """The options of one user, at the top level and in each item."""
+    return dict(
+        username=dict(type="str"),
+        guid=dict(type="str"),
+        user_role=dict(type="str", choices=ROLES),
+        email=dict(type="str"),
+        first_name=dict(type="str"),
+        last_name=dict(type="str"),
+        locked=dict(type="bool"),
+        password=dict(type="str", no_log=True),
+        user_must_set_password=dict(type="bool", no_log=False),
+        remote=dict(type="bool"),
+    )
 
 
 class UserResource(Resource):
@@ -34,6 +52,12 @@ class UserResource(Resource):
         super(UserResource, self).__init__(engine, top)
         self.by_guid = None         # the batch's one listing of every user
         self.by_username = None
+
+    @classmethod
+    def argument_form(cls):
+        """connect_user's options: the single form and `items`."""
+        return batch_form(user_options(), ("username", "guid"),
+                          top_level=dict(state=dict(type="str", choices=["present"], default="present")))
 
     # -- input ------------------------------------------------------------------
 

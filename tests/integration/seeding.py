@@ -1,12 +1,12 @@
 """Seeding a stand-in from Python before the role under test runs: the same API requests the collection's modules
 would send (connect_deploy, connect_content_permission, connect_tag, connect_content), without an ansible-playbook
-run each. The bundle is packed by the collection's own packer, so its bytes are those connect_deploy uploads."""
+run each. The bundle is packed by the collection's own packer, so its bytes are those connect_deploy uploads (the
+collection is importable: tests/conftest.py imports playbook_runs, which puts build/collections on sys.path)."""
 
 import time
 
 import requests
 
-import playbook_runs  # noqa: F401  (puts the collection, linked under build/collections, on sys.path)
 from ansible_collections.posit.connect.plugins.module_utils.files.bundle import pack
 
 

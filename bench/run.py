@@ -38,9 +38,9 @@ FULL = dict(items=1000, loop_items=20, latency=0.02, info_items=10000, audit=200
             package_items=1000, package_rows=50000, deploy_items=50, bundle_mb=(5, 50), task_seconds=0.6,
             scale=dict(items=10000, users=50000, groups=2000, audit=1000000, offboard_items=1000, offboard_acl=300),
             scale_small=dict(items=1000, users=5000, groups=200, audit=100000, offboard_items=100, offboard_acl=30))
-QUICK = dict(items=40, loop_items=3, latency=0.005, info_items=300, audit=4000, audit_small=1000,
-             package_items=40, package_rows=2000, deploy_items=5, bundle_mb=(1, 5), task_seconds=0.05,
-             scale=dict(items=40, users=200, groups=10, audit=4000, offboard_items=10, offboard_acl=4), scale_small=None)
+QUICK = dict(items=12, loop_items=2, latency=0.002, info_items=60, audit=1000, audit_small=200,
+             package_items=12, package_rows=300, deploy_items=2, bundle_mb=(1, 2), task_seconds=0.02,
+             scale=dict(items=12, users=40, groups=4, audit=1000, offboard_items=4, offboard_acl=2), scale_small=None)
 SECTIONS = ("handoff", "offboarding", "cac", "info", "big_results", "audit", "packages", "deploy", "environments",
             "oauth", "rebuild", "jobs", "scale")
 # The scale section's smallest server: its runs are each scenario's fixed cost (and the requests that come with it);

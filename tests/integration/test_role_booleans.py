@@ -16,7 +16,8 @@ import subprocess
 import pytest
 import yaml
 
-from playbook_runs import ROOT, playbook_command, role_play, run_playbook
+import seeding
+from playbook_runs import ROOT, playbook_command, role_play
 from connect_standin import StandIn
 from connect_standin.tls import make_ca
 
@@ -46,34 +47,10 @@ def test_every_role_is_covered():
     assert sorted({role for role, dummy in boolean_variables()}) == sorted(FACTS)
 
 
-PROMOTE_SETUP = """
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/posit.connect.connect: {server: "%(server)s", api_key: "%(key)s"}
-  tasks:
-    - name: deploy on the source
-      posit.connect.connect_deploy: {name: promo-board, owner: alice, title: Promo board, access_type: acl,
-                                     bundle: "%(bundle)s"}
-      register: deployed
-    - name: acl on the source
-      posit.connect.connect_content_permission:
-        content: "{{ deployed.content.guid }}"
-        principal: "{{ item.principal }}"
-        principal_type: "{{ item.type }}"
-        role: "{{ item.role }}"
-      loop: [{principal: bob, type: user, role: owner}, {principal: Finance, type: group, role: viewer}]
-    - name: tag on the source
-      posit.connect.connect_tag: {paths: [Promo/Quarterly]}
-    - name: tags and vanity URL on the source
-      posit.connect.connect_content: {guid: "{{ deployed.content.guid }}", tags: [Promo/Quarterly], vanity_url: /promo/}
-"""
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    """The demo stand-in (reset before each run of a role), the promotion's source (set up once, never reset: the
-    role only reads it) and target, and a TLS one."""
+    """The demo stand-in (reset before each run of a role), the promotion's source (set up once, over its API from
+    Python, never reset: the role only reads it) and target, and a TLS one."""
     where = tmp_path_factory.mktemp("servers")
     ca = make_ca(str(where))
     plain, source, target = (StandIn(seed_options={"now": NOW}).start() for dummy in range(3))
@@ -82,7 +59,11 @@ def servers(tmp_path_factory):
     bundle.mkdir()
     (bundle / "manifest.json").write_text(json.dumps({"version": 1, "metadata": {"appmode": "static"}}))
     (bundle / "index.html").write_text("<p>promo</p>")
-    run_playbook(PROMOTE_SETUP % dict(server=source.url, key=source.keys["admin"], bundle=bundle), source, where).ok()
+    guid = seeding.deploy(source, "promo-board", "alice", bundle, title="Promo board", access_type="acl")
+    seeding.grant(source, guid, "bob", "user", "owner")
+    seeding.grant(source, guid, "Finance", "group", "viewer")
+    seeding.tag(source, guid, "Promo/Quarterly")
+    seeding.vanity(source, guid, "/promo/")
     yield plain, source, target, tls
     for server in (plain, source, target, tls):
         server.stop()

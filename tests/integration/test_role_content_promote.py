@@ -6,8 +6,8 @@ and check mode and the dry run writing nothing on either server."""
 import json
 
 import pytest
-import requests
 
+import seeding
 from connect_standin import StandIn
 
 SOURCE_VERSION, TARGET_VERSION = "2024.06.0", "2025.09.0"
@@ -45,41 +45,6 @@ def connection(server):
     return {"server": server.url, "api_key": server.keys["admin"]}
 
 
-SETUP = """
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/posit.connect.connect: %(source)s
-  tasks:
-    - name: deploy on the source
-      posit.connect.connect_deploy:
-        name: kpi-board
-        owner: alice
-        title: KPI board
-        access_type: acl
-        bundle: %(bundle)s
-        settings: {max_processes: 3}
-      register: deployed
-    - name: acl on the source
-      posit.connect.connect_content_permission:
-        content: "{{ deployed.content.guid }}"
-        principal: "{{ item.principal }}"
-        principal_type: "{{ item.type }}"
-        role: "{{ item.role }}"
-      loop:
-        - {principal: bob, type: user, role: owner}
-        - {principal: sourceonly, type: user, role: viewer}
-        - {principal: Finance, type: group, role: viewer}
-    - name: tags on the source
-      posit.connect.connect_tag:
-        paths: [Promo/Quarterly]
-    - name: tags, vanity URL and environment on the source
-      posit.connect.connect_content:
-        guid: "{{ deployed.content.guid }}"
-        tags: [Promo/Quarterly]
-        vanity_url: /kpi/
-        environment: {DB_PASSWORD: source-only-value, API_TOKEN: source-token-value}
-"""
 ENV_VALUE = "target-db-password-8c1f"
 OPTIONS = {"connect_promote_create_tags": True, "connect_promote_vanity": True,
            "connect_promote_environment": {"DB_PASSWORD": ENV_VALUE}}
@@ -131,11 +96,19 @@ def tag_paths(state, guid):
     return sorted(path(state.tags[t]) for t in state.content_tags.get(guid, []))
 
 
-def seed(playbook, servers, tmp_path):
+def seed(servers, tmp_path):
+    """The source's kpi-board (the demo seed has one): deployed, its ACL, tag, vanity URL and environment set, by the
+    requests the modules would send (tests/integration/seeding.py)."""
     source, target = servers
-    if "/kpi/" not in source.state.vanity_urls.values():  # the seed has its own kpi-board
-        playbook(SETUP % {"source": json.dumps(connection(source)), "bundle": site(tmp_path / "kpi", "<p>KPI</p>")},
-                 server=source).ok()
+    if "/kpi/" not in source.state.vanity_urls.values():
+        guid = seeding.deploy(source, "kpi-board", "alice", site(tmp_path / "kpi", "<p>KPI</p>"),
+                              title="KPI board", access_type="acl", max_processes=3)
+        for principal, principal_type, role in (("bob", "user", "owner"), ("sourceonly", "user", "viewer"),
+                                                ("Finance", "group", "viewer")):
+            seeding.grant(source, guid, principal, principal_type, role)
+        seeding.tag(source, guid, "Promo/Quarterly")
+        seeding.vanity(source, guid, "/kpi/")
+        seeding.environment(source, guid, {"DB_PASSWORD": "source-only-value", "API_TOKEN": "source-token-value"})
 
 
 def writes(*servers):
@@ -160,7 +133,7 @@ def test_every_way_of_asking_for_check_mode_and_the_dry_run_write_nothing(unprom
     # (--check: test_promote_then_nothing_to_upload, which the older ansible-cores run too).
     servers = unpromoted_servers
     source, target = servers
-    seed(playbook, servers, tmp_path)
+    seed(servers, tmp_path)
     source.clear_log()
     target.clear_log()
     before = len(target.state.content)
@@ -169,7 +142,7 @@ def test_every_way_of_asking_for_check_mode_and_the_dry_run_write_nothing(unprom
 
 def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
     source, target = servers
-    seed(playbook, servers, tmp_path)
+    seed(servers, tmp_path)
     source.clear_log()
     target.clear_log()
     before = len(target.state.content)
@@ -212,7 +185,7 @@ def test_promote_then_nothing_to_upload(servers, playbook, tmp_path):
 
 def test_the_api_keys_and_environment_values_never_show(servers, playbook, tmp_path):
     source, target = servers
-    seed(playbook, servers, tmp_path)
+    seed(servers, tmp_path)
     # The keys come from the environment (as from a CI secret store): ansible-playbook echoes -e values at -vvvv.
     keys = {"connect_promote_source": {"server": source.url, "api_key": "{{ lookup('ansible.builtin.env', 'SRC_KEY') }}"},
             "connect_promote_target": {"server": target.url, "api_key": "{{ lookup('ansible.builtin.env', 'DST_KEY') }}"},
@@ -269,44 +242,6 @@ def unpromoted_acl_servers(tmp_path_factory):
     yield from acl_pair(tmp_path_factory)
 
 
-ACL_SETUP = """
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/posit.connect.connect: %(source)s
-  tasks:
-    - name: deploy on the source
-      posit.connect.connect_deploy:
-        name: "{{ item }}"
-        owner: alice
-        access_type: acl
-        bundle: %(bundle)s
-      loop: [board-a, board-b, board-c, board-t]
-      register: deployed
-    - name: acl on the source
-      posit.connect.connect_content_permission:
-        content: "{{ (deployed.results | selectattr('item', 'eq', item.name) | first).content.guid }}"
-        principal: "{{ item.principal }}"
-        role: "{{ item.role }}"
-      loop:
-        - {name: board-a, principal: cweber, role: owner}
-        - {name: board-b, principal: bob, role: viewer}
-        - {name: board-c, principal: cweber, role: owner}
-        - {name: board-c, principal: bob, role: viewer}
-    - name: tag and vanity URL on the source
-      posit.connect.connect_tag:
-        paths: [Promo/SourceOnly]
-    - name: tag on board-t, vanity URL on board-c
-      posit.connect.connect_content:
-        name: "{{ item.name }}"
-        owner: alice
-        tags: "{{ item.tags | default(omit) }}"
-        vanity_url: "{{ item.vanity | default(omit) }}"
-      loop:
-        - {name: board-t, tags: [Promo/SourceOnly]}
-        - {name: board-c, vanity: /board-c/}
-"""
-
 ACL_PLAY = """
 - hosts: localhost
   gather_facts: false
@@ -327,11 +262,17 @@ def by_name(server, name):
     return next((c for c in server.state.content.values() if c["name"] == name), None)
 
 
-def seed_acl(playbook, acl_servers, tmp_path):
+def seed_acl(acl_servers, tmp_path):
     source, target, group, dummy = acl_servers
     if by_name(source, "board-a") is None:
-        playbook(ACL_SETUP % {"source": json.dumps(connection(source)), "bundle": site(tmp_path / "b", "<p>B</p>")},
-                 server=source).ok()
+        bundle = site(tmp_path / "b", "<p>B</p>")
+        guids = {name: seeding.deploy(source, name, "alice", bundle, access_type="acl")
+                 for name in ("board-a", "board-b", "board-c", "board-t")}
+        for name, principal, role in (("board-a", "cweber", "owner"), ("board-b", "bob", "viewer"),
+                                      ("board-c", "cweber", "owner"), ("board-c", "bob", "viewer")):
+            seeding.grant(source, guids[name], principal, "user", role)
+        seeding.tag(source, guids["board-t"], "Promo/SourceOnly")
+        seeding.vanity(source, guids["board-c"], "/board-c/")
         with source.state.lock:
             source.state.add_permission(by_name(source, "board-a"), group["guid"], "group", "viewer")
     source.clear_log()
@@ -359,7 +300,7 @@ def viewer_message(target):
 def test_a_viewer_collaborator_fails_the_dry_run_and_check_mode_naming_the_target(unpromoted_acl_servers, playbook, tmp_path):
     acl_servers = unpromoted_acl_servers
     source, target, group, touched = acl_servers
-    seed_acl(playbook, acl_servers, tmp_path)
+    seed_acl(acl_servers, tmp_path)
     work = tmp_path / "work"
     work.mkdir()
     for check, dry_run in ((False, True), (True, False)):
@@ -385,7 +326,7 @@ def test_a_viewer_collaborator_fails_the_dry_run_and_check_mode_naming_the_targe
 
 def test_a_viewer_collaborator_fails_its_item_before_any_write_the_others_go_on(acl_servers, playbook, tmp_path):
     source, target, group, touched = acl_servers
-    seed_acl(playbook, acl_servers, tmp_path)
+    seed_acl(acl_servers, tmp_path)
     # Extra vars are strings: "false" is false.
     run, fact = promote_acl(playbook, acl_servers, ["board-a", "board-b"], connect_promote_acl_downgrade="false")
     assert run.rc != 0 and viewer_message(target) in run.stdout, run.stdout[-3000:]
@@ -406,7 +347,7 @@ def test_a_viewer_collaborator_fails_its_item_before_any_write_the_others_go_on(
 def test_acl_downgrade_makes_the_collaborator_a_viewer_on_the_target_and_a_rerun_is_unchanged(
         acl_servers, playbook, tmp_path):
     source, target, group, touched = acl_servers
-    seed_acl(playbook, acl_servers, tmp_path)
+    seed_acl(acl_servers, tmp_path)
     run, fact = promote_acl(playbook, acl_servers, ["board-a", "board-b"], connect_promote_acl_downgrade=True)
     run.ok()
     item = next(i for i in fact["items"] if i["source"]["name"] == "board-a")
@@ -431,7 +372,7 @@ def test_acl_downgrade_makes_the_collaborator_a_viewer_on_the_target_and_a_rerun
 def test_boolean_variables_given_as_false_strings_are_false(acl_servers, playbook, tmp_path):
     """-e name=false gives the string "false": each boolean behaves as false."""
     source, target, group, touched = acl_servers
-    seed_acl(playbook, acl_servers, tmp_path)
+    seed_acl(acl_servers, tmp_path)
     work = tmp_path / "work"
     work.mkdir()
     falses = dict.fromkeys(("connect_promote_acl", "connect_promote_acl_downgrade", "connect_promote_dry_run",
@@ -472,14 +413,7 @@ def oauth_servers(tmp_path_factory):
     target.stop()
 
 
-def _api(server, method, path, body):
-    answer = requests.request(method, server.url + "/__api__/" + path, json=body,
-                              headers={"Authorization": "Key %s" % server.keys["admin"]}, timeout=30)
-    answer.raise_for_status()
-    return answer.json() if answer.content else None
-
-
-def seed_oauth(playbook, oauth_servers):
+def seed_oauth(oauth_servers):
     source, target, hostile, touched, where = oauth_servers
     if any(c["name"] == "dash-board" for c in source.state.content.values()):
         return
@@ -487,17 +421,14 @@ def seed_oauth(playbook, oauth_servers):
     root.mkdir()
     (root / "manifest.json").write_text(json.dumps({"version": 1, "metadata": {"appmode": "python-dash"}}))
     (root / "app.py").write_text("app = None\n")
-    play = ("- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: deploy\n"
-            "      posit.connect.connect_deploy: {name: dash-board, owner: alice, bundle: %s, server: %s, api_key: %s}\n"
-            % (json.dumps(str(root)), json.dumps(source.url), json.dumps(source.keys["admin"])))
-    playbook(play, server=source).ok()
-    made = [_api(source, "POST", "v1/oauth/integrations",
+    seeding.deploy(source, "dash-board", "alice", root)
+    made = [seeding.api(source, "POST", "v1/oauth/integrations",
                  dict(name=name, description=text, template="custom", config=OAUTH_CONFIG))
             for name, text in (("Warehouse", "Analysts"), (hostile, "Ops' lake <b>"))]
-    _api(target, "POST", "v1/oauth/integrations",
+    seeding.api(target, "POST", "v1/oauth/integrations",
          dict(name="Warehouse", description="Analysts", template="custom", config=OAUTH_CONFIG))
     guid = next(c for c in source.state.content.values() if c["name"] == "dash-board")["guid"]
-    _api(source, "PUT", "v1/content/%s/oauth/integrations/associations" % guid,
+    seeding.api(source, "PUT", "v1/content/%s/oauth/integrations/associations" % guid,
          [{"oauth_integration_guid": m["guid"]} for m in made])
 
 
@@ -520,7 +451,7 @@ def linked(server, name):
 def test_oauth_integrations_follow_by_name_and_missing_ones_are_created_with_their_config(
         oauth_servers, playbook):
     source, target, hostile, touched, where = oauth_servers
-    seed_oauth(playbook, oauth_servers)
+    seed_oauth(oauth_servers)
     config = {hostile: OAUTH_CONFIG}
     # connect_promote_create_integrations given as the string "false": the missing integration is reported and
     # not sent; the item goes on with the one the target has.

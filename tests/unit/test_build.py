@@ -1,12 +1,17 @@
 """The release artifact: `ansible-galaxy collection build` ships the collection and nothing else
 (no tests or stand-in, virtualenvs, caches, build output or benchmarks), and the artifact installs,
-documents its modules and runs the demo playbook from where it was installed."""
+documents its modules and runs the demo playbook from where it was installed (through tools/demo.py: `make demo`'s
+test is that run)."""
 
+import csv
+import functools
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 import tarfile
+import types
 from pathlib import Path
 
 import pytest
@@ -61,13 +66,13 @@ def test_artifact_holds_the_collection_and_nothing_else(artifact):
     assert info["dependencies"] == {}
 
 
-def test_artifact_installs_documents_and_runs(artifact, tmp_path, standin):
-    collections = tmp_path / "collections"
+def test_artifact_installs_documents_and_runs(artifact, tmp_path, monkeypatch, capfd):
+    """`make demo`'s test too (one run of the tour for both): tools/demo.py starts a stand-in, runs playbooks/demo.yml
+    (here the installed artifact's, with only the artifact on the collections path) and leaves the report behind."""
+    root = tmp_path / "root"  # laid out as tools/demo.py expects its work tree, the collection installed from the artifact
+    collections = root / "build" / "collections"
     installed = collections / "ansible_collections" / "posit" / "connect"
-    # Only the installed artifact is on the collections path (not this work tree).
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
-               CONNECT_SERVER=standin.url, CONNECT_API_KEY=standin.keys["admin"])
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_NOCOLOR="1")
     proc = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "--offline", "-p", str(collections),
                            str(artifact)], env=env, cwd=str(tmp_path), capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and installed.is_dir(), proc.stdout + proc.stderr
@@ -77,14 +82,56 @@ def test_artifact_installs_documents_and_runs(artifact, tmp_path, standin):
     assert doc.returncode == 0, doc.stderr
     assert str(installed) in doc.stdout and "EXAMPLES:" in doc.stdout
 
+    # tools/demo.py's main, its paths in `root`: the playbook is the installed one (and the site it deploys, beside it)
+    for name in ("playbooks", "docs"):
+        (root / name).symlink_to(installed / name, target_is_directory=True)
+    spec = importlib.util.spec_from_file_location("demo_under_test", str(ROOT / "tools" / "demo.py"))
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    servers, start = [], demo.StandIn
+
+    def standin(*args, **kwargs):  # the stand-in tools/demo.py starts, kept to read its request log
+        servers.append(start(*args, **kwargs))
+        return servers[-1]
+    monkeypatch.setattr(demo, "ROOT", root)
+    monkeypatch.setattr(demo, "StandIn", standin)
     report = tmp_path / "report"
-    run = subprocess.run([str(BIN / "ansible-playbook"), str(installed / "playbooks" / "demo.yml"),
-                          "-i", "localhost,", "-e", "demo_report_dir=%s" % report], env=env, cwd=str(tmp_path),
-                         stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert "Moved 15 of 15 items to erin; failed: 0." in run.stdout
-    assert json.loads((report / "content.json").read_text()) and (report / "index.html").exists()
-    assert ("GET", "/__api__/server_settings") in [(e["method"], e["path"]) for e in standin.requests]
+    monkeypatch.setenv("DEMO_REPORT_DIR", str(report))
+    monkeypatch.setenv("ANSIBLE_NOCOLOR", "1")
+    monkeypatch.setenv("ANSIBLE_LOCAL_TEMP", str(tmp_path / "ansible-tmp"))
+    monkeypatch.setattr(demo, "subprocess", types.SimpleNamespace(  # ansible-playbook reads no terminal
+        call=functools.partial(subprocess.call, stdin=subprocess.DEVNULL)))
+    capfd.readouterr()
+    rc = demo.main([])
+    out, err = capfd.readouterr()
+    assert rc == 0, out[-5000:] + err[-2000:]
+    assert ("GET", "/__api__/server_settings") in [(e["method"], e["path"]) for e in servers[0].requests]
+    # Each step of the tour ran and said what it did.
+    assert "Connect 2025.09.0 at http://127.0.0.1:" in out and "signed in as admin" in out
+    assert "items per owner:" in out and "'dave': 15" in out
+    assert "Dry run: 15 of 15 items of dave would move to erin." in out
+    assert "Moved 15 of 15 items to erin; failed: 0." in out
+    assert "Audit log: 15 ownership changes since " in out
+    assert "Content report: %s/index.html" % report in out
+    # The deploy and the re-deploy that uploads nothing.
+    assert "Deployed bundle " in out and "to hello-static: Deployment completed." in out
+    assert "Re-deploy: changed False; bundle " in out
+    # Content as code: export, plan (no drift), apply a new item with every facet, plan again (no drift).
+    assert "Content as code: exported 40 items; the plan finds 0 differences." in out
+    assert "Content as code: applied; 1 items changed, 1 created." in out
+    assert "Content as code: the plan after the apply finds 0 differences." in out
+    assert "not-a-real-secret" not in out  # the environment value never shows
+    assert (report / "content.yml").stat().st_size > 0 and "No drift" in (report / "drift.md").read_text()
+    # The handoff's 15 PATCH requests, content as code's new item's 6 writes (POST, PATCH of the owner, tag,
+    # vanity URL, environment, ACL entry) and the deploy's 3 (create, upload, deploy) are the only writes.
+    assert "The stand-in received 24 write requests." in out
+    with open(report / "handoff.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 15
+    assert json.loads((report / "content.json").read_text())
+    for name in ("index.html", "content.csv", "content.json"):
+        assert (report / name).stat().st_size > 0
+    assert "key-admin-" not in out + err  # the stand-in's admin key never shows
 
 
 def test_artifact_names_its_dependencies_for_an_execution_environment(artifact, tmp_path):
@@ -121,7 +168,6 @@ def test_artifact_names_its_dependencies_for_an_execution_environment(artifact, 
 def test_supported_versions_agree():
     """meta/runtime.yml's requires_ansible, the README's support table, noxfile.py's matrix and the main
     virtualenv's requirement name the same ansible-core versions: the ones `make test` runs."""
-    import importlib.util
     from packaging.specifiers import SpecifierSet
 
     spec = importlib.util.spec_from_file_location("noxfile_under_test", str(ROOT / "noxfile.py"))

@@ -31,9 +31,11 @@ class Facet:
     | summary | optional | the operations as they are |
     | view | optional | the value as it is |
     | end | optional | the wanted value |
+    | listed | optional | () (the fields of a batch's listed object that read uses) |
     """
 
     name = None
+    listed = ()  # the fields of a listed object (a batch's one listing) that read() uses, beyond its guid
 
     def read(self, engine, item):
         """Required. The facet's current value for an existing item (called concurrently, only when the user

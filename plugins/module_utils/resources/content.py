@@ -126,9 +126,10 @@ class ContentResource(Resource):
         if include:
             params["include"] = ",".join(include)
         # Each listed item keeps only what the batch reads: the fields that name it, the fields any item sets (a field
-        # this server's items lack stays absent, for check()), both process limits (checked together) and the facets
-        # the listing includes. The batch returns result entries, never the listed objects.
-        keys = set(self.identifying) | set(include) | {"min_processes", "max_processes"} | set(self.top_fields())
+        # this server's items lack stays absent, for check()), both process limits (checked together) and what the
+        # facets read of it. The batch returns result entries, never the listed objects.
+        keys = set(self.identifying) | {"min_processes", "max_processes"} | set(self.top_fields())
+        keys.update(field for facet in self.facets for field in facet.listed)
         for item in items:
             keys.update(item.desired)
         self.listing = self.client.get_list("v1/content", params=params or None, keys=keys) or []

@@ -32,6 +32,7 @@ class DeployError(ConnectError):
 
 class BundleFacet(Facet):
     name = "bundle"
+    listed = ("bundle_id",)
 
     def __init__(self, resource):
         self.resource = resource

@@ -17,6 +17,7 @@ class TagsFacet(ContentFacet):
 
     name = "tags"
     flags = ("purge_tags",)
+    listed = ("tags",)  # with include=tags
 
     def __init__(self, resource):
         super(TagsFacet, self).__init__(resource)

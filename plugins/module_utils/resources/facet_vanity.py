@@ -20,6 +20,7 @@ class VanityFacet(ContentFacet):
 
     name = "vanity_url"
     flags = ("force_vanity_url",)
+    listed = ("vanity_url",)  # with include=vanity_url
 
     def __init__(self, resource):
         super(VanityFacet, self).__init__(resource)

@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(CURDIR)/$(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup demo test unit integration sdk-suite sparse lint docs bench clean
+.PHONY: help setup demo test unit integration sdk-suite sparse lint older docs bench clean
 
 help:
 	@echo "make demo   run the demo playbook against a local Connect stand-in"
@@ -19,6 +19,7 @@ help:
 	@echo "make sdk-suite  run posit-sdk's integration suite against the stand-in"
 	@echo "make sparse run the roles' integration tests against a stand-in in sparse mode"
 	@echo "make lint   ansible-test sanity, ansible-lint, the docs and changelog lints, galaxy-importer on the artifact"
+	@echo "make older  sanity, unit and role tests on the older ansible-core versions (2.19, 2.20)"
 	@echo "make docs   regenerate docs/reference and build the HTML docsite (build/docsite/build/html/index.html)"
 	@echo "make bench  run the performance benchmark"
 
@@ -63,10 +64,14 @@ sdk-suite: setup
 sparse: setup $(CHROMIUM)
 	CONNECT_STANDIN_SPARSE=1 $(PY) -m pytest -q -n 2 $(wildcard tests/integration/test_role_*.py) tests/integration/test_roles_check_mode.py
 
+# After the suite, the SDK suite, the lints and the older ansible-core sessions run side by side (each mostly on one
+# core: ansible-test, pip installs); the output of each is printed whole when it ends.
 test: setup $(CHROMIUM) $(JAVA)
 	$(PY) -m pytest -q -n 2 --dist worksteal --durations=20 tests/unit tests/integration
-	$(MAKE) --no-print-directory sdk-suite
-	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory -j 3 --output-sync=target sdk-suite lint older
+
+# Sanity, unit and role tests on each older ansible-core (noxfile.py).
+older: setup
 	$(PY) -m nox --no-color
 
 lint: setup

@@ -2,7 +2,8 @@
 
 ansible-test needs the collection at .../ansible_collections/posit/connect and lists its files with git, so:
   1. copy every git-tracked file (tests/, bench/, tools/ and docs/generate.py included, not only what
-     `ansible-galaxy collection build` ships) to build/sanity/ansible_collections/posit/connect;
+     `ansible-galaxy collection build` ships) to build/sanity/<python>/ansible_collections/posit/connect, one copy per
+     Python, so that `make test` runs the sanity of each ansible-core side by side;
   2. make that copy its own git repository (otherwise ansible-test finds this repository's .git above it,
      where build/ is ignored, and sees no files at all);
   3. put tools/ansible-test-pip-bootstrap.py where ansible-test caches its pip bootstrap script (which it
@@ -22,7 +23,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COPY = os.path.join(ROOT, "build", "sanity", "ansible_collections", "posit", "connect")
+COPY = os.path.join(ROOT, "build", "sanity", "%d.%d" % sys.version_info[:2], "ansible_collections", "posit", "connect")
 BOOTSTRAP = os.path.join(ROOT, "tools", "ansible-test-pip-bootstrap.py")
 DEFAULT_PYTHON = "%d.%d" % sys.version_info[:2]
 

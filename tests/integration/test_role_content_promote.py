@@ -423,13 +423,13 @@ def seed_oauth(oauth_servers):
     (root / "app.py").write_text("app = None\n")
     seeding.deploy(source, "dash-board", "alice", root)
     made = [seeding.api(source, "POST", "v1/oauth/integrations",
-                 dict(name=name, description=text, template="custom", config=OAUTH_CONFIG))
+                        dict(name=name, description=text, template="custom", config=OAUTH_CONFIG))
             for name, text in (("Warehouse", "Analysts"), (hostile, "Ops' lake <b>"))]
     seeding.api(target, "POST", "v1/oauth/integrations",
-         dict(name="Warehouse", description="Analysts", template="custom", config=OAUTH_CONFIG))
+                dict(name="Warehouse", description="Analysts", template="custom", config=OAUTH_CONFIG))
     guid = next(c for c in source.state.content.values() if c["name"] == "dash-board")["guid"]
     seeding.api(source, "PUT", "v1/content/%s/oauth/integrations/associations" % guid,
-         [{"oauth_integration_guid": m["guid"]} for m in made])
+                [{"oauth_integration_guid": m["guid"]} for m in made])
 
 
 def promote_oauth(playbook, oauth_servers, check=False, **options):

@@ -57,7 +57,9 @@ def install_pip_bootstrap():
     version = match.group(1) if match else "24.2"
     cache = os.path.expanduser("~/.ansible/test/cache/get_pip_%s.py" % version.replace(".", "_"))
     os.makedirs(os.path.dirname(cache), exist_ok=True)
-    shutil.copyfile(BOOTSTRAP, cache)
+    partial = "%s.%d" % (cache, os.getpid())  # replaced whole: another ansible-core's sanity may be reading it
+    shutil.copyfile(BOOTSTRAP, partial)
+    os.replace(partial, cache)
 
 
 def check_ignore_files():

@@ -185,3 +185,4 @@ def test_supported_versions_agree():
     dev = (ROOT / "requirements-dev.txt").read_text()
     assert "ansible-core>=%s,<2.%d" % (noxfile.NEWEST[0], int(noxfile.NEWEST[0].split(".")[1]) + 1) in dev
     assert "PYTHON ?= python%s" % noxfile.NEWEST[1] in (ROOT / "Makefile").read_text()
+    assert "OLDER := %s\n" % " ".join(core for core, _python in noxfile.OLDER) in (ROOT / "Makefile").read_text()

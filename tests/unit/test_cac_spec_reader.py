@@ -23,6 +23,8 @@ SPECS = {
     "items as mapping": "items: {name: a}\n",
     "anchored items": "items: &all\n- {name: a}\nother: *all\n",
     "json": '{"items": [{"name": "a", "owner": "dave"}]}',
+    "duplicate keys": "items:\n- {name: a, owner: dave, name: b}\n",  # Ansible warns; the last one counts
+    "other scalars": "items:\n- {name: a, settings: {max_processes: 3, load_factor: 0.5}, locked: no, when: 2024-01-01}\n",
 }
 
 

@@ -173,14 +173,22 @@ class Engine:
                                      % (item.where.rstrip(".") or "the task", resource.kind, others)))
 
     def _read_facets(self, resource, items):
-        """Each facet the user set, for each existing item: read concurrently, item by item."""
+        """Each facet the user set, for each existing item: read concurrently, item by item; an item whose facets
+        all read from its listed object (Facet.from_listing) is read here, in turn."""
         def read(item):
             for facet in resource.facets:
                 if facet.name in item.facets:
                     item.facet_current[facet.name] = facet.read(self, item)
 
-        self.each(read, [item for item in items if item.current is not None
-                         and any(facet.name in item.facets for facet in resource.facets)])
+        reading = [item for item in items if item.current is not None and not item.done
+                   and any(facet.name in item.facets for facet in resource.facets)]
+        requesting = []
+        for item in reading:
+            if all(facet.from_listing(item) for facet in resource.facets if facet.name in item.facets):
+                _guarded(read, item, on_error=item.fail)
+            else:
+                requesting.append(item)
+        self.each(read, requesting)
 
     def _plan(self, resource, item):
         if item.state == "absent":

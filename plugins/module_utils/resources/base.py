@@ -32,6 +32,7 @@ class Facet:
     | view | optional | the value as it is |
     | end | optional | the wanted value |
     | listed | optional | () (the fields of a batch's listed object that read uses) |
+    | from_listing | optional | False (read sends a request) |
     """
 
     name = None
@@ -41,6 +42,12 @@ class Facet:
         """Required. The facet's current value for an existing item (called concurrently, only when the user
         set it)."""
         raise NotImplementedError
+
+    def from_listing(self, item):
+        """Optional (default: False). Whether read(item) needs no request: the item's listed object holds the value.
+        The engine reads such items in turn, without handing each one to a thread (at 10,000 items that hand-off
+        cost more than the reads)."""
+        return False
 
     def plan(self, engine, item, current, wanted):
         """Required. The operations that bring current to wanted, or None; raise InputError for what Connect

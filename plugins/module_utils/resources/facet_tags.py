@@ -57,6 +57,9 @@ class TagsFacet(ContentFacet):
             todo.extend(tid for tid, tag in self.by_id.items() if str(tag.get("parent_id")) == current)
         return found
 
+    def from_listing(self, item):
+        return item.current.get("tags") is not None
+
     def read(self, engine, item):
         tags = item.current.get("tags")
         if tags is None:

@@ -25,6 +25,7 @@ class VanityFacet(ContentFacet):
     def __init__(self, resource):
         super(VanityFacet, self).__init__(resource)
         self._vanities = False   # guid -> path from GET /v1/vanities; None when refused
+        self._answered = None    # (listing, whether it answered vanity_url): asked once per listing, not per item
         self.claimed = {}        # path -> the option of this task's item that takes it
 
     def prepare(self, value, option, flags):
@@ -51,9 +52,19 @@ class VanityFacet(ContentFacet):
                     self._vanities = None
         return self._vanities
 
+    def listing_answered(self):
+        """Whether the batch's listing (asked with include=vanity_url) answered vanity_url."""
+        listing = self.resource.listing or []
+        if self._answered is None or self._answered[0] is not listing:
+            self._answered = (listing, answered(listing, "vanity_url"))
+        return self._answered[1]
+
+    def from_listing(self, item):
+        return "vanity_url" in item.current or bool(self.included and self.listing_answered())
+
     def read(self, engine, item):
         guid = item.current["guid"]
-        if "vanity_url" in item.current or (self.included and answered(self.resource.listing or [], "vanity_url")):
+        if self.from_listing(item):
             return self.path_of(item.current.get("vanity_url"))
         if self.resource.listing is not None:
             vanities = self.vanities()

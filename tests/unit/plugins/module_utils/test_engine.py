@@ -363,3 +363,27 @@ def test_an_item_attribute_may_not_shadow_the_engines_own():
 
     with pytest.raises(ValueError, match="'current' is the engine's own"):
         Engine(Client()).run(Shadowing, {}, [dict(name="a")])
+
+
+def test_items_whose_facets_read_from_the_listing_are_not_handed_to_the_pool():
+    """Issue 29: at 10,000 items, handing each listed read to a thread cost more than the reads themselves."""
+    class Listed(Members):
+        def from_listing(self, item):
+            return item.spec["name"] != "c"  # c's members need a request
+
+    class ListedThings(Things):
+        facets = (Listed(),)
+
+    class Pool(Client):
+        def map_concurrent(self, func, items, concurrency=8):
+            self.handed = [item.spec["name"] for item in items]
+            return Client.map_concurrent(self, func, items, concurrency)
+
+    store = Store(a=dict(members=["x"]), b=dict(members=["y"]), c=dict(members=["z"]))
+    eng = Engine(Pool(), check_mode=True, diff_mode=False)
+    eng.store = store
+    resource, done = eng.run(ListedThings, dict(items=[]), [dict(name=n, members=["x"]) for n in "abc"] + [dict(name="d")])
+    result = eng.batch_result(resource, done)
+    assert eng.client.handed == ["c"]
+    assert [e["status"] for e in result["results"]] == ["unchanged", "updated", "updated", "created"]
+    assert store.reads == 4 and store.writes == []  # the listing and three members reads (each item's own)

@@ -88,7 +88,7 @@ lint: setup
 docs: setup
 	$(PY) docs/generate.py --docsite build/docsite
 
-bench: setup
+bench: setup $(CHROMIUM)
 	$(PY) bench/run.py
 
 clean:

@@ -78,5 +78,13 @@ def test_the_quick_benchmark_runs_every_contender(tmp_path):
     assert full["plan"]["requests"] <= 5 and all(full[key]["writes"] == 0 for key in ("report", "export", "plan", "audit"))
     assert full["handoff"]["writes"] == scale["full"]["items"]  # one PATCH per item
     assert all(row["bound"] >= row["fixed"] > 0 and row["rss"] > 0 for row in scale["rows"])
+    # the report's page of the scale run opened in Chromium, and every key typed and erased was timed
+    assert scale["page"]["bytes"] > 0 and len(scale["page"]["keystrokes"]) == 26 and scale["page"]["ready"] > 0
+    assert [name for name, _v, _w, _m in scale["checks"][-2:]] == [
+        "report page: opened, load and table on screen (ms)", "report page: filter, the slowest keystroke to its rows (ms)"]
+    assert [name.split(",")[0] for name, _v, _w, _m in big["checks"]] == ["big results"] * 2
+    principals = data["results"]["principals"]  # 6 users among 1,200 (the listing: 3 pages), 6 groups among 8
+    assert [row[1] for row in principals["rows"]] == [4, 1] and all(met for _n, _v, _w, met in principals["checks"])
+    assert "### Principals" in proc.stdout and "### Issue 29's targets" in proc.stdout
     assert scale["floor"]["full"]["rss"] > 0 and scale["floor"]["full"]["mib"] > scale["floor"]["tenth"]["mib"]
     assert "### At scale" in proc.stdout

@@ -34,6 +34,7 @@ from ansible.template import trust_as_template
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.posit.connect.plugins.filter.content_as_code import (
+    EXPORT_FIELDS,
     cac_content_items,
     cac_drift,
     cac_export,
@@ -167,7 +168,7 @@ class ActionModule(ActionBase):
             if args["runtimes"]:
                 version = run("connect_server_info")["server"].get("version_info") or []
             found = dict((key, args[key]) for key in ("owner", "name", "concurrency") if args.get(key) is not None)
-            content = run("connect_content_info", include=EXPORT_INCLUDE, **found)["content"]
+            content = run("connect_content_info", include=EXPORT_INCLUDE, fields=EXPORT_FIELDS, **found)["content"]
             if args["runtimes"]:
                 environments = cac_export_environments(run("connect_execution_environment_info")["environments"])
                 integrations = cac_export_integrations(run("connect_oauth_integration_info")["integrations"]

@@ -208,6 +208,13 @@ def _writable(text):
     return text.isprintable()
 
 
+# The keys of connect_content_info's items that cac_export reads (its `fields`): an export of 10,000 items carries
+# these, not every field of every item, from the module to the controller.
+EXPORT_FIELDS = sorted(set(WRITABLE_FIELDS) | set([
+    "guid", "owner", "tags", "vanity_url", "content_url", "permissions", "oauth_integrations", "schedules",
+    "environment"]))
+
+
 def cac_export(content, users=None, groups=None, tags=None):
     """The spec items of a server's content (connect_content_info with include owner, tags, permissions,
     vanity_url, environment and oauth_integrations), by names, with only the fields that differ from Connect's defaults.

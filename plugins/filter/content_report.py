@@ -61,14 +61,17 @@ def report_rows(content, users=None, groups=None, shiny=None, visits=None, packa
 
 def summarize_permissions(acl, users, groups):
     """'alice (owner); bob (viewer); group data-science (viewer)': who besides the owner may see or change
-    the item; users first, then groups, each sorted by role, then name."""
+    the item; users first, then groups, each sorted by role, then name. A principal is named from `users` or
+    `groups` when given, else by the entry's principal_name (connect_content_info names each entry), else by its
+    guid."""
     entries = []
     for entry in acl or []:
         guid, is_group = entry.get("principal_guid"), entry.get("principal_type") == "group"
+        named = entry.get("principal_name")
         if is_group:
-            name = "group %s" % ((groups.get(guid) or {}).get("name") or guid)
+            name = "group %s" % ((groups.get(guid) or {}).get("name") or named or guid)
         else:
-            name = (users.get(guid) or {}).get("username") or guid
+            name = (users.get(guid) or {}).get("username") or named or guid
         entries.append((is_group, entry.get("role") or "", name.lower(), "%s (%s)" % (name, entry.get("role"))))
     return "; ".join(entry[-1] for entry in sorted(entries))
 

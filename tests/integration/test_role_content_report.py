@@ -112,6 +112,10 @@ def test_files_rows_permissions_and_usage(server, report):
     paths = [e["path"] for e in requests]
     assert "/__api__/v1/instrumentation/shiny/usage" in paths and "/__api__/v1/instrumentation/content/visits" in paths
     assert sum(p.endswith("/permissions") for p in paths) == 40  # one access list per item
+    # the principals are named by connect_content_info's one listing of the users and one of the groups; the role lists
+    # neither again (at 50,000 users, a second listing through Ansible cost 8 s). The two usage summaries each page
+    # the users too, for their by_user names.
+    assert paths.count("/__api__/v1/groups") == 1 and paths.count("/__api__/v1/users") == 1 + 2
 
 
 def test_the_page_in_a_real_browser(server, report):

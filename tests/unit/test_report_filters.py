@@ -202,3 +202,15 @@ def test_packages_column_and_section():
                {"language": "python", "name": "numpy", "items": 9, "versions": [{}, {}]}]
     assert [p["name"] for p in report_charts(rows, 2, summary)["packages"]] == ["numpy", "requests"]
     assert "packages" not in report_charts(rows)
+
+
+def test_principals_are_named_by_the_entries_principal_name_without_users_and_groups():
+    """connect_content_info names each ACL entry (principal_name): the role passes no users or groups; a given
+    user or group still names its guid, and an entry named by neither shows its guid."""
+    acl = [dict(principal_guid="u-1", principal_type="user", principal_name="alice", role="owner"),
+           dict(principal_guid="g-1", principal_type="group", principal_name="Finance", role="viewer"),
+           dict(principal_guid="u-2", principal_type="user", principal_name=None, role="viewer")]
+    rows = report_rows([dict(guid="c-1", name="a", owner={"username": "dave"}, permissions=acl)], [], [])
+    assert rows[0]["permissions"] == "alice (owner); u-2 (viewer); group Finance (viewer)"
+    rows = report_rows([dict(guid="c-1", name="a", permissions=acl[:1])], [dict(guid="u-1", username="alicia")], [])
+    assert rows[0]["permissions"] == "alicia (owner)"

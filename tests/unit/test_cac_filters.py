@@ -105,7 +105,7 @@ class Pages:
         size, number = params.get("page_size", 500), params.get("page_number", 1)
         return {"results": self.items[(number - 1) * size:number * size], "total": len(self.items)}
 
-    def paginate_offset(self, path, params=None):
+    def paginate_offset(self, path, params=None, pages_at_once=1):
         number = 1
         while True:
             page = self.get(path, dict(params or {}, page_size=500, page_number=number))

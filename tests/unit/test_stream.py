@@ -190,7 +190,7 @@ class Users:
     def __init__(self, users):
         self.users = users
 
-    def paginate_offset(self, path, params=None):
+    def paginate_offset(self, path, params=None, pages_at_once=1):
         assert path == "v1/users"
         return iter(self.users)
 
@@ -227,7 +227,7 @@ class Pages:
     def __init__(self, records):
         self.records, self.paths = records, []
 
-    def paginate_offset(self, path, params=None):
+    def paginate_offset(self, path, params=None, pages_at_once=1):
         self.paths.append(path)
         return iter(self.records)
 

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import ssl
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 try:
@@ -45,6 +46,8 @@ from ansible_collections.posit.connect.plugins.module_utils.api.failures import 
 
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"))
 MAX_PAGE_SIZE = 500
+# Pages of a whole offset-paged listing (every user, every group) asked for at a time (paginate_offset's pages_at_once).
+LISTING_PAGES_AT_ONCE = 8
 LISTING_CHUNK = 64 * 1024  # bytes read at a time from an unpaged listing (get_list)
 JSON_SPACE = b" \t\n\r"  # the whitespace JSON allows between values
 
@@ -521,7 +524,7 @@ class ConnectClient:
 
     # -- paging ----------------------------------------------------------
 
-    def paginate_offset(self, path, params=None, page_size=MAX_PAGE_SIZE, prefetch=False):
+    def paginate_offset(self, path, params=None, page_size=MAX_PAGE_SIZE, prefetch=False, pages_at_once=1):
         """Yield every result of an offset-paged endpoint (users, groups, search).
 
         Stops once `total` results were seen (or, without `total`, on a short
@@ -531,6 +534,12 @@ class ConnectClient:
         prefetch: ask for the next page (in one more thread) while the caller handles this one, for a caller that
         reads every page (an export of the whole audit log): the same requests in the same order, and the time the
         caller spends on a page overlaps the next page's round trip.
+
+        pages_at_once: for a caller that reads the whole listing (every user, to name access-list entries), up to
+        this many of the pages that page 1's `total` announces are asked for at a time once page 2 has shown that
+        the server pages (page 2 alone, so a server ignoring page_number costs one page more, as before). The
+        results still come in page order; a listing that grew meanwhile goes on page by page. A caller that stops
+        early leaves at most pages_at_once - 1 pages unread.
         """
         params = dict(params or {})
         params["page_size"] = min(int(page_size), MAX_PAGE_SIZE)
@@ -538,9 +547,11 @@ class ConnectClient:
         def fetch(number):
             return self.get(path, params=dict(params, page_number=number)) or {}
 
-        pool = ThreadPoolExecutor(max_workers=1) if prefetch else None
+        ahead = max(1 if prefetch else 0, int(pages_at_once) - 1)  # pages asked for beyond the one at hand
+        pool = ThreadPoolExecutor(max_workers=ahead) if ahead else None
+        queued = deque()  # the futures of the pages after the one at hand, in page order
         try:
-            page, seen, previous_first = 1, 0, object()
+            page, seen, previous_first, asked = 1, 0, object(), 1
             data = fetch(page)
             while True:
                 results = data.get("results") or []
@@ -552,15 +563,26 @@ class ConnectClient:
                 total = data.get("total")
                 last = not results or (seen >= total if total is not None
                                        else len(results) < params["page_size"])
-                upcoming = pool.submit(fetch, page + 1) if pool is not None and not last else None
+                if pool is not None and not last:
+                    # Page 1 asks for page 2 alone; later pages fill the window up to the last announced page.
+                    announced = -(-total // params["page_size"]) if total is not None else page + 1
+                    upto = page + 1 if page == 1 else min(page + ahead, max(announced, page + 1))
+                    while asked < upto:
+                        asked += 1
+                        queued.append(pool.submit(fetch, asked))
                 yield from results
                 if last:
                     return
                 previous_first = results[0]
                 page += 1
-                data = upcoming.result() if upcoming is not None else fetch(page)
+                if queued:
+                    data = queued.popleft().result()
+                else:
+                    data, asked = fetch(page), page
         finally:
             if pool is not None:
+                for future in queued:
+                    future.cancel()
                 pool.shutdown(wait=True)
 
     def paginate_keyset(self, path, params=None, limit=MAX_PAGE_SIZE):

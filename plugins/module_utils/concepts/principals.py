@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.posit.connect.plugins.module_utils.api.client import MAX_PAGE_SIZE
+from ansible_collections.posit.connect.plugins.module_utils.api.client import LISTING_PAGES_AT_ONCE, MAX_PAGE_SIZE
 from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid, check_not_empty, is_guid
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import parse_rfc3339, parse_time
@@ -83,7 +83,7 @@ def list_users(client, username=None, guid=None, prefix=None, roles=None, accoun
                               exact=("username", username))
     if prefix:
         return _prefix_search(client, "v1/users", params, prefix, USER_PREFIX_FIELDS)
-    return _kept(client.paginate_offset("v1/users", params), keys)
+    return _kept(client.paginate_offset("v1/users", params, pages_at_once=LISTING_PAGES_AT_ONCE), keys)
 
 
 def _kept(records, keys):
@@ -168,12 +168,12 @@ def list_groups(client, name=None, guid=None, prefix=None, keys=None):
     if prefix:
         return _prefix_search(client, "v1/groups", {}, prefix, ("name",),
                               paged_prefix=_group_prefix_pages(client))
-    return _kept(client.paginate_offset("v1/groups"), keys)
+    return _kept(client.paginate_offset("v1/groups", pages_at_once=LISTING_PAGES_AT_ONCE), keys)
 
 
 def group_members(client, group_guid, keys=None):
     """The users of one group (every page; with `keys`, each keeps only those keys as its page arrives)."""
-    return _kept(client.paginate_offset("v1/groups/%s/members" % group_guid), keys)
+    return _kept(client.paginate_offset("v1/groups/%s/members" % group_guid, pages_at_once=LISTING_PAGES_AT_ONCE), keys)
 
 
 def add_group_members(client, groups, concurrency=8):
@@ -245,7 +245,7 @@ def list_if_cheaper(client, principal_type, wanted):
     seen = set(principal_key(p.get(field) or "") for p in found for field in ("guid", name))
     missing = len([value for value in wanted if value not in seen])
     if total is not None and -(-total // MAX_PAGE_SIZE) < missing:  # the listing, page 1 again included
-        return list(client.paginate_offset(path)), True
+        return list(client.paginate_offset(path, pages_at_once=LISTING_PAGES_AT_ONCE)), True
     return found, False
 
 

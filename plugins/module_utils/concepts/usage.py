@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.posit.connect.plugins.module_utils.api.client import LISTING_PAGES_AT_ONCE
 from ansible_collections.posit.connect.plugins.module_utils.api.errors import ConnectError, InputError
 from ansible_collections.posit.connect.plugins.module_utils.concepts.inputs import check_guid
 from ansible_collections.posit.connect.plugins.module_utils.files.timeutil import format_time, parse_window
@@ -148,7 +149,7 @@ def usage_info(client, params):
     result = dict(changed=False, usage=usage, count=len(usage))
     if params["summarize"] or params["rows"]:
         content = client.get_list("v1/content", keys=USAGE_CONTENT_KEYS) if usage else []
-        users = known_users(usage, client.paginate_offset("v1/users"))
+        users = known_users(usage, client.paginate_offset("v1/users", pages_at_once=LISTING_PAGES_AT_ONCE))
         if params["summarize"]:
             result["summary"] = summarize_usage(usage, content, users)
         if params["rows"]:

@@ -228,10 +228,11 @@ class ContentResource(Resource):
         owner = changes.get("owner_guid", current.get("owner_guid"))
         name = changes.get("name", current.get("name"))
         if owner not in self.names_of_owner:
-            # The batch's listing of all content already holds the owner's items; otherwise one read.
+            # The batch's listing of all content already holds the owner's items; otherwise one read, of which each
+            # item keeps its guid and name alone (the new owner of a handoff may own most of the server).
             owned = [c for c in self.listing if c.get("owner_guid") == owner] \
                 if self.listing is not None and self.owned_by is None else \
-                self.client.get_list("v1/content", params={"owner_guid": owner}) or []
+                self.client.get_list("v1/content", params={"owner_guid": owner}, keys=("guid", "name")) or []
             self.names_of_owner[owner] = dict((c.get("name"), c) for c in owned)
         other = self.names_of_owner[owner].get(name)
         if other is not None and other.get("guid") == current.get("guid"):

@@ -326,6 +326,28 @@ def test_batch_reads_once_and_patches_only_differing_items():
     assert client.writes() == [] and len(client.log) == 2  # the content list and one user lookup
 
 
+def test_a_handoff_reads_the_new_owners_names_keeping_guid_and_name_alone():
+    """Names are unique per owner: a handoff reads the new owner's items once (they may own most of the server) and
+    keeps each one's guid and name, which is all the clash check reads; a clash still fails that item alone."""
+    asked = []
+
+    class ByOwner(FakeClient):
+        def get_list(self, path, params=None, keys=None):
+            asked.append(((params or {}).get("owner_guid"), keys))
+            owner = (params or {}).get("owner_guid")
+            return [c for c in super(ByOwner, self).get_list(path, params, keys)
+                    if owner is None or self.content[c["guid"]]["owner_guid"] == owner]
+
+    client = ByOwner([item(1, name="forecast-app"), item(2, name="other"), item(3, owner=BOB, name="forecast-app",
+                                                                            description="long text " * 50)])
+    result = ContentManager(client).ensure_many(dict(owned_by="alice", owner="bob"), None)
+    assert asked[1] == (BOB, ("guid", "name"))
+    clash, moved = sorted(result["results"], key=lambda entry: entry["name"])
+    assert clash["status"] == "failed" and clash["clash"] == dict(guid=guid_of(3), name="forecast-app")
+    assert moved["status"] == "updated" and client.content[guid_of(2)]["owner_guid"] == BOB
+    assert client.content[guid_of(1)]["owner_guid"] == ALICE
+
+
 def test_a_batch_listing_keeps_only_the_fields_the_batch_reads():
     """A handoff of every item reads each listed item's guid, name, title, owner and the fields the task sets: the rest
     of each item is dropped as the listing is parsed; a field this server's items lack is still refused."""

@@ -19,12 +19,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import stat
+import tempfile
 
 import yaml
 from yaml.composer import Composer
 
+from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
@@ -168,7 +171,7 @@ class ActionModule(ActionBase):
             if args["runtimes"]:
                 version = run("connect_server_info")["server"].get("version_info") or []
             found = dict((key, args[key]) for key in ("owner", "name", "concurrency") if args.get(key) is not None)
-            content = run("connect_content_info", include=EXPORT_INCLUDE, fields=EXPORT_FIELDS, **found)["content"]
+            content = self._content(run, found)
             if args["runtimes"]:
                 environments = cac_export_environments(run("connect_execution_environment_info")["environments"])
                 integrations = cac_export_integrations(run("connect_oauth_integration_info")["integrations"]
@@ -186,6 +189,27 @@ class ActionModule(ActionBase):
         return dict(result, changed=changed, spec_file=path, total=len(items),
                     environments=len(environments or []), integrations=len(integrations or []),
                     unwritten=[entry for item in items for entry in item.get("unwritten") or []])
+
+    def _content(self, run, found):
+        """connect_content_info's items (EXPORT_FIELDS of each), one at a time. The module writes them to a JSON Lines
+        file in the task's temporary directory on the host that runs it, that file is fetched to the controller's
+        temporary directory and read line by line: the items of a large server never travel as one module result,
+        which the worker would hold whole, parsed (10,000 items with their ACLs are 16 MB of JSON). In check mode,
+        where the module writes no file, and with become, where another user writes it, they come in the result."""
+        args = dict(include=EXPORT_INCLUDE, fields=EXPORT_FIELDS, **found)
+        if self._task.check_mode or self._play_context.become:
+            return run("connect_content_info", **args)["content"]
+        shell = self._connection._shell
+        remote = shell.join_path(shell.tmpdir or self._make_tmp_path(), "content.jsonl")  # removed with the task's
+        run("connect_content_info", dest=remote, mode="0600", **args)
+        handle, local = tempfile.mkstemp(suffix=".jsonl", dir=C.DEFAULT_LOCAL_TMP)
+        os.close(handle)
+        try:
+            self._connection.fetch_file(remote, local)
+        except BaseException:
+            os.unlink(local)
+            raise
+        return _json_lines(local)
 
     def _write(self, path, text, mode):
         """Whether the spec file at `path` differs from `text`, or has another mode than `mode`; unless in check
@@ -256,6 +280,16 @@ class ActionModule(ActionBase):
 _SpecLoader = type("_SpecLoader", (type(AnsibleLoader("")),),
                    dict((name, getattr(Composer, name)) for name in (
                        "compose_node", "compose_scalar_node", "compose_sequence_node", "compose_mapping_node")))
+
+
+def _json_lines(path):
+    """The objects of a JSON Lines file, one at a time; the file is removed once read (or left unread)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                yield json.loads(line)
+    finally:
+        os.unlink(path)
 
 
 def _construct_text(loader, node):

@@ -13,6 +13,8 @@ from connect_standin import StandIn
 from playbook_runs import role_play
 from connect_state import content_by
 
+from ansible_collections.posit.connect.plugins.filter.content_as_code import EXPORT_FIELDS
+
 SECRET = "cac-secret-value-5d1c9e"
 
 
@@ -459,6 +461,36 @@ def test_an_export_reads_in_one_module_run_and_writes_the_file_the_filters_made(
     assert stat.S_IMODE(spec.stat().st_mode) == 0o640 and spec.read_bytes() == before.read_bytes()
     assert not export_one(playbook, tmp_path, spec, shared)[EXPORT_TASK]["changed"]
     assert not (tmp_path / "cac-export-pwned").exists() and demo.writes() == []
+
+
+def test_an_export_takes_the_items_through_a_file_in_the_tasks_temporary_directory(demo, playbook, tmp_path):
+    """Issue 29: connect_content_info writes the items to a JSON Lines file (mode 0600) in the task's temporary
+    directory, which the export reads line by line on the controller, instead of returning every item as one module
+    result; the task removes the file (kept only where Ansible is told to keep its remote files)."""
+    remote = tmp_path / "remote-tmp"
+    spec = tmp_path / "spec.yml"
+    play = role_play("content_as_code", "connect_cac")
+    options = dict(connect_cac_mode="export", connect_cac_spec_file=str(spec))
+    kept = dict(ANSIBLE_REMOTE_TMP=str(remote), ANSIBLE_KEEP_REMOTE_FILES="1")
+    run = playbook(play, extra_vars=options, env=kept).ok()
+    assert run["fact"]["connect_cac"]["total"] == 40
+    written = list(remote.rglob("content.jsonl"))
+    assert len(written) == 1 and stat.S_IMODE(written[0].stat().st_mode) == 0o600
+    lines = [json.loads(line) for line in written[0].read_text().splitlines()]
+    assert len(lines) == 40 and all(set(line) <= set(EXPORT_FIELDS) for line in lines)
+    assert not list((tmp_path / "ansible-tmp").rglob("*.jsonl"))  # the controller's copy, read
+
+    exported = spec.read_bytes()
+    spec.unlink()
+    for path in sorted(remote.rglob("*"), reverse=True):  # deepest first
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink()
+    run = playbook(play, extra_vars=options, env=dict(ANSIBLE_REMOTE_TMP=str(remote))).ok()
+    assert spec.read_bytes() == exported
+    assert not [path for path in list(remote.rglob("*")) + list((tmp_path / "ansible-tmp").rglob("*.jsonl"))
+                if path.is_file()]
 
 
 def test_an_export_to_a_missing_directory_fails_before_any_request(demo, playbook, tmp_path):

@@ -4,6 +4,9 @@ name breaks out of its comment), the Markdown cell; and principals.list_if_cheap
 import pytest
 import yaml
 
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.posit.connect.plugins.filter import content_as_code
 from ansible_collections.posit.connect.plugins.filter.content_as_code import (
     EXPORT_FIELDS,
     cac_content_items,
@@ -56,6 +59,35 @@ def test_environment_names_with_line_breaks_are_left_out_and_listed(brk):
     assert "finance-report" not in spec
     assert spec.splitlines()[-1] == "  # environment variables on the server (values not exported): [DB_URL, '{{ x }}']"
     assert yaml.load(spec, Loader=SpecLoader)["items"] == [dict(name="report", owner="erin", title="Report")]
+
+
+def test_a_large_spec_reads_back_in_runs_that_overlap_and_refuses_a_broken_item_anywhere(monkeypatch):
+    """The read-back of a spec goes READ_BACK items at a time, each run overlapping the next by one: the whole text
+    still reads back as every item, and an item that does not read back as itself is refused wherever it is (the
+    first, a run's last, the item the runs share, the last)."""
+    count = 2 * content_as_code.READ_BACK + 3
+    items = cac_export([record(guid="g-%d" % n, name="item-%d" % n, title=HOSTILE[n % len(HOSTILE)] + " title",
+                               environment=["DB_URL"] if n % 7 == 0 else [])
+                        for n in range(count)])
+    spec = cac_spec_yaml(items)
+    read = yaml.load(spec, Loader=SpecLoader)["items"]
+    assert sorted(item["name"] for item in read) == sorted("item-%d" % n for n in range(count))
+    assert [item for item in read if item["name"] == "item-5"][0]["title"] == HOSTILE[5] + " title"
+
+    dump = content_as_code._dump
+    order = [item["name"] for item in read]  # the spec's order of the items
+    for broken in (0, content_as_code.READ_BACK - 1, content_as_code.READ_BACK, count - 1):
+        def lossy(data, **options):
+            text = dump(data, **options)
+            if isinstance(data, list) and data and data[0].get("name") == order[broken]:
+                text = text.replace("name: %s\n" % order[broken], "name: other\n")
+            return text
+
+        monkeypatch.setattr(content_as_code, "_dump", lossy)
+        with pytest.raises(AnsibleFilterError, match="does not read back"):
+            cac_spec_yaml(items)
+    monkeypatch.setattr(content_as_code, "_dump", dump)
+    assert cac_spec_yaml(items) == spec
 
 
 def test_titles_connect_refuses_are_left_out():

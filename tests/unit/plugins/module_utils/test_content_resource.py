@@ -338,8 +338,8 @@ def test_a_handoff_reads_the_new_owners_names_keeping_guid_and_name_alone():
             return [c for c in super(ByOwner, self).get_list(path, params, keys)
                     if owner is None or self.content[c["guid"]]["owner_guid"] == owner]
 
-    client = ByOwner([item(1, name="forecast-app"), item(2, name="other"), item(3, owner=BOB, name="forecast-app",
-                                                                            description="long text " * 50)])
+    theirs = item(3, owner=BOB, name="forecast-app", description="long text " * 50)
+    client = ByOwner([item(1, name="forecast-app"), item(2, name="other"), theirs])
     result = ContentManager(client).ensure_many(dict(owned_by="alice", owner="bob"), None)
     assert asked[1] == (BOB, ("guid", "name"))
     clash, moved = sorted(result["results"], key=lambda entry: entry["name"])

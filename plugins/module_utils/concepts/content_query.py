@@ -200,14 +200,15 @@ def add_tag_paths(client, items):
 
 def name_principals(client, entries):
     """Add principal_name (username or group name) beside principal_guid to ACL entries: one listing of users
-    and one of groups, each only when an entry needs it, each principal read for its guid and name alone and kept
-    only when an entry names it."""
-    wanted = set((entry.get("principal_type"), entry.get("principal_guid")) for entry in entries)
+    and one of groups, each only when an entry needs it, each principal kept, as its page arrives, only when an entry
+    names it, and then for its guid and name alone (50,000 users held whole would outweigh the ACLs)."""
+    wanted = dict((kind, set(entry.get("principal_guid") for entry in entries if entry.get("principal_type") == kind))
+                  for kind in ("user", "group"))
     names = {}
     for kind, listing, field in (("user", list_users, "username"), ("group", list_groups, "name")):
-        if any(entry.get("principal_type") == kind for entry in entries):
-            names.update(((kind, p.get("guid")), p.get(field)) for p in listing(client, keys=("guid", field))
-                         if (kind, p.get("guid")) in wanted)
+        if wanted[kind]:
+            named = listing(client, keys=("guid", field), where=lambda p, guids=wanted[kind]: p.get("guid") in guids)
+            names.update(((kind, p.get("guid")), p.get(field)) for p in named)
     for entry in entries:
         entry["principal_name"] = names.get((entry.get("principal_type"), entry.get("principal_guid")))
 

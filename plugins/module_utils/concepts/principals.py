@@ -67,9 +67,10 @@ def _prefix_search(client, path, params, prefix, fields, paged_prefix=False, exa
 USER_PREFIX_FIELDS = ("username", "first_name", "last_name")
 
 
-def list_users(client, username=None, guid=None, prefix=None, roles=None, account_status=None, keys=None):
+def list_users(client, username=None, guid=None, prefix=None, roles=None, account_status=None, keys=None, where=None):
     """Users matching every given filter; roles and account_status are lists (OR within each). With `keys`, each user of
-    the whole listing keeps only those keys as its page arrives (a search by username or prefix keeps every key)."""
+    the whole listing keeps only those keys as its page arrives, and with `where` (a test of a user) only the users it
+    accepts are kept (a search by username or prefix keeps every key and user)."""
     if guid:
         user = client.get_or_none("v1/users/%s" % guid)
         return [user] if user else []
@@ -83,11 +84,14 @@ def list_users(client, username=None, guid=None, prefix=None, roles=None, accoun
                               exact=("username", username))
     if prefix:
         return _prefix_search(client, "v1/users", params, prefix, USER_PREFIX_FIELDS)
-    return _kept(client.paginate_offset("v1/users", params, pages_at_once=LISTING_PAGES_AT_ONCE), keys)
+    return _kept(client.paginate_offset("v1/users", params, pages_at_once=LISTING_PAGES_AT_ONCE), keys, where)
 
 
-def _kept(records, keys):
-    """The records of a paged listing as a list; with `keys`, each keeps only those keys as its page arrives."""
+def _kept(records, keys, where=None):
+    """The records of a paged listing as a list, as each page arrives: with `where`, only those it accepts; with `keys`,
+    each keeps only those keys."""
+    if where is not None:
+        records = (record for record in records if where(record))
     if keys is None:
         return list(records)
     return [dict((key, value) for key, value in record.items() if key in keys) for record in records]
@@ -156,9 +160,9 @@ def _group_prefix_pages(client):
     return version is not None and version >= GROUP_PREFIX_PAGING_SINCE
 
 
-def list_groups(client, name=None, guid=None, prefix=None, keys=None):
+def list_groups(client, name=None, guid=None, prefix=None, keys=None, where=None):
     """Groups with this guid, exact name, or name prefix (all groups when none is given; with `keys`, each keeps only
-    those keys as its page arrives)."""
+    those keys as its page arrives, and with `where`, a test of a group, only the groups it accepts are kept)."""
     if guid:
         group = client.get_or_none("v1/groups/%s" % guid)
         return [group] if group else []
@@ -168,7 +172,7 @@ def list_groups(client, name=None, guid=None, prefix=None, keys=None):
     if prefix:
         return _prefix_search(client, "v1/groups", {}, prefix, ("name",),
                               paged_prefix=_group_prefix_pages(client))
-    return _kept(client.paginate_offset("v1/groups", pages_at_once=LISTING_PAGES_AT_ONCE), keys)
+    return _kept(client.paginate_offset("v1/groups", pages_at_once=LISTING_PAGES_AT_ONCE), keys, where)
 
 
 def group_members(client, group_guid, keys=None):

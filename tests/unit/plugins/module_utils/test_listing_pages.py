@@ -8,7 +8,7 @@ import time
 import pytest
 
 from ansible_collections.posit.connect.plugins.module_utils.api.client import LISTING_PAGES_AT_ONCE, ConnectClient
-from ansible_collections.posit.connect.plugins.module_utils.concepts import principals, usage
+from ansible_collections.posit.connect.plugins.module_utils.concepts import content_query, principals, usage
 from connect_standin import StandIn
 
 USERS = 2600  # with the seed's own users: six pages of 500
@@ -125,3 +125,29 @@ def test_a_listing_that_grew_goes_on_page_by_page(server):
     grown = list(client.paginate_offset("v1/users", pages_at_once=LISTING_PAGES_AT_ONCE))
     assert len(grown) == total
     assert sorted(pages_asked(server)) == [1, 2, 3, 4, 5, 6]
+
+
+def test_naming_access_list_entries_keeps_only_the_principals_they_name(server, monkeypatch):
+    """connect_content_info names each ACL entry from one listing of the users (50,000 on a large server): each user
+    is kept, as its page arrives, only when an entry names it, and then for its guid and username alone."""
+    client = ConnectClient(server.url, server.keys["admin"])
+    everyone = list(client.paginate_offset("v1/users"))
+    group = next(iter(server.state.groups.values()))
+    entries = [dict(principal_type="user", principal_guid=everyone[n]["guid"]) for n in (3, 1700, len(everyone) - 1)]
+    entries += [dict(principal_type="group", principal_guid=group["guid"]),
+                dict(principal_type="user", principal_guid="00000000-0000-0000-0000-00000000dead")]
+    kept = []
+    listed = principals.list_users
+
+    def list_users(*args, **kwargs):
+        found = listed(*args, **kwargs)
+        kept.extend(found)
+        return found
+
+    monkeypatch.setattr(content_query, "list_users", list_users)
+    server.clear_log()
+    content_query.name_principals(client, entries)
+    assert [entry["principal_name"] for entry in entries] == [
+        everyone[3]["username"], everyone[1700]["username"], everyone[-1]["username"], group["name"], None]
+    assert kept == [dict(guid=everyone[n]["guid"], username=everyone[n]["username"]) for n in (3, 1700, -1)]
+    assert sorted(pages_asked(server)) == [1, 2, 3, 4, 5, 6] and pages_asked(server, "/__api__/v1/groups") == [1]

@@ -200,7 +200,8 @@ class ActionModule(ActionBase):
         if self._task.check_mode or self._play_context.become:
             return run("connect_content_info", **args)["content"]
         shell = self._connection._shell
-        remote = shell.join_path(shell.tmpdir or self._make_tmp_path(), "content.jsonl")  # removed with the task's
+        # In the task's temporary directory on that host, which Ansible removes with the task (the file with it).
+        remote = shell.join_path(shell.tmpdir or self._make_tmp_path(), "content.jsonl")
         run("connect_content_info", dest=remote, mode="0600", **args)
         handle, local = tempfile.mkstemp(suffix=".jsonl", dir=C.DEFAULT_LOCAL_TMP)
         os.close(handle)
